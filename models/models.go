@@ -1,0 +1,155 @@
+// Package models holds the plain structs shared by the layers. gorm tags are allowed;
+// behaviour that needs the database is not. Ids are ULIDs (sortable, and they never
+// leak row counts in public URLs).
+package models
+
+import (
+	"crypto/rand"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+)
+
+var (
+	idMu      sync.Mutex
+	idEntropy = ulid.Monotonic(rand.Reader, 0)
+)
+
+// NewID returns a new lower-case ULID.
+func NewID() string {
+	idMu.Lock()
+	defer idMu.Unlock()
+	return strings.ToLower(ulid.MustNew(ulid.Timestamp(time.Now()), idEntropy).String())
+}
+
+// Actor types.
+const (
+	ActorPerson       = "Person"
+	ActorGroup        = "Group"
+	ActorOrganization = "Organization"
+	ActorApplication  = "Application"
+)
+
+// Roles of local users on the instance.
+const (
+	RoleAdmin     = "admin"
+	RoleModerator = "moderator"
+	RoleMember    = "member"
+)
+
+// Actor is any ActivityPub actor, local (Domain == "") or remote. Users, communities,
+// organizations and the instance itself are all actors, so handles share one
+// namespace: (UsernameLower, Domain) is unique.
+type Actor struct {
+	ID            string `gorm:"primaryKey;size:26"`
+	Type          string `gorm:"size:32;not null"`
+	Username      string `gorm:"size:255;not null"`
+	UsernameLower string `gorm:"size:255;not null;uniqueIndex:idx_actor_handle"`
+	Domain        string `gorm:"size:255;not null;default:'';uniqueIndex:idx_actor_handle"`
+	URI           string `gorm:"size:2048;not null;uniqueIndex"`
+	URL           string `gorm:"size:2048"`
+	Name          string `gorm:"size:255"`
+	Summary       string `gorm:"type:text"` // sanitised HTML
+	SummarySource string `gorm:"type:text"` // what a local user typed
+	InboxURI      string `gorm:"size:2048"`
+	OutboxURI     string `gorm:"size:2048"`
+	FollowersURI  string `gorm:"size:2048"`
+	FollowingURI  string `gorm:"size:2048"`
+	FeaturedURI   string `gorm:"size:2048"`
+	SharedInbox   string `gorm:"size:2048;index"`
+	IconURL       string `gorm:"size:2048"`
+	IconMediaID   string `gorm:"size:26"`
+	ImageURL      string `gorm:"size:2048"`
+	PublicKeyID   string `gorm:"size:2048;index"`
+	PublicKeyPEM  string `gorm:"type:text"`
+	// PrivateKey is the PKCS#8 PEM sealed with the instance secret (see service.Keys);
+	// it is never serialised to clients.
+	PrivateKey                []byte `gorm:"" json:"-"`
+	ManuallyApprovesFollowers bool   `gorm:"not null;default:false"`
+	Discoverable              bool   `gorm:"not null;default:true"`
+	HideFollowers             bool   `gorm:"not null;default:false"`
+	Bot                       bool   `gorm:"not null;default:false"`
+	Fields                    string `gorm:"type:text"` // JSON [{"name","value"}]
+	Suspended                 bool   `gorm:"not null;default:false"`
+	FetchedAt                 *time.Time
+	CreatedAt                 time.Time `gorm:"index"`
+	UpdatedAt                 time.Time
+}
+
+// Local reports whether the actor lives on this instance.
+func (a *Actor) Local() bool { return a.Domain == "" }
+
+// Field is one profile metadata pair.
+type Field struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// User is a local account. Its public face is ActorID.
+type User struct {
+	ID            string `gorm:"primaryKey;size:26"`
+	ActorID       string `gorm:"size:26;not null;uniqueIndex"`
+	Username      string `gorm:"size:64;not null"`
+	UsernameLower string `gorm:"size:64;not null;uniqueIndex"`
+	Email         string `gorm:"size:320;not null;uniqueIndex"` // stored lower-case
+	PasswordHash  string `gorm:"size:255;not null" json:"-"`
+	Role          string `gorm:"size:16;not null;default:'member'"`
+	Approved      bool   `gorm:"not null;default:true"`
+	Suspended     bool   `gorm:"not null;default:false"`
+	SignupReason  string `gorm:"type:text"`
+	InviteCode    string `gorm:"size:64"`
+	LastLoginAt   *time.Time
+	CreatedAt     time.Time `gorm:"index"`
+	UpdatedAt     time.Time
+}
+
+// Session is a browser session; ID is the SHA-256 of the cookie value.
+type Session struct {
+	ID        string    `gorm:"primaryKey;size:64"`
+	UserID    string    `gorm:"size:26;not null;index"`
+	CSRFToken string    `gorm:"size:64;not null"`
+	UserAgent string    `gorm:"size:512"`
+	ExpiresAt time.Time `gorm:"index"`
+	CreatedAt time.Time
+}
+
+// APIToken is a bearer token for the JSON API; only its SHA-256 is stored.
+type APIToken struct {
+	ID         string `gorm:"primaryKey;size:26"`
+	UserID     string `gorm:"size:26;not null;index"`
+	Name       string `gorm:"size:255"`
+	TokenHash  string `gorm:"size:64;not null;uniqueIndex" json:"-"`
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+	CreatedAt  time.Time
+}
+
+// Invite is a sign-up link for closed registration.
+type Invite struct {
+	Code        string `gorm:"primaryKey;size:64"`
+	CreatedByID string `gorm:"size:26;not null"`
+	MaxUses     int    `gorm:"not null;default:1"`
+	Uses        int    `gorm:"not null;default:0"`
+	ExpiresAt   *time.Time
+	CreatedAt   time.Time
+}
+
+// Setting is a run-time instance setting changed by admins (registration mode, …).
+type Setting struct {
+	Key       string `gorm:"primaryKey;size:64"`
+	Value     string `gorm:"type:text"`
+	UpdatedAt time.Time
+}
+
+// Media is an uploaded file (avatars, banners). It is kept in the database so that
+// several processes on one PostgreSQL serve the same files without a shared disk.
+type Media struct {
+	ID          string `gorm:"primaryKey;size:26"`
+	OwnerID     string `gorm:"size:26;not null;index"` // actor id
+	ContentType string `gorm:"size:64;not null"`
+	Size        int64  `gorm:"not null"`
+	Data        []byte `gorm:"not null" json:"-"`
+	CreatedAt   time.Time
+}

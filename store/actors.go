@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"strings"
+
+	"github.com/commonsd/commonsd/models"
+	"gorm.io/gorm"
+)
+
+// CreateActor inserts an actor; a taken handle or URI gives ErrExists.
+func (s *Store) CreateActor(ctx context.Context, a *models.Actor) error {
+	a.UsernameLower = strings.ToLower(a.Username)
+	return translate(s.with(ctx).Create(a).Error)
+}
+
+// UpdateActor saves every column of a.
+func (s *Store) UpdateActor(ctx context.Context, a *models.Actor) error {
+	a.UsernameLower = strings.ToLower(a.Username)
+	return translate(s.with(ctx).Save(a).Error)
+}
+
+// ActorByID loads by primary key.
+func (s *Store) ActorByID(ctx context.Context, id string) (*models.Actor, error) {
+	return first[models.Actor](s.with(ctx).Where("id = ?", id))
+}
+
+// ActorByURI loads by ActivityPub id.
+func (s *Store) ActorByURI(ctx context.Context, uri string) (*models.Actor, error) {
+	return first[models.Actor](s.with(ctx).Where("uri = ?", uri))
+}
+
+// ActorByKeyID loads the actor owning a public key id.
+func (s *Store) ActorByKeyID(ctx context.Context, keyID string) (*models.Actor, error) {
+	return first[models.Actor](s.with(ctx).Where("public_key_id = ?", keyID))
+}
+
+// ActorByHandle loads by username and domain ("" for local), case-insensitively.
+func (s *Store) ActorByHandle(ctx context.Context, username, domain string) (*models.Actor, error) {
+	return first[models.Actor](s.with(ctx).Where("username_lower = ? AND domain = ?", strings.ToLower(username), strings.ToLower(domain)))
+}
+
+// CountLocalActors counts local actors of a type (NodeInfo usage, directories).
+func (s *Store) CountLocalActors(ctx context.Context, typ string) (int64, error) {
+	var n int64
+	err := s.with(ctx).Model(&models.Actor{}).Where("domain = '' AND type = ? AND suspended = ?", typ, false).Count(&n).Error
+	return n, translate(err)
+}
+
+// first returns the first row of q as *T, or ErrNotFound.
+func first[T any](q *gorm.DB) (*T, error) {
+	var v T
+	if err := q.Take(&v).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &v, nil
+}

@@ -1,0 +1,158 @@
+// Package store is the only package that talks to the database. It opens SQLite (the
+// default, pure Go, no cgo) or PostgreSQL through gorm, applies versioned migrations
+// (gormigrate), and exposes small query methods that return the sentinel errors
+// below instead of driver errors, so the service layer never depends on a driver.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Sentinel errors. Callers use errors.Is.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+	ErrConflict = errors.New("conflict")
+)
+
+// Store wraps the gorm handle. Methods are grouped by table in this package's files.
+type Store struct {
+	DB     *gorm.DB
+	Driver string // "sqlite" or "postgres"
+}
+
+// Options selects the database.
+type Options struct {
+	Driver       string
+	DSN          string
+	MaxOpenConns int
+	Logger       *slog.Logger
+}
+
+// Open connects. For SQLite the DSN is a file path (its folder is created) to which
+// the WAL, busy-timeout and foreign-key pragmas are added.
+func Open(opts Options) (*Store, error) {
+	gcfg := &gorm.Config{
+		// One INSERT per Create, not BEGIN/INSERT/COMMIT: it halves write throughput
+		// otherwise (FACTS.md). Multi-statement changes use s.Tx explicitly.
+		SkipDefaultTransaction: true,
+		TranslateError:         true,
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+	var (
+		db  *gorm.DB
+		err error
+	)
+	switch opts.Driver {
+	case "sqlite":
+		dsn := opts.DSN
+		if !strings.HasPrefix(dsn, "file:") && !strings.Contains(dsn, ":memory:") {
+			if err := os.MkdirAll(filepath.Dir(dsn), 0o750); err != nil {
+				return nil, fmt.Errorf("store: create data folder: %w", err)
+			}
+		}
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		dsn += sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		db, err = gorm.Open(sqlite.Open(dsn), gcfg)
+	case "postgres":
+		db, err = gorm.Open(postgres.Open(opts.DSN), gcfg)
+	default:
+		return nil, fmt.Errorf("store: unknown driver %q", opts.Driver)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", opts.Driver, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Driver == "sqlite" {
+		// SQLite has one writer; a single connection serialises writers in Go instead
+		// of in busy-retry loops, and WAL keeps it fast.
+		sqlDB.SetMaxOpenConns(1)
+		var v string
+		if err := sqlDB.QueryRow("select sqlite_version()").Scan(&v); err != nil {
+			return nil, fmt.Errorf("store: sqlite: %w", err)
+		}
+	} else {
+		n := opts.MaxOpenConns
+		if n < 1 {
+			n = 20
+		}
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	if err := sqlDB.Ping(); err != nil {
+		return nil, fmt.Errorf("store: ping %s: %w", opts.Driver, err)
+	}
+	return &Store{DB: db, Driver: opts.Driver}, nil
+}
+
+// SQL returns the underlying *sql.DB (the job queue shares it).
+func (s *Store) SQL() *sql.DB {
+	d, _ := s.DB.DB()
+	return d
+}
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.SQL().Close() }
+
+// Ready reports whether the database answers and every migration is applied.
+func (s *Store) Ready(ctx context.Context) error {
+	if err := s.SQL().PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	var n int64
+	if err := s.DB.WithContext(ctx).Table(migrationsTable).Where("id = ?", LatestMigration()).Count(&n).Error; err != nil {
+		return fmt.Errorf("migrations table: %w", err)
+	}
+	if n == 0 {
+		return fmt.Errorf("migration %s not applied", LatestMigration())
+	}
+	return nil
+}
+
+// Tx runs fn in a transaction with a Store bound to it.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.DB.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		return fn(&Store{DB: db, Driver: s.Driver})
+	})
+}
+
+// with binds the context.
+func (s *Store) with(ctx context.Context) *gorm.DB { return s.DB.WithContext(ctx) }
+
+// translate maps driver errors onto the sentinels.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ErrNotFound
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("%w: %v", ErrExists, err)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "duplicate key value") {
+		return fmt.Errorf("%w: %v", ErrExists, err)
+	}
+	return err
+}
