@@ -1,0 +1,74 @@
+// Package content turns what people type into safe HTML and cleans HTML that arrives
+// from other servers. Markdown goes through goldmark, every HTML string we store or
+// show goes through bluemonday: one policy for local text, one for remote text, so a
+// rule about allowed markup is written once.
+package content
+
+import (
+	"bytes"
+	"html"
+	"regexp"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+)
+
+var (
+	md = goldmark.New(
+		goldmark.WithExtensions(extension.Linkify, extension.Strikethrough),
+		// Raw HTML in Markdown is dropped by goldmark, and whatever remains is
+		// sanitised again below.
+		goldmark.WithRendererOptions(gmhtml.WithHardWraps()),
+	)
+	policy = newPolicy()
+)
+
+// newPolicy allows what Mastodon and Lemmy send and show: paragraphs, line breaks,
+// links, emphasis, lists, quotes, code, headings; links get rel=nofollow noopener.
+func newPolicy() *bluemonday.Policy {
+	p := bluemonday.NewPolicy()
+	p.AllowElements("p", "br", "strong", "b", "em", "i", "u", "del", "s", "blockquote", "pre", "code",
+		"ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "sup", "sub")
+	p.AllowAttrs("href").OnElements("a")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(h-card|u-url|mention|hashtag|invisible|ellipsis|u-uid|status-link)( (h-card|u-url|mention|hashtag|invisible|ellipsis|u-uid|status-link))*$`)).OnElements("a", "span")
+	p.AllowElements("span")
+	p.AllowStandardURLs()
+	p.AllowURLSchemes("http", "https", "mailto")
+	p.RequireNoFollowOnLinks(true)
+	p.AddTargetBlankToFullyQualifiedLinks(false)
+	return p
+}
+
+// Markdown renders Markdown to sanitised HTML.
+func Markdown(src string) string {
+	var buf bytes.Buffer
+	if err := md.Convert([]byte(src), &buf); err != nil {
+		return Plain(src)
+	}
+	return Sanitize(buf.String())
+}
+
+// Sanitize cleans HTML from any source.
+func Sanitize(s string) string { return strings.TrimSpace(policy.Sanitize(s)) }
+
+// Plain renders plain text (a bio, a field) as HTML paragraphs with line breaks.
+func Plain(s string) string {
+	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	if s == "" {
+		return ""
+	}
+	var out []string
+	for _, para := range regexp.MustCompile(`\n{2,}`).Split(s, -1) {
+		out = append(out, "<p>"+strings.ReplaceAll(html.EscapeString(para), "\n", "<br>")+"</p>")
+	}
+	return strings.Join(out, "")
+}
+
+// Text strips all markup (for titles, previews and RSS descriptions).
+func Text(s string) string {
+	return strings.TrimSpace(html.UnescapeString(bluemonday.StrictPolicy().Sanitize(
+		strings.NewReplacer("<br>", "\n", "<br/>", "\n", "<br />", "\n", "</p>", "\n\n").Replace(s))))
+}

@@ -1,0 +1,261 @@
+package service
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/commonsd/commonsd/content"
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
+)
+
+// Actors owns the rules shared by every kind of local actor: handle syntax, the one
+// namespace of handles, key pairs and profile fields.
+type Actors struct{ svc *Service }
+
+var handleRE = regexp.MustCompile(`^[a-zA-Z0-9_]{1,30}$`)
+
+// reserved handles would shadow routes or confuse readers.
+var reserved = map[string]bool{
+	"admin": true, "administrator": true, "api": true, "about": true, "actor": true, "inbox": true,
+	"outbox": true, "instance": true, "login": true, "logout": true, "signup": true, "settings": true,
+	"static": true, "media": true, "users": true, "c": true, "communities": true, "nodeinfo": true,
+	"root": true, "system": true, "support": true, "healthz": true, "readyz": true, "metrics": true,
+	"well_known": true, "commonsd": true, "moderator": true, "postmaster": true, "webmaster": true,
+}
+
+// ValidateHandle checks a new local handle (users, communities, organizations share
+// one namespace). It does not check availability: the unique index does, atomically.
+func ValidateHandle(h string) error {
+	if !handleRE.MatchString(h) {
+		return errs.Unprocessable("handle must be 1 to 30 letters, digits or underscores")
+	}
+	if reserved[strings.ToLower(h)] {
+		return errs.Unprocessable("handle %q is reserved", h)
+	}
+	return nil
+}
+
+// NewLocal builds (without saving) a local actor with a fresh key pair.
+func (a *Actors) NewLocal(typ, username, name string) (*models.Actor, error) {
+	sealed, pub, err := a.svc.Keys.NewKeyPair()
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	u := a.svc.URLs()
+	uri := u.Actor(username)
+	if typ == models.ActorApplication {
+		uri = u.InstanceActor()
+	}
+	return &models.Actor{
+		ID: models.NewID(), Type: typ, Username: username, Domain: "", URI: uri,
+		URL: u.Profile(username), Name: name,
+		InboxURI: uri + "/inbox", OutboxURI: uri + "/outbox", FollowersURI: uri + "/followers",
+		FollowingURI: uri + "/following", FeaturedURI: uri + "/collections/featured",
+		SharedInbox: u.SharedInbox(), PublicKeyID: u.KeyID(uri), PublicKeyPEM: pub, PrivateKey: sealed,
+		Discoverable: true, Bot: typ == models.ActorApplication,
+	}, nil
+}
+
+// CreateLocal validates the handle and saves a new local actor.
+func (a *Actors) CreateLocal(ctx context.Context, typ, username, name string) (*models.Actor, error) {
+	if err := ValidateHandle(username); err != nil {
+		return nil, err
+	}
+	act, err := a.NewLocal(typ, username, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.svc.Store.CreateActor(ctx, act); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return nil, errs.Conflict("handle %q is taken", username)
+		}
+		return nil, errs.Internal(err)
+	}
+	return act, nil
+}
+
+// PrivateKey opens a local actor's signing key.
+func (a *Actors) PrivateKey(act *models.Actor) (*rsa.PrivateKey, error) {
+	if !act.Local() || len(act.PrivateKey) == 0 {
+		return nil, errs.Internal(errors.New("actor has no private key: " + act.URI))
+	}
+	return a.svc.Keys.Private(act.PrivateKey)
+}
+
+// LocalByHandle finds a local, unsuspended actor by handle.
+func (a *Actors) LocalByHandle(ctx context.Context, username string) (*models.Actor, error) {
+	act, err := a.svc.Store.ActorByHandle(ctx, username, "")
+	if errors.Is(err, store.ErrNotFound) || (err == nil && act.Suspended) {
+		return nil, errs.NotFound("no actor @%s here", username)
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return act, nil
+}
+
+// ByID loads any actor.
+func (a *Actors) ByID(ctx context.Context, id string) (*models.Actor, error) {
+	act, err := a.svc.Store.ActorByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errs.NotFound("actor not found")
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return act, nil
+}
+
+// Instance returns the Application actor.
+func (a *Actors) Instance(ctx context.Context) (*models.Actor, error) {
+	return a.ensureInstance(ctx)
+}
+
+func (a *Actors) ensureInstance(ctx context.Context) (*models.Actor, error) {
+	act, err := a.svc.Store.ActorByURI(ctx, a.svc.URLs().InstanceActor())
+	if err == nil {
+		return act, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, errs.Internal(err)
+	}
+	act, err = a.NewLocal(models.ActorApplication, InstanceActorName, a.svc.Cfg.Instance.Name)
+	if err != nil {
+		return nil, err
+	}
+	act.URL = a.svc.Cfg.Server.PublicURL + "/about"
+	act.ManuallyApprovesFollowers = true
+	act.Discoverable = false
+	if err := a.svc.Store.CreateActor(ctx, act); err != nil {
+		if errors.Is(err, store.ErrExists) { // another process won the race
+			return a.svc.Store.ActorByURI(ctx, a.svc.URLs().InstanceActor())
+		}
+		return nil, errs.Internal(err)
+	}
+	return act, nil
+}
+
+// Profile is what a local actor may change about itself.
+type Profile struct {
+	DisplayName               string
+	Bio                       string // plain text with blank-line paragraphs, like Mastodon's
+	Fields                    []models.Field
+	Discoverable              *bool
+	ManuallyApprovesFollowers *bool
+	HideFollowers             *bool
+}
+
+// UpdateProfile validates and saves profile changes of a local actor.
+func (a *Actors) UpdateProfile(ctx context.Context, act *models.Actor, p Profile) error {
+	p.DisplayName = strings.TrimSpace(p.DisplayName)
+	if len([]rune(p.DisplayName)) > 100 {
+		return errs.Unprocessable("display name is longer than 100 characters")
+	}
+	if len([]rune(p.Bio)) > 2000 {
+		return errs.Unprocessable("bio is longer than 2000 characters")
+	}
+	if len(p.Fields) > 8 {
+		return errs.Unprocessable("at most 8 profile fields")
+	}
+	var fields []models.Field
+	for _, f := range p.Fields {
+		f.Name, f.Value = strings.TrimSpace(f.Name), strings.TrimSpace(f.Value)
+		if f.Name == "" && f.Value == "" {
+			continue
+		}
+		if len([]rune(f.Name)) > 255 || len([]rune(f.Value)) > 255 {
+			return errs.Unprocessable("profile field names and values are at most 255 characters")
+		}
+		fields = append(fields, f)
+	}
+	act.Name = p.DisplayName
+	act.SummarySource = p.Bio
+	act.Summary = content.Plain(p.Bio)
+	b, _ := json.Marshal(fields)
+	act.Fields = string(b)
+	if p.Discoverable != nil {
+		act.Discoverable = *p.Discoverable
+	}
+	if p.ManuallyApprovesFollowers != nil {
+		act.ManuallyApprovesFollowers = *p.ManuallyApprovesFollowers
+	}
+	if p.HideFollowers != nil {
+		act.HideFollowers = *p.HideFollowers
+	}
+	if err := a.svc.Store.UpdateActor(ctx, act); err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// Fields decodes an actor's profile fields.
+func Fields(act *models.Actor) []models.Field {
+	var f []models.Field
+	if act.Fields != "" {
+		_ = json.Unmarshal([]byte(act.Fields), &f)
+	}
+	return f
+}
+
+// Avatar types and their magic numbers: the declared type must match the bytes.
+var imageMagic = map[string][]byte{
+	"image/png":  {0x89, 'P', 'N', 'G'},
+	"image/jpeg": {0xFF, 0xD8, 0xFF},
+	"image/gif":  []byte("GIF8"),
+	"image/webp": []byte("RIFF"),
+}
+
+// SetAvatar stores an uploaded image and points the actor's icon at it.
+func (a *Actors) SetAvatar(ctx context.Context, act *models.Actor, contentType string, data []byte) error {
+	if max := a.svc.Cfg.Media.MaxAvatarBytes; int64(len(data)) > max {
+		return errs.New(413, "avatar is larger than %d bytes", max)
+	}
+	if len(data) == 0 {
+		return errs.Unprocessable("avatar file is empty")
+	}
+	magic, ok := imageMagic[contentType]
+	if !ok {
+		return errs.New(415, "avatar must be PNG, JPEG, GIF or WebP")
+	}
+	if !strings.HasPrefix(string(data), string(magic)) {
+		return errs.New(415, "avatar content is not a %s image", contentType)
+	}
+	m := &models.Media{ID: models.NewID(), OwnerID: act.ID, ContentType: contentType, Size: int64(len(data)), Data: data}
+	old := act.IconMediaID
+	err := a.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateMedia(ctx, m); err != nil {
+			return err
+		}
+		act.IconMediaID = m.ID
+		act.IconURL = a.svc.URLs().Media(m.ID)
+		if err := tx.UpdateActor(ctx, act); err != nil {
+			return err
+		}
+		if old != "" {
+			return tx.DeleteMedia(ctx, old)
+		}
+		return nil
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// Media returns an uploaded file.
+func (a *Actors) Media(ctx context.Context, id string) (*models.Media, error) {
+	m, err := a.svc.Store.MediaByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errs.NotFound("media not found")
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return m, nil
+}
