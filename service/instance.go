@@ -43,7 +43,7 @@ func (i *Instance) SetRegistrationMode(ctx context.Context, by *models.User, mod
 
 // Stats are the usage numbers NodeInfo publishes.
 type Stats struct {
-	Users, ActiveMonth, ActiveHalfyear, Communities int64
+	Users, ActiveMonth, ActiveHalfyear, Communities, LocalPosts int64
 }
 
 // Stats counts users.

@@ -1,0 +1,158 @@
+// Package app wires one instance together: config → store → service → federation,
+// API and web handlers → HTTP server and background workers. cmd/commonsd and the
+// test harness (apptest) both build instances through New, so tests run exactly
+// what production runs.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/commonsd/commonsd/api"
+	"github.com/commonsd/commonsd/config"
+	"github.com/commonsd/commonsd/federation"
+	"github.com/commonsd/commonsd/frontend"
+	"github.com/commonsd/commonsd/server"
+	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/store"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Process roles: a large community runs web and worker processes separately.
+const (
+	RoleAll    = "all"
+	RoleWeb    = "web"
+	RoleWorker = "worker"
+)
+
+// App is one running instance.
+type App struct {
+	Cfg     config.Config
+	Log     *slog.Logger
+	Store   *store.Store
+	Svc     *service.Service
+	Fed     *federation.Federation
+	Echo    *echo.Echo
+	Metrics *prometheus.Registry
+}
+
+// NewLogger builds the slog logger the configuration asks for.
+func NewLogger(cfg config.Log, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.Level))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Open connects to the database and applies migrations (what `migrate` does).
+func Open(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	st, err := store.Open(store.Options{Driver: cfg.Database.Driver, DSN: cfg.Database.DSN, MaxOpenConns: cfg.Database.MaxOpenConns})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// New builds an instance on a migrated store.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	if log == nil {
+		log = NewLogger(cfg.Log, os.Stderr)
+	}
+	st, err := Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := service.LoadKeys(cfg.Security.SecretKey, cfg.DataDir)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	svc := service.New(cfg, st, keys, log)
+	if _, err := svc.EnsureInstanceActor(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("instance actor: %w", err)
+	}
+	fed, err := federation.New(cfg, svc, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	web := frontend.New(cfg, svc, log)
+	e, reg := server.New(server.Options{
+		Log: log, DB: st.SQL(), Ready: st.Ready, TrustProxy: cfg.Server.TrustProxy,
+		HTMLError: web.ErrorPage,
+	})
+	a := &App{Cfg: cfg, Log: log, Store: st, Svc: svc, Fed: fed, Echo: e, Metrics: reg}
+	fed.Register(e, web.Negotiated)
+	api.New(svc, fed).Register(e)
+	web.Register(e)
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Serve runs the HTTP server (roles all and web) and the background workers (roles
+// all and worker) until ctx is cancelled, then shuts down gracefully: in-flight
+// requests finish (up to server.shutdown_timeout) and workers stop taking jobs.
+func (a *App) Serve(ctx context.Context, ln net.Listener, role string) error {
+	switch role {
+	case RoleAll, RoleWeb, RoleWorker:
+	default:
+		return fmt.Errorf("unknown role %q (all, web or worker)", role)
+	}
+	var wg sync.WaitGroup
+	errc := make(chan error, 2)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if role != RoleWeb {
+		if err := a.Fed.StartWorkers(ctx); err != nil {
+			return err
+		}
+	}
+	srv := &http.Server{Handler: a.Echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	if role != RoleWorker || ln != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.Log.Info("listening", "addr", ln.Addr().String(), "public_url", a.Cfg.Server.PublicURL, "role", role)
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+				cancel()
+			}
+		}()
+	}
+	<-ctx.Done()
+	shutCtx, stop := context.WithTimeout(context.Background(), a.Cfg.Server.ShutdownTimeout)
+	defer stop()
+	err := srv.Shutdown(shutCtx)
+	a.Fed.StopWorkers(shutCtx)
+	wg.Wait()
+	select {
+	case e := <-errc:
+		return e
+	default:
+	}
+	if err != nil && !strings.Contains(err.Error(), "closed") {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,221 @@
+// Command commonsd runs a commonsd instance and administers it.
+//
+//	commonsd serve [--role all|web|worker]
+//	commonsd migrate
+//	commonsd admin user create --username U --email E --password P [--role R]
+//	commonsd admin user set-role --username U --role R
+//	commonsd admin token create --username U
+//	commonsd version
+//
+// Every command takes --config FILE; COMMONSD_* environment variables override it.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/commonsd/commonsd/app"
+	"github.com/commonsd/commonsd/config"
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/version"
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	if err := newRoot(os.Stdout, os.Stderr).Execute(); err != nil {
+		os.Exit(1)
+	}
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	var cfgFile string
+	root := &cobra.Command{
+		Use:           "commonsd",
+		Short:         "A federated ActivityPub server for commons-based communities",
+		SilenceUsage:  true,
+		SilenceErrors: false,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.PersistentFlags().StringVar(&cfgFile, "config", "", "configuration file (YAML); COMMONSD_* variables override it")
+	load := func() (config.Config, error) { return config.Load(cfgFile, os.Environ()) }
+
+	root.AddCommand(serveCmd(load), migrateCmd(load), adminCmd(load), &cobra.Command{
+		Use: "version", Short: "Print the version",
+		Run: func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), "commonsd", version.Version) },
+	})
+	return root
+}
+
+func serveCmd(load func() (config.Config, error)) *cobra.Command {
+	var role string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the HTTP server and background workers",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load()
+			if err != nil {
+				return err
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			start := time.Now()
+			a, err := app.New(ctx, cfg, nil)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			var ln net.Listener
+			if role != app.RoleWorker {
+				if ln, err = net.Listen("tcp", cfg.Server.Listen); err != nil {
+					return err
+				}
+			}
+			a.Log.Info("commonsd ready", "version", version.Version, "startup", time.Since(start).String(), "db", cfg.Database.Driver)
+			return a.Serve(ctx, ln, role)
+		},
+	}
+	cmd.Flags().StringVar(&role, "role", app.RoleAll, "process role: all, web (HTTP only) or worker (background jobs only)")
+	return cmd
+}
+
+func migrateCmd(load func() (config.Config, error)) *cobra.Command {
+	return &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply database migrations and exit",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := load()
+			if err != nil {
+				return err
+			}
+			st, err := app.Open(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			fmt.Fprintln(cmd.OutOrStdout(), "migrations applied")
+			return nil
+		},
+	}
+}
+
+// withService opens the store and builds the service layer for admin commands.
+func withService(ctx context.Context, load func() (config.Config, error), fn func(*service.Service) error) error {
+	cfg, err := load()
+	if err != nil {
+		return err
+	}
+	a, err := app.New(ctx, cfg, app.NewLogger(config.Log{Format: "text", Level: "warn"}, os.Stderr))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := fn(a.Svc); err != nil {
+		return fmt.Errorf("%s", errs.Message(err))
+	}
+	return nil
+}
+
+func adminCmd(load func() (config.Config, error)) *cobra.Command {
+	admin := &cobra.Command{Use: "admin", Short: "Administer users and tokens"}
+	user := &cobra.Command{Use: "user", Short: "Manage local users"}
+	token := &cobra.Command{Use: "token", Short: "Manage API tokens"}
+	admin.AddCommand(user, token)
+
+	var username, email, password, role string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Create an approved local user",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withService(cmd.Context(), load, func(s *service.Service) error {
+				u, err := s.Accounts.Create(cmd.Context(), service.Registration{Username: username, Email: email, Password: password, Role: role})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "created user %s (%s)\n", u.Username, u.Role)
+				return nil
+			})
+		},
+	}
+	create.Flags().StringVar(&username, "username", "", "username (required)")
+	create.Flags().StringVar(&email, "email", "", "e-mail address (required)")
+	create.Flags().StringVar(&password, "password", "", "password, at least 10 characters (required)")
+	create.Flags().StringVar(&role, "role", "member", "admin, moderator or member")
+	for _, f := range []string{"username", "email", "password"} {
+		_ = create.MarkFlagRequired(f)
+	}
+
+	var srUser, srRole string
+	setRole := &cobra.Command{
+		Use:   "set-role",
+		Short: "Change a user's role",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withService(cmd.Context(), load, func(s *service.Service) error {
+				u, err := s.Accounts.Moderate(cmd.Context(), nil, srUser, service.ModerationChange{Role: srRole})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s is now %s\n", u.Username, u.Role)
+				return nil
+			})
+		},
+	}
+	setRole.Flags().StringVar(&srUser, "username", "", "username (required)")
+	setRole.Flags().StringVar(&srRole, "role", "", "admin, moderator or member (required)")
+	_ = setRole.MarkFlagRequired("username")
+	_ = setRole.MarkFlagRequired("role")
+
+	var suUser string
+	var suOff bool
+	suspend := &cobra.Command{
+		Use:   "suspend",
+		Short: "Suspend a user (or lift it with --lift)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withService(cmd.Context(), load, func(s *service.Service) error {
+				v := !suOff
+				u, err := s.Accounts.Moderate(cmd.Context(), nil, suUser, service.ModerationChange{Suspended: &v})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s suspended: %v\n", u.Username, u.Suspended)
+				return nil
+			})
+		},
+	}
+	suspend.Flags().StringVar(&suUser, "username", "", "username (required)")
+	suspend.Flags().BoolVar(&suOff, "lift", false, "lift the suspension")
+	_ = suspend.MarkFlagRequired("username")
+	user.AddCommand(create, setRole, suspend)
+
+	var tUser, tName string
+	tcreate := &cobra.Command{
+		Use:   "create",
+		Short: "Create an API bearer token and print it",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withService(cmd.Context(), load, func(s *service.Service) error {
+				u, err := s.Accounts.ByUsername(cmd.Context(), tUser)
+				if err != nil {
+					return err
+				}
+				secret, _, err := s.Accounts.NewToken(cmd.Context(), u, tName)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), secret)
+				return nil
+			})
+		},
+	}
+	tcreate.Flags().StringVar(&tUser, "username", "", "username (required)")
+	tcreate.Flags().StringVar(&tName, "name", "cli", "a label for the token")
+	_ = tcreate.MarkFlagRequired("username")
+	token.AddCommand(tcreate)
+	return admin
+}
