@@ -115,26 +115,48 @@ func unavailable(t testing.TB, format string, args ...any) {
 
 var installMu sync.Mutex
 
-// install runs `npm ci` once if node_modules is missing.
+// install runs `npm ci` if node_modules is missing. It installs into a scratch
+// directory and renames node_modules into place, so concurrent test binaries
+// (go test ./... runs packages in parallel) never see a half-installed tree.
 func install(t testing.TB, dir string) {
 	t.Helper()
 	installMu.Lock()
 	defer installMu.Unlock()
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@fedify", "fedify", "package.json")); err == nil {
+	marker := filepath.Join(dir, "node_modules", "@fedify", "fedify", "package.json")
+	if _, err := os.Stat(marker); err == nil {
 		return
 	}
 	npm, err := exec.LookPath("npm")
 	if err != nil {
 		unavailable(t, "npm not installed")
 	}
+	tmp, err := os.MkdirTemp(dir, ".install-")
+	if err != nil {
+		t.Fatalf("fedpeer: %v", err)
+	}
+	defer os.RemoveAll(tmp)
+	for _, f := range []string{"package.json", "package-lock.json"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatalf("fedpeer: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(tmp, f), b, 0o644); err != nil {
+			t.Fatalf("fedpeer: %v", err)
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-	cmd.Dir = dir
+	cmd.Dir = tmp
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		unavailable(t, "npm ci in %s failed: %v\n%s", dir, err, out)
+		unavailable(t, "npm ci in %s failed: %v\n%s", tmp, err, out)
+	}
+	if err := os.Rename(filepath.Join(tmp, "node_modules"), filepath.Join(dir, "node_modules")); err != nil {
+		if _, statErr := os.Stat(marker); statErr != nil { // not another process winning the race
+			t.Fatalf("fedpeer: installing node_modules: %v", err)
+		}
 	}
 	t.Logf("fedpeer: npm ci took %v", time.Since(start).Round(time.Millisecond))
 }
