@@ -1,6 +1,9 @@
 // Package models holds the plain structs shared by the layers. gorm tags are allowed;
 // behaviour that needs the database is not. Ids are ULIDs (sortable, and they never
 // leak row counts in public URLs).
+//
+// No gorm `default:` tag on a bool column: gorm writes the default instead of a
+// false zero value on Create (an unapproved user would come out approved).
 package models
 
 import (
@@ -67,12 +70,12 @@ type Actor struct {
 	// PrivateKey is the PKCS#8 PEM sealed with the instance secret (see service.Keys);
 	// it is never serialised to clients.
 	PrivateKey                []byte `gorm:"" json:"-"`
-	ManuallyApprovesFollowers bool   `gorm:"not null;default:false"`
-	Discoverable              bool   `gorm:"not null;default:true"`
-	HideFollowers             bool   `gorm:"not null;default:false"`
-	Bot                       bool   `gorm:"not null;default:false"`
+	ManuallyApprovesFollowers bool   `gorm:"not null"`
+	Discoverable              bool   `gorm:"not null"`
+	HideFollowers             bool   `gorm:"not null"`
+	Bot                       bool   `gorm:"not null"`
 	Fields                    string `gorm:"type:text"` // JSON [{"name","value"}]
-	Suspended                 bool   `gorm:"not null;default:false"`
+	Suspended                 bool   `gorm:"not null"`
 	FetchedAt                 *time.Time
 	CreatedAt                 time.Time `gorm:"index"`
 	UpdatedAt                 time.Time
@@ -96,8 +99,8 @@ type User struct {
 	Email         string `gorm:"size:320;not null;uniqueIndex"` // stored lower-case
 	PasswordHash  string `gorm:"size:255;not null" json:"-"`
 	Role          string `gorm:"size:16;not null;default:'member'"`
-	Approved      bool   `gorm:"not null;default:true"`
-	Suspended     bool   `gorm:"not null;default:false"`
+	Approved      bool   `gorm:"not null"`
+	Suspended     bool   `gorm:"not null"`
 	SignupReason  string `gorm:"type:text"`
 	InviteCode    string `gorm:"size:64"`
 	LastLoginAt   *time.Time
