@@ -1,0 +1,423 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/commonsd/commonsd/models"
+
+	"gorm.io/gorm/clause"
+)
+
+// CreateFollow inserts a follow; an existing pair gives ErrExists.
+func (s *Store) CreateFollow(ctx context.Context, f *models.Follow) error {
+	return translate(s.with(ctx).Create(f).Error)
+}
+
+// FollowByPair loads the follow of follower → target.
+func (s *Store) FollowByPair(ctx context.Context, followerID, targetID string) (*models.Follow, error) {
+	return first[models.Follow](s.with(ctx).Where("follower_id = ? AND target_id = ?", followerID, targetID))
+}
+
+// FollowByURI loads a follow by its activity id.
+func (s *Store) FollowByURI(ctx context.Context, uri string) (*models.Follow, error) {
+	return first[models.Follow](s.with(ctx).Where("uri = ?", uri))
+}
+
+// FollowByID loads a follow.
+func (s *Store) FollowByID(ctx context.Context, id string) (*models.Follow, error) {
+	return first[models.Follow](s.with(ctx).Where("id = ?", id))
+}
+
+// SetFollowState changes a follow's state.
+func (s *Store) SetFollowState(ctx context.Context, id, state string) error {
+	return translate(s.with(ctx).Model(&models.Follow{}).Where("id = ?", id).Updates(map[string]any{"state": state, "updated_at": time.Now().UTC()}).Error)
+}
+
+// DeleteFollow removes a follow.
+func (s *Store) DeleteFollow(ctx context.Context, id string) error {
+	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Follow{}).Error)
+}
+
+// DeleteFollowsOf removes every follow from or to an actor (actor deleted).
+func (s *Store) DeleteFollowsOf(ctx context.Context, actorID string) error {
+	return translate(s.with(ctx).Where("follower_id = ? OR target_id = ?", actorID, actorID).Delete(&models.Follow{}).Error)
+}
+
+// FollowPage is one page of a follow list with the actors.
+type FollowPage struct {
+	Follows []models.Follow
+	Actors  map[string]*models.Actor
+}
+
+// ListFollowers pages accepted (or pending) followers of target, newest first.
+func (s *Store) ListFollowers(ctx context.Context, targetID, state string, limit, offset int) ([]models.Actor, error) {
+	var out []models.Actor
+	err := s.with(ctx).Table("actors").Select("actors.*").
+		Joins("JOIN follows ON follows.follower_id = actors.id").
+		Where("follows.target_id = ? AND follows.state = ?", targetID, state).
+		Order("follows.created_at DESC, follows.id DESC").Limit(limit).Offset(offset).Find(&out).Error
+	return out, translate(err)
+}
+
+// ListFollowing pages the actors follower follows (accepted), newest first.
+func (s *Store) ListFollowing(ctx context.Context, followerID string, limit, offset int) ([]models.Actor, error) {
+	var out []models.Actor
+	err := s.with(ctx).Table("actors").Select("actors.*").
+		Joins("JOIN follows ON follows.target_id = actors.id").
+		Where("follows.follower_id = ? AND follows.state = ?", followerID, models.FollowAccepted).
+		Order("follows.created_at DESC, follows.id DESC").Limit(limit).Offset(offset).Find(&out).Error
+	return out, translate(err)
+}
+
+// CountFollowers counts accepted followers.
+func (s *Store) CountFollowers(ctx context.Context, targetID string) (int64, error) {
+	var n int64
+	err := s.with(ctx).Model(&models.Follow{}).Where("target_id = ? AND state = ?", targetID, models.FollowAccepted).Count(&n).Error
+	return n, translate(err)
+}
+
+// CountFollowing counts accepted follows.
+func (s *Store) CountFollowing(ctx context.Context, followerID string) (int64, error) {
+	var n int64
+	err := s.with(ctx).Model(&models.Follow{}).Where("follower_id = ? AND state = ?", followerID, models.FollowAccepted).Count(&n).Error
+	return n, translate(err)
+}
+
+// FollowerInboxes returns the distinct delivery inboxes of target's remote followers:
+// the shared inbox where one is advertised, the personal inbox otherwise.
+func (s *Store) FollowerInboxes(ctx context.Context, targetID string) ([]string, error) {
+	var out []string
+	err := s.with(ctx).Table("actors").
+		Select("DISTINCT CASE WHEN actors.shared_inbox <> '' THEN actors.shared_inbox ELSE actors.inbox_uri END").
+		Joins("JOIN follows ON follows.follower_id = actors.id").
+		Where("follows.target_id = ? AND follows.state = ? AND actors.domain <> ''", targetID, models.FollowAccepted).
+		Scan(&out).Error
+	return out, translate(err)
+}
+
+// LocalFollowerIDs returns the local actors following target (timeline fan-out).
+func (s *Store) LocalFollowerIDs(ctx context.Context, targetID string) ([]string, error) {
+	var out []string
+	err := s.with(ctx).Table("follows").Select("follows.follower_id").
+		Joins("JOIN actors ON actors.id = follows.follower_id").
+		Where("follows.target_id = ? AND follows.state = ? AND actors.domain = ''", targetID, models.FollowAccepted).
+		Scan(&out).Error
+	return out, translate(err)
+}
+
+// CreateNote inserts a note with its tags.
+func (s *Store) CreateNote(ctx context.Context, n *models.Note, tags []models.NoteTag) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := translate(tx.with(ctx).Create(n).Error); err != nil {
+			return err
+		}
+		for i := range tags {
+			tags[i].ID = models.NewID()
+			tags[i].NoteID = n.ID
+		}
+		if len(tags) > 0 {
+			return translate(tx.with(ctx).Create(&tags).Error)
+		}
+		return nil
+	})
+}
+
+// UpdateNote saves a note and replaces its tags.
+func (s *Store) UpdateNote(ctx context.Context, n *models.Note, tags []models.NoteTag) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := translate(tx.with(ctx).Save(n).Error); err != nil {
+			return err
+		}
+		if err := translate(tx.with(ctx).Where("note_id = ?", n.ID).Delete(&models.NoteTag{}).Error); err != nil {
+			return err
+		}
+		for i := range tags {
+			tags[i].ID = models.NewID()
+			tags[i].NoteID = n.ID
+		}
+		if len(tags) > 0 {
+			return translate(tx.with(ctx).Create(&tags).Error)
+		}
+		return nil
+	})
+}
+
+// NoteByURI loads a note (deleted ones too: callers serve a Tombstone).
+func (s *Store) NoteByURI(ctx context.Context, uri string) (*models.Note, error) {
+	return first[models.Note](s.with(ctx).Where("uri = ?", uri))
+}
+
+// NoteByID loads a note.
+func (s *Store) NoteByID(ctx context.Context, id string) (*models.Note, error) {
+	return first[models.Note](s.with(ctx).Where("id = ?", id))
+}
+
+// NoteTags loads a note's tags.
+func (s *Store) NoteTags(ctx context.Context, noteID string) ([]models.NoteTag, error) {
+	var out []models.NoteTag
+	return out, translate(s.with(ctx).Where("note_id = ?", noteID).Order("id").Find(&out).Error)
+}
+
+// MarkNoteDeleted turns a note into a tombstone and removes it from timelines.
+func (s *Store) MarkNoteDeleted(ctx context.Context, id string, at time.Time) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := translate(tx.with(ctx).Model(&models.Note{}).Where("id = ?", id).
+			Updates(map[string]any{"deleted_at": at, "content": "", "source": "", "summary": "", "name": ""}).Error); err != nil {
+			return err
+		}
+		if err := translate(tx.with(ctx).Where("note_id = ?", id).Delete(&models.NoteTag{}).Error); err != nil {
+			return err
+		}
+		return translate(tx.with(ctx).Where("note_id = ?", id).Delete(&models.TimelineEntry{}).Error)
+	})
+}
+
+// DeleteContentOf tombstones every note of an actor and drops its timeline entries
+// (a remote actor was deleted).
+func (s *Store) DeleteContentOf(ctx context.Context, actorID string, at time.Time) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		sub := tx.with(ctx).Model(&models.Note{}).Select("id").Where("author_id = ?", actorID)
+		if err := translate(tx.with(ctx).Where("note_id IN (?) OR boosted_by_id = ?", sub, actorID).Delete(&models.TimelineEntry{}).Error); err != nil {
+			return err
+		}
+		if err := translate(tx.with(ctx).Model(&models.Note{}).Where("author_id = ? AND deleted_at IS NULL", actorID).
+			Updates(map[string]any{"deleted_at": at, "content": "", "source": "", "summary": "", "name": ""}).Error); err != nil {
+			return err
+		}
+		for _, m := range []any{&models.Like{}, &models.Announce{}} {
+			if err := translate(tx.with(ctx).Where("actor_id = ?", actorID).Delete(m).Error); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ListNotesBy pages an actor's notes of the given visibilities, newest first.
+func (s *Store) ListNotesBy(ctx context.Context, authorID string, visibilities []string, limit, offset int) ([]models.Note, error) {
+	var out []models.Note
+	err := s.with(ctx).Where("author_id = ? AND deleted_at IS NULL AND visibility IN ?", authorID, visibilities).
+		Order("published DESC, id DESC").Limit(limit).Offset(offset).Find(&out).Error
+	return out, translate(err)
+}
+
+// CountNotesBy counts an actor's notes of the given visibilities.
+func (s *Store) CountNotesBy(ctx context.Context, authorID string, visibilities []string) (int64, error) {
+	var n int64
+	err := s.with(ctx).Model(&models.Note{}).Where("author_id = ? AND deleted_at IS NULL AND visibility IN ?", authorID, visibilities).Count(&n).Error
+	return n, translate(err)
+}
+
+// CountLocalNotes counts local, undeleted notes (NodeInfo localPosts).
+func (s *Store) CountLocalNotes(ctx context.Context) (int64, error) {
+	var n int64
+	return n, translate(s.with(ctx).Model(&models.Note{}).Where("local = ? AND deleted_at IS NULL", true).Count(&n).Error)
+}
+
+// AddToTimelines puts a note in the home timelines of owners (idempotent).
+func (s *Store) AddToTimelines(ctx context.Context, noteID, boostedByID string, owners []string) error {
+	if len(owners) == 0 {
+		return nil
+	}
+	rows := make([]models.TimelineEntry, 0, len(owners))
+	now := time.Now().UTC()
+	for _, o := range owners {
+		rows = append(rows, models.TimelineEntry{ID: models.NewID(), OwnerID: o, NoteID: noteID, BoostedByID: boostedByID, CreatedAt: now})
+	}
+	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, 500).Error)
+}
+
+// RemoveBoostFromTimelines drops the timeline entries of a boost (Undo Announce).
+func (s *Store) RemoveBoostFromTimelines(ctx context.Context, noteID, boostedByID string) error {
+	return translate(s.with(ctx).Where("note_id = ? AND boosted_by_id = ?", noteID, boostedByID).Delete(&models.TimelineEntry{}).Error)
+}
+
+// TimelineItem is one entry of a home timeline.
+type TimelineItem struct {
+	Entry models.TimelineEntry
+	Note  models.Note
+}
+
+// Timeline pages owner's home timeline, newest first; maxID ("" = newest) pages back.
+func (s *Store) Timeline(ctx context.Context, ownerID, maxID string, limit int) ([]TimelineItem, error) {
+	var entries []models.TimelineEntry
+	q := s.with(ctx).Where("owner_id = ?", ownerID)
+	if maxID != "" {
+		q = q.Where("id < ?", maxID)
+	}
+	if err := q.Order("id DESC").Limit(limit).Find(&entries).Error; err != nil {
+		return nil, translate(err)
+	}
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.NoteID
+	}
+	var notes []models.Note
+	if len(ids) > 0 {
+		if err := s.with(ctx).Where("id IN ? AND deleted_at IS NULL", ids).Find(&notes).Error; err != nil {
+			return nil, translate(err)
+		}
+	}
+	byID := map[string]models.Note{}
+	for _, n := range notes {
+		byID[n.ID] = n
+	}
+	out := make([]TimelineItem, 0, len(entries))
+	for _, e := range entries {
+		if n, ok := byID[e.NoteID]; ok {
+			out = append(out, TimelineItem{Entry: e, Note: n})
+		}
+	}
+	return out, nil
+}
+
+// ActorsByIDs loads actors by id.
+func (s *Store) ActorsByIDs(ctx context.Context, ids []string) (map[string]*models.Actor, error) {
+	var list []models.Actor
+	out := map[string]*models.Actor{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := s.with(ctx).Where("id IN ?", ids).Find(&list).Error; err != nil {
+		return nil, translate(err)
+	}
+	for i := range list {
+		out[list[i].ID] = &list[i]
+	}
+	return out, nil
+}
+
+// CreateActivity stores an activity; a known URI gives ErrExists (deduplication).
+func (s *Store) CreateActivity(ctx context.Context, a *models.Activity) error {
+	return translate(s.with(ctx).Create(a).Error)
+}
+
+// ActivityByID loads an activity.
+func (s *Store) ActivityByID(ctx context.Context, id string) (*models.Activity, error) {
+	return first[models.Activity](s.with(ctx).Where("id = ?", id))
+}
+
+// ActivityByURI loads an activity by its ActivityPub id.
+func (s *Store) ActivityByURI(ctx context.Context, uri string) (*models.Activity, error) {
+	return first[models.Activity](s.with(ctx).Where("uri = ?", uri))
+}
+
+// FinishActivity records the outcome of processing an inbound activity.
+func (s *Store) FinishActivity(ctx context.Context, id, state, errMsg string) error {
+	now := time.Now().UTC()
+	return translate(s.with(ctx).Model(&models.Activity{}).Where("id = ?", id).
+		Updates(map[string]any{"state": state, "error": errMsg, "processed_at": now}).Error)
+}
+
+// ListOutbox pages an actor's public outgoing activities, newest first.
+func (s *Store) ListOutbox(ctx context.Context, actorURI string, limit, offset int) ([]models.Activity, error) {
+	var out []models.Activity
+	err := s.with(ctx).Where("actor_uri = ? AND local = ? AND public = ? AND type IN ?", actorURI, true, true, []string{"Create", "Announce"}).
+		Order("created_at DESC, id DESC").Limit(limit).Offset(offset).Find(&out).Error
+	return out, translate(err)
+}
+
+// CountOutbox counts them.
+func (s *Store) CountOutbox(ctx context.Context, actorURI string) (int64, error) {
+	var n int64
+	err := s.with(ctx).Model(&models.Activity{}).Where("actor_uri = ? AND local = ? AND public = ? AND type IN ?", actorURI, true, true, []string{"Create", "Announce"}).Count(&n).Error
+	return n, translate(err)
+}
+
+// PutAnnounce records a boost (idempotent by URI).
+func (s *Store) PutAnnounce(ctx context.Context, a *models.Announce) error {
+	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(a).Error)
+}
+
+// AnnounceByURI loads a boost.
+func (s *Store) AnnounceByURI(ctx context.Context, uri string) (*models.Announce, error) {
+	return first[models.Announce](s.with(ctx).Where("uri = ?", uri))
+}
+
+// DeleteAnnounce removes a boost.
+func (s *Store) DeleteAnnounce(ctx context.Context, id string) error {
+	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Announce{}).Error)
+}
+
+// PutLike records a like (idempotent by actor and object).
+func (s *Store) PutLike(ctx context.Context, l *models.Like) error {
+	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(l).Error)
+}
+
+// LikeByURI loads a like.
+func (s *Store) LikeByURI(ctx context.Context, uri string) (*models.Like, error) {
+	return first[models.Like](s.with(ctx).Where("uri = ?", uri))
+}
+
+// DeleteLike removes a like.
+func (s *Store) DeleteLike(ctx context.Context, id string) error {
+	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Like{}).Error)
+}
+
+// CountLikes counts likes of an object.
+func (s *Store) CountLikes(ctx context.Context, objectURI string) (int64, error) {
+	var n int64
+	return n, translate(s.with(ctx).Model(&models.Like{}).Where("object_uri = ?", objectURI).Count(&n).Error)
+}
+
+// CountAnnounces counts boosts of an object.
+func (s *Store) CountAnnounces(ctx context.Context, objectURI string) (int64, error) {
+	var n int64
+	return n, translate(s.with(ctx).Model(&models.Announce{}).Where("object_uri = ?", objectURI).Count(&n).Error)
+}
+
+// PutBlock records a block (idempotent).
+func (s *Store) PutBlock(ctx context.Context, b *models.Block) error {
+	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(b).Error)
+}
+
+// BlockByURI loads a block.
+func (s *Store) BlockByURI(ctx context.Context, uri string) (*models.Block, error) {
+	return first[models.Block](s.with(ctx).Where("uri = ?", uri))
+}
+
+// DeleteBlock removes a block.
+func (s *Store) DeleteBlock(ctx context.Context, id string) error {
+	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Block{}).Error)
+}
+
+// IsBlocked reports whether actor blocks target.
+func (s *Store) IsBlocked(ctx context.Context, actorID, targetID string) (bool, error) {
+	var n int64
+	err := s.with(ctx).Model(&models.Block{}).Where("actor_id = ? AND target_id = ?", actorID, targetID).Count(&n).Error
+	return n > 0, translate(err)
+}
+
+// CreateReport stores a report (idempotent by URI).
+func (s *Store) CreateReport(ctx context.Context, r *models.Report) error {
+	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(r).Error)
+}
+
+// ListReports pages reports, newest first.
+func (s *Store) ListReports(ctx context.Context, limit, offset int) ([]models.Report, error) {
+	var out []models.Report
+	return out, translate(s.with(ctx).Order("created_at DESC").Limit(limit).Offset(offset).Find(&out).Error)
+}
+
+// PutDomainPolicy upserts a domain block or allow.
+func (s *Store) PutDomainPolicy(ctx context.Context, p *models.DomainPolicy) error {
+	return translate(s.with(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(p).Error)
+}
+
+// DeleteDomainPolicy removes one.
+func (s *Store) DeleteDomainPolicy(ctx context.Context, domain string) error {
+	return translate(s.with(ctx).Where("domain = ?", domain).Delete(&models.DomainPolicy{}).Error)
+}
+
+// ListDomainPolicies lists them.
+func (s *Store) ListDomainPolicies(ctx context.Context) ([]models.DomainPolicy, error) {
+	var out []models.DomainPolicy
+	return out, translate(s.with(ctx).Order("domain").Find(&out).Error)
+}
+
+// RemoteActorsOfDomain lists the ids of a domain's actors (domain block clean-up).
+func (s *Store) RemoteActorsOfDomain(ctx context.Context, domain string) ([]string, error) {
+	var ids []string
+	return ids, translate(s.with(ctx).Model(&models.Actor{}).Where("domain = ?", domain).Pluck("id", &ids).Error)
+}
