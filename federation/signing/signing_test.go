@@ -118,8 +118,12 @@ func signedRequest(t testing.TB, method, url string, key *rsa.PrivateKey, body [
 func handSign(t testing.TB, r *http.Request, key *rsa.PrivateKey, headers []string, algorithm, requestTarget string) {
 	t.Helper()
 	var lines []string
+	created := ""
 	for _, h := range headers {
 		switch h {
+		case "(created)":
+			created = fmt.Sprint(time.Now().Unix())
+			lines = append(lines, "(created): "+created)
 		case "(request-target)":
 			lines = append(lines, "(request-target): "+requestTarget)
 		case "host":
@@ -136,6 +140,9 @@ func handSign(t testing.TB, r *http.Request, key *rsa.PrivateKey, headers []stri
 	alg := ""
 	if algorithm != "" {
 		alg = `algorithm="` + algorithm + `",`
+	}
+	if created != "" {
+		alg += "created=" + created + ","
 	}
 	r.Header.Set("Signature", fmt.Sprintf(`keyId="%s",%sheaders="%s",signature="%s"`,
 		aliceKeyID, alg, strings.Join(headers, " "), base64.StdEncoding.EncodeToString(sig)))
@@ -214,6 +221,9 @@ func TestMastodonSignedRequest(t *testing.T) {
 		}},
 		{"spaces after commas", func(r *http.Request) {
 			r.Header.Set("Signature", strings.ReplaceAll(r.Header.Get("Signature"), `",`, `", `))
+		}},
+		{"(created) instead of date, hs2019", func(r *http.Request) {
+			handSign(t, r, alice, []string{"(request-target)", "(created)", "host", "digest"}, "hs2019", "post /users/bob/inbox")
 		}},
 		{"no algorithm", func(r *http.Request) {
 			handSign(t, r, alice, mastodonHeaders, "", "post /users/bob/inbox")

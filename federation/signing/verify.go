@@ -82,6 +82,9 @@ func (v *Verifier) maxSkew() time.Duration {
 // ±MaxSkew (or date covered) and Content-Digest must match the body. Algs:
 // rsa-v1_5-sha256 (also when alg is absent) and rsa-pss-sha512.
 //
+// go-fed/httpsig also checks a draft-cavage created parameter against the
+// wall clock (time.Now, 10 s tolerance), whatever Now says.
+//
 // If the signature fails with the key first fetched, the key is fetched
 // once more with refresh=true and tried again if it changed.
 //
@@ -90,6 +93,9 @@ func (v *Verifier) maxSkew() time.Duration {
 func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*Key, error) {
 	if v.Keys == nil {
 		return nil, fail(ErrKeyFetch, "Verifier has no KeyFetcher")
+	}
+	if r.URL == nil {
+		return nil, fail(ErrMalformedSignature, "request has no URL")
 	}
 	now := time.Now()
 	if v.Now != nil {
