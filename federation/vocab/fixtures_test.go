@@ -8,20 +8,35 @@ import (
 	"testing"
 )
 
-// fixturesDir finds ../shared/fixtures/fediverse beside the repository
-// (three levels up from this package). Missing: fail on CI, skip locally.
+// fixturesDir finds shared/fixtures/fediverse beside the repository: the
+// repo's parent is three levels up from this package, and further ancestors
+// are tried too (a git worktree sits one level deeper than a CI clone).
+// COMMONSD_FIXTURES overrides. Missing: fail when CI=true, skip otherwise.
 func fixturesDir(t testing.TB) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "fixtures", "fediverse"))
-	if err == nil {
-		if st, err := os.Stat(dir); err == nil && st.IsDir() {
-			return dir
+	if d := os.Getenv("COMMONSD_FIXTURES"); d != "" {
+		return d
+	}
+	dir, err := filepath.Abs(filepath.Join("..", "..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := filepath.Join(dir, "shared", "fixtures", "fediverse")
+	for {
+		cand := filepath.Join(dir, "shared", "fixtures", "fediverse")
+		if st, err := os.Stat(cand); err == nil && st.IsDir() {
+			return cand
 		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
 	}
 	if os.Getenv("CI") == "true" {
-		t.Fatalf("fixtures not found at %s (CI=true)", dir)
+		t.Fatalf("fixtures not found at %s or above (CI=true)", first)
 	}
-	t.Skipf("fixtures not found at %s", dir)
+	t.Skipf("fixtures not found at %s or above", first)
 	return ""
 }
 
@@ -222,10 +237,10 @@ func TestFixtureLemmy(t *testing.T) {
 	// Unknown-to-go-fed types parse with their type set.
 	for rel, typ := range map[string]string{
 		"lemmy/activities/create_or_update/create_private_message_0.19.json": "Create",
-		"lemmy/activities/community/warn.json":                              "Warn",
-		"lemmy/activities/community/lock_page.json":                         "Lock",
-		"lemmy/activities/voting/dislike_page.json":                         "Dislike",
-		"pleroma/objects/chat_message.json":                                 "ChatMessage",
+		"lemmy/activities/community/warn.json":                               "Warn",
+		"lemmy/activities/community/lock_page.json":                          "Lock",
+		"lemmy/activities/voting/dislike_page.json":                          "Dislike",
+		"pleroma/objects/chat_message.json":                                  "ChatMessage",
 	} {
 		o := mustParseFixture(t, rel)
 		eq(t, rel, o.Type, typ)

@@ -3,6 +3,7 @@ package vocab
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -26,12 +27,43 @@ func strip(o *Object) *Object {
 
 func assertSame(t *testing.T, want, got *Object) {
 	t.Helper()
-	w, g := strip(want), strip(got)
-	if !reflect.DeepEqual(w, g) {
-		wj, _ := json.MarshalIndent(w, "", " ")
-		gj, _ := json.MarshalIndent(g, "", " ")
-		t.Errorf("round trip differs:\nwant %s\ngot  %s", wj, gj)
+	for _, d := range diff("", reflect.ValueOf(strip(want)), reflect.ValueOf(strip(got))) {
+		t.Errorf("round trip: %s", d)
 	}
+}
+
+// diff lists the differing leaf fields of two values.
+func diff(path string, a, b reflect.Value) []string {
+	if a.Kind() == reflect.Pointer && b.Kind() == reflect.Pointer && !a.IsNil() && !b.IsNil() &&
+		a.Elem().Kind() == reflect.Struct && a.Type() != reflect.TypeOf(&time.Time{}) {
+		a, b = a.Elem(), b.Elem()
+	}
+	if a.Kind() == reflect.Struct && a.Type() != reflect.TypeOf(time.Time{}) {
+		var out []string
+		for i := 0; i < a.NumField(); i++ {
+			out = append(out, diff(path+"."+a.Type().Field(i).Name, a.Field(i), b.Field(i))...)
+		}
+		return out
+	}
+	if a.Kind() == reflect.Slice && a.Len() == b.Len() && a.Type().Elem().Kind() == reflect.Pointer {
+		var out []string
+		for i := 0; i < a.Len(); i++ {
+			out = append(out, diff(fmt.Sprintf("%s[%d]", path, i), a.Index(i), b.Index(i))...)
+		}
+		return out
+	}
+	if !reflect.DeepEqual(a.Interface(), b.Interface()) {
+		return []string{fmt.Sprintf("%s: want %s got %s", path, show(a), show(b))}
+	}
+	return nil
+}
+
+func show(v reflect.Value) string {
+	b, _ := json.Marshal(v.Interface())
+	if len(b) > 200 {
+		b = append(b[:200], "..."...)
+	}
+	return string(b)
 }
 
 func ip(n int) *int { return &n }

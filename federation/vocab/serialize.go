@@ -129,7 +129,7 @@ func buildEmbedded(o *Object, depth int) (any, error) {
 	return m, nil
 }
 
-func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 var contentTypes = map[string]bool{
 	"Note": true, "Article": true, "Page": true, "Question": true, "Video": true,
@@ -160,9 +160,10 @@ func complete(m map[string]any, o *Object, depth int) error {
 			set(k, a)
 		}
 	}
+	// Times are always written here: go-fed drops fractional seconds.
 	setTime := func(k string, t time.Time) {
 		if !t.IsZero() {
-			set(k, formatTime(t))
+			m[k] = formatTime(t)
 		}
 	}
 	setStr("id", o.ID)
@@ -214,7 +215,7 @@ func complete(m map[string]any, o *Object, depth int) error {
 		if o.Closed.IsZero() {
 			set("closed", true)
 		} else {
-			set("closed", formatTime(*o.Closed))
+			m["closed"] = formatTime(*o.Closed)
 		}
 	}
 	if len(o.AttributedTo) == 1 {
