@@ -128,8 +128,8 @@ func TestHostMetaAndNodeInfo(t *testing.T) {
 	}
 	resp, body = get(t, inst.Client, idx.Links[0].Href, "")
 	var ni struct {
-		Version  string
-		Software struct{ Name, Version string }
+		Version   string
+		Software  struct{ Name, Version string }
 		Protocols []string
 		Usage     struct {
 			Users struct{ Total int }

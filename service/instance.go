@@ -63,6 +63,9 @@ func (i *Instance) Stats(ctx context.Context) (Stats, error) {
 	if s.Communities, err = i.svc.Store.CountLocalActors(ctx, models.ActorGroup); err != nil {
 		return s, errs.Internal(err)
 	}
+	if s.LocalPosts, err = i.svc.Store.CountLocalNotes(ctx); err != nil {
+		return s, errs.Internal(err)
+	}
 	return s, nil
 }
 

@@ -26,6 +26,17 @@ type Service struct {
 	Accounts *Accounts
 	Actors   *Actors
 	Instance *Instance
+	Social   *Social
+
+	// Outbound ports, set by SetPorts once the federation edge exists.
+	Pub      Publisher
+	Resolver Resolver
+}
+
+// SetPorts plugs in the federation edge.
+func (s *Service) SetPorts(p Publisher, r Resolver) {
+	s.Pub = p
+	s.Resolver = r
 }
 
 // New wires the domain services.
@@ -34,6 +45,8 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Instance = &Instance{svc: s}
 	s.Actors = &Actors{svc: s}
 	s.Accounts = newAccounts(s)
+	s.Social = &Social{svc: s}
+	s.Pub = nopPublisher{}
 	return s
 }
 
@@ -51,6 +64,8 @@ func (u URLs) SharedInbox() string              { return u.Base + "/inbox" }
 func (u URLs) InstanceActor() string            { return u.Base + "/actor" }
 func (u URLs) Media(id string) string           { return u.Base + "/media/" + id }
 func (u URLs) KeyID(actorURI string) string     { return actorURI + "#main-key" }
+func (u URLs) Activity(id string) string        { return u.Base + "/activities/" + id }
+func (u URLs) Note(id string) string            { return u.Base + "/notes/" + id }
 
 // URLs returns the URL builder for this instance.
 func (s *Service) URLs() URLs { return URLs{Base: s.Cfg.Server.PublicURL} }

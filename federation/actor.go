@@ -1,0 +1,66 @@
+package federation
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/commonsd/commonsd/federation/vocab"
+	"github.com/labstack/echo/v4"
+)
+
+// ContentType is what we answer ActivityPub clients with.
+const ContentType = `application/activity+json; charset=utf-8`
+
+// IsActivityPubRequest reports whether the client asks for ActivityStreams JSON
+// (application/activity+json, or application/ld+json with the AS2 profile) rather
+// than HTML: the same URL serves both.
+func IsActivityPubRequest(r *http.Request) bool {
+	acc := strings.ToLower(r.Header.Get("Accept"))
+	return strings.Contains(acc, "application/activity+json") ||
+		strings.Contains(acc, "application/ld+json") ||
+		(strings.Contains(acc, "application/json") && !strings.Contains(acc, "text/html"))
+}
+
+// negotiate serves JSON to ActivityPub clients and html otherwise.
+func negotiate(ap, html echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Add("Vary", "Accept")
+		if IsActivityPubRequest(c.Request()) {
+			return ap(c)
+		}
+		return html(c)
+	}
+}
+
+// writeAP renders an ActivityStreams document with our inline @context.
+func writeAP(c echo.Context, status int, o *vocab.Object) error {
+	b, err := vocab.Marshal(o)
+	if err != nil {
+		return err
+	}
+	return c.Blob(status, ContentType, b)
+}
+
+// actor serves a local actor's document.
+func (f *Federation) actor(c echo.Context) error {
+	act, err := f.svc.Actors.LocalByHandle(c.Request().Context(), c.Param("name"))
+	if err != nil {
+		return err
+	}
+	return writeAP(c, http.StatusOK, actorObject(act))
+}
+
+// instanceActor serves the Application actor (FEP-2677).
+func (f *Federation) instanceActor(c echo.Context) error {
+	act, err := f.svc.Actors.Instance(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return writeAP(c, http.StatusOK, actorObject(act))
+}
+
+// contextDocument serves our JSON-LD context at the namespace URL, so the terms we
+// inline can also be dereferenced.
+func (f *Federation) contextDocument(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/ld+json; charset=utf-8", vocab.ContextDocument())
+}

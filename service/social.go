@@ -1,0 +1,695 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/commonsd/commonsd/content"
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
+)
+
+// PublicCollection is ActivityStreams' "everyone" address.
+const PublicCollection = "https://www.w3.org/ns/activitystreams#Public"
+
+// Social owns follows, notes, boosts, likes, blocks, reports and timelines. Each
+// rule lives in one method that serves both a local action and the same action
+// arriving from another server: Follow is called by the API for a local user and by
+// the inbox for a remote one.
+type Social struct{ svc *Service }
+
+func (s *Social) now() time.Time { return s.svc.Now() }
+
+// ---- Follows ----
+
+// Follow makes follower follow target. uri is the Follow activity's id for a remote
+// follower ("" for a local one: we mint it). A local target auto-accepts unless it
+// approves followers manually; a remote target answers with Accept or Reject.
+func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri string) (*models.Follow, error) {
+	if follower.ID == target.ID {
+		return nil, errs.Unprocessable("an actor cannot follow itself")
+	}
+	if target.Suspended || follower.Suspended {
+		return nil, errs.Forbidden("this account is suspended")
+	}
+	if blocked, _ := s.svc.Store.IsBlocked(ctx, target.ID, follower.ID); blocked {
+		return nil, errs.Forbidden("you are blocked by this actor")
+	}
+	if existing, err := s.svc.Store.FollowByPair(ctx, follower.ID, target.ID); err == nil {
+		// A repeated Follow (a remote server retrying, or after a lost Accept) is
+		// answered again instead of failing, as Mastodon does.
+		if !follower.Local() && target.Local() && existing.State == models.FollowAccepted {
+			if uri != "" && uri != existing.URI {
+				existing.URI = uri
+			}
+			err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+				return s.svc.Pub.Publish(ctx, tx, s.acceptOut(target, follower, existing))
+			})
+			if err != nil {
+				return nil, errs.Internal(err)
+			}
+		}
+		return existing, nil
+	}
+	id := models.NewID()
+	f := &models.Follow{ID: id, URI: uri, FollowerID: follower.ID, TargetID: target.ID, State: models.FollowPending}
+	if follower.Local() {
+		f.URI = s.svc.URLs().Activity(id)
+	} else if uri == "" {
+		return nil, errs.BadRequest("a remote Follow needs an id")
+	}
+	if target.Local() && !target.ManuallyApprovesFollowers {
+		f.State = models.FollowAccepted
+	}
+	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateFollow(ctx, f); err != nil {
+			return err
+		}
+		switch {
+		case follower.Local() && !target.Local():
+			return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: f.URI, Type: TypeFollow, Actor: follower, Follow: f,
+				Follower: follower, Target: target, To: []string{target.URI}, Recipients: []*models.Actor{target}})
+		case !follower.Local() && f.State == models.FollowAccepted:
+			return s.svc.Pub.Publish(ctx, tx, s.acceptOut(target, follower, f))
+		}
+		return nil
+	})
+	if errors.Is(err, store.ErrExists) {
+		return nil, errs.Conflict("already following")
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return f, nil
+}
+
+func (s *Social) acceptOut(target, follower *models.Actor, f *models.Follow) *Outbound {
+	return &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeAccept, Actor: target, Follow: f,
+		Follower: follower, Target: target, To: []string{follower.URI}, Recipients: []*models.Actor{follower}}
+}
+
+// FollowByHandle follows "@name@host", "name@host" or an actor URL.
+func (s *Social) FollowByHandle(ctx context.Context, follower *models.Actor, handle string) (*models.Follow, *models.Actor, error) {
+	target, err := s.ResolveActor(ctx, handle)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := s.Follow(ctx, follower, target, "")
+	return f, target, err
+}
+
+// ResolveActor finds a local or remote actor by handle or URL.
+func (s *Social) ResolveActor(ctx context.Context, handle string) (*models.Actor, error) {
+	handle = strings.TrimSpace(handle)
+	if handle == "" {
+		return nil, errs.Unprocessable("target is required")
+	}
+	local := strings.TrimPrefix(handle, "@")
+	if name, host, ok := strings.Cut(local, "@"); ok && strings.EqualFold(host, s.svc.Cfg.PublicHost()) {
+		return s.svc.Actors.LocalByHandle(ctx, name)
+	} else if !ok && !strings.Contains(handle, "/") {
+		return s.svc.Actors.LocalByHandle(ctx, local)
+	}
+	if strings.HasPrefix(handle, s.svc.Cfg.Server.PublicURL+"/") {
+		act, err := s.svc.Store.ActorByURI(ctx, handle)
+		if err != nil {
+			return nil, errs.NotFound("no actor at %s", handle)
+		}
+		return act, nil
+	}
+	if s.svc.Resolver == nil {
+		return nil, errs.New(503, "federation is not available")
+	}
+	return s.svc.Resolver.ResolveActor(ctx, handle)
+}
+
+// Unfollow ends follower's follow of target (a local action, or a remote Undo).
+func (s *Social) Unfollow(ctx context.Context, follower *models.Actor, f *models.Follow) error {
+	if f.FollowerID != follower.ID {
+		return errs.Forbidden("not your follow")
+	}
+	target, err := s.svc.Store.ActorByID(ctx, f.TargetID)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.DeleteFollow(ctx, f.ID); err != nil {
+			return err
+		}
+		if follower.Local() && !target.Local() {
+			inner := &Outbound{ID: f.URI, Type: TypeFollow, Actor: follower, Follow: f, Follower: follower, Target: target}
+			return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeUndo,
+				Actor: follower, Inner: inner, To: []string{target.URI}, Recipients: []*models.Actor{target}})
+		}
+		return nil
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// UnfollowByID ends a local actor's follow by the follow's id.
+func (s *Social) UnfollowByID(ctx context.Context, follower *models.Actor, id string) error {
+	f, err := s.svc.Store.FollowByID(ctx, id)
+	if err != nil {
+		return errs.NotFound("follow not found")
+	}
+	return s.Unfollow(ctx, follower, f)
+}
+
+// ReceiveUndoFollow handles a remote Undo{Follow}; followURI may be empty when the
+// sender only named the target.
+func (s *Social) ReceiveUndoFollow(ctx context.Context, follower *models.Actor, followURI, targetURI string) error {
+	f, err := s.svc.Store.FollowByURI(ctx, followURI)
+	if err != nil && targetURI != "" {
+		if target, err2 := s.svc.Store.ActorByURI(ctx, targetURI); err2 == nil {
+			f, err = s.svc.Store.FollowByPair(ctx, follower.ID, target.ID)
+		}
+	}
+	if err != nil {
+		return errs.NotFound("no such follow")
+	}
+	return s.Unfollow(ctx, follower, f)
+}
+
+// Decide accepts or rejects a pending follow of a local actor that approves
+// followers manually.
+func (s *Social) Decide(ctx context.Context, target *models.Actor, followID string, accept bool) error {
+	f, err := s.svc.Store.FollowByID(ctx, followID)
+	if err != nil || f.TargetID != target.ID {
+		return errs.NotFound("follow request not found")
+	}
+	if f.State != models.FollowPending {
+		return errs.Conflict("this follow request was already answered")
+	}
+	follower, err := s.svc.Store.ActorByID(ctx, f.FollowerID)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if accept {
+			if err := tx.SetFollowState(ctx, f.ID, models.FollowAccepted); err != nil {
+				return err
+			}
+		} else if err := tx.DeleteFollow(ctx, f.ID); err != nil {
+			return err
+		}
+		if follower.Local() {
+			return nil
+		}
+		out := s.acceptOut(target, follower, f)
+		if !accept {
+			out.Type = TypeReject
+		}
+		return s.svc.Pub.Publish(ctx, tx, out)
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// ReceiveFollowAnswer handles a remote Accept or Reject of a local actor's follow.
+// Only the followed actor may answer.
+func (s *Social) ReceiveFollowAnswer(ctx context.Context, target *models.Actor, followURI, followerURI string, accept bool) error {
+	f, err := s.svc.Store.FollowByURI(ctx, followURI)
+	if err != nil && followerURI != "" {
+		if follower, err2 := s.svc.Store.ActorByURI(ctx, followerURI); err2 == nil {
+			f, err = s.svc.Store.FollowByPair(ctx, follower.ID, target.ID)
+		}
+	}
+	if err != nil {
+		return errs.NotFound("no such follow")
+	}
+	if f.TargetID != target.ID {
+		return errs.Forbidden("only the followed actor may answer a follow")
+	}
+	if accept {
+		err = s.svc.Store.SetFollowState(ctx, f.ID, models.FollowAccepted)
+	} else {
+		err = s.svc.Store.DeleteFollow(ctx, f.ID)
+	}
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// ---- Notes ----
+
+// NoteInput is what a local author writes.
+type NoteInput struct {
+	Content    string // Markdown
+	Visibility string
+	Summary    string // content warning
+	Sensitive  bool
+	InReplyTo  string // URI of the note replied to
+}
+
+var (
+	mentionRE = regexp.MustCompile(`(^|[^\w/@])@([a-zA-Z0-9_]{1,30})(?:@([a-zA-Z0-9.\-]+(?::\d+)?))?`)
+	hashtagRE = regexp.MustCompile(`(^|[^\w/&#])#([\p{L}\p{N}_]{1,100})`)
+)
+
+// PostNote publishes a local note: Markdown rendered to sanitised HTML, mentions
+// resolved and linked, hashtags linked, addressed by visibility as Mastodon does.
+func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInput) (*models.Note, error) {
+	if !author.Local() {
+		return nil, errs.Forbidden("only local actors post here")
+	}
+	src := strings.TrimSpace(in.Content)
+	if src == "" {
+		return nil, errs.Unprocessable("content is required")
+	}
+	if len([]rune(src)) > 5000 {
+		return nil, errs.Unprocessable("content is longer than 5000 characters")
+	}
+	if in.Visibility == "" {
+		in.Visibility = models.VisibilityPublic
+	}
+	switch in.Visibility {
+	case models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityFollowers, models.VisibilityDirect:
+	default:
+		return nil, errs.Unprocessable("visibility must be public, unlisted, followers or direct")
+	}
+	var tags []models.NoteTag
+	var mentioned []*models.Actor
+	seen := map[string]bool{}
+	linked := src
+	for _, m := range mentionRE.FindAllStringSubmatch(src, 20) {
+		handle := "@" + m[2]
+		if m[3] != "" {
+			handle += "@" + m[3]
+		}
+		act, err := s.ResolveActor(ctx, handle)
+		if err != nil {
+			continue // an unknown handle stays plain text, as on Mastodon
+		}
+		if seen[act.URI] {
+			continue
+		}
+		seen[act.URI] = true
+		mentioned = append(mentioned, act)
+		full := "@" + act.Username + "@" + s.domainOf(act)
+		tags = append(tags, models.NoteTag{Type: "Mention", Name: full, Href: act.URI})
+		link := fmt.Sprintf(`[@%s](%s)`, act.Username, act.URL)
+		if act.URL == "" {
+			link = fmt.Sprintf(`[@%s](%s)`, act.Username, act.URI)
+		}
+		linked = strings.Replace(linked, m[0], m[1]+link, 1)
+	}
+	for _, m := range hashtagRE.FindAllStringSubmatch(src, 20) {
+		name := strings.ToLower(m[2])
+		if seen["#"+name] {
+			continue
+		}
+		seen["#"+name] = true
+		href := s.svc.Cfg.Server.PublicURL + "/tags/" + name
+		tags = append(tags, models.NoteTag{Type: "Hashtag", Name: "#" + name, Href: href})
+		linked = strings.Replace(linked, m[0], m[1]+fmt.Sprintf(`[#%s](%s)`, m[2], href), 1)
+	}
+	id := models.NewID()
+	n := &models.Note{
+		ID: id, URI: s.svc.URLs().Note(id), Type: "Note", AuthorID: author.ID,
+		Content: content.Markdown(linked), Source: src, Summary: html.EscapeString(strings.TrimSpace(in.Summary)),
+		Sensitive: in.Sensitive || strings.TrimSpace(in.Summary) != "", Visibility: in.Visibility,
+		InReplyToURI: in.InReplyTo, Local: true, Published: s.now(),
+	}
+	n.URL = n.URI
+	var mentionURIs []string
+	for _, a := range mentioned {
+		mentionURIs = append(mentionURIs, a.URI)
+	}
+	var to, cc []string
+	switch in.Visibility {
+	case models.VisibilityPublic:
+		to, cc = []string{PublicCollection}, append([]string{author.FollowersURI}, mentionURIs...)
+	case models.VisibilityUnlisted:
+		to, cc = []string{author.FollowersURI}, append([]string{PublicCollection}, mentionURIs...)
+	case models.VisibilityFollowers:
+		to, cc = []string{author.FollowersURI}, mentionURIs
+	case models.VisibilityDirect:
+		to = mentionURIs
+		if len(to) == 0 {
+			return nil, errs.Unprocessable("a direct note must mention someone")
+		}
+	}
+	n.To, n.CC = jsonList(to), jsonList(cc)
+	var remote []*models.Actor
+	var localOwners = []string{author.ID}
+	for _, a := range mentioned {
+		if a.Local() {
+			localOwners = append(localOwners, a.ID)
+		} else {
+			remote = append(remote, a)
+		}
+	}
+	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateNote(ctx, n, tags); err != nil {
+			return err
+		}
+		owners := localOwners
+		if in.Visibility != models.VisibilityDirect {
+			followers, err := tx.LocalFollowerIDs(ctx, author.ID)
+			if err != nil {
+				return err
+			}
+			owners = append(owners, followers...)
+		}
+		if err := tx.AddToTimelines(ctx, n.ID, "", owners); err != nil {
+			return err
+		}
+		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeCreate,
+			Actor: author, Note: n, Tags: tags, To: to, CC: cc, Recipients: remote,
+			ToFollowers: in.Visibility != models.VisibilityDirect,
+			Public:      in.Visibility == models.VisibilityPublic || in.Visibility == models.VisibilityUnlisted})
+	})
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return n, nil
+}
+
+func (s *Social) domainOf(a *models.Actor) string {
+	if a.Local() {
+		return s.svc.Cfg.PublicHost()
+	}
+	return a.Domain
+}
+
+func jsonList(l []string) string {
+	if len(l) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+func decodeList(s string) []string {
+	var l []string
+	if s != "" {
+		_ = json.Unmarshal([]byte(s), &l)
+	}
+	return l
+}
+
+// DeleteNote tombstones a note; its author (or a local moderator for local
+// notes) may. The Delete goes to everyone who got the note.
+func (s *Social) DeleteNote(ctx context.Context, by *models.Actor, noteID string) error {
+	n, err := s.svc.Store.NoteByID(ctx, noteID)
+	if err != nil || n.DeletedAt != nil {
+		return errs.NotFound("note not found")
+	}
+	if n.AuthorID != by.ID {
+		return errs.Forbidden("only the author may delete this note")
+	}
+	return s.deleteNote(ctx, by, n)
+}
+
+func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models.Note) error {
+	tags, _ := s.svc.Store.NoteTags(ctx, n.ID)
+	var recipients []*models.Actor
+	for _, t := range tags {
+		if t.Type == "Mention" {
+			if a, err := s.svc.Store.ActorByURI(ctx, t.Href); err == nil && !a.Local() {
+				recipients = append(recipients, a)
+			}
+		}
+	}
+	now := s.now()
+	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.MarkNoteDeleted(ctx, n.ID, now); err != nil {
+			return err
+		}
+		if !author.Local() {
+			return nil
+		}
+		n.DeletedAt = &now
+		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeDelete,
+			Actor: author, Note: n, To: decodeList(n.To), CC: decodeList(n.CC), Recipients: recipients,
+			ToFollowers: n.Visibility != models.VisibilityDirect})
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// RemoteNote is a note received from another server, already checked for origin.
+type RemoteNote struct {
+	Note *models.Note
+	Tags []models.NoteTag
+}
+
+// ReceiveNote stores a remote actor's Create or Update of a note and puts it in
+// the timelines of local followers and mentioned local actors.
+func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in RemoteNote, update bool) (*models.Note, error) {
+	n := in.Note
+	n.AuthorID = author.ID
+	n.Local = false
+	n.Content = content.Sanitize(n.Content)
+	n.Summary = content.Sanitize(n.Summary)
+	existing, err := s.svc.Store.NoteByURI(ctx, n.URI)
+	if err == nil {
+		if existing.AuthorID != author.ID {
+			return nil, errs.Forbidden("note belongs to another actor")
+		}
+		if !update || existing.DeletedAt != nil {
+			return existing, nil
+		}
+		now := s.now()
+		existing.Content, existing.Summary, existing.Name, existing.Sensitive = n.Content, n.Summary, n.Name, n.Sensitive
+		existing.EditedAt = &now
+		if err := s.svc.Store.UpdateNote(ctx, existing, in.Tags); err != nil {
+			return nil, errs.Internal(err)
+		}
+		return existing, nil
+	}
+	if n.ID == "" {
+		n.ID = models.NewID()
+	}
+	if n.Published.IsZero() {
+		n.Published = s.now()
+	}
+	owners, err := s.svc.Store.LocalFollowerIDs(ctx, author.ID)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	if n.Visibility == models.VisibilityDirect {
+		owners = nil
+	}
+	for _, t := range in.Tags {
+		if t.Type == "Mention" {
+			if a, err := s.svc.Store.ActorByURI(ctx, t.Href); err == nil && a.Local() {
+				owners = append(owners, a.ID)
+			}
+		}
+	}
+	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateNote(ctx, n, in.Tags); err != nil {
+			return err
+		}
+		return tx.AddToTimelines(ctx, n.ID, "", owners)
+	})
+	if errors.Is(err, store.ErrExists) {
+		return s.svc.Store.NoteByURI(ctx, n.URI)
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return n, nil
+}
+
+// ReceiveDelete handles a remote Delete: of the actor itself (drop its follows and
+// content) or of one of its notes.
+func (s *Social) ReceiveDelete(ctx context.Context, actor *models.Actor, objectURI string) error {
+	if objectURI == actor.URI {
+		now := s.now()
+		err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+			if err := tx.DeleteFollowsOf(ctx, actor.ID); err != nil {
+				return err
+			}
+			if err := tx.DeleteContentOf(ctx, actor.ID, now); err != nil {
+				return err
+			}
+			actor.Suspended = true
+			return tx.UpdateActor(ctx, actor)
+		})
+		if err != nil {
+			return errs.Internal(err)
+		}
+		return nil
+	}
+	n, err := s.svc.Store.NoteByURI(ctx, objectURI)
+	if err != nil {
+		return nil // nothing of it here: nothing to delete
+	}
+	if n.AuthorID != actor.ID {
+		return errs.Forbidden("only the author may delete a note")
+	}
+	if n.DeletedAt != nil {
+		return nil
+	}
+	return s.deleteNote(ctx, actor, n)
+}
+
+// ReceiveAnnounce records a boost of a note we have (fetched from its origin by the
+// caller) and shows it to the booster's local followers.
+func (s *Social) ReceiveAnnounce(ctx context.Context, actor *models.Actor, uri string, n *models.Note) error {
+	owners, err := s.svc.Store.LocalFollowerIDs(ctx, actor.ID)
+	if err != nil {
+		return errs.Internal(err)
+	}
+	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.PutAnnounce(ctx, &models.Announce{ID: models.NewID(), URI: uri, ActorID: actor.ID, ObjectURI: n.URI}); err != nil {
+			return err
+		}
+		return tx.AddToTimelines(ctx, n.ID, actor.ID, owners)
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// ReceiveUndo undoes a remote Announce, Like or Block by its activity id.
+func (s *Social) ReceiveUndo(ctx context.Context, actor *models.Actor, innerType, innerURI string) error {
+	switch innerType {
+	case TypeAnnounce:
+		a, err := s.svc.Store.AnnounceByURI(ctx, innerURI)
+		if err != nil {
+			return nil
+		}
+		if a.ActorID != actor.ID {
+			return errs.Forbidden("not your boost")
+		}
+		n, _ := s.svc.Store.NoteByURI(ctx, a.ObjectURI)
+		return s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+			if n != nil {
+				if err := tx.RemoveBoostFromTimelines(ctx, n.ID, actor.ID); err != nil {
+					return err
+				}
+			}
+			return tx.DeleteAnnounce(ctx, a.ID)
+		})
+	case TypeLike:
+		l, err := s.svc.Store.LikeByURI(ctx, innerURI)
+		if err != nil {
+			return nil
+		}
+		if l.ActorID != actor.ID {
+			return errs.Forbidden("not your like")
+		}
+		return s.svc.Store.DeleteLike(ctx, l.ID)
+	case TypeBlock:
+		b, err := s.svc.Store.BlockByURI(ctx, innerURI)
+		if err != nil {
+			return nil
+		}
+		if b.ActorID != actor.ID {
+			return errs.Forbidden("not your block")
+		}
+		return s.svc.Store.DeleteBlock(ctx, b.ID)
+	}
+	return errs.Unprocessable("cannot undo a %s", innerType)
+}
+
+// ReceiveLike records a like of a local or known note.
+func (s *Social) ReceiveLike(ctx context.Context, actor *models.Actor, uri, objectURI string) error {
+	if _, err := s.svc.Store.NoteByURI(ctx, objectURI); err != nil {
+		return errs.NotFound("liked object is not known here")
+	}
+	if err := s.svc.Store.PutLike(ctx, &models.Like{ID: models.NewID(), URI: uri, ActorID: actor.ID, ObjectURI: objectURI}); err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// ReceiveBlock records that a remote actor blocks a local one; any follow between
+// them ends, as on Mastodon.
+func (s *Social) ReceiveBlock(ctx context.Context, actor, target *models.Actor, uri string) error {
+	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.PutBlock(ctx, &models.Block{ID: models.NewID(), URI: uri, ActorID: actor.ID, TargetID: target.ID}); err != nil {
+			return err
+		}
+		for _, pair := range [][2]string{{actor.ID, target.ID}, {target.ID, actor.ID}} {
+			if f, err := tx.FollowByPair(ctx, pair[0], pair[1]); err == nil {
+				if err := tx.DeleteFollow(ctx, f.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// ReceiveFlag stores a report for the moderators.
+func (s *Social) ReceiveFlag(ctx context.Context, reporter *models.Actor, uri string, objects []string, text string) error {
+	r := &models.Report{ID: models.NewID(), URI: uri, ReporterID: reporter.ID, ObjectURIs: jsonList(objects),
+		Content: content.Text(content.Sanitize(text))}
+	for _, o := range objects {
+		if a, err := s.svc.Store.ActorByURI(ctx, o); err == nil {
+			r.TargetActorID = a.ID
+			break
+		}
+		if n, err := s.svc.Store.NoteByURI(ctx, o); err == nil {
+			r.TargetActorID = n.AuthorID
+			break
+		}
+	}
+	if err := s.svc.Store.CreateReport(ctx, r); err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// TimelineEntry is a note as shown in a timeline.
+type TimelineEntry struct {
+	ID        string // timeline entry id (for paging)
+	Note      models.Note
+	Author    *models.Actor
+	BoostedBy *models.Actor
+}
+
+// Timeline returns a local actor's home timeline, newest first.
+func (s *Social) Timeline(ctx context.Context, owner *models.Actor, maxID string, limit int) ([]TimelineEntry, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 40
+	}
+	items, err := s.svc.Store.Timeline(ctx, owner.ID, maxID, limit)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	var ids []string
+	for _, it := range items {
+		ids = append(ids, it.Note.AuthorID)
+		if it.Entry.BoostedByID != "" {
+			ids = append(ids, it.Entry.BoostedByID)
+		}
+	}
+	actors, err := s.svc.Store.ActorsByIDs(ctx, ids)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	out := make([]TimelineEntry, 0, len(items))
+	for _, it := range items {
+		e := TimelineEntry{ID: it.Entry.ID, Note: it.Note, Author: actors[it.Note.AuthorID]}
+		if it.Entry.BoostedByID != "" {
+			e.BoostedBy = actors[it.Entry.BoostedByID]
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
