@@ -1,28 +1,78 @@
 // Package federation is the ActivityPub edge of commonsd: actor documents,
-// WebFinger, host-meta and NodeInfo discovery, and (as the federation core lands)
-// signed inboxes, outboxes, collections, remote fetching and durable delivery. It
-// decides no domain rule: it verifies, translates and calls the service layer.
+// WebFinger, host-meta and NodeInfo discovery, signed inboxes, outboxes and
+// collections, remote fetching (federation/fetch) and durable delivery (through the
+// queue package). It decides no domain rule: it verifies, translates and calls the
+// service layer, and implements the service's outbound ports (Publisher, Resolver).
 package federation
 
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/commonsd/commonsd/config"
+	"github.com/commonsd/commonsd/federation/fetch"
+	"github.com/commonsd/commonsd/federation/signing"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/queue"
 	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
 
+// InboxConcurrency bounds inbox requests being checked at once (signature checks
+// are CPU-bound; beyond this a sender is told to retry).
+const InboxConcurrency = 256
+
 // Federation holds the ActivityPub edge of one instance.
 type Federation struct {
-	cfg config.Config
-	svc *service.Service
-	log *slog.Logger
+	cfg        config.Config
+	svc        *service.Service
+	log        *slog.Logger
+	queue      *queue.Queue
+	fetch      *fetch.Fetcher
+	policy     *fetch.Policy
+	client     *http.Client
+	verifier   *signing.Verifier
+	inboxSlots slots
+	keys       keyCache
 }
 
-// New builds the federation edge.
+// New builds the federation edge and plugs it into the service as its outbound
+// ports.
 func New(cfg config.Config, svc *service.Service, log *slog.Logger) (*Federation, error) {
-	return &Federation{cfg: cfg, svc: svc, log: log}, nil
+	policy := fetch.NewPolicy(cfg.Federation, svc.Store, log)
+	client := fetch.NewHTTPClient(cfg.Federation.AllowPrivateAddresses, policy)
+	f := &Federation{
+		cfg: cfg, svc: svc, log: log, policy: policy, client: client,
+		fetch:      fetch.New(cfg, svc.Store, svc.Actors, client, policy, log),
+		inboxSlots: make(slots, InboxConcurrency),
+		keys:       keyCache{keys: map[string]cachedKey{}},
+	}
+	f.verifier = &signing.Verifier{Keys: f.fetch, PublicScheme: cfg.PublicScheme()}
+	q, err := queue.New(svc.Store, queue.OptionsFromConfig(cfg), log)
+	if err != nil {
+		return nil, err
+	}
+	f.queue = q
+	if err := q.RegisterDelivery(f, f); err != nil {
+		return nil, err
+	}
+	if err := queue.AddWorker(q, f.processInbox); err != nil {
+		return nil, err
+	}
+	svc.SetPorts(f, f)
+	return f, nil
+}
+
+// Queue exposes the job queue (admin views).
+func (f *Federation) Queue() *queue.Queue { return f.queue }
+
+// Policy exposes the domain policy (admin actions).
+func (f *Federation) Policy() *fetch.Policy { return f.policy }
+
+// ResolveActor implements service.Resolver.
+func (f *Federation) ResolveActor(ctx context.Context, handleOrURL string) (*models.Actor, error) {
+	return f.fetch.Resolve(ctx, handleOrURL)
 }
 
 // Register mounts the discovery and ActivityPub routes. html renders the profile
@@ -32,10 +82,24 @@ func (f *Federation) Register(e *echo.Echo, html echo.HandlerFunc) {
 	e.GET("/.well-known/host-meta", f.hostMeta)
 	e.GET("/.well-known/nodeinfo", f.nodeinfoIndex)
 	e.GET("/nodeinfo/2.1", f.nodeinfo)
+	e.GET("/ns", f.contextDocument)
+
+	ap := f.authorizedFetch
+	e.GET("/actor", f.instanceActor) // always public: peers fetch it to verify our signed GETs
+	e.POST("/actor/inbox", f.inbox)
+	e.POST("/inbox", f.inbox)
+	e.GET("/users/:name", negotiate(ap(f.actor), html))
+	e.POST("/users/:name/inbox", f.inbox)
+	e.GET("/users/:name/outbox", ap(f.outbox))
+	e.GET("/users/:name/followers", ap(f.followers))
+	e.GET("/users/:name/following", ap(f.following))
+	e.GET("/users/:name/collections/featured", ap(f.featured))
+	e.GET("/notes/:id", negotiate(ap(f.note), f.noteHTML))
+	e.GET("/activities/:id", ap(f.activity))
 }
 
 // StartWorkers starts the background workers (delivery, inbox processing).
-func (f *Federation) StartWorkers(ctx context.Context) error { return nil }
+func (f *Federation) StartWorkers(ctx context.Context) error { return f.queue.Start(ctx) }
 
 // StopWorkers stops them, letting running jobs finish until ctx ends.
-func (f *Federation) StopWorkers(ctx context.Context) {}
+func (f *Federation) StopWorkers(ctx context.Context) { _ = f.queue.Stop(ctx) }
