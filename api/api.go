@@ -1,6 +1,6 @@
 // Package api is the JSON API under /api/v1: thin handlers that authenticate, parse,
 // call the service layer and render. Its contract is api/openapi.json, served at
-// /api/v1/openapi.json.
+// /api/v1/openapi.json; a test keeps the document and the registered routes equal.
 package api
 
 import (
@@ -8,6 +8,9 @@ import (
 	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
+
+// Prefix is where the API is mounted.
+const Prefix = "/api/v1"
 
 // API holds the handlers' dependencies.
 type API struct {
@@ -18,5 +21,28 @@ type API struct {
 // New builds the API.
 func New(svc *service.Service, fed *federation.Federation) *API { return &API{svc: svc, fed: fed} }
 
-// Register mounts /api/v1.
-func (a *API) Register(e *echo.Echo) {}
+// Register mounts /api/v1. Middleware is attached per route (not with Group.Use) so
+// that e.Routes() lists exactly the documented endpoints.
+func (a *API) Register(e *echo.Echo) {
+	g := e.Group(Prefix)
+	auth, staff := a.authenticate, a.requireStaff
+
+	g.GET("/openapi.json", a.openAPI)
+	g.GET("/instance", a.instance)
+
+	g.POST("/auth/token", a.createToken)
+	g.GET("/auth/tokens", a.listTokens, auth)
+	g.DELETE("/auth/tokens/:id", a.revokeToken, auth)
+
+	g.POST("/accounts", a.createAccount)
+	g.GET("/accounts/verify_credentials", a.verifyCredentials, auth)
+	g.PATCH("/accounts/me", a.updateProfile, auth)
+	g.POST("/accounts/me/avatar", a.uploadAvatar, auth)
+	g.GET("/accounts/:username", a.showAccount)
+
+	g.GET("/admin/users", a.adminListUsers, auth, staff)
+	g.PATCH("/admin/users/:username", a.adminUpdateUser, auth, staff)
+	g.PUT("/admin/registration", a.adminSetRegistration, auth, staff)
+	g.POST("/admin/invites", a.adminCreateInvite, auth, staff)
+	g.GET("/admin/invites", a.adminListInvites, auth, staff)
+}

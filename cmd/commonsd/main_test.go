@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/commonsd/commonsd/app"
+	"github.com/commonsd/commonsd/config"
+)
+
+// cli runs commonsd with args against a temporary SQLite data folder set up by
+// useTempData, like an operator would.
+func cli(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	root := newRoot(&out, &errb)
+	root.SetArgs(args)
+	err = root.ExecuteContext(context.Background())
+	return out.String(), errb.String(), err
+}
+
+func useTempData(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("COMMONSD_DATA_DIR", dir)
+	t.Setenv("COMMONSD_DATABASE_DRIVER", "sqlite")
+	t.Setenv("COMMONSD_DATABASE_DSN", filepath.Join(dir, "commonsd.db"))
+	t.Setenv("COMMONSD_LOG_LEVEL", "warn")
+}
+
+func TestAdminCommandsTokenWorksAgainstInstance(t *testing.T) {
+	useTempData(t)
+	out, _, err := cli(t, "admin", "user", "create", "--username", "root_op", "--email", "op@example.org",
+		"--password", "correct horse battery", "--role", "admin")
+	if err != nil || !strings.Contains(out, "created user root_op (admin)") {
+		t.Fatalf("user create: %q, %v", out, err)
+	}
+	out, _, err = cli(t, "admin", "token", "create", "--username", "root_op", "--name", "ci")
+	token := strings.TrimSpace(out)
+	if err != nil || !strings.HasPrefix(token, "cmd_") || strings.Contains(token, "\n") {
+		t.Fatalf("token create: %q, %v", out, err)
+	}
+
+	// Serve the same data folder and use the printed token.
+	cfg, err := config.Load("", os.Environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(context.Background(), cfg, app.NewLogger(cfg.Log, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a.Echo)
+	defer srv.Close()
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/accounts/verify_credentials", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var me struct{ Username, Role string }
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil || resp.StatusCode != 200 || me.Username != "root_op" || me.Role != "admin" {
+		t.Fatalf("verify_credentials: %d %+v %v", resp.StatusCode, me, err)
+	}
+}
+
+func TestAdminCommandErrors(t *testing.T) {
+	useTempData(t)
+	if _, _, err := cli(t, "admin", "user", "create", "--username", "taken", "--email", "t@example.org", "--password", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"missing flags", []string{"admin", "user", "create", "--username", "x"}, `required flag(s) "email", "password" not set`},
+		{"weak password", []string{"admin", "user", "create", "--username", "weak", "--email", "w@example.org", "--password", "short"}, "at least 10 characters"},
+		{"bad role", []string{"admin", "user", "create", "--username", "r", "--email", "r@example.org", "--password", "correct horse battery", "--role", "king"}, "role must be"},
+		{"duplicate", []string{"admin", "user", "create", "--username", "TAKEN", "--email", "t2@example.org", "--password", "correct horse battery"}, "taken"},
+		{"token without username", []string{"admin", "token", "create"}, `required flag(s) "username" not set`},
+		{"token for unknown user", []string{"admin", "token", "create", "--username", "ghost"}, `no user "ghost"`},
+		{"bad configuration", []string{"admin", "token", "create", "--username", "taken", "--config", "/nonexistent.yaml"}, "config"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, stderr, err := cli(t, tc.args...)
+			if err == nil {
+				t.Fatalf("succeeded: %q", out)
+			}
+			if !strings.Contains(err.Error(), tc.msg) || !strings.Contains(stderr, tc.msg) {
+				t.Fatalf("error %q (stderr %q) does not say %q", err, stderr, tc.msg)
+			}
+			if strings.Contains(out, "cmd_") {
+				t.Fatalf("printed a token on failure: %q", out)
+			}
+		})
+	}
+}
