@@ -22,7 +22,7 @@ var handleRE = regexp.MustCompile(`^[a-zA-Z0-9_]{1,30}$`)
 
 // reserved handles would shadow routes or confuse readers.
 var reserved = map[string]bool{
-	"admin": true, "administrator": true, "api": true, "about": true, "actor": true, "inbox": true,
+	"admin": true, "administrator": true, "me": true, "verify_credentials": true, "api": true, "about": true, "actor": true, "inbox": true,
 	"outbox": true, "instance": true, "login": true, "logout": true, "signup": true, "settings": true,
 	"static": true, "media": true, "users": true, "c": true, "communities": true, "nodeinfo": true,
 	"root": true, "system": true, "support": true, "healthz": true, "readyz": true, "metrics": true,
