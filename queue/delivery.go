@@ -110,6 +110,9 @@ func (q *Queue) RegisterDelivery(src ActivitySource, p Poster) error {
 	return AddWorker(q, func(ctx context.Context, d Delivery) error { return q.deliver(ctx, src, p, d) })
 }
 
+// MaxRetryAfter caps how long a server's Retry-After can push a delivery back.
+const MaxRetryAfter = 6 * time.Hour
+
 // Delivery outcomes.
 var (
 	ErrHostDown = errors.New("host is down")
@@ -156,7 +159,7 @@ func (q *Queue) deliver(ctx context.Context, src ActivitySource, p Poster, d Del
 	}
 	err = fmt.Errorf("POST %s: HTTP %d", d.Inbox, status)
 	if retryAfter > 0 && (status == 429 || status == 503) {
-		return RetryAfter(min(retryAfter, q.opts.RetryMax), err)
+		return RetryAfter(min(retryAfter, MaxRetryAfter), err)
 	}
 	return err
 }
