@@ -1,0 +1,312 @@
+package fetch
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/commonsd/commonsd/config"
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
+)
+
+// Policy values of models.DomainPolicy.
+const (
+	PolicyBlock = "block"
+	PolicyAllow = "allow"
+)
+
+// PolicyTTL is how long a Policy trusts its copy of the admins' entries
+// before reading the table again, so that a block made by another process
+// (web and worker processes share one database) applies within it.
+const PolicyTTL = 30 * time.Second
+
+// Policy is the domain policy enforced on inbox, fetch and delivery: the
+// configuration's blocked domains (and allowlist mode with its allowed
+// domains) merged with the entries admins add at run time
+// (models.DomainPolicy rows). It is safe for concurrent use.
+//
+// An entry matches its domain and every subdomain ("evil.example" blocks
+// "a.evil.example"). An entry without a port matches every port; an entry
+// with one ("host.example:8443") only that port. Hosts and entries are
+// compared lower-case without a trailing dot (no IDNA mapping: write
+// entries in their punycode form).
+type Policy struct {
+	st  *store.Store
+	log *slog.Logger
+	now func() time.Time
+
+	allowlist  bool
+	cfgBlocked map[string]bool
+	cfgAllowed map[string]bool
+
+	mu       sync.RWMutex
+	loadedAt time.Time
+	loaded   bool
+	blocked  map[string]bool // config ∪ admin
+	allowed  map[string]bool
+	rows     []models.DomainPolicy
+}
+
+// NewPolicy builds the policy; st may be nil (configuration only).
+func NewPolicy(cfg config.Federation, st *store.Store, log *slog.Logger) *Policy {
+	if log == nil {
+		log = slog.Default()
+	}
+	p := &Policy{st: st, log: log, now: time.Now, allowlist: cfg.AllowlistMode,
+		cfgBlocked: map[string]bool{}, cfgAllowed: map[string]bool{}}
+	for _, d := range cfg.BlockedDomains {
+		if d = normDomain(d); d != "" {
+			p.cfgBlocked[d] = true
+		}
+	}
+	for _, d := range cfg.AllowedDomains {
+		if d = normDomain(d); d != "" {
+			p.cfgAllowed[d] = true
+		}
+	}
+	p.blocked, p.allowed = p.cfgBlocked, p.cfgAllowed
+	return p
+}
+
+// Reload reads the admins' entries now.
+func (p *Policy) Reload(ctx context.Context) error {
+	if p.st == nil {
+		return nil
+	}
+	rows, err := p.st.ListDomainPolicies(ctx)
+	if err != nil {
+		return err
+	}
+	blocked, allowed := copySet(p.cfgBlocked), copySet(p.cfgAllowed)
+	for _, r := range rows {
+		d := normDomain(r.Domain)
+		switch r.Policy {
+		case PolicyBlock:
+			blocked[d] = true
+		case PolicyAllow:
+			allowed[d] = true
+		}
+	}
+	p.mu.Lock()
+	p.blocked, p.allowed, p.rows, p.loadedAt, p.loaded = blocked, allowed, rows, p.now(), true
+	p.mu.Unlock()
+	return nil
+}
+
+// refresh reloads when the copy is older than PolicyTTL. On a database
+// error the previous copy stays (the configuration's entries always apply).
+func (p *Policy) refresh() {
+	if p.st == nil {
+		return
+	}
+	p.mu.RLock()
+	fresh := p.loaded && p.now().Sub(p.loadedAt) < PolicyTTL
+	p.mu.RUnlock()
+	if fresh {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := p.Reload(ctx); err != nil {
+		p.log.Warn("domain policy: reload failed; keeping the previous entries", "err", err)
+		p.mu.Lock()
+		p.loadedAt, p.loaded = p.now(), true // retry after the TTL, not on every call
+		p.mu.Unlock()
+	}
+}
+
+// Allowed reports whether we talk to host (a URL's host[:port]): it is not
+// blocked, and in allowlist mode it is allowed.
+func (p *Policy) Allowed(host string) bool {
+	if p == nil {
+		return true
+	}
+	p.refresh()
+	cands := candidates(host)
+	if len(cands) == 0 {
+		return false
+	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	for _, c := range cands {
+		if p.blocked[c] {
+			return false
+		}
+	}
+	if !p.allowlist {
+		return true
+	}
+	for _, c := range cands {
+		if p.allowed[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// AllowlistMode reports whether only allowed domains federate.
+func (p *Policy) AllowlistMode() bool { return p.allowlist }
+
+// Block adds (or replaces) an admin's block of domain and its subdomains.
+func (p *Policy) Block(ctx context.Context, domain, reason string) error {
+	return p.put(ctx, domain, PolicyBlock, reason)
+}
+
+// Allow adds (or replaces) an admin's allow entry (used in allowlist mode).
+func (p *Policy) Allow(ctx context.Context, domain, reason string) error {
+	return p.put(ctx, domain, PolicyAllow, reason)
+}
+
+func (p *Policy) put(ctx context.Context, domain, policy, reason string) error {
+	d := normDomain(domain)
+	if !validDomain(d) {
+		return errs.Unprocessable("%q is not a domain", domain)
+	}
+	if p.st == nil {
+		return errs.Internal(errNoStore)
+	}
+	row := &models.DomainPolicy{Domain: d, Policy: policy, Reason: strings.TrimSpace(reason), CreatedAt: time.Now().UTC()}
+	if err := p.st.PutDomainPolicy(ctx, row); err != nil {
+		return errs.Internal(err)
+	}
+	return errs0(p.Reload(ctx))
+}
+
+// Unblock removes the admin's entry for domain (a block, or an allow in
+// allowlist mode). Entries of the configuration file cannot be removed at
+// run time: that gives a 409.
+func (p *Policy) Unblock(ctx context.Context, domain string) error {
+	d := normDomain(domain)
+	if p.cfgBlocked[d] {
+		return errs.Conflict("%s is blocked in the configuration file", d)
+	}
+	if p.st == nil {
+		return errs.Internal(errNoStore)
+	}
+	if err := p.st.DeleteDomainPolicy(ctx, d); err != nil {
+		return errs.Internal(err)
+	}
+	return errs0(p.Reload(ctx))
+}
+
+// Entry is one line of List.
+type Entry struct {
+	Domain string
+	Policy string // PolicyBlock or PolicyAllow
+	Reason string
+	Source string // "config" or "admin"
+	At     time.Time
+}
+
+// List returns the configuration's and the admins' entries, by domain.
+func (p *Policy) List(ctx context.Context) ([]Entry, error) {
+	if err := p.Reload(ctx); err != nil {
+		return nil, errs.Internal(err)
+	}
+	var out []Entry
+	for d := range p.cfgBlocked {
+		out = append(out, Entry{Domain: d, Policy: PolicyBlock, Source: "config"})
+	}
+	for d := range p.cfgAllowed {
+		out = append(out, Entry{Domain: d, Policy: PolicyAllow, Source: "config"})
+	}
+	p.mu.RLock()
+	for _, r := range p.rows {
+		out = append(out, Entry{Domain: r.Domain, Policy: r.Policy, Reason: r.Reason, Source: "admin", At: r.CreatedAt})
+	}
+	p.mu.RUnlock()
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Domain < out[j].Domain })
+	return out, nil
+}
+
+// normDomain lower-cases an entry or host and drops a trailing dot, a
+// scheme and a path if an admin pasted a URL.
+func normDomain(d string) string {
+	d = strings.ToLower(strings.TrimSpace(d))
+	if i := strings.Index(d, "://"); i >= 0 {
+		d = d[i+3:]
+	}
+	if i := strings.IndexAny(d, "/?#"); i >= 0 {
+		d = d[:i]
+	}
+	if h, port, err := net.SplitHostPort(d); err == nil {
+		h = strings.TrimSuffix(h, ".")
+		if strings.Contains(h, ":") {
+			return "[" + h + "]:" + port
+		}
+		return h + ":" + port
+	}
+	return strings.TrimSuffix(d, ".")
+}
+
+func validDomain(d string) bool {
+	return d != "" && !strings.ContainsAny(d, " @\t\r\n") && !strings.HasPrefix(d, ".")
+}
+
+// candidates lists the entries that would match host: the host and each
+// parent domain, each with and without the port.
+func candidates(host string) []string {
+	host = normDomain(host)
+	if host == "" {
+		return nil
+	}
+	name, port := host, ""
+	if h, p, err := net.SplitHostPort(host); err == nil {
+		name, port = h, p
+	}
+	name = strings.Trim(name, "[]")
+	var out []string
+	add := func(n string) {
+		if port != "" {
+			if strings.Contains(n, ":") {
+				out = append(out, "["+n+"]:"+port)
+			} else {
+				out = append(out, n+":"+port)
+			}
+		}
+		if strings.Contains(n, ":") {
+			out = append(out, "["+n+"]", n)
+		} else {
+			out = append(out, n)
+		}
+	}
+	if _, err := netip.ParseAddr(name); err == nil { // IP literal: no parents
+		add(name)
+		return out
+	}
+	for n := name; n != ""; {
+		add(n)
+		i := strings.IndexByte(n, '.')
+		if i < 0 {
+			break
+		}
+		n = n[i+1:]
+	}
+	return out
+}
+
+func copySet(m map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+var errNoStore = errors.New("domain policy has no store")
+
+// errs0 hides a store error behind errs.Internal.
+func errs0(err error) error {
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
