@@ -1,0 +1,428 @@
+package fetch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"path"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/commonsd/commonsd/content"
+	"github.com/commonsd/commonsd/federation/signing"
+	"github.com/commonsd/commonsd/federation/vocab"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
+)
+
+// Actor returns the actor whose id is uri from the actors table when it was
+// fetched less than ActorTTL ago and refresh is false; otherwise it fetches
+// the actor document (signed by the instance actor), validates it and
+// upserts it. A URI on our own host is looked up in the store, never
+// fetched. A blocked domain gives ErrBlockedDomain even when cached.
+//
+// Validation: an actor type; publicKey present with owner == id, a key id
+// on the actor's host and a decodable RSA key; an http(s) inbox; the origin
+// check of Object (the id lives on the host that served it).
+//
+// Upsert: Domain is the id's lower-case host[:port] (default port
+// dropped), Username its preferredUsername (else the last path segment).
+// A refresh keeps the row's ID, CreatedAt and Suspended. When another row
+// of the same domain holds the username (the server reassigned it), the
+// newest document wins and the old row is renamed "<name>~<its row id>"
+// and marked stale: only the domain itself can cause that, never another
+// host. A local actor is never overwritten.
+//
+// When a refetch of a cached actor fails for a reason other than 404, 410
+// or policy, and refresh is false, the stale row is returned.
+func (f *Fetcher) Actor(ctx context.Context, uri string, refresh bool) (*models.Actor, error) {
+	u, err := url.Parse(strings.TrimSpace(uri))
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidURL, uri)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	uri = u.String()
+	if f.isLocal(u) {
+		return f.localActor(ctx, uri)
+	}
+	if err := checkTarget(u, f.policy); err != nil {
+		return nil, err
+	}
+	cached, err := f.st.ActorByURI(ctx, uri)
+	switch {
+	case err == nil && cached.Local():
+		return cached, nil
+	case err == nil && !refresh && f.fresh(cached):
+		return cached, nil
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return nil, err
+	}
+	ch := f.sf.DoChan("actor "+uri, func() (any, error) {
+		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
+		defer cancel()
+		obj, r, err := f.object(c, uri, nil, false)
+		if err != nil {
+			return nil, err
+		}
+		return f.saveActor(c, obj, r)
+	})
+	var res singleflightResult
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r := <-ch:
+		res = singleflightResult{r.Val, r.Err}
+	}
+	if res.err != nil {
+		if cached != nil && !refresh && transient(res.err) {
+			f.log.Info("fetch: refreshing actor failed; using the cached copy", "uri", uri, "err", res.err)
+			return cached, nil
+		}
+		return nil, res.err
+	}
+	return res.val.(*models.Actor), nil
+}
+
+type singleflightResult struct {
+	val any
+	err error
+}
+
+// transient reports whether a failed fetch may be retried later with the
+// cached copy standing in meanwhile.
+func transient(err error) bool {
+	for _, e := range []error{ErrNotFound, ErrGone, ErrBlockedDomain, ErrInvalidURL, ErrLocal} {
+		if errors.Is(err, e) {
+			return false
+		}
+	}
+	return true
+}
+
+func (f *Fetcher) fresh(a *models.Actor) bool {
+	return a.FetchedAt != nil && f.Now().Sub(*a.FetchedAt) < f.ActorTTL
+}
+
+// localActor reads one of our own actors.
+func (f *Fetcher) localActor(ctx context.Context, uri string) (*models.Actor, error) {
+	a, err := f.st.ActorByURI(ctx, uri)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (!a.Local() || a.Suspended)) {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, uri)
+	}
+	return a, err
+}
+
+// validateActor checks an actor document and returns its decoded key.
+func validateActor(obj *vocab.Object) error {
+	if !obj.IsActor() {
+		return fmt.Errorf("%w: %s is a %s", ErrNotActor, obj.ID, obj.Type)
+	}
+	host := hostOf(obj.ID)
+	if !isHTTPURL(obj.Inbox) {
+		return fmt.Errorf("%w: %s has no inbox", ErrInvalidActor, obj.ID)
+	}
+	pk := obj.PublicKey
+	if pk == nil || pk.PublicKeyPEM == "" {
+		return fmt.Errorf("%w: %s has no publicKey", ErrInvalidActor, obj.ID)
+	}
+	if pk.Owner != obj.ID {
+		return fmt.Errorf("%w: %s: publicKey.owner is %q", ErrInvalidActor, obj.ID, pk.Owner)
+	}
+	if pk.ID == "" || hostOf(pk.ID) != host {
+		return fmt.Errorf("%w: %s: publicKey.id %q is not on the actor's host", ErrInvalidActor, obj.ID, pk.ID)
+	}
+	if _, err := signing.DecodePublicKey([]byte(pk.PublicKeyPEM)); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrInvalidActor, obj.ID, err)
+	}
+	return nil
+}
+
+// saveActor validates a fetched actor document and upserts it.
+func (f *Fetcher) saveActor(ctx context.Context, obj *vocab.Object, r *response) (*models.Actor, error) {
+	if err := validateActor(obj); err != nil {
+		return nil, err
+	}
+	domain := hostOf(obj.ID)
+	if domain == "" || domain == f.publicHost || domain != canonicalHost(r.final) {
+		return nil, fmt.Errorf("%w: actor %s served by %s", ErrOrigin, obj.ID, r.final.Redacted())
+	}
+	var saved *models.Actor
+	err := f.st.Tx(ctx, func(tx *store.Store) error {
+		a, err := tx.ActorByURI(ctx, obj.ID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			a = &models.Actor{ID: models.NewID()}
+		case err != nil:
+			return err
+		case a.Local():
+			saved = a // never overwrite a local actor
+			return nil
+		}
+		f.fill(a, obj, domain)
+		// The handle is unique per domain: a newer document claiming it wins.
+		if other, err := tx.ActorByHandle(ctx, a.Username, domain); err == nil && other.ID != a.ID {
+			other.Username = truncate(other.Username, 200) + "~" + other.ID
+			other.FetchedAt = nil
+			if err := tx.UpdateActor(ctx, other); err != nil {
+				return err
+			}
+		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		if a.CreatedAt.IsZero() {
+			err = tx.CreateActor(ctx, a)
+		} else {
+			err = tx.UpdateActor(ctx, a)
+		}
+		saved = a
+		return err
+	})
+	if errors.Is(err, store.ErrExists) {
+		// A concurrent fetch (FetchKey and Actor, or another process)
+		// inserted it first: update that row.
+		return f.saveActorRetry(ctx, obj, domain)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return saved, nil
+}
+
+func (f *Fetcher) saveActorRetry(ctx context.Context, obj *vocab.Object, domain string) (*models.Actor, error) {
+	a, err := f.st.ActorByURI(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	if a.Local() {
+		return a, nil
+	}
+	f.fill(a, obj, domain)
+	if err := f.st.UpdateActor(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// fill copies an actor document into a (keeping ID, CreatedAt, Suspended).
+func (f *Fetcher) fill(a *models.Actor, obj *vocab.Object, domain string) {
+	a.Type = truncate(obj.Type, 32)
+	a.Username = username(obj)
+	a.Domain = domain
+	a.URI = obj.ID
+	a.URL = obj.ID
+	if isHTTPURL(obj.URL) {
+		a.URL = obj.URL
+	}
+	a.Name = truncate(strings.TrimSpace(content.Text(obj.Name)), 255)
+	a.Summary = content.Sanitize(obj.Summary)
+	a.SummarySource = ""
+	if obj.Source != nil && obj.Source.Content != "" {
+		a.SummarySource = obj.Source.Content
+	}
+	a.InboxURI = obj.Inbox
+	a.OutboxURI = httpOrEmpty(obj.Outbox)
+	a.FollowersURI = httpOrEmpty(obj.Followers)
+	a.FollowingURI = httpOrEmpty(obj.Following)
+	a.FeaturedURI = httpOrEmpty(obj.Featured)
+	a.SharedInbox = httpOrEmpty(obj.SharedInbox)
+	a.IconURL = httpOrEmpty(obj.Icon)
+	a.ImageURL = httpOrEmpty(obj.Image)
+	a.PublicKeyID = obj.PublicKey.ID
+	a.PublicKeyPEM = obj.PublicKey.PublicKeyPEM
+	a.ManuallyApprovesFollowers = obj.ManuallyApprovesFollowers
+	a.Discoverable = obj.Discoverable
+	a.Bot = obj.Type == "Service" || obj.Type == models.ActorApplication
+	var fields []models.Field
+	for _, pv := range obj.Fields {
+		if len(fields) == 16 {
+			break
+		}
+		fields = append(fields, models.Field{Name: truncate(content.Text(pv.Name), 255), Value: content.Sanitize(pv.Value)})
+	}
+	a.Fields = ""
+	if len(fields) > 0 {
+		b, _ := json.Marshal(fields)
+		a.Fields = string(b)
+	}
+	now := f.Now().UTC()
+	a.FetchedAt = &now
+}
+
+// username is preferredUsername, or the id's last path segment.
+func username(obj *vocab.Object) string {
+	n := strings.TrimSpace(obj.PreferredUsername)
+	if n == "" {
+		if u, err := url.Parse(obj.ID); err == nil {
+			n = path.Base(strings.TrimRight(u.Path, "/"))
+		}
+	}
+	n = strings.TrimPrefix(n, "@")
+	if n == "" || n == "." || n == "/" {
+		n = "actor"
+	}
+	return truncate(n, 200)
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Host != "" && (u.Scheme == "http" || u.Scheme == "https")
+}
+
+func httpOrEmpty(s string) string {
+	if isHTTPURL(s) {
+		return s
+	}
+	return ""
+}
+
+// truncate cuts s to at most n runes.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n])
+}
+
+// FetchKey implements signing.KeyFetcher. The key is looked up in the
+// actors table by key id (then by actor URI, for servers whose keyId is
+// the actor URL); otherwise keyID without its fragment is fetched. An
+// actor document must publish keyID as its publicKey.id (or keyID is its
+// own id); a key document ({"id", "owner", "publicKeyPem"}) is accepted
+// when its owner, fetched from its own origin on the key's host, publishes
+// the same key. The Owner of the returned key is the actor's URI.
+//
+// refresh=true bypasses the cache at most once per KeyRefreshInterval per
+// key id; within the interval the cached key is returned, so that forged
+// signatures cannot make us hammer a server. Blocked domains are refused
+// even when cached.
+func (f *Fetcher) FetchKey(ctx context.Context, keyID string, refresh bool) (*signing.Key, error) {
+	keyID = strings.TrimSpace(keyID)
+	u, err := url.Parse(keyID)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("%w: key id %q", ErrInvalidURL, keyID)
+	}
+	local := f.isLocal(u)
+	if !local {
+		if err := checkTarget(u, f.policy); err != nil {
+			return nil, err
+		}
+	}
+	if refresh && !local && !f.mayRefresh(keyID) {
+		refresh = false
+	}
+	if !refresh || local {
+		if a, err := f.cachedKeyOwner(ctx, keyID); err != nil {
+			return nil, err
+		} else if a != nil {
+			return keyOf(a)
+		}
+		if local {
+			return nil, fmt.Errorf("%w: %s", ErrKeyNotFound, keyID)
+		}
+	}
+	doc := stripFragment(keyID)
+	r, err := f.fetch(ctx, doc, nil, AcceptActivityPub, true)
+	if err != nil {
+		return nil, err
+	}
+	var a *models.Actor
+	if owner, kid, ok := keyDocument(r.body); ok {
+		a, err = f.keyDocOwner(ctx, keyID, kid, owner, r, refresh)
+	} else {
+		var obj *vocab.Object
+		if obj, r, err = f.checked(ctx, doc, r, nil, false); err == nil {
+			a, err = f.saveActor(ctx, obj, r)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.PublicKeyID != keyID && a.URI != keyID {
+		return nil, fmt.Errorf("%w: %s publishes %s, not %s", ErrKeyNotFound, a.URI, a.PublicKeyID, keyID)
+	}
+	return keyOf(a)
+}
+
+// cachedKeyOwner finds the stored actor owning keyID, or nil.
+func (f *Fetcher) cachedKeyOwner(ctx context.Context, keyID string) (*models.Actor, error) {
+	a, err := f.st.ActorByKeyID(ctx, keyID)
+	if err == nil {
+		return a, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	a, err = f.st.ActorByURI(ctx, keyID)
+	if err == nil && a.PublicKeyPEM != "" {
+		return a, nil
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// keyDocument recognises a stand-alone key document.
+func keyDocument(body []byte) (owner, id string, ok bool) {
+	var m struct {
+		ID    string `json:"id"`
+		Owner string `json:"owner"`
+		PEM   string `json:"publicKeyPem"`
+	}
+	if json.Unmarshal(body, &m) != nil || m.Owner == "" || m.PEM == "" {
+		return "", "", false
+	}
+	return m.Owner, m.ID, true
+}
+
+// keyDocOwner resolves the owner of a key document and checks that it
+// publishes that key.
+func (f *Fetcher) keyDocOwner(ctx context.Context, keyID, docID, owner string, r *response, refresh bool) (*models.Actor, error) {
+	if stripFragment(docID) != stripFragment(keyID) || hostOf(docID) != canonicalHost(r.final) {
+		return nil, fmt.Errorf("%w: key %s served as %s by %s", ErrOrigin, keyID, docID, r.final.Redacted())
+	}
+	if hostOf(owner) != hostOf(docID) {
+		return nil, fmt.Errorf("%w: key %s has owner %s on another host", ErrOrigin, docID, owner)
+	}
+	a, err := f.Actor(ctx, owner, refresh)
+	if err != nil {
+		return nil, err
+	}
+	if a.PublicKeyID != docID && a.PublicKeyID != keyID {
+		return nil, fmt.Errorf("%w: %s does not publish %s", ErrKeyNotFound, owner, docID)
+	}
+	// Report the key under the id the signer used.
+	k := *a
+	k.PublicKeyID = keyID
+	return &k, nil
+}
+
+// mayRefresh rate-limits cache-bypassing refreshes per key id.
+func (f *Fetcher) mayRefresh(keyID string) bool {
+	now := f.Now()
+	f.refMu.Lock()
+	defer f.refMu.Unlock()
+	if last, ok := f.lastRefresh[keyID]; ok && now.Sub(last) < f.KeyRefreshInterval {
+		return false
+	}
+	if len(f.lastRefresh) > 10000 {
+		for k, t := range f.lastRefresh {
+			if now.Sub(t) >= f.KeyRefreshInterval {
+				delete(f.lastRefresh, k)
+			}
+		}
+	}
+	f.lastRefresh[keyID] = now
+	return true
+}
+
+func keyOf(a *models.Actor) (*signing.Key, error) {
+	pub, err := signing.DecodePublicKey([]byte(a.PublicKeyPEM))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidActor, a.URI, err)
+	}
+	return &signing.Key{ID: a.PublicKeyID, Owner: a.URI, Public: pub}, nil
+}
