@@ -195,4 +195,3 @@ func (p *countingPoster) Post(ctx context.Context, actorID, inbox string, body [
 	p.n.Add(1)
 	return p.Poster.Post(ctx, actorID, inbox, body)
 }
-

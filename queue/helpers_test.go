@@ -23,7 +23,6 @@ func fastOptions() Options {
 		Workers: 16, PerHostConcurrency: 4,
 		RetryBase: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond,
 		HostWait: 50 * time.Millisecond, HostBusySnooze: 100 * time.Millisecond,
-		FetchCooldown: 10 * time.Millisecond, FetchPollInterval: 20 * time.Millisecond,
 	}
 }
 

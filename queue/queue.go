@@ -32,7 +32,8 @@ type Options struct {
 	Workers              int           // concurrent jobs per process; default 32
 	PerHostConcurrency   int           // concurrent deliveries per remote host per process; default 4
 
-	// Polling: River cannot LISTEN through database/sql, so it polls. Defaults 20 ms / 50 ms.
+	// Polling: River cannot LISTEN through database/sql, so it polls. Defaults 10 ms / 10 ms:
+	// throughput is about (jobs per fetch) / FetchPollInterval, see the package doc.
 	FetchCooldown     time.Duration
 	FetchPollInterval time.Duration
 
@@ -75,8 +76,8 @@ func (o Options) withDefaults() Options {
 	}
 	def(&o.JobTimeout, time.Minute)
 	def(&o.RescueStuckJobsAfter, 5*time.Minute)
-	def(&o.FetchCooldown, 20*time.Millisecond)
-	def(&o.FetchPollInterval, 50*time.Millisecond)
+	def(&o.FetchCooldown, 10*time.Millisecond)
+	def(&o.FetchPollInterval, 10*time.Millisecond)
 	def(&o.RetryBase, 30*time.Second)
 	def(&o.RetryMax, 6*time.Hour)
 	def(&o.HostWait, 2*time.Second)
