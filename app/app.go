@@ -21,6 +21,7 @@ import (
 	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/federation"
 	"github.com/commonsd/commonsd/frontend"
+	"github.com/commonsd/commonsd/queue"
 	"github.com/commonsd/commonsd/server"
 	"github.com/commonsd/commonsd/service"
 	"github.com/commonsd/commonsd/store"
@@ -64,6 +65,10 @@ func Open(ctx context.Context, cfg config.Config) (*store.Store, error) {
 		return nil, err
 	}
 	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := queue.Migrate(ctx, st); err != nil {
 		st.Close()
 		return nil, err
 	}
