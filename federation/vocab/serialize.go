@@ -366,7 +366,13 @@ func complete(m map[string]any, o *Object, depth int) error {
 		itemsKey = "orderedItems"
 	}
 	if len(o.Items) > 0 {
-		if _, done := m[itemsKey]; !done {
+		// go-fed writes a one-element list as a bare value; collections are always
+		// written as arrays, which every reader handles.
+		if v, done := m[itemsKey]; done {
+			if _, isList := v.([]any); !isList {
+				m[itemsKey] = []any{v}
+			}
+		} else {
 			items := make([]any, 0, len(o.Items))
 			for _, it := range o.Items {
 				v, err := buildEmbedded(it, depth+1)
