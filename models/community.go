@@ -1,0 +1,127 @@
+package models
+
+import "time"
+
+// Community policies.
+const (
+	PolicyOpen        = "open"        // anyone may join / post / offer
+	PolicyMembers     = "members"     // members only
+	PolicyMaintainers = "maintainers" // maintainers only
+	PolicyApproval    = "approval"    // membership: maintainers approve requests
+	PolicyInvitation  = "invitation"  // membership: by invitation only
+)
+
+// Community roles, ordered by power.
+const (
+	RoleCommunityMember     = "member"
+	RoleCommunityMaintainer = "maintainer"
+	RoleCommunitySteward    = "steward"
+)
+
+// Membership states.
+const (
+	MembershipPending = "pending"
+	MembershipActive  = "active"
+	MembershipInvited = "invited"
+)
+
+// Contribution states.
+const (
+	ContributionOpen             = "open"
+	ContributionChangesRequested = "changes_requested"
+	ContributionAccepted         = "accepted"
+	ContributionRejected         = "rejected"
+)
+
+// ContributionKinds are the kinds of work a commons records.
+var ContributionKinds = []string{"code", "knowledge", "design", "translation", "care", "other"}
+
+// Community is the commons-specific side of a Group actor. For a remote community
+// only the actor row exists; this row is for local ones.
+type Community struct {
+	ActorID          string `gorm:"primaryKey;size:26"`
+	Licence          string `gorm:"size:64;not null"` // SPDX id, or "PPL" (Peer Production License)
+	Charter          string `gorm:"type:text"`        // Markdown
+	CharterHTML      string `gorm:"type:text"`
+	Links            string `gorm:"type:text"` // JSON [{"name","value"}]
+	PostingPolicy    string `gorm:"size:16;not null"`
+	OfferPolicy      string `gorm:"size:16;not null"`
+	MembershipPolicy string `gorm:"size:16;not null"`
+	MembersPublic    bool   `gorm:"not null"`
+	WeightMin        int    `gorm:"not null"`
+	WeightMax        int    `gorm:"not null"`
+	CreatedByID      string `gorm:"size:26"` // user id
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// Membership ties an actor (local or remote) to a community with a role.
+type Membership struct {
+	ID          string `gorm:"primaryKey;size:26"`
+	CommunityID string `gorm:"size:26;not null;uniqueIndex:idx_membership_pair"` // the Group actor id
+	ActorID     string `gorm:"size:26;not null;uniqueIndex:idx_membership_pair;index"`
+	Role        string `gorm:"size:16;not null"`
+	State       string `gorm:"size:16;not null"`
+	URI         string `gorm:"size:2048;index"` // the Join activity's id
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// RoleChange is the log of membership and role changes.
+type RoleChange struct {
+	ID          string `gorm:"primaryKey;size:26"`
+	CommunityID string `gorm:"size:26;not null;index"`
+	ActorID     string `gorm:"size:26;not null"`
+	ByID        string `gorm:"size:26"`
+	OldRole     string `gorm:"size:16"`
+	NewRole     string `gorm:"size:16"`
+	CreatedAt   time.Time
+}
+
+// Contribution is work offered to a commons. Local offers have URIs on this
+// instance; a remote contributor's offer keeps its origin id and we keep a copy.
+type Contribution struct {
+	ID            string     `gorm:"primaryKey;size:26"`
+	URI           string     `gorm:"size:2048;not null;uniqueIndex"`
+	OfferURI      string     `gorm:"size:2048;index"`
+	CommunityID   string     `gorm:"size:26;not null;index"` // Group actor id (local or remote)
+	ContributorID string     `gorm:"size:26;not null;index"` // first contributor
+	Contributors  string     `gorm:"type:text"`              // JSON list of actor URIs
+	Title         string     `gorm:"size:300;not null"`
+	Body          string     `gorm:"type:text"` // Markdown
+	BodyHTML      string     `gorm:"type:text"`
+	Kind          string     `gorm:"size:16;not null"`
+	Links         string     `gorm:"type:text"` // JSON list of URLs
+	Licence       string     `gorm:"size:64;not null"`
+	State         string     `gorm:"size:24;not null;index"`
+	Reason        string     `gorm:"type:text"` // rejection reason
+	Local         bool       `gorm:"not null"`  // offered from this instance
+	DecidedByID   string     `gorm:"size:26"`
+	AcceptedAt    *time.Time `gorm:"index"`
+	CreatedAt     time.Time  `gorm:"index"`
+	UpdatedAt     time.Time
+}
+
+// ReviewComment is a maintainer's (or the contributor's) comment on a contribution.
+type ReviewComment struct {
+	ID             string `gorm:"primaryKey;size:26"`
+	ContributionID string `gorm:"size:26;not null;index"`
+	AuthorID       string `gorm:"size:26;not null"`
+	Body           string `gorm:"type:text"`
+	BodyHTML       string `gorm:"type:text"`
+	RequestChanges bool   `gorm:"not null"`
+	CreatedAt      time.Time
+}
+
+// LedgerEntry records one contributor's share of one accepted contribution: the
+// basis for distributing funds and weighting trust.
+type LedgerEntry struct {
+	ID             string    `gorm:"primaryKey;size:26"`
+	CommunityID    string    `gorm:"size:26;not null;index"`
+	ContributionID string    `gorm:"size:26;not null;uniqueIndex:idx_ledger_pair"`
+	ContributorID  string    `gorm:"size:26;not null;uniqueIndex:idx_ledger_pair;index"`
+	Kind           string    `gorm:"size:16;not null"`
+	Weight         int       `gorm:"not null"`
+	SetByID        string    `gorm:"size:26"`
+	RecordedAt     time.Time `gorm:"index"`
+}
