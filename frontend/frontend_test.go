@@ -435,6 +435,7 @@ func TestAccessibleForms(t *testing.T) {
 	pages := map[string]string{
 		"/settings/profile": admin.get("/settings/profile").Body,
 		"/admin":            admin.get("/admin").Body,
+		"/settings/tokens":  admin.get("/settings/tokens").Body,
 		"/login":            newBrowser(t, inst).get("/login").Body,
 		"/signup":           newBrowser(t, inst).get("/signup").Body,
 	}
