@@ -1,35 +1,221 @@
 // Package frontend serves the server-rendered web UI (templates and static files
 // embedded with go:embed, so no Node build step is needed to run or test it).
+//
+// Handlers are thin: they parse a form, call the service layer and render. Every
+// rule (who may sign up, what a valid profile is, who may moderate) lives in the
+// service; errors come back as *errs.Error and are shown on the form with their
+// status. Pages work without JavaScript.
 package frontend
 
 import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/commonsd/commonsd/config"
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
 
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
 // Web holds the HTML handlers.
 type Web struct {
-	cfg config.Config
-	svc *service.Service
-	log *slog.Logger
+	cfg   config.Config
+	svc   *service.Service
+	log   *slog.Logger
+	host  string // domain part of handles
+	pages map[string]*template.Template
 }
 
-// New builds the web UI.
+// New builds the web UI. The templates are parsed once; a broken template panics at
+// start-up rather than on the first request.
 func New(cfg config.Config, svc *service.Service, log *slog.Logger) *Web {
-	return &Web{cfg: cfg, svc: svc, log: log}
+	w := &Web{cfg: cfg, svc: svc, log: log, pages: map[string]*template.Template{}}
+	if u, err := url.Parse(cfg.Server.PublicURL); err == nil {
+		w.host = u.Host
+	}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range names {
+		name := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		w.pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, n))
+	}
+	return w
 }
 
 // Register mounts the pages.
-func (w *Web) Register(e *echo.Echo) {}
+func (w *Web) Register(e *echo.Echo) {
+	static, _ := fs.Sub(staticFS, "static")
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static))))
 
-// Negotiated renders an actor's profile page for browsers.
-func (w *Web) Negotiated(c echo.Context) error { return c.String(http.StatusOK, "profile") }
+	e.GET("/", w.home)
+	e.GET("/about", w.about)
+	e.GET("/signup", w.signupForm)
+	e.POST("/signup", w.signup)
+	e.GET("/login", w.loginForm)
+	e.POST("/login", w.login)
+	e.POST("/logout", w.logout)
+	e.GET("/@:name", w.profile)
+	e.GET("/settings", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/settings/profile") })
+	e.GET("/settings/profile", w.settingsForm)
+	e.POST("/settings/profile", w.settingsProfile)
+	e.POST("/settings/avatar", w.settingsAvatar)
+	e.GET("/settings/tokens", w.tokens)
+	e.POST("/settings/tokens", w.createToken)
+	e.POST("/settings/tokens/:id/revoke", w.revokeToken)
+	e.GET("/admin", w.admin)
+	e.POST("/admin/users/:name", w.adminUser)
+	e.POST("/admin/registration", w.adminRegistration)
+	e.POST("/admin/invites", w.adminInvite)
+	e.GET("/media/:id", w.media)
+
+	// The actor URL belongs to federation, which negotiates and calls Negotiated for
+	// browsers. Until it mounts that route itself, serve the HTML page there.
+	taken := false
+	for _, r := range e.Routes() {
+		if r.Method == http.MethodGet && r.Path == "/users/:name" {
+			taken = true
+		}
+	}
+	if !taken {
+		e.GET("/users/:name", w.Negotiated)
+	}
+}
+
+// Negotiated renders an actor's profile page for browsers (the actor URL
+// /users/:name, or the instance actor's URL, which shows the about page).
+func (w *Web) Negotiated(c echo.Context) error {
+	name := c.Param("name")
+	if name == "" || name == service.InstanceActorName {
+		return w.about(c)
+	}
+	return w.renderProfile(c, name)
+}
 
 // ErrorPage renders an error for browsers.
 func (w *Web) ErrorPage(c echo.Context, status int, msg string) error {
-	return c.String(status, msg)
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	p := w.page(c, http.StatusText(status))
+	p.Data = struct {
+		Status  int
+		Message string
+	}{status, msg}
+	return w.render(c, status, "error", p)
+}
+
+// page is what every template gets; Data is the page's own content.
+type page struct {
+	Title    string
+	Instance string
+	User     *models.User
+	CSRF     string // hidden form token: the session's, or the double-submit cookie's
+	Path     string
+	Data     any
+}
+
+func (w *Web) page(c echo.Context, title string) *page {
+	u, _ := w.current(c)
+	return &page{Title: title, Instance: w.cfg.Instance.Name, User: u, CSRF: w.csrfToken(c), Path: c.Request().URL.Path}
+}
+
+// render executes a page into a buffer first, so a template error becomes a clean
+// 500 instead of half a page.
+func (w *Web) render(c echo.Context, status int, name string, p *page) error {
+	t, ok := w.pages[name]
+	if !ok {
+		return errs.Internal(errUnknownTemplate(name))
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return errs.Internal(err)
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' https: data:; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+type errUnknownTemplate string
+
+func (e errUnknownTemplate) Error() string { return "unknown template " + string(e) }
+
+// form carries what the user typed back to the page, with errors by field; Error is
+// the form-level message (also used when a message fits no field).
+type form struct {
+	Values map[string]string
+	Errors map[string]string
+	Error  string
+}
+
+func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
+
+func (f *form) Get(k string) string { return f.Values[k] }
+
+// fail places a service error next to the field it is about (by the words in its
+// client-safe message), or at the top of the form.
+func (f *form) fail(err error, fields map[string]string) {
+	msg := errs.Message(err)
+	low := strings.ToLower(msg)
+	for word, field := range fields {
+		if strings.Contains(low, word) {
+			f.Errors[field] = msg
+			return
+		}
+	}
+	f.Error = msg
+}
+
+var funcs = template.FuncMap{
+	"dict": func(kv ...any) map[string]any {
+		m := map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			m[kv[i].(string)] = kv[i+1]
+		}
+		return m
+	},
+	"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // only for sanitised HTML
+	"initial": func(s string) string {
+		for _, r := range s {
+			return strings.ToUpper(string(r))
+		}
+		return "?"
+	},
+	"inc":       func(i int) int { return i + 1 },
+	"dec":       func(i int) int { return i - 1 },
+	"modeLabel": func(m string) string { return modeLabels[m] },
+	"isStaff": func(u *models.User) bool {
+		return u != nil && (u.Role == models.RoleAdmin || u.Role == models.RoleModerator)
+	},
+}
+
+func staticHandler(fsys fs.FS) http.Handler {
+	files := http.FileServer(http.FS(fsys))
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") || r.URL.Path == "" { // no directory listings
+			http.NotFound(rw, r)
+			return
+		}
+		rw.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(rw, r)
+	})
 }

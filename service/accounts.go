@@ -315,6 +315,15 @@ func (a *Accounts) TokenUser(ctx context.Context, secret string) (*models.User, 
 	return u, nil
 }
 
+// Tokens lists the user's API tokens (secrets are never stored, so never shown).
+func (a *Accounts) Tokens(ctx context.Context, u *models.User) ([]models.APIToken, error) {
+	out, err := a.svc.Store.ListAPITokens(ctx, u.ID)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
 // RevokeToken revokes one of the user's tokens.
 func (a *Accounts) RevokeToken(ctx context.Context, u *models.User, id string) error {
 	if err := a.svc.Store.RevokeAPIToken(ctx, u.ID, id, a.svc.Now()); err != nil {

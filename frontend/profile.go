@@ -1,0 +1,68 @@
+package frontend
+
+import (
+	"net/http"
+
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
+	"github.com/labstack/echo/v4"
+)
+
+type profileData struct {
+	Actor  *models.Actor
+	Handle string
+	Fields []models.Field
+	Badge  string // Group, Organization or Application; empty for people
+	Own    bool   // the viewer's own profile
+}
+
+var badges = map[string]string{
+	models.ActorGroup: "Group", models.ActorOrganization: "Organization", models.ActorApplication: "Application",
+}
+
+// profile is /@name.
+func (w *Web) profile(c echo.Context) error {
+	name := c.Param("name")
+	if name == service.InstanceActorName {
+		return c.Redirect(http.StatusMovedPermanently, "/about")
+	}
+	return w.renderProfile(c, name)
+}
+
+func (w *Web) renderProfile(c echo.Context, name string) error {
+	act, err := w.svc.Actors.LocalByHandle(c.Request().Context(), name)
+	if err != nil {
+		return err
+	}
+	u, _ := w.current(c)
+	d := profileData{Actor: act, Handle: "@" + act.Username + "@" + w.host, Fields: service.Fields(act),
+		Badge: badges[act.Type], Own: u != nil && u.ActorID == act.ID}
+	title := act.Name
+	if title == "" {
+		title = act.Username
+	}
+	p := w.page(c, title+" ("+d.Handle+")")
+	p.Data = d
+	return w.render(c, http.StatusOK, "profile", p)
+}
+
+type aboutData struct {
+	Info   instanceInfo
+	Actor  *models.Actor
+	Handle string
+}
+
+// about is the instance actor's page: what the instance is and its numbers.
+func (w *Web) about(c echo.Context) error {
+	info, err := w.instanceInfo(c)
+	if err != nil {
+		return err
+	}
+	act, err := w.svc.Actors.Instance(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	p := w.page(c, "About "+info.Name)
+	p.Data = aboutData{Info: info, Actor: act, Handle: "@" + act.Username + "@" + w.host}
+	return w.render(c, http.StatusOK, "about", p)
+}

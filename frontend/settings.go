@@ -1,0 +1,172 @@
+package frontend
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
+	"github.com/labstack/echo/v4"
+)
+
+// maxFieldRows is how many profile field rows the form offers.
+const maxFieldRows = 4
+
+type settingsData struct {
+	Actor     *models.Actor
+	Form      *form // profile form
+	Fields    []models.Field
+	Avatar    *form // avatar form
+	MaxAvatar string
+	Saved     string
+}
+
+var profileFields = map[string]string{"display name": "display_name", "bio": "bio", "field": "fields"}
+
+func (w *Web) settingsPage(c echo.Context, status int, act *models.Actor, d *settingsData) error {
+	d.Actor = act
+	if d.Form == nil {
+		d.Form = newForm()
+		d.Form.Values["display_name"] = act.Name
+		d.Form.Values["bio"] = act.SummarySource
+		d.Fields = service.Fields(act)
+	}
+	for len(d.Fields) < maxFieldRows {
+		d.Fields = append(d.Fields, models.Field{})
+	}
+	if d.Avatar == nil {
+		d.Avatar = newForm()
+	}
+	d.MaxAvatar = humanBytes(w.cfg.Media.MaxAvatarBytes)
+	p := w.page(c, "Profile settings")
+	p.Data = d
+	return w.render(c, status, "settings", p)
+}
+
+func (w *Web) settingsActor(c echo.Context) (*models.Actor, error) {
+	u, _ := w.current(c)
+	return w.svc.Accounts.ActorOf(c.Request().Context(), u)
+}
+
+func (w *Web) settingsForm(c echo.Context) error {
+	if u, err := w.requireUser(c); u == nil {
+		return err
+	}
+	act, err := w.settingsActor(c)
+	if err != nil {
+		return err
+	}
+	d := &settingsData{}
+	switch c.QueryParam("saved") {
+	case "profile":
+		d.Saved = "Profile saved."
+	case "avatar":
+		d.Saved = "Avatar updated."
+	}
+	return w.settingsPage(c, http.StatusOK, act, d)
+}
+
+// settingsProfile saves display name, bio and profile fields; the service validates
+// and saves all of it or nothing.
+func (w *Web) settingsProfile(c echo.Context) error {
+	if u, err := w.requireUser(c); u == nil {
+		return err
+	}
+	if err := w.checkCSRF(c); err != nil {
+		return err
+	}
+	act, err := w.settingsActor(c)
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	f.Values["display_name"] = c.FormValue("display_name")
+	f.Values["bio"] = c.FormValue("bio")
+	names, values := c.Request().Form["field_name"], c.Request().Form["field_value"]
+	var fields []models.Field
+	for i := 0; i < len(names) && i < maxFieldRows; i++ {
+		v := ""
+		if i < len(values) {
+			v = values[i]
+		}
+		fields = append(fields, models.Field{Name: names[i], Value: v})
+	}
+	before := *act
+	err = w.svc.Actors.UpdateProfile(c.Request().Context(), act, service.Profile{
+		DisplayName: f.Get("display_name"), Bio: f.Get("bio"), Fields: fields})
+	if err != nil {
+		f.fail(err, profileFields)
+		return w.settingsPage(c, statusOf(err), &before, &settingsData{Form: f, Fields: fields})
+	}
+	return c.Redirect(http.StatusSeeOther, "/settings/profile?saved=profile")
+}
+
+// settingsAvatar takes a multipart upload. The body is capped a little above the
+// configured limit so a huge upload is cut off early; the service checks the exact
+// size and that the bytes are the declared image type.
+func (w *Web) settingsAvatar(c echo.Context) error {
+	if u, err := w.requireUser(c); u == nil {
+		return err
+	}
+	max := w.cfg.Media.MaxAvatarBytes
+	r := c.Request()
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, max+64<<10)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return w.avatarError(c, errs.New(http.StatusRequestEntityTooLarge, "avatar is larger than %s", humanBytes(max)))
+		}
+		if !errors.Is(err, http.ErrNotMultipart) {
+			return errs.BadRequest("could not read the upload")
+		}
+	}
+	if err := w.checkCSRF(c); err != nil {
+		return err
+	}
+	fh, err := c.FormFile("avatar")
+	if err != nil {
+		return w.avatarError(c, errs.Unprocessable("choose an image file to upload"))
+	}
+	file, err := fh.Open()
+	if err != nil {
+		return errs.Internal(err)
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, max+1))
+	if err != nil {
+		return errs.Internal(err)
+	}
+	act, err := w.settingsActor(c)
+	if err != nil {
+		return err
+	}
+	ctype := strings.TrimSpace(strings.Split(fh.Header.Get("Content-Type"), ";")[0])
+	if err := w.svc.Actors.SetAvatar(c.Request().Context(), act, strings.ToLower(ctype), data); err != nil {
+		return w.avatarError(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/settings/profile?saved=avatar")
+}
+
+func (w *Web) avatarError(c echo.Context, err error) error {
+	act, aerr := w.settingsActor(c)
+	if aerr != nil {
+		return aerr
+	}
+	f := newForm()
+	f.Errors["avatar"] = errs.Message(err)
+	return w.settingsPage(c, statusOf(err), act, &settingsData{Avatar: f})
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
