@@ -18,17 +18,7 @@ func (s *Store) CreateUserWithActor(ctx context.Context, u *models.User, a *mode
 		u.ActorID = a.ID
 		u.UsernameLower = strings.ToLower(u.Username)
 		u.Email = strings.ToLower(u.Email)
-		// gorm writes a column's default (true) instead of a false bool that has one,
-		// so a pending account would start approved: write false explicitly.
-		approved := u.Approved
-		if err := tx.with(ctx).Create(u).Error; err != nil {
-			return translate(err)
-		}
-		if !approved {
-			u.Approved = false
-			return translate(tx.with(ctx).Model(u).Update("approved", false).Error)
-		}
-		return nil
+		return translate(tx.with(ctx).Create(u).Error)
 	})
 }
 

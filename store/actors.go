@@ -11,16 +11,7 @@ import (
 // CreateActor inserts an actor; a taken handle or URI gives ErrExists.
 func (s *Store) CreateActor(ctx context.Context, a *models.Actor) error {
 	a.UsernameLower = strings.ToLower(a.Username)
-	// gorm writes the column default (true) for a false Discoverable: fix it up.
-	discoverable := a.Discoverable
-	if err := s.with(ctx).Create(a).Error; err != nil {
-		return translate(err)
-	}
-	if !discoverable {
-		a.Discoverable = false
-		return translate(s.with(ctx).Model(a).Update("discoverable", false).Error)
-	}
-	return nil
+	return translate(s.with(ctx).Create(a).Error)
 }
 
 // UpdateActor saves every column of a.
