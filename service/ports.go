@@ -32,6 +32,12 @@ const (
 	TypeAnnounce = "Announce"
 	TypeLike     = "Like"
 	TypeBlock    = "Block"
+	TypeJoin     = "Join"
+	TypeLeave    = "Leave"
+	TypeOffer    = "Offer"
+	TypeAdd      = "Add"
+	TypeRemove   = "Remove"
+	TypeLock     = "Lock"
 )
 
 // Outbound is an activity a local actor performs, in domain terms.
@@ -50,7 +56,20 @@ type Outbound struct {
 	Target   *models.Actor
 
 	ObjectURI string    // anything else referenced by id
+	TargetURI string    // Add/Remove: the collection
 	Inner     *Outbound // Undo's object
+
+	// Communities (FEP-1b12).
+	Group        *models.Actor        // Join/Leave target, or the relaying Group
+	Membership   *models.Membership   // Join, Accept/Reject(Join)
+	Contribution *models.Contribution // Offer, Accept/Reject(Offer), Add, Announce
+	Contributors []*models.Actor
+	Community    *models.Community // licence of a local community's contribution
+	// Relayed is an activity a Group re-publishes, as it was received (JSON): the
+	// object of the Group's Announce.
+	Relayed  string
+	Audience string // FEP-1b12 audience (the Group)
+	Content  string // e.g. a rejection reason
 
 	To, CC []string
 	// ToFollowers delivers to the actor's remote followers.
