@@ -149,7 +149,6 @@ func TestRedirectRechecked(t *testing.T) {
 	}
 }
 
-
 func TestPolicyMatching(t *testing.T) {
 	p := NewPolicy(config.Federation{BlockedDomains: []string{"evil.example", "Port.Example:8443", "[2001:db8::1]", "10.9.9.9"}}, nil, nil)
 	tests := []struct {
