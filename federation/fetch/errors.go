@@ -69,6 +69,8 @@ func ClientError(err error) error {
 		return errs.Wrap(http.StatusForbidden, err, "%s", ErrBlockedDomain.Error())
 	case errors.Is(err, ErrNotFound):
 		return errs.Wrap(http.StatusNotFound, err, "%s", ErrNotFound.Error())
+	case errors.Is(err, ErrLocal):
+		return errs.Wrap(http.StatusNotFound, err, "no such actor or object here")
 	case errors.Is(err, ErrGone):
 		return errs.Wrap(http.StatusNotFound, err, "%s", ErrGone.Error())
 	}

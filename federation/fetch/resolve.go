@@ -74,13 +74,13 @@ func parseHandle(s string) (name, host string, err error) {
 	s = strings.TrimPrefix(s, "acct:")
 	s = strings.TrimPrefix(s, "@")
 	name, host, ok := strings.Cut(s, "@")
-	host = normDomain(host)
 	if !ok || name == "" || host == "" || strings.ContainsAny(name, "/?#@ :") ||
-		strings.ContainsAny(host, "/?#@ ") {
+		strings.ContainsAny(host, "/?#@ \\") {
 		return "", "", errs.BadRequest("expected @name@host, name@host, acct:name@host or an http(s) URL")
 	}
-	u := &url.URL{Scheme: "https", Host: host}
-	if u.Hostname() == "" {
+	host = normDomain(host)
+	u, err := url.Parse("https://" + host)
+	if err != nil || u.Hostname() == "" || u.Host != host {
 		return "", "", errs.BadRequest("malformed host in handle")
 	}
 	return name, host, nil

@@ -1,0 +1,305 @@
+package fetch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/commonsd/commonsd/models"
+)
+
+func TestActorCache(t *testing.T) {
+	e := newEnv(t)
+	p := newPeer(t)
+	ctx := context.Background()
+	id := p.URL + "/users/ada"
+	p.json("/users/ada", actorJSON(t, id, "ada", newPEM(t)))
+
+	a, err := e.f.Actor(ctx, id, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Domain != p.host() || a.Username != "ada" || a.InboxURI != id+"/inbox" || a.FetchedAt == nil {
+		t.Errorf("actor = %+v", a)
+	}
+	b, err := e.f.Actor(ctx, id, false)
+	if err != nil || b.ID != a.ID || p.count("/users/ada") != 1 {
+		t.Errorf("second call: %v, hits %d", err, p.count("/users/ada"))
+	}
+	c, err := e.f.Actor(ctx, id, true)
+	if err != nil || c.ID != a.ID || p.count("/users/ada") != 2 {
+		t.Errorf("refresh: %v, id %s/%s, hits %d", err, c.ID, a.ID, p.count("/users/ada"))
+	}
+	// Stale after the TTL: refetched, same row.
+	e.f.Now = func() time.Time { return time.Now().Add(25 * time.Hour) }
+	d, err := e.f.Actor(ctx, id, false)
+	if err != nil || d.ID != a.ID || p.count("/users/ada") != 3 {
+		t.Errorf("stale: %v, hits %d", err, p.count("/users/ada"))
+	}
+	// Stale and the server is down: the cached row stands in.
+	e.f.Now = func() time.Time { return time.Now().Add(50 * time.Hour) }
+	p.handle("/users/ada", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) })
+	if s, err := e.f.Actor(ctx, id, false); err != nil || s.ID != a.ID {
+		t.Errorf("stale on 503: %v", err)
+	}
+	if _, err := e.f.Actor(ctx, id, true); err == nil {
+		t.Error("explicit refresh on 503 succeeded")
+	}
+	p.handle("/users/ada", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(410) })
+	if _, err := e.f.Actor(ctx, id, false); !errors.Is(err, ErrGone) {
+		t.Errorf("410: %v", err)
+	}
+}
+
+func TestActorSingleflight(t *testing.T) {
+	e := newEnv(t)
+	p := newPeer(t)
+	id := p.URL + "/users/bob"
+	doc := actorJSON(t, id, "bob", newPEM(t))
+	p.handle("/users/bob", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(200 * time.Millisecond)
+		w.Header().Set("Content-Type", "application/activity+json")
+		w.Write([]byte(doc))
+	})
+	var wg sync.WaitGroup
+	ids := make([]string, 10)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := e.f.Actor(context.Background(), id, false)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			ids[i] = a.ID
+		}()
+	}
+	wg.Wait()
+	if n := p.count("/users/bob"); n != 1 {
+		t.Errorf("%d requests for one URI", n)
+	}
+	for _, x := range ids {
+		if x != ids[0] {
+			t.Errorf("different rows: %v", ids)
+		}
+	}
+}
+
+func TestActorValidation(t *testing.T) {
+	e := newEnv(t)
+	p, q := newPeer(t), newPeer(t)
+	ctx := context.Background()
+	pem := newPEM(t)
+	mod := func(path string, edit func(m map[string]any)) string {
+		var m map[string]any
+		json.Unmarshal([]byte(actorJSON(t, p.URL+path, "x", pem)), &m)
+		edit(m)
+		b, _ := json.Marshal(m)
+		p.json(path, string(b))
+		return p.URL + path
+	}
+	tests := []struct {
+		uri  string
+		want error
+	}{
+		{mod("/note", func(m map[string]any) { m["type"] = "Note" }), ErrNotActor},
+		{mod("/noinbox", func(m map[string]any) { delete(m, "inbox") }), ErrInvalidActor},
+		{mod("/nokey", func(m map[string]any) { delete(m, "publicKey") }), ErrInvalidActor},
+		{mod("/owner", func(m map[string]any) {
+			m["publicKey"].(map[string]any)["owner"] = p.URL + "/someone-else"
+		}), ErrInvalidActor},
+		{mod("/keyhost", func(m map[string]any) {
+			m["publicKey"].(map[string]any)["id"] = q.URL + "/key"
+		}), ErrInvalidActor},
+		{mod("/badpem", func(m map[string]any) { m["publicKey"].(map[string]any)["publicKeyPem"] = "nope" }), ErrInvalidActor},
+		{mod("/otherhost", func(m map[string]any) { m["id"] = q.URL + "/users/x" }), ErrOrigin},
+	}
+	for _, tt := range tests {
+		if _, err := e.f.Actor(ctx, tt.uri, false); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.uri, err, tt.want)
+		}
+	}
+}
+
+// TestActorUsernameCollision: the server gives a handle to a new URI.
+func TestActorUsernameCollision(t *testing.T) {
+	e := newEnv(t)
+	p := newPeer(t)
+	ctx := context.Background()
+	p.json("/users/old", actorJSON(t, p.URL+"/users/old", "sam", newPEM(t)))
+	p.json("/users/new", actorJSON(t, p.URL+"/users/new", "Sam", newPEM(t)))
+	old, err := e.f.Actor(ctx, p.URL+"/users/old", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nw, err := e.f.Actor(ctx, p.URL+"/users/new", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byHandle, err := e.st.ActorByHandle(ctx, "sam", p.host())
+	if err != nil || byHandle.ID != nw.ID {
+		t.Errorf("handle holder: %v %v", byHandle, err)
+	}
+	o, _ := e.st.ActorByID(ctx, old.ID)
+	if o.Username != "sam~"+old.ID || o.FetchedAt != nil {
+		t.Errorf("old row: %q %v", o.Username, o.FetchedAt)
+	}
+}
+
+func TestLocalActorNotFetched(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	inst := instanceActor(t, e)
+	a, err := e.f.Actor(ctx, inst.URI, true)
+	if err != nil || a.ID != inst.ID {
+		t.Errorf("local actor: %v %v", a, err)
+	}
+	if _, err := e.f.Actor(ctx, "http://local.test/users/nobody", false); !errors.Is(err, ErrNotFound) {
+		t.Errorf("unknown local: %v", err)
+	}
+	k, err := e.f.FetchKey(ctx, inst.PublicKeyID, true)
+	if err != nil || k.Owner != inst.URI {
+		t.Errorf("local key: %v %v", k, err)
+	}
+}
+
+func TestFetchKey(t *testing.T) {
+	e := newEnv(t)
+	p := newPeer(t)
+	ctx := context.Background()
+	id := p.URL + "/users/kim"
+	pem1, pem2 := newPEM(t), newPEM(t)
+	p.json("/users/kim", actorJSON(t, id, "kim", pem1))
+
+	k, err := e.f.FetchKey(ctx, id+"#main-key", false)
+	if err != nil || k.Owner != id || k.ID != id+"#main-key" {
+		t.Fatalf("FetchKey: %+v %v", k, err)
+	}
+	// Cached: no request.
+	if _, err := e.f.FetchKey(ctx, id+"#main-key", false); err != nil || p.count("/users/kim") != 1 {
+		t.Errorf("cached: %v, hits %d", err, p.count("/users/kim"))
+	}
+	// keyId as the actor URL (some servers).
+	if k2, err := e.f.FetchKey(ctx, id, false); err != nil || k2.Owner != id || p.count("/users/kim") != 1 {
+		t.Errorf("actor-URL keyId: %v %v", k2, err)
+	}
+	// Rotation: refresh=true refetches and returns the new key.
+	p.json("/users/kim", actorJSON(t, id, "kim", pem2))
+	k3, err := e.f.FetchKey(ctx, id+"#main-key", true)
+	if err != nil || k3.Public.Equal(k.Public) || p.count("/users/kim") != 2 {
+		t.Errorf("rotation: %v, changed %v, hits %d", err, err == nil && !k3.Public.Equal(k.Public), p.count("/users/kim"))
+	}
+	// A second refresh within the interval is served from the cache.
+	if _, err := e.f.FetchKey(ctx, id+"#main-key", true); err != nil || p.count("/users/kim") != 2 {
+		t.Errorf("rate limit: %v, hits %d", err, p.count("/users/kim"))
+	}
+	e.f.Now = func() time.Time { return time.Now().Add(2 * time.Minute) }
+	if _, err := e.f.FetchKey(ctx, id+"#main-key", true); err != nil || p.count("/users/kim") != 3 {
+		t.Errorf("after the interval: %v, hits %d", err, p.count("/users/kim"))
+	}
+	// A key the actor does not publish.
+	if _, err := e.f.FetchKey(ctx, id+"#other-key", false); !errors.Is(err, ErrKeyNotFound) {
+		t.Errorf("unpublished key: %v", err)
+	}
+	row, _ := e.st.ActorByURI(ctx, id)
+	if row.PublicKeyPEM != pem2 {
+		t.Error("stored key not rotated")
+	}
+}
+
+// TestFetchKeyDocument: keyId names a stand-alone key document.
+func TestFetchKeyDocument(t *testing.T) {
+	e := newEnv(t)
+	p := newPeer(t)
+	ctx := context.Background()
+	id := p.URL + "/users/lee"
+	keyID := id + "/main-key"
+	pem := newPEM(t)
+	doc := strings.Replace(actorJSON(t, id, "lee", pem), `"`+id+`#main-key"`, `"`+keyID+`"`, 1)
+	p.json("/users/lee", doc)
+	pemJSON, _ := json.Marshal(pem)
+	p.json("/users/lee/main-key", `{"@context":"https://w3id.org/security/v1","id":"`+keyID+`","owner":"`+id+`","publicKeyPem":`+string(pemJSON)+`}`)
+	p.json("/users/lee/stolen-key", `{"id":"`+p.URL+`/users/lee/stolen-key","owner":"`+id+`","publicKeyPem":`+string(pemJSON)+`}`)
+	k, err := e.f.FetchKey(ctx, keyID, false)
+	if err != nil || k.Owner != id || k.ID != keyID {
+		t.Fatalf("key document: %+v %v", k, err)
+	}
+	if _, err := e.f.FetchKey(ctx, p.URL+"/users/lee/stolen-key", false); !errors.Is(err, ErrKeyNotFound) {
+		t.Errorf("key the owner does not publish: %v", err)
+	}
+}
+
+func TestFixtureActors(t *testing.T) {
+	e := newEnv(t)
+	p := newPeer(t)
+	ctx := context.Background()
+	masto := strings.ReplaceAll(fixture(t, "mastodon/objects/person.json"), "https://masto.qa.urbanwildlife.biz", p.URL)
+	// The fixture has no profile fields: add two.
+	masto = strings.Replace(masto, `"attachment": []`, `"attachment": [{"type":"PropertyValue","name":"Web","value":"<a href=\"https://example.org\" onclick=\"x()\">example.org</a>"},{"type":"PropertyValue","name":"Pronouns","value":"they/them"}]`, 1)
+	p.json("/users/mastodon", masto)
+	lemmy := strings.ReplaceAll(fixture(t, "lemmy/objects/group.json"), "https://enterprise.lemmy.ml", p.URL)
+	p.json("/c/tenforward", lemmy)
+
+	m, err := e.f.Actor(ctx, p.URL+"/users/mastodon", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := models.Actor{Type: "Person", Username: "mastodon", Domain: p.host(), URI: p.URL + "/users/mastodon",
+		URL: p.URL + "/@mastodon", Name: "Mastodon", InboxURI: p.URL + "/users/mastodon/inbox",
+		OutboxURI: p.URL + "/users/mastodon/outbox", FollowersURI: p.URL + "/users/mastodon/followers",
+		FollowingURI: p.URL + "/users/mastodon/following", FeaturedURI: p.URL + "/users/mastodon/collections/featured",
+		SharedInbox: p.URL + "/inbox", PublicKeyID: p.URL + "/users/mastodon#main-key",
+		IconURL: p.URL + "/system/accounts/avatars/109/105/103/301/739/269/original/2cf61ff96e94cb1d.png"}
+	check(t, m, want)
+	if !strings.HasPrefix(m.PublicKeyPEM, "-----BEGIN PUBLIC KEY-----") || m.Discoverable || m.ManuallyApprovesFollowers || m.Bot {
+		t.Errorf("mastodon key/flags: %+v", m)
+	}
+	var fields []models.Field
+	if err := json.Unmarshal([]byte(m.Fields), &fields); err != nil || len(fields) != 2 || fields[0].Name != "Web" ||
+		strings.Contains(fields[0].Value, "onclick") || !strings.Contains(fields[0].Value, "example.org") || fields[1].Value != "they/them" {
+		t.Errorf("fields = %s", m.Fields)
+	}
+
+	g, err := e.f.Actor(ctx, p.URL+"/c/tenforward", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, g, models.Actor{Type: "Group", Username: "tenforward", Domain: p.host(), URI: p.URL + "/c/tenforward",
+		URL: p.URL + "/c/tenforward", Name: "Ten Forward", InboxURI: p.URL + "/c/tenforward/inbox",
+		OutboxURI: p.URL + "/c/tenforward/outbox", FollowersURI: p.URL + "/c/tenforward/followers",
+		FeaturedURI: p.URL + "/c/tenforward//featured", SharedInbox: p.URL + "/inbox",
+		PublicKeyID: p.URL + "/c/tenforward#main-key", IconURL: p.URL + "/pictrs/image/waqyZwLAy4.webp",
+		ImageURL: p.URL + "/pictrs/image/Wt8zoMcCmE.jpg"})
+	if !strings.Contains(g.Summary, "Lounge and recreation facility") || !strings.Contains(g.SummarySource, "Welcome to the Enterprise") {
+		t.Errorf("lemmy summary %q / %q", g.Summary, g.SummarySource)
+	}
+	// Keys of both resolve through FetchKey from the cache.
+	for _, a := range []*models.Actor{m, g} {
+		if k, err := e.f.FetchKey(ctx, a.PublicKeyID, false); err != nil || k.Owner != a.URI {
+			t.Errorf("FetchKey %s: %v", a.PublicKeyID, err)
+		}
+	}
+}
+
+func check(t *testing.T, got *models.Actor, want models.Actor) {
+	t.Helper()
+	g := map[string]string{"Type": got.Type, "Username": got.Username, "Domain": got.Domain, "URI": got.URI, "URL": got.URL,
+		"Name": got.Name, "Inbox": got.InboxURI, "Outbox": got.OutboxURI, "Followers": got.FollowersURI,
+		"Following": got.FollowingURI, "Featured": got.FeaturedURI, "SharedInbox": got.SharedInbox,
+		"KeyID": got.PublicKeyID, "Icon": got.IconURL, "Image": got.ImageURL}
+	w := map[string]string{"Type": want.Type, "Username": want.Username, "Domain": want.Domain, "URI": want.URI, "URL": want.URL,
+		"Name": want.Name, "Inbox": want.InboxURI, "Outbox": want.OutboxURI, "Followers": want.FollowersURI,
+		"Following": want.FollowingURI, "Featured": want.FeaturedURI, "SharedInbox": want.SharedInbox,
+		"KeyID": want.PublicKeyID, "Icon": want.IconURL, "Image": want.ImageURL}
+	for k := range w {
+		if g[k] != w[k] {
+			t.Errorf("%s: %s = %q, want %q", got.URI, k, g[k], w[k])
+		}
+	}
+}

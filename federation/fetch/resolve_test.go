@@ -1,0 +1,124 @@
+package fetch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/commonsd/commonsd/app/apptest"
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/service"
+)
+
+// webfinger serves acct:<name>@<host> → href for the given names.
+func (p *peer) webfinger(t *testing.T, links map[string]string) {
+	p.handle("/.well-known/webfinger", func(w http.ResponseWriter, r *http.Request) {
+		res := r.URL.Query().Get("resource")
+		name, host, _ := strings.Cut(strings.TrimPrefix(res, "acct:"), "@")
+		href, ok := links[name]
+		if !ok || host != p.host() {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/jrd+json")
+		json.NewEncoder(w).Encode(map[string]any{"subject": res, "links": []map[string]string{
+			{"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": p.URL + "/@" + name},
+			{"rel": "self", "type": `application/ld+json; profile="https://www.w3.org/ns/activitystreams"`, "href": href},
+		}})
+	})
+}
+
+func TestResolve(t *testing.T) {
+	e := newEnv(t)
+	p, q := newPeer(t), newPeer(t)
+	ctx := context.Background()
+	ada := p.URL + "/users/ada"
+	p.json("/users/ada", actorJSON(t, ada, "ada", newPEM(t)))
+	p.webfinger(t, map[string]string{"ada": ada})
+	// p serves bob's actor but no WebFinger for him.
+	bob := p.URL + "/users/bob"
+	p.json("/users/bob", actorJSON(t, bob, "bob", newPEM(t)))
+	// q delegates @ada@q to p's ada (p confirms) and @liar@q to p's bob
+	// (p does not confirm); @noself@q has no usable self link.
+	q.webfinger(t, map[string]string{"ada": ada, "liar": bob, "noself": ""})
+
+	for _, h := range []string{"@ada@" + p.host(), "ada@" + p.host(), "acct:ada@" + p.host(), " @ADA@" + strings.ToUpper(p.host()) + " ", ada} {
+		a, err := e.f.Resolve(ctx, h)
+		if err != nil || a.URI != ada || a.Username != "ada" || a.Domain != p.host() {
+			t.Errorf("Resolve(%q) = %v, %v", h, a, err)
+		}
+	}
+	if n := p.count("/users/ada"); n != 1 {
+		t.Errorf("actor fetched %d times", n)
+	}
+	if a, err := e.f.Resolve(ctx, "@ada@"+q.host()); err != nil || a.URI != ada {
+		t.Errorf("delegated: %v %v", a, err)
+	}
+	inst := instanceActor(t, e)
+	if a, err := e.f.Resolve(ctx, "@"+inst.Username+"@local.test"); err != nil || a.ID != inst.ID {
+		t.Errorf("local handle: %v %v", a, err)
+	}
+	if err := e.policy.Block(ctx, "blocked.example", ""); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		in     string
+		status int
+	}{
+		{"ada", 400}, {"@ada", 400}, {"ada@", 400}, {"a/b@" + p.host(), 400}, {"ada@host/path", 400},
+		{"@nobody@" + p.host(), 404},
+		{"@nobody@local.test", 404},
+		{"@ada@blocked.example", 403},
+		{"@liar@" + q.host(), 502},
+		{"@noself@" + q.host(), 502},
+		{"@x@127.0.0.1:1", 502}, // nothing listens
+	}
+	for _, tt := range tests {
+		_, err := e.f.Resolve(ctx, tt.in)
+		var ee *errs.Error
+		if !errors.As(err, &ee) || ee.Status != tt.status {
+			t.Errorf("Resolve(%q) = %v (status %d), want %d", tt.in, err, errs.Status(err), tt.status)
+		}
+	}
+}
+
+// TestResolveAgainstCommonsd resolves @ada@B from instance A's fetcher over
+// WebFinger on a real second instance.
+func TestResolveAgainstCommonsd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two instances")
+	}
+	a, b := apptest.Start(t), apptest.Start(t)
+	ctx := context.Background()
+	if _, err := b.App.Svc.Accounts.Create(ctx, service.Registration{Username: "ada", Email: "ada@example.org", Password: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	pol := NewPolicy(a.Cfg.Federation, a.App.Store, log)
+	f := New(a.Cfg, a.App.Store, a.App.Svc.Actors, NewHTTPClient(a.Cfg.Federation.AllowPrivateAddresses, pol), pol, log)
+
+	href, err := f.WebFinger(ctx, "ada", b.Host)
+	if err != nil || href != b.ActorURL("ada") {
+		t.Fatalf("WebFinger on B: %q, %v", href, err)
+	}
+	act, err := f.Resolve(ctx, b.Handle("ada"))
+	if err != nil {
+		// NOTE: main has no ActivityPub actor document endpoint yet (GET
+		// /users/:name with Accept: activity+json); until it lands the
+		// fetch of href fails, and the rest of this test is skipped. The
+		// actor upsert itself is covered with fixture-based actors served by
+		// httptest (TestFixtureActors, TestResolve).
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrContentType) || errors.Is(err, ErrInvalidDocument) {
+			t.Skipf("WebFinger works; B serves no actor document yet: %v", err)
+		}
+		t.Fatal(err)
+	}
+	if act.URI != b.ActorURL("ada") || act.Domain != b.Host || act.Username != "ada" {
+		t.Errorf("resolved %+v", act)
+	}
+}
