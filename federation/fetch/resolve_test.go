@@ -82,4 +82,3 @@ func TestResolve(t *testing.T) {
 		}
 	}
 }
-
