@@ -105,7 +105,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		HTMLError: web.ErrorPage,
 	})
 	a := &App{Cfg: cfg, Log: log, Store: st, Svc: svc, Fed: fed, Echo: e, Metrics: reg}
-	fed.Register(e, web.Negotiated)
+	fed.Register(e, federation.HTMLPages{Profile: web.Negotiated, Contribution: web.ContributionPage})
 	api.New(svc, fed).Register(e)
 	web.Register(e)
 	return a, nil

@@ -47,7 +47,9 @@ func (f *Federation) actor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeAP(c, http.StatusOK, actorObject(act))
+	o := actorObject(act)
+	f.groupExtras(c.Request().Context(), act, o)
+	return writeAP(c, http.StatusOK, o)
 }
 
 // instanceActor serves the Application actor (FEP-2677).

@@ -75,9 +75,16 @@ func (f *Federation) ResolveActor(ctx context.Context, handleOrURL string) (*mod
 	return f.fetch.Resolve(ctx, handleOrURL)
 }
 
-// Register mounts the discovery and ActivityPub routes. html renders the profile
-// page for browsers that open an actor's URL (content negotiation on one URL).
-func (f *Federation) Register(e *echo.Echo, html echo.HandlerFunc) {
+// HTMLPages are the browser views of URLs that are also ActivityPub ids: one URL
+// serves both, by content negotiation.
+type HTMLPages struct {
+	Profile      echo.HandlerFunc // /users/:name
+	Contribution echo.HandlerFunc // /contributions/:id
+}
+
+// Register mounts the discovery and ActivityPub routes.
+func (f *Federation) Register(e *echo.Echo, pages HTMLPages) {
+	html := pages.Profile
 	e.GET("/.well-known/webfinger", f.webfinger)
 	e.GET("/.well-known/host-meta", f.hostMeta)
 	e.GET("/.well-known/nodeinfo", f.nodeinfoIndex)
@@ -96,6 +103,11 @@ func (f *Federation) Register(e *echo.Echo, html echo.HandlerFunc) {
 	e.GET("/users/:name/collections/featured", ap(f.featured))
 	e.GET("/notes/:id", negotiate(ap(f.note), f.noteHTML))
 	e.GET("/activities/:id", ap(f.activity))
+	e.GET("/contributions/:id", negotiate(ap(f.contribution), pages.Contribution))
+	e.GET("/users/:name/moderators", ap(f.moderators))
+	e.GET("/users/:name/members", ap(f.members))
+	e.GET("/users/:name/commons", ap(f.commons))
+	e.GET("/users/:name/ledger", ap(f.ledger))
 }
 
 // StartWorkers starts the background workers (delivery, inbox processing).

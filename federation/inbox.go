@@ -118,7 +118,7 @@ func (f *Federation) checkInbound(ctx context.Context, r *http.Request, body []b
 	// someone else's object is fine, its object is re-fetched from its origin.
 	if obj := act.Object; obj != nil && !obj.IsIRIOnly() && obj.ID != "" && hostOf(obj.ID) != actorHost {
 		switch act.Type {
-		case "Create", "Update", "Delete":
+		case "Create", "Update", "Delete", "Offer":
 			return nil, errs.BadRequest("object id %s is not on the actor's host %s", obj.ID, actorHost)
 		}
 	}

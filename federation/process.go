@@ -2,9 +2,12 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/commonsd/commonsd/content"
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/federation/vocab"
@@ -73,14 +76,31 @@ func (f *Federation) dispatch(ctx context.Context, actor *models.Actor, act *voc
 		_, err = social.Follow(ctx, actor, target, act.ID)
 		return err
 	case "Accept", "Reject":
-		followURI, followerURI := obj.ID, ""
-		if obj.Actor != "" {
-			followerURI = obj.Actor
+		accept := act.Type == "Accept"
+		innerType := obj.Type
+		if innerType == "" {
+			switch {
+			case f.known(f.svc.Store.FollowByURI(ctx, obj.ID)):
+				innerType = "Follow"
+			case f.known(f.svc.Store.MembershipByURI(ctx, obj.ID)):
+				innerType = "Join"
+			case f.known(f.svc.Store.ContributionByOfferURI(ctx, obj.ID)):
+				innerType = "Offer"
+			}
 		}
-		if obj.Type != "" && obj.Type != "Follow" {
-			return ignored("%s of a %s", act.Type, obj.Type)
+		switch innerType {
+		case "Follow":
+			return social.ReceiveFollowAnswer(ctx, actor, obj.ID, obj.Actor, accept)
+		case "Join":
+			return f.svc.Communities.ReceiveJoinAnswer(ctx, actor, obj.ID, accept)
+		case "Offer":
+			reason := act.Content
+			if reason == "" {
+				reason = act.Summary
+			}
+			return f.svc.Communities.ReceiveOfferAnswer(ctx, actor, obj.ID, accept, reason)
 		}
-		return social.ReceiveFollowAnswer(ctx, actor, followURI, followerURI, act.Type == "Accept")
+		return ignored("%s of a %q", act.Type, innerType)
 	case "Undo":
 		innerType := obj.Type
 		if innerType == "" {
@@ -100,6 +120,14 @@ func (f *Federation) dispatch(ctx context.Context, actor *models.Actor, act *voc
 			return social.ReceiveUndoFollow(ctx, actor, obj.ID, target)
 		case "Announce", "Like", "Block":
 			return social.ReceiveUndo(ctx, actor, innerType, obj.ID)
+		case "Join":
+			group, err := f.groupOf(ctx, obj)
+			if err != nil {
+				return err
+			}
+			return f.svc.Communities.Leave(ctx, actor, group)
+		case "Lock":
+			return f.applyLock(ctx, actor, obj, false)
 		}
 		return ignored("undo of %q", innerType)
 	case "Create", "Update":
@@ -111,11 +139,18 @@ func (f *Federation) dispatch(ctx context.Context, actor *models.Actor, act *voc
 		if err != nil {
 			return err
 		}
-		_, err = social.ReceiveNote(ctx, actor, f.remoteNote(actor, o), act.Type == "Update")
+		rn := f.remoteNote(actor, o)
+		rn.Addressed = append(append(append([]string{}, act.Audience...), act.To...), act.CC...)
+		rn.Addressed = append(append(append(rn.Addressed, o.Audience...), o.To...), o.CC...)
+		rn.Activity = string(mustMarshalRaw(act))
+		_, err = social.ReceiveNote(ctx, actor, rn, act.Type == "Update")
 		return err
 	case "Delete":
 		return social.ReceiveDelete(ctx, actor, obj.ID)
 	case "Announce":
+		if obj.IsActivity() || (obj.IsIRIOnly() && actor.Type == models.ActorGroup && !f.isNoteURI(ctx, obj.ID)) {
+			return f.groupRelay(ctx, actor, act, obj)
+		}
 		n, err := f.knownOrFetchedNote(ctx, obj.ID)
 		if err != nil {
 			return err
@@ -133,6 +168,30 @@ func (f *Federation) dispatch(ctx context.Context, actor *models.Actor, act *voc
 			return err
 		}
 		return social.ReceiveBlock(ctx, actor, target, act.ID)
+	case "Join":
+		group, err := f.localActor(ctx, obj.ID)
+		if err != nil {
+			return err
+		}
+		_, err = f.svc.Communities.Join(ctx, actor, group, act.ID)
+		return err
+	case "Leave":
+		group, err := f.localActor(ctx, obj.ID)
+		if err != nil {
+			return err
+		}
+		return f.svc.Communities.Leave(ctx, actor, group)
+	case "Offer":
+		return f.receiveOffer(ctx, actor, act)
+	case "Add", "Remove":
+		// Roles and the commons of a local community change only through its
+		// stewards and maintainers; a remote actor cannot Add itself anywhere here.
+		if act.Target != nil && strings.HasPrefix(act.Target.ID, f.cfg.Server.PublicURL+"/") {
+			return errs.Forbidden("only this instance's communities change their own collections")
+		}
+		return ignored("%s to a remote collection", act.Type)
+	case "Lock":
+		return f.applyLock(ctx, actor, obj, true)
 	case "Flag":
 		var objects []string
 		for _, v := range asList(act.Raw["object"]) {
@@ -276,4 +335,140 @@ func visibility(o *vocab.Object, author *models.Actor) string {
 		}
 	}
 	return models.VisibilityDirect
+}
+
+func (f *Federation) known(_ any, err error) bool { return err == nil }
+
+func mustMarshalRaw(o *vocab.Object) []byte {
+	b, err := json.Marshal(o.Raw)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// isNoteURI reports whether uri names a note we already have.
+func (f *Federation) isNoteURI(ctx context.Context, uri string) bool {
+	_, err := f.svc.Store.NoteByURI(ctx, uri)
+	return err == nil
+}
+
+// groupOf resolves the Group an activity is about (Undo{Join}'s object).
+func (f *Federation) groupOf(ctx context.Context, obj *vocab.Object) (*models.Actor, error) {
+	if obj.Object != nil {
+		return f.localActor(ctx, obj.Object.ID)
+	}
+	if m, err := f.svc.Store.MembershipByURI(ctx, obj.ID); err == nil {
+		return f.svc.Actors.ByID(ctx, m.CommunityID)
+	}
+	return nil, ignored("undo of an unknown join")
+}
+
+// groupRelay handles a remote community re-publishing an activity (FEP-1b12): the
+// inner activity's objects are taken from their origin, never from the relay.
+func (f *Federation) groupRelay(ctx context.Context, group *models.Actor, act, inner *vocab.Object) error {
+	if group.Type != models.ActorGroup {
+		return ignored("announce of an activity by a %s", group.Type)
+	}
+	if inner.IsIRIOnly() {
+		fetched, err := f.fetch.Object(ctx, inner.ID)
+		if err != nil {
+			return err
+		}
+		inner = fetched
+	}
+	if noteTypes[inner.Type] {
+		// A boost of a post (Mastodon-compatible Announce of the object).
+		n, err := f.knownOrFetchedNote(ctx, inner.ID)
+		if err != nil {
+			return err
+		}
+		return f.svc.Social.ReceiveAnnounce(ctx, group, act.ID, n)
+	}
+	if inner.Object == nil {
+		return ignored("relayed %s without object", inner.Type)
+	}
+	switch inner.Type {
+	case "Create", "Update":
+		n, err := f.knownOrFetchedNote(ctx, inner.Object.ID)
+		if err != nil {
+			return err
+		}
+		return f.svc.Social.ReceiveAnnounce(ctx, group, act.ID, n)
+	case "Delete":
+		n, err := f.svc.Store.NoteByURI(ctx, inner.Object.ID)
+		if err != nil || n.AudienceURI != group.URI {
+			return ignored("relayed delete of a note outside the community")
+		}
+		return f.svc.Store.MarkNoteDeleted(ctx, n.ID, f.svc.Now())
+	case "Lock":
+		return f.applyLock(ctx, group, inner.Object, true)
+	}
+	return ignored("relayed %s", inner.Type)
+}
+
+// applyLock locks a note's thread when the note's community says so.
+func (f *Federation) applyLock(ctx context.Context, actor *models.Actor, obj *vocab.Object, locked bool) error {
+	n, err := f.svc.Store.NoteByURI(ctx, obj.ID)
+	if err != nil {
+		return ignored("lock of an unknown note")
+	}
+	if n.AudienceURI != actor.URI {
+		return errs.Forbidden("only the post's community may lock it")
+	}
+	return f.svc.Store.SetNoteLocked(ctx, n.ID, locked)
+}
+
+// receiveOffer turns a remote Offer{object: contribution, target: Group} into the
+// same service call a local offer makes. The inbox already checked that the
+// embedded object lives on the sender's host; one given by id is fetched.
+func (f *Federation) receiveOffer(ctx context.Context, actor *models.Actor, act *vocab.Object) error {
+	if act.Target == nil {
+		return errs.BadRequest("an Offer needs a target community")
+	}
+	group, err := f.localActor(ctx, act.Target.ID)
+	if err != nil {
+		return err
+	}
+	o := act.Object
+	if o.IsIRIOnly() || o.Type == "" {
+		if o, err = f.fetch.Object(ctx, o.ID); err != nil {
+			return err
+		}
+	}
+	if hostOf(o.ID) != hostOf(actor.URI) {
+		return errs.BadRequest("the offered object does not live on the contributor's host")
+	}
+	if len(o.AttributedTo) > 0 && o.AttributedTo[0] != actor.URI {
+		return errs.Forbidden("the offered object is attributed to someone else")
+	}
+	in := service.ContributionInput{Title: o.Name, Kind: str(o.Raw["contributionKind"]), Licence: str(o.Raw["licence"])}
+	if o.Source != nil && strings.Contains(o.Source.MediaType, "markdown") {
+		in.Body = o.Source.Content
+	}
+	for _, att := range o.Attachments {
+		if att.Type == "Link" && att.URL != "" {
+			in.Links = append(in.Links, att.URL)
+		}
+	}
+	if in.Title == "" {
+		in.Title = firstLineOf(o.Content)
+	}
+	_, err = f.svc.Communities.Offer(ctx, actor, group, in, &service.RemoteOffer{ObjectURI: o.ID, OfferURI: act.ID,
+		Contributors: o.AttributedTo, BodyHTML: o.Content})
+	return err
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func firstLineOf(htmlText string) string {
+	t := strings.TrimSpace(content.Text(htmlText))
+	line, _, _ := strings.Cut(t, "\n")
+	if r := []rune(line); len(r) > 200 {
+		return string(r[:199]) + "…"
+	}
+	return line
 }

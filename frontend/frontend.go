@@ -219,3 +219,15 @@ func staticHandler(fsys fs.FS) http.Handler {
 		files.ServeHTTP(rw, r)
 	})
 }
+
+// ContributionPage shows a contribution to browsers.
+// TODO(issue 4): the full contribution page with review actions; until then the
+// community's profile page.
+func (w *Web) ContributionPage(c echo.Context) error {
+	co, group, err := w.svc.Communities.Contribution(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	_ = co
+	return c.Redirect(http.StatusSeeOther, group.URL)
+}

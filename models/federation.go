@@ -45,6 +45,7 @@ type Note struct {
 	To           string    `gorm:"type:text"` // JSON array of IRIs
 	CC           string    `gorm:"type:text"` // JSON array of IRIs
 	Local        bool      `gorm:"not null"`
+	Locked       bool      `gorm:"not null"` // replies closed by a moderator
 	Published    time.Time `gorm:"index"`
 	EditedAt     *time.Time
 	DeletedAt    *time.Time `gorm:"index"` // a Tombstone is served once set

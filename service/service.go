@@ -18,15 +18,16 @@ import (
 
 // Service bundles the domain services of one instance.
 type Service struct {
-	Cfg      config.Config
-	Store    *store.Store
-	Keys     *Keys
-	Log      *slog.Logger
-	Now      func() time.Time
-	Accounts *Accounts
-	Actors   *Actors
-	Instance *Instance
-	Social   *Social
+	Cfg         config.Config
+	Store       *store.Store
+	Keys        *Keys
+	Log         *slog.Logger
+	Now         func() time.Time
+	Accounts    *Accounts
+	Actors      *Actors
+	Instance    *Instance
+	Social      *Social
+	Communities *Communities
 
 	// Outbound ports, set by SetPorts once the federation edge exists.
 	Pub      Publisher
@@ -46,6 +47,7 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Actors = &Actors{svc: s}
 	s.Accounts = newAccounts(s)
 	s.Social = &Social{svc: s}
+	s.Communities = &Communities{svc: s}
 	s.Pub = nopPublisher{}
 	return s
 }
@@ -66,6 +68,7 @@ func (u URLs) Media(id string) string           { return u.Base + "/media/" + id
 func (u URLs) KeyID(actorURI string) string     { return actorURI + "#main-key" }
 func (u URLs) Activity(id string) string        { return u.Base + "/activities/" + id }
 func (u URLs) Note(id string) string            { return u.Base + "/notes/" + id }
+func (u URLs) Contribution(id string) string    { return u.Base + "/contributions/" + id }
 
 // URLs returns the URL builder for this instance.
 func (s *Service) URLs() URLs { return URLs{Base: s.Cfg.Server.PublicURL} }

@@ -252,6 +252,8 @@ type NoteInput struct {
 	Summary    string // content warning
 	Sensitive  bool
 	InReplyTo  string // URI of the note replied to
+	// Community posts the note into a community (handle or URL), Lemmy-style.
+	Community string
 }
 
 var (
@@ -279,6 +281,22 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 	case models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityFollowers, models.VisibilityDirect:
 	default:
 		return nil, errs.Unprocessable("visibility must be public, unlisted, followers or direct")
+	}
+	var group *models.Actor
+	if in.Community != "" {
+		g, com, err := s.svc.Communities.Resolve(ctx, in.Community)
+		if err != nil {
+			return nil, err
+		}
+		if com != nil {
+			if err := s.svc.Communities.mayPost(ctx, g, com, author); err != nil {
+				return nil, err
+			}
+		}
+		group = g
+		if in.Visibility == models.VisibilityDirect || in.Visibility == models.VisibilityFollowers {
+			return nil, errs.Unprocessable("community posts are public or unlisted")
+		}
 	}
 	var tags []models.NoteTag
 	var mentioned []*models.Actor
@@ -342,8 +360,16 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			return nil, errs.Unprocessable("a direct note must mention someone")
 		}
 	}
+	if group != nil {
+		n.AudienceURI = group.URI
+		cc = append(cc, group.URI)
+		n.Name = firstLine(content.Text(n.Content), 100)
+	}
 	n.To, n.CC = jsonList(to), jsonList(cc)
 	var remote []*models.Actor
+	if group != nil && !group.Local() {
+		remote = append(remote, group)
+	}
 	var localOwners = []string{author.ID}
 	for _, a := range mentioned {
 		if a.Local() {
@@ -352,6 +378,7 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			remote = append(remote, a)
 		}
 	}
+	createID := s.svc.URLs().Activity(models.NewID())
 	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateNote(ctx, n, tags); err != nil {
 			return err
@@ -367,15 +394,35 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 		if err := tx.AddToTimelines(ctx, n.ID, "", owners); err != nil {
 			return err
 		}
-		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeCreate,
-			Actor: author, Note: n, Tags: tags, To: to, CC: cc, Recipients: remote,
+		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: createID, Type: TypeCreate,
+			Actor: author, Note: n, Tags: tags, To: to, CC: cc, Recipients: remote, Audience: n.AudienceURI,
 			ToFollowers: in.Visibility != models.VisibilityDirect,
 			Public:      in.Visibility == models.VisibilityPublic || in.Visibility == models.VisibilityUnlisted})
 	})
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
+	if group != nil && group.Local() {
+		created, err := s.svc.Store.ActivityByURI(ctx, createID)
+		if err != nil {
+			return nil, errs.Internal(err)
+		}
+		if err := s.svc.Communities.Relay(ctx, group, author, n, created.Raw); err != nil {
+			return nil, err
+		}
+	}
 	return n, nil
+}
+
+// firstLine is the first line of text, cut to max runes: the title of a post
+// that has none (Mastodon posts into a community).
+func firstLine(text string, max int) string {
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	r := []rune(strings.TrimSpace(line))
+	if len(r) > max {
+		return string(r[:max-1]) + "…"
+	}
+	return string(r)
 }
 
 func (s *Social) domainOf(a *models.Actor) string {
@@ -447,6 +494,11 @@ func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models
 type RemoteNote struct {
 	Note *models.Note
 	Tags []models.NoteTag
+	// Addressed are the ids the note was addressed to (audience, to, cc): a local
+	// community among them makes it a community post.
+	Addressed []string
+	// Activity is the Create as received, which a community re-publishes.
+	Activity string
 }
 
 // ReceiveNote stores a remote actor's Create or Update of a note and puts it in
@@ -493,6 +545,21 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 			}
 		}
 	}
+	group := s.addressedCommunity(ctx, in)
+	if group != nil {
+		// Check the community's rules before anything is stored.
+		com, err := s.svc.Communities.ByActor(ctx, group)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.svc.Communities.mayPost(ctx, group, com, author); err != nil {
+			return nil, err
+		}
+		n.AudienceURI = group.URI
+		if n.Name == "" {
+			n.Name = firstLine(content.Text(n.Content), 100)
+		}
+	}
 	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateNote(ctx, n, in.Tags); err != nil {
 			return err
@@ -505,7 +572,33 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
+	if group != nil {
+		if err := s.svc.Communities.Relay(ctx, group, author, n, in.Activity); err != nil {
+			return nil, err
+		}
+	}
 	return n, nil
+}
+
+// addressedCommunity finds the local community a remote note is posted into: its
+// audience, an addressee, or a mention (how Mastodon users post to a group).
+func (s *Social) addressedCommunity(ctx context.Context, in RemoteNote) *models.Actor {
+	cands := append([]string{in.Note.AudienceURI}, in.Addressed...)
+	for _, t := range in.Tags {
+		if t.Type == "Mention" {
+			cands = append(cands, t.Href)
+		}
+	}
+	prefix := s.svc.Cfg.Server.PublicURL + "/"
+	for _, u := range cands {
+		if !strings.HasPrefix(u, prefix) {
+			continue
+		}
+		if a, err := s.svc.Store.ActorByURI(ctx, u); err == nil && a.Local() && a.Type == models.ActorGroup && !a.Suspended {
+			return a
+		}
+	}
+	return nil
 }
 
 // ReceiveDelete handles a remote Delete: of the actor itself (drop its follows and

@@ -1,0 +1,527 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/commonsd/commonsd/content"
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
+)
+
+// ContributionInput is a contribution as its contributor offers it.
+type ContributionInput struct {
+	Title, Body, Kind, Licence string
+	Links                      []string
+	// CoContributors are extra contributors (handles or actor URLs).
+	CoContributors []string
+}
+
+// RemoteOffer identifies an Offer that arrived from another server.
+type RemoteOffer struct {
+	ObjectURI string // the contribution's id at its origin
+	OfferURI  string
+	// Contributors are the actor URIs the object is attributed to.
+	Contributors []string
+	BodyHTML     string
+}
+
+func validKind(k string) bool {
+	for _, v := range models.ContributionKinds {
+		if v == k {
+			return true
+		}
+	}
+	return false
+}
+
+func (in *ContributionInput) validate() error {
+	in.Title = strings.TrimSpace(in.Title)
+	switch {
+	case in.Title == "":
+		return errs.Unprocessable("title is required")
+	case len([]rune(in.Title)) > 200:
+		return errs.Unprocessable("title is longer than 200 characters")
+	case len([]rune(in.Body)) > 50000:
+		return errs.Unprocessable("body is longer than 50000 characters")
+	}
+	if in.Kind == "" {
+		in.Kind = "other"
+	}
+	if !validKind(in.Kind) {
+		return errs.Unprocessable("kind must be one of %s", strings.Join(models.ContributionKinds, ", "))
+	}
+	if len(in.Links) > 20 {
+		return errs.Unprocessable("at most 20 links")
+	}
+	for _, l := range in.Links {
+		if u, err := url.Parse(l); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return errs.Unprocessable("link %q is not an http(s) URL", l)
+		}
+	}
+	return nil
+}
+
+// OfferRequired says whether actor may offer to a local community under its policy.
+func (c *Communities) mayOffer(ctx context.Context, group *models.Actor, com *models.Community, actor *models.Actor) error {
+	switch com.OfferPolicy {
+	case models.PolicyMembers:
+		return c.require(ctx, group, actor, models.RoleCommunityMember, "offer contributions to this community")
+	case models.PolicyMaintainers:
+		return c.require(ctx, group, actor, models.RoleCommunityMaintainer, "offer contributions to this community")
+	}
+	return nil
+}
+
+// Offer offers a contribution to a community's commons. To a local community it is
+// stored for review if the policy allows; to a remote one it is sent as an Offer and
+// kept here, fetchable at its id. remote is set when the Offer came from another
+// server.
+func (c *Communities) Offer(ctx context.Context, contributor, group *models.Actor, in ContributionInput, remote *RemoteOffer) (*models.Contribution, error) {
+	if group.Type != models.ActorGroup {
+		return nil, errs.Unprocessable("contributions are offered to communities")
+	}
+	if err := in.validate(); err != nil {
+		return nil, err
+	}
+	contributors := []string{contributor.URI}
+	if remote != nil {
+		for _, u := range remote.Contributors {
+			if u != contributor.URI {
+				contributors = append(contributors, u)
+			}
+		}
+	} else {
+		for _, h := range in.CoContributors {
+			a, err := c.svc.Social.ResolveActor(ctx, h)
+			if err != nil {
+				return nil, errs.Unprocessable("co-contributor %s not found", h)
+			}
+			if a.URI != contributor.URI {
+				contributors = append(contributors, a.URI)
+			}
+		}
+	}
+	id := models.NewID()
+	co := &models.Contribution{ID: id, CommunityID: group.ID, ContributorID: contributor.ID,
+		Contributors: mustJSON(contributors), Title: in.Title, Body: in.Body, BodyHTML: content.Markdown(in.Body),
+		Kind: in.Kind, Links: mustJSON(in.Links), Licence: in.Licence, State: models.ContributionOpen, Local: contributor.Local()}
+	var com *models.Community
+	if group.Local() {
+		var err error
+		if com, err = c.ByActor(ctx, group); err != nil {
+			return nil, err
+		}
+		if co.Licence == "" {
+			co.Licence = com.Licence
+		}
+		if co.Licence != com.Licence {
+			return nil, errs.Unprocessable("this commons is licensed %s; contributions must be offered under it, not %s", LicenceName(com.Licence), LicenceName(co.Licence))
+		}
+		if err := c.mayOffer(ctx, group, com, contributor); err != nil {
+			return nil, err
+		}
+	} else if co.Licence == "" {
+		return nil, errs.Unprocessable("licence is required when offering to a remote community")
+	} else if !validLicence(co.Licence) {
+		return nil, errs.Unprocessable("unknown licence %s", co.Licence)
+	}
+	if remote != nil {
+		if remote.ObjectURI == "" || remote.OfferURI == "" {
+			return nil, errs.BadRequest("a remote offer needs an object id and an offer id")
+		}
+		co.URI, co.OfferURI = remote.ObjectURI, remote.OfferURI
+		if remote.BodyHTML != "" && strings.TrimSpace(in.Body) == "" {
+			co.BodyHTML = content.Sanitize(remote.BodyHTML)
+		}
+		if existing, err := c.svc.Store.ContributionByURI(ctx, co.URI); err == nil {
+			return existing, nil // a re-delivered Offer
+		}
+	} else {
+		co.URI = c.svc.URLs().Contribution(id)
+		co.OfferURI = c.svc.URLs().Activity(models.NewID())
+	}
+	err := c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateContribution(ctx, co); err != nil {
+			return err
+		}
+		if !group.Local() && contributor.Local() {
+			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: co.OfferURI, Type: TypeOffer, Actor: contributor, Group: group,
+				Contribution: co, To: []string{group.URI}, Recipients: []*models.Actor{group}})
+		}
+		return nil
+	})
+	if errors.Is(err, store.ErrExists) {
+		return nil, errs.Conflict("this contribution was already offered")
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return co, nil
+}
+
+// Contribution loads a contribution with its community.
+func (c *Communities) Contribution(ctx context.Context, id string) (*models.Contribution, *models.Actor, error) {
+	co, err := c.svc.Store.ContributionByID(ctx, id)
+	if err != nil {
+		return nil, nil, errs.NotFound("contribution not found")
+	}
+	group, err := c.svc.Actors.ByID(ctx, co.CommunityID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return co, group, nil
+}
+
+// Comment adds a review comment. Maintainers may request changes; the contributor
+// may answer.
+func (c *Communities) Comment(ctx context.Context, by *models.Actor, contributionID, body string, requestChanges bool) (*models.ReviewComment, error) {
+	co, group, err := c.Contribution(ctx, contributionID)
+	if err != nil {
+		return nil, err
+	}
+	if !group.Local() {
+		return nil, errs.Forbidden("review happens on the community's own instance")
+	}
+	isMaintainer := roleRank(c.Role(ctx, group, by)) >= 2
+	if !isMaintainer && co.ContributorID != by.ID {
+		return nil, errs.Forbidden("only maintainers and the contributor comment on a review")
+	}
+	if requestChanges && !isMaintainer {
+		return nil, errs.Forbidden("only maintainers request changes")
+	}
+	if strings.TrimSpace(body) == "" {
+		return nil, errs.Unprocessable("comment is empty")
+	}
+	if co.State == models.ContributionAccepted || co.State == models.ContributionRejected {
+		return nil, errs.Conflict("this contribution was already decided")
+	}
+	rc := &models.ReviewComment{ID: models.NewID(), ContributionID: co.ID, AuthorID: by.ID, Body: body,
+		BodyHTML: content.Markdown(body), RequestChanges: requestChanges}
+	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.AddReviewComment(ctx, rc); err != nil {
+			return err
+		}
+		switch {
+		case requestChanges:
+			co.State = models.ContributionChangesRequested
+		case co.ContributorID == by.ID && co.State == models.ContributionChangesRequested:
+			co.State = models.ContributionOpen
+		default:
+			return nil
+		}
+		return tx.UpdateContribution(ctx, co)
+	})
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return rc, nil
+}
+
+// Comments lists a contribution's review comments.
+func (c *Communities) Comments(ctx context.Context, contributionID string) ([]models.ReviewComment, error) {
+	out, err := c.svc.Store.ReviewComments(ctx, contributionID)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// Decide accepts or rejects a contribution (maintainers of a local community). On
+// acceptance it joins the commons, every contributor gets a ledger entry, the
+// contributor's server gets an Accept, and the Group tells its followers: Add to the
+// commons collection and Announce of the contribution (Mastodon shows the boost).
+// A rejection needs a reason, which goes back in the Reject.
+func (c *Communities) Decide(ctx context.Context, by *models.Actor, contributionID string, accept bool, reason string) (*models.Contribution, error) {
+	co, group, err := c.Contribution(ctx, contributionID)
+	if err != nil {
+		return nil, err
+	}
+	if !group.Local() {
+		return nil, errs.Forbidden("a remote community decides on its own instance")
+	}
+	if err := c.require(ctx, group, by, models.RoleCommunityMaintainer, "accept or reject contributions"); err != nil {
+		return nil, err
+	}
+	if co.State == models.ContributionAccepted || co.State == models.ContributionRejected {
+		return nil, errs.Conflict("this contribution was already %s", co.State)
+	}
+	reason = strings.TrimSpace(reason)
+	if !accept && reason == "" {
+		return nil, errs.Unprocessable("a rejection needs a reason")
+	}
+	com, err := c.ByActor(ctx, group)
+	if err != nil {
+		return nil, err
+	}
+	contributor, err := c.svc.Actors.ByID(ctx, co.ContributorID)
+	if err != nil {
+		return nil, err
+	}
+	var contributors []*models.Actor
+	for _, u := range decodeList(co.Contributors) {
+		if a, err := c.svc.Store.ActorByURI(ctx, u); err == nil {
+			contributors = append(contributors, a)
+		}
+	}
+	if len(contributors) == 0 {
+		contributors = []*models.Actor{contributor}
+	}
+	now := c.svc.Now()
+	co.DecidedByID = by.ID
+	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if !accept {
+			co.State, co.Reason = models.ContributionRejected, reason
+			if err := tx.UpdateContribution(ctx, co); err != nil {
+				return err
+			}
+			if contributor.Local() {
+				return nil
+			}
+			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeReject,
+				Actor: group, Group: group, Contribution: co, Follower: contributor, Content: reason,
+				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}})
+		}
+		co.State, co.AcceptedAt = models.ContributionAccepted, &now
+		if err := tx.UpdateContribution(ctx, co); err != nil {
+			return err
+		}
+		weight := com.WeightMin
+		if weight < 1 && com.WeightMax >= 1 {
+			weight = 1
+		}
+		entries := make([]models.LedgerEntry, 0, len(contributors))
+		for _, a := range contributors {
+			entries = append(entries, models.LedgerEntry{ID: models.NewID(), CommunityID: group.ID, ContributionID: co.ID,
+				ContributorID: a.ID, Kind: co.Kind, Weight: weight, SetByID: by.ID, RecordedAt: now})
+		}
+		if err := tx.AddLedgerEntries(ctx, entries); err != nil {
+			return err
+		}
+		var remote []*models.Actor
+		for _, a := range contributors {
+			if !a.Local() {
+				remote = append(remote, a)
+			}
+		}
+		if !contributor.Local() {
+			if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAccept,
+				Actor: group, Group: group, Contribution: co, Follower: contributor,
+				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}}); err != nil {
+				return err
+			}
+		}
+		audience := []string{PublicCollection}
+		cc := []string{group.FollowersURI}
+		if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAdd,
+			Actor: group, Group: group, Contribution: co, Contributors: contributors, Community: com,
+			TargetURI: group.URI + "/commons", Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote}); err != nil {
+			return err
+		}
+		return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
+			Actor: group, Group: group, Contribution: co, Contributors: contributors, Community: com,
+			Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote, Public: true})
+	})
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return co, nil
+}
+
+// ReceiveOfferAnswer records a remote community's Accept or Reject of a local
+// actor's offer. Only the community the offer was made to may answer.
+func (c *Communities) ReceiveOfferAnswer(ctx context.Context, group *models.Actor, offerURI string, accept bool, reason string) error {
+	co, err := c.svc.Store.ContributionByOfferURI(ctx, offerURI)
+	if err != nil {
+		co, err = c.svc.Store.ContributionByURI(ctx, offerURI)
+	}
+	if err != nil {
+		return errs.NotFound("no such offer")
+	}
+	if co.CommunityID != group.ID {
+		return errs.Forbidden("only the community an offer was made to may answer it")
+	}
+	if co.State == models.ContributionAccepted || co.State == models.ContributionRejected {
+		return nil
+	}
+	now := c.svc.Now()
+	if accept {
+		co.State, co.AcceptedAt = models.ContributionAccepted, &now
+	} else {
+		co.State, co.Reason = models.ContributionRejected, content.Text(content.Sanitize(reason))
+	}
+	if err := c.svc.Store.UpdateContribution(ctx, co); err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// Commons pages a community's accepted contributions, with a search term.
+func (c *Communities) Commons(ctx context.Context, group *models.Actor, q string, limit, offset int) ([]models.Contribution, int64, error) {
+	states := []string{models.ContributionAccepted}
+	out, err := c.svc.Store.ListContributions(ctx, group.ID, states, q, limit, offset)
+	if err != nil {
+		return nil, 0, errs.Internal(err)
+	}
+	n, err := c.svc.Store.CountContributions(ctx, group.ID, states)
+	if err != nil {
+		return nil, 0, errs.Internal(err)
+	}
+	return out, n, nil
+}
+
+// OpenContributions pages contributions awaiting review.
+func (c *Communities) OpenContributions(ctx context.Context, group *models.Actor, limit, offset int) ([]models.Contribution, error) {
+	out, err := c.svc.Store.ListContributions(ctx, group.ID, []string{models.ContributionOpen, models.ContributionChangesRequested}, "", limit, offset)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// Ledger pages a community's contributor ledger.
+func (c *Communities) Ledger(ctx context.Context, group *models.Actor, limit, offset int) ([]models.LedgerEntry, int64, error) {
+	out, err := c.svc.Store.Ledger(ctx, group.ID, limit, offset)
+	if err != nil {
+		return nil, 0, errs.Internal(err)
+	}
+	n, err := c.svc.Store.CountLedger(ctx, group.ID)
+	if err != nil {
+		return nil, 0, errs.Internal(err)
+	}
+	return out, n, nil
+}
+
+// SetWeight lets a maintainer set a ledger entry's weight within the charter's bounds.
+func (c *Communities) SetWeight(ctx context.Context, by, group *models.Actor, entryID string, weight int) error {
+	if err := c.require(ctx, group, by, models.RoleCommunityMaintainer, "weigh contributions"); err != nil {
+		return err
+	}
+	com, err := c.ByActor(ctx, group)
+	if err != nil {
+		return err
+	}
+	e, err := c.svc.Store.LedgerEntryByID(ctx, entryID)
+	if err != nil || e.CommunityID != group.ID {
+		return errs.NotFound("ledger entry not found")
+	}
+	if weight < com.WeightMin || weight > com.WeightMax {
+		return errs.Unprocessable("weight must be between %d and %d (the charter's bounds)", com.WeightMin, com.WeightMax)
+	}
+	if err := c.svc.Store.SetLedgerWeight(ctx, e.ID, weight, by.ID); err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// ---- Discussions ----
+
+// mayPost applies a local community's posting policy.
+func (c *Communities) mayPost(ctx context.Context, group *models.Actor, com *models.Community, author *models.Actor) error {
+	switch com.PostingPolicy {
+	case models.PolicyMembers:
+		return c.require(ctx, group, author, models.RoleCommunityMember, "post in this community")
+	case models.PolicyMaintainers:
+		return c.require(ctx, group, author, models.RoleCommunityMaintainer, "post in this community")
+	}
+	return nil
+}
+
+// Relay is called when a post (local or remote) addressed to a local community has
+// been stored: the policy decides, and the Group re-publishes it to its followers
+// as FEP-1b12 says — Announce of the Create, plus Announce of the note itself so
+// that Mastodon shows a boost. created is the Create activity as received (JSON).
+func (c *Communities) Relay(ctx context.Context, group *models.Actor, author *models.Actor, n *models.Note, created string) error {
+	com, err := c.ByActor(ctx, group)
+	if err != nil {
+		return err
+	}
+	if err := c.mayPost(ctx, group, com, author); err != nil {
+		return err
+	}
+	if n.InReplyToURI != "" {
+		if parent, err := c.svc.Store.NoteByURI(ctx, n.InReplyToURI); err == nil && parent.Locked {
+			return errs.Forbidden("this thread is locked")
+		}
+	}
+	if n.AudienceURI != group.URI {
+		n.AudienceURI = group.URI
+		if err := c.svc.Store.UpdateNote(ctx, n, nil); err != nil {
+			return errs.Internal(err)
+		}
+	}
+	tags, _ := c.svc.Store.NoteTags(ctx, n.ID)
+	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if created != "" {
+			if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
+				Actor: group, Group: group, Relayed: created, Audience: group.URI,
+				To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}); err != nil {
+				return err
+			}
+		}
+		return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
+			Actor: group, Group: group, Note: n, Tags: tags, NoteAuthor: author, Audience: group.URI,
+			To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Public: true})
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// Discussions pages a community's top-level posts.
+func (c *Communities) Discussions(ctx context.Context, group *models.Actor, limit, offset int) ([]models.Note, error) {
+	out, err := c.svc.Store.ListDiscussions(ctx, group.URI, limit, offset)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// Moderate removes a post or (un)locks its thread; maintainers of the post's
+// community only. The Group federates the Delete or Lock to its followers.
+func (c *Communities) Moderate(ctx context.Context, by, group *models.Actor, noteID, action string) error {
+	if err := c.require(ctx, group, by, models.RoleCommunityMaintainer, "moderate posts"); err != nil {
+		return err
+	}
+	n, err := c.svc.Store.NoteByID(ctx, noteID)
+	if err != nil || n.AudienceURI != group.URI || n.DeletedAt != nil {
+		return errs.NotFound("post not found in this community")
+	}
+	out := &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Actor: group, Group: group, ObjectURI: n.URI,
+		Audience: group.URI, To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}
+	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		switch action {
+		case "remove":
+			out.Type = TypeDelete
+			if err := tx.MarkNoteDeleted(ctx, n.ID, time.Now().UTC()); err != nil {
+				return err
+			}
+		case "lock", "unlock":
+			out.Type = TypeLock
+			if err := tx.SetNoteLocked(ctx, n.ID, action == "lock"); err != nil {
+				return err
+			}
+			if action == "unlock" {
+				inner := *out
+				out = &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeUndo, Actor: group, Inner: &inner,
+					Audience: group.URI, To: out.To, CC: out.CC, ToFollowers: true}
+			}
+		default:
+			return errs.Unprocessable("action must be remove, lock or unlock")
+		}
+		return c.svc.Pub.Publish(ctx, tx, out)
+	})
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
