@@ -3,6 +3,7 @@ package fetch
 import (
 	"context"
 	"encoding/json"
+	"github.com/commonsd/commonsd/internal/fixtures"
 	"io"
 	"log/slog"
 	"net/http"
@@ -141,33 +142,9 @@ func newPEM(t testing.TB) string {
 	return string(pem)
 }
 
-// fixturesDir finds shared/fixtures/fediverse above the repository (see
-// federation/vocab's tests).
 func fixturesDir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("COMMONSD_FIXTURES"); d != "" {
-		return d
-	}
-	dir, err := filepath.Abs(filepath.Join("..", "..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "fixtures", "fediverse")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("fixtures not found (CI=true)")
-	}
-	t.Skip("fixtures not found")
-	return ""
+	return fixtures.Dir(t)
 }
 
 func fixture(t testing.TB, rel string) string {

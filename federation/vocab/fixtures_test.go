@@ -2,42 +2,16 @@ package vocab
 
 import (
 	"errors"
+	"github.com/commonsd/commonsd/internal/fixtures"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// fixturesDir finds shared/fixtures/fediverse beside the repository: the
-// repo's parent is three levels up from this package, and further ancestors
-// are tried too (a git worktree sits one level deeper than a CI clone).
-// COMMONSD_FIXTURES overrides. Missing: fail when CI=true, skip otherwise.
 func fixturesDir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("COMMONSD_FIXTURES"); d != "" {
-		return d
-	}
-	dir, err := filepath.Abs(filepath.Join("..", "..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	first := filepath.Join(dir, "shared", "fixtures", "fediverse")
-	for {
-		cand := filepath.Join(dir, "shared", "fixtures", "fediverse")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("fixtures not found at %s or above (CI=true)", first)
-	}
-	t.Skipf("fixtures not found at %s or above", first)
-	return ""
+	return fixtures.Dir(t)
 }
 
 func loadFixture(t testing.TB, rel string) []byte {
