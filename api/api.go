@@ -25,7 +25,7 @@ func New(svc *service.Service, fed *federation.Federation) *API { return &API{sv
 // that e.Routes() lists exactly the documented endpoints.
 func (a *API) Register(e *echo.Echo) {
 	g := e.Group(Prefix)
-	auth, staff := a.authenticate, a.requireStaff
+	auth, staff, admin := a.authenticate, a.requireStaff, a.requireAdmin
 
 	g.GET("/openapi.json", a.openAPI)
 	g.GET("/instance", a.instance)
@@ -40,9 +40,27 @@ func (a *API) Register(e *echo.Echo) {
 	g.POST("/accounts/me/avatar", a.uploadAvatar, auth)
 	g.GET("/accounts/:username", a.showAccount)
 
+	g.POST("/follows", a.createFollow, auth)
+	g.GET("/follows", a.listFollows, auth)
+	g.DELETE("/follows/:id", a.deleteFollow, auth)
+	g.GET("/followers", a.listFollowers, auth)
+	g.GET("/follow_requests", a.listFollowRequests, auth)
+	g.POST("/follow_requests/:id/authorize", a.authorizeFollowRequest, auth)
+	g.POST("/follow_requests/:id/reject", a.rejectFollowRequest, auth)
+
+	g.POST("/notes", a.createNote, auth)
+	g.DELETE("/notes/:id", a.deleteNote, auth)
+	g.GET("/timeline", a.timeline, auth)
+
 	g.GET("/admin/users", a.adminListUsers, auth, staff)
 	g.PATCH("/admin/users/:username", a.adminUpdateUser, auth, staff)
 	g.PUT("/admin/registration", a.adminSetRegistration, auth, staff)
 	g.POST("/admin/invites", a.adminCreateInvite, auth, staff)
 	g.GET("/admin/invites", a.adminListInvites, auth, staff)
+	g.GET("/admin/deliveries", a.adminListDeliveries, auth, staff)
+	g.GET("/admin/deliveries/counts", a.adminDeliveryCounts, auth, staff)
+	g.GET("/admin/domain_blocks", a.adminListDomainBlocks, auth, staff)
+	g.POST("/admin/domain_blocks", a.adminCreateDomainBlock, auth, staff, admin)
+	g.DELETE("/admin/domain_blocks/:domain", a.adminDeleteDomainBlock, auth, staff, admin)
+	g.GET("/admin/reports", a.adminListReports, auth, staff)
 }

@@ -64,3 +64,18 @@ func caller(c echo.Context) *models.User {
 	u, _ := c.Get(userKey).(*models.User)
 	return u
 }
+
+// requireAdmin lets admins only through (writes that change federation policy).
+func (a *API) requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if u := caller(c); u == nil || u.Role != models.RoleAdmin {
+			return errs.Forbidden("admins only")
+		}
+		return next(c)
+	}
+}
+
+// callerActor is the authenticated user's actor.
+func (a *API) callerActor(c echo.Context) (*models.Actor, error) {
+	return a.svc.Accounts.ActorOf(c.Request().Context(), caller(c))
+}

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"strings"
 	"time"
 
+	"github.com/commonsd/commonsd/federation/fetch"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 )
@@ -110,4 +112,148 @@ type inviteJSON struct {
 func (a *API) inviteView(inv *models.Invite) inviteJSON {
 	return inviteJSON{Code: inv.Code, URL: a.svc.Cfg.Server.PublicURL + "/signup?invite=" + inv.Code,
 		MaxUses: inv.MaxUses, Uses: inv.Uses, ExpiresAt: inv.ExpiresAt, CreatedAt: inv.CreatedAt.UTC()}
+}
+
+// actorJSON is any actor, local or remote, as it appears in follows, notes and
+// reports. handle is always "@name@host".
+type actorJSON struct {
+	ID                        string `json:"id"`
+	URI                       string `json:"uri"`
+	URL                       string `json:"url"`
+	Handle                    string `json:"handle"`
+	Username                  string `json:"username"`
+	Domain                    string `json:"domain"`
+	DisplayName               string `json:"display_name"`
+	Avatar                    string `json:"avatar"`
+	Type                      string `json:"type"`
+	Bot                       bool   `json:"bot"`
+	Local                     bool   `json:"local"`
+	ManuallyApprovesFollowers bool   `json:"manually_approves_followers"`
+}
+
+func (a *API) actorView(act *models.Actor) *actorJSON {
+	if act == nil {
+		return nil
+	}
+	domain := act.Domain
+	if act.Local() {
+		domain = a.svc.Cfg.PublicHost()
+	}
+	return &actorJSON{ID: act.ID, URI: act.URI, URL: act.URL, Handle: "@" + act.Username + "@" + domain,
+		Username: act.Username, Domain: domain, DisplayName: act.Name, Avatar: act.IconURL, Type: act.Type,
+		Bot: act.Bot, Local: act.Local(), ManuallyApprovesFollowers: act.ManuallyApprovesFollowers}
+}
+
+// followJSON is a follow the caller made (target) or received (follower).
+type followJSON struct {
+	ID        string     `json:"id"`
+	State     string     `json:"state"`
+	Target    *actorJSON `json:"target,omitempty"`
+	Follower  *actorJSON `json:"follower,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+func (a *API) followingView(f *models.Follow, target *models.Actor) followJSON {
+	return followJSON{ID: f.ID, State: f.State, Target: a.actorView(target), CreatedAt: f.CreatedAt.UTC()}
+}
+
+func (a *API) followerView(f *models.Follow, follower *models.Actor) followJSON {
+	return followJSON{ID: f.ID, State: f.State, Follower: a.actorView(follower), CreatedAt: f.CreatedAt.UTC()}
+}
+
+type mentionJSON struct {
+	URI    string `json:"uri"`
+	Handle string `json:"handle"`
+}
+
+type tagJSON struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// noteJSON is a note; content and summary are sanitised HTML.
+type noteJSON struct {
+	ID         string        `json:"id"`
+	URI        string        `json:"uri"`
+	URL        string        `json:"url"`
+	Content    string        `json:"content"`
+	Summary    string        `json:"summary"`
+	Sensitive  bool          `json:"sensitive"`
+	Visibility string        `json:"visibility"`
+	InReplyTo  string        `json:"in_reply_to"`
+	Published  time.Time     `json:"published"`
+	EditedAt   *time.Time    `json:"edited_at"`
+	Author     *actorJSON    `json:"author"`
+	Mentions   []mentionJSON `json:"mentions"`
+	Tags       []tagJSON     `json:"tags"`
+}
+
+func (a *API) noteView(n *models.Note, author *models.Actor, tags []models.NoteTag) noteJSON {
+	v := noteJSON{ID: n.ID, URI: n.URI, URL: n.URL, Content: n.Content, Summary: n.Summary, Sensitive: n.Sensitive,
+		Visibility: n.Visibility, InReplyTo: n.InReplyToURI, Published: n.Published.UTC(), EditedAt: n.EditedAt,
+		Author: a.actorView(author), Mentions: []mentionJSON{}, Tags: []tagJSON{}}
+	if v.URL == "" {
+		v.URL = n.URI
+	}
+	for _, t := range tags {
+		switch t.Type {
+		case "Mention":
+			v.Mentions = append(v.Mentions, mentionJSON{URI: t.Href, Handle: t.Name})
+		case "Hashtag":
+			v.Tags = append(v.Tags, tagJSON{Name: strings.TrimPrefix(t.Name, "#"), URL: t.Href})
+		}
+	}
+	return v
+}
+
+// timelineEntryJSON is one entry of the home timeline; id pages it (max_id).
+type timelineEntryJSON struct {
+	ID        string     `json:"id"`
+	Note      noteJSON   `json:"note"`
+	Author    *actorJSON `json:"author"`
+	BoostedBy *actorJSON `json:"boosted_by,omitempty"`
+}
+
+func (a *API) timelineEntryView(e *service.TimelineEntry) timelineEntryJSON {
+	n := a.noteView(&e.Note, e.Author, e.Tags)
+	return timelineEntryJSON{ID: e.ID, Note: n, Author: n.Author, BoostedBy: a.actorView(e.BoostedBy)}
+}
+
+// domainBlockJSON is an entry of the domain policy.
+type domainBlockJSON struct {
+	Domain    string     `json:"domain"`
+	Policy    string     `json:"policy"`
+	Reason    string     `json:"reason"`
+	Source    string     `json:"source"`
+	CreatedAt *time.Time `json:"created_at"`
+}
+
+func domainBlockView(e fetch.Entry) domainBlockJSON {
+	v := domainBlockJSON{Domain: e.Domain, Policy: e.Policy, Reason: e.Reason, Source: e.Source}
+	if !e.At.IsZero() {
+		at := e.At.UTC()
+		v.CreatedAt = &at
+	}
+	return v
+}
+
+// reportJSON is a report (a Flag) for the moderators.
+type reportJSON struct {
+	ID         string     `json:"id"`
+	URI        string     `json:"uri"`
+	Reporter   *actorJSON `json:"reporter"`
+	Target     *actorJSON `json:"target"`
+	ObjectURIs []string   `json:"object_uris"`
+	Content    string     `json:"content"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ResolvedAt *time.Time `json:"resolved_at"`
+}
+
+func (a *API) reportView(e *service.ReportEntry) reportJSON {
+	objs := service.ReportObjects(&e.Report)
+	if objs == nil {
+		objs = []string{}
+	}
+	return reportJSON{ID: e.Report.ID, URI: e.Report.URI, Reporter: a.actorView(e.Reporter), Target: a.actorView(e.Target),
+		ObjectURIs: objs, Content: e.Report.Content, CreatedAt: e.Report.CreatedAt.UTC(), ResolvedAt: e.Report.ResolvedAt}
 }

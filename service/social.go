@@ -156,13 +156,50 @@ func (s *Social) Unfollow(ctx context.Context, follower *models.Actor, f *models
 	return nil
 }
 
-// UnfollowByID ends a local actor's follow by the follow's id.
+// UnfollowByID ends a local actor's follow by the follow's id. Someone else's
+// follow is a 404, as if it did not exist, so that follow ids cannot be probed.
 func (s *Social) UnfollowByID(ctx context.Context, follower *models.Actor, id string) error {
 	f, err := s.svc.Store.FollowByID(ctx, id)
-	if err != nil {
+	if err != nil || f.FollowerID != follower.ID {
 		return errs.NotFound("follow not found")
 	}
 	return s.Unfollow(ctx, follower, f)
+}
+
+// FollowEntry is a follow with the actor on its other side: the target in
+// Following, the follower in Followers.
+type FollowEntry struct {
+	Follow models.Follow
+	Actor  *models.Actor
+}
+
+// Following pages the follows actor made, pending ones included, newest first.
+func (s *Social) Following(ctx context.Context, actor *models.Actor, limit, offset int) ([]FollowEntry, error) {
+	page, err := s.svc.Store.FollowsBy(ctx, actor.ID, "", limit, offset)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return followEntries(page, func(f models.Follow) string { return f.TargetID }), nil
+}
+
+// Followers pages the follows of actor in state (accepted followers, or pending
+// follow requests), newest first.
+func (s *Social) Followers(ctx context.Context, actor *models.Actor, state string, limit, offset int) ([]FollowEntry, error) {
+	page, err := s.svc.Store.FollowsOf(ctx, actor.ID, state, limit, offset)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return followEntries(page, func(f models.Follow) string { return f.FollowerID }), nil
+}
+
+func followEntries(page *store.FollowPage, other func(models.Follow) string) []FollowEntry {
+	out := make([]FollowEntry, 0, len(page.Follows))
+	for _, f := range page.Follows {
+		if a := page.Actors[other(f)]; a != nil {
+			out = append(out, FollowEntry{Follow: f, Actor: a})
+		}
+	}
+	return out
 }
 
 // ReceiveUndoFollow handles a remote Undo{Follow}; followURI may be empty when the
@@ -752,6 +789,7 @@ func (s *Social) ReceiveFlag(ctx context.Context, reporter *models.Actor, uri st
 type TimelineEntry struct {
 	ID        string // timeline entry id (for paging)
 	Note      models.Note
+	Tags      []models.NoteTag
 	Author    *models.Actor
 	BoostedBy *models.Actor
 }
@@ -776,9 +814,17 @@ func (s *Social) Timeline(ctx context.Context, owner *models.Actor, maxID string
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
+	noteIDs := make([]string, 0, len(items))
+	for _, it := range items {
+		noteIDs = append(noteIDs, it.Note.ID)
+	}
+	tags, err := s.svc.Store.NoteTagsOf(ctx, noteIDs)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
 	out := make([]TimelineEntry, 0, len(items))
 	for _, it := range items {
-		e := TimelineEntry{ID: it.Entry.ID, Note: it.Note, Author: actors[it.Note.AuthorID]}
+		e := TimelineEntry{ID: it.Entry.ID, Note: it.Note, Tags: tags[it.Note.ID], Author: actors[it.Note.AuthorID]}
 		if it.Entry.BoostedByID != "" {
 			e.BoostedBy = actors[it.Entry.BoostedByID]
 		}
@@ -786,3 +832,51 @@ func (s *Social) Timeline(ctx context.Context, owner *models.Actor, maxID string
 	}
 	return out, nil
 }
+
+// NoteTags returns a note's mentions and hashtags.
+func (s *Social) NoteTags(ctx context.Context, noteID string) ([]models.NoteTag, error) {
+	tags, err := s.svc.Store.NoteTags(ctx, noteID)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return tags, nil
+}
+
+// ReportEntry is a report with its reporter and the reported actor (nil when the
+// report names nothing known here).
+type ReportEntry struct {
+	Report   models.Report
+	Reporter *models.Actor
+	Target   *models.Actor
+}
+
+// Reports pages the reports received, newest first, for the moderators.
+func (s *Social) Reports(ctx context.Context, limit, offset int) ([]ReportEntry, error) {
+	list, err := s.svc.Store.ListReports(ctx, limit, offset)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	var ids []string
+	for _, r := range list {
+		ids = append(ids, r.ReporterID)
+		if r.TargetActorID != "" {
+			ids = append(ids, r.TargetActorID)
+		}
+	}
+	actors, err := s.svc.Store.ActorsByIDs(ctx, ids)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	out := make([]ReportEntry, 0, len(list))
+	for _, r := range list {
+		e := ReportEntry{Report: r, Reporter: actors[r.ReporterID]}
+		if r.TargetActorID != "" {
+			e.Target = actors[r.TargetActorID]
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// ReportObjects decodes a report's object URIs.
+func ReportObjects(r *models.Report) []string { return decodeList(r.ObjectURIs) }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/commonsd/commonsd/models"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -48,6 +49,44 @@ func (s *Store) DeleteFollowsOf(ctx context.Context, actorID string) error {
 type FollowPage struct {
 	Follows []models.Follow
 	Actors  map[string]*models.Actor
+}
+
+// FollowsBy pages the follows follower made (state "" = any), newest first, with
+// their targets in Actors.
+func (s *Store) FollowsBy(ctx context.Context, followerID, state string, limit, offset int) (*FollowPage, error) {
+	q := s.with(ctx).Where("follower_id = ?", followerID)
+	return s.followPage(ctx, q, state, "target", limit, offset)
+}
+
+// FollowsOf pages the follows of target (state "" = any), newest first, with their
+// followers in Actors.
+func (s *Store) FollowsOf(ctx context.Context, targetID, state string, limit, offset int) (*FollowPage, error) {
+	q := s.with(ctx).Where("target_id = ?", targetID)
+	return s.followPage(ctx, q, state, "follower", limit, offset)
+}
+
+func (s *Store) followPage(ctx context.Context, q *gorm.DB, state, side string, limit, offset int) (*FollowPage, error) {
+	if state != "" {
+		q = q.Where("state = ?", state)
+	}
+	page := &FollowPage{}
+	if err := q.Order("created_at DESC, id DESC").Limit(limit).Offset(offset).Find(&page.Follows).Error; err != nil {
+		return nil, translate(err)
+	}
+	ids := make([]string, 0, len(page.Follows))
+	for _, f := range page.Follows {
+		if side == "target" {
+			ids = append(ids, f.TargetID)
+		} else {
+			ids = append(ids, f.FollowerID)
+		}
+	}
+	actors, err := s.ActorsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	page.Actors = actors
+	return page, nil
 }
 
 // ListFollowers pages accepted (or pending) followers of target, newest first.
@@ -157,6 +196,22 @@ func (s *Store) NoteByID(ctx context.Context, id string) (*models.Note, error) {
 func (s *Store) NoteTags(ctx context.Context, noteID string) ([]models.NoteTag, error) {
 	var out []models.NoteTag
 	return out, translate(s.with(ctx).Where("note_id = ?", noteID).Order("id").Find(&out).Error)
+}
+
+// NoteTagsOf loads the tags of several notes, by note id.
+func (s *Store) NoteTagsOf(ctx context.Context, noteIDs []string) (map[string][]models.NoteTag, error) {
+	out := map[string][]models.NoteTag{}
+	if len(noteIDs) == 0 {
+		return out, nil
+	}
+	var list []models.NoteTag
+	if err := s.with(ctx).Where("note_id IN ?", noteIDs).Order("id").Find(&list).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, t := range list {
+		out[t.NoteID] = append(out[t.NoteID], t)
+	}
+	return out, nil
 }
 
 // MarkNoteDeleted turns a note into a tombstone and removes it from timelines.
