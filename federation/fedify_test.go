@@ -101,9 +101,14 @@ func TestFedifyPeer(t *testing.T) {
 			t.Errorf("Fedify answered %s %s with %d: %s", r.Method, r.Path, r.Status, r.Response)
 		}
 	}
-	var failed []models.Activity
-	inst.App.Store.DB.Where("state = ? AND local = ?", models.ActivityFailed, false).Find(&failed)
-	for _, a := range failed {
+	for _, a := range failedInbound(inst) {
 		t.Errorf("inbound %s %s failed: %s", a.Type, a.URI, a.Error)
+	}
+	// Every POST Fedify made to us was accepted at once: no refusal made it fall
+	// back to its RFC 9421 retry.
+	for status, n := range inboxStatuses(t, inst) {
+		if status != "202" {
+			t.Errorf("our inbox answered Fedify %s %d times", status, n)
+		}
 	}
 }
