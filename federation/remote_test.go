@@ -2,7 +2,6 @@ package federation_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/rsa"
 	"encoding/json"
 	"io"
@@ -238,5 +237,3 @@ func healthy(t *testing.T, inst *apptest.Instance) {
 		}
 	}
 }
-
-var _ = context.Background
