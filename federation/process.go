@@ -36,6 +36,11 @@ func (f *Federation) processInbox(ctx context.Context, job ProcessInbox) error {
 		_ = f.svc.Store.FinishActivity(ctx, row.ID, models.ActivityFailed, err.Error())
 		return queue.Permanent(err)
 	}
+	if undone, err := f.cancelled(ctx, act); err != nil {
+		return err
+	} else if undone {
+		return f.svc.Store.FinishActivity(ctx, row.ID, models.ActivityIgnored, "undone or deleted by its actor before it was processed")
+	}
 	actor, err := f.fetch.Actor(ctx, act.Actor, false)
 	if err != nil {
 		return err
@@ -54,6 +59,22 @@ func (f *Federation) processInbox(ctx context.Context, job ProcessInbox) error {
 	default:
 		return err
 	}
+}
+
+// cancelled reports whether the actor already undid act (or deleted the object it
+// creates): peers deliver in parallel and our jobs run concurrently, so the Undo or
+// Delete may have been processed first, finding nothing to cancel; act must not
+// take effect after it.
+func (f *Federation) cancelled(ctx context.Context, act *vocab.Object) (bool, error) {
+	switch act.Type {
+	case "Follow", "Like", "Announce", "Block":
+		return f.svc.Store.InboundActivityExists(ctx, "Undo", act.Actor, act.ID)
+	case "Create":
+		if id := act.ObjectID(); id != "" {
+			return f.svc.Store.InboundActivityExists(ctx, "Delete", act.Actor, id)
+		}
+	}
+	return false, nil
 }
 
 func ignored(format string, args ...any) error {

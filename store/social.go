@@ -358,6 +358,16 @@ func (s *Store) ActivityByURI(ctx context.Context, uri string) (*models.Activity
 	return first[models.Activity](s.with(ctx).Where("uri = ?", uri))
 }
 
+// InboundActivityExists reports whether an activity of type typ by actorURI about
+// objectURI was received, whatever its processing state.
+func (s *Store) InboundActivityExists(ctx context.Context, typ, actorURI, objectURI string) (bool, error) {
+	var n int64
+	err := s.with(ctx).Model(&models.Activity{}).
+		Where("local = ? AND type = ? AND actor_uri = ? AND object_uri = ?", false, typ, actorURI, objectURI).
+		Limit(1).Count(&n).Error
+	return n > 0, translate(err)
+}
+
 // FinishActivity records the outcome of processing an inbound activity.
 func (s *Store) FinishActivity(ctx context.Context, id, state, errMsg string) error {
 	now := time.Now().UTC()
