@@ -149,6 +149,14 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, role string) error {
 	shutCtx, stop := context.WithTimeout(context.Background(), a.Cfg.Server.ShutdownTimeout)
 	defer stop()
 	err := srv.Shutdown(shutCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Requests still running (or connections opened but silent: net/http waits
+		// up to 5 s for those) past the grace period are cut, as a process manager
+		// would after its own timeout.
+		a.Log.Warn("graceful shutdown timed out; closing remaining connections")
+		_ = srv.Close()
+		err = nil
+	}
 	a.Fed.StopWorkers(shutCtx)
 	wg.Wait()
 	select {
