@@ -46,7 +46,7 @@ func Start(t testing.TB, opts ...Option) *Instance {
 	cfg.DataDir = t.TempDir()
 	cfg.Server.Listen = host
 	cfg.Server.PublicURL = "http://" + host
-	cfg.Server.ShutdownTimeout = 5 * time.Second
+	cfg.Server.ShutdownTimeout = 3 * time.Second
 	cfg.Federation.AllowPrivateAddresses = true
 	cfg.Log.Level = "warn"
 	cfg.Database.Driver = "sqlite"
