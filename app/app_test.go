@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,56 @@ func TestServeRejectsUnknownRole(t *testing.T) {
 	defer a.Close()
 	if err := a.Serve(context.Background(), nil, "janitor"); err == nil {
 		t.Fatal("unknown role accepted")
+	}
+}
+
+// TestProbesAndMetrics: /healthz, /readyz and Prometheus metrics with HTTP latency by
+// route and the database pool.
+func TestProbesAndMetrics(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Database.DSN = filepath.Join(cfg.DataDir, "c.db")
+	cfg.Server.PublicURL = "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln, app.RoleAll) }()
+	t.Cleanup(func() { cancel(); <-done; a.Close() })
+	get := func(path string) (int, string) {
+		resp, err := http.Get(cfg.Server.PublicURL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, p := range []string{"/healthz", "/readyz", "/.well-known/nodeinfo"} {
+		if s, body := get(p); s != 200 {
+			t.Fatalf("%s: %d %s", p, s, body)
+		}
+	}
+	_, metrics := get("/metrics")
+	for _, want := range []string{
+		`commonsd_http_request_duration_seconds_bucket{method="GET",route="/healthz",status="200"`,
+		`commonsd_http_request_duration_seconds_count{method="GET",route="/.well-known/nodeinfo",status="200"}`,
+		`go_sql_max_open_connections{db_name="commonsd"}`,
+		`go_sql_in_use_connections{db_name="commonsd"}`,
+	} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	// Readiness follows the database: closed database, not ready.
+	a.Store.Close()
+	if s, _ := get("/readyz"); s != http.StatusServiceUnavailable {
+		t.Fatalf("readyz with a closed database: %d", s)
 	}
 }
