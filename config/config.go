@@ -119,7 +119,7 @@ func Default() Config {
 			RegistrationMode:  "open",
 			CommunityCreation: "members",
 		},
-		Federation: Federation{DeliveryWorkers: 32, PerHostConcurrency: 4},
+		Federation: Federation{DeliveryWorkers: 64, PerHostConcurrency: 16},
 		Log:        Log{Format: "text", Level: "info"},
 		Media:      Media{MaxAvatarBytes: 2 << 20},
 		Security: Security{

@@ -29,8 +29,8 @@ type Options struct {
 	JobTimeout           time.Duration // per attempt; default 1 min
 	RescueStuckJobsAfter time.Duration // a job left running by a dead process is retried after this; default 5 min
 	MaxAttempts          int           // default 25 (≥ 48 h with the default backoff, see MinRetrySpan)
-	Workers              int           // concurrent jobs per process; default 32
-	PerHostConcurrency   int           // concurrent deliveries per remote host per process; default 4
+	Workers              int           // concurrent jobs per process; default 64
+	PerHostConcurrency   int           // concurrent deliveries per remote host per process; default 16
 
 	// Polling: River cannot LISTEN through database/sql, so it polls. Defaults 10 ms / 10 ms:
 	// throughput is about (jobs per fetch) / FetchPollInterval, see the package doc.
@@ -88,10 +88,10 @@ func (o Options) withDefaults() Options {
 		o.MaxAttempts = 25
 	}
 	if o.Workers <= 0 {
-		o.Workers = 32
+		o.Workers = 64
 	}
 	if o.PerHostConcurrency <= 0 {
-		o.PerHostConcurrency = 4
+		o.PerHostConcurrency = 16
 	}
 	if o.DeadHostFailures == 0 {
 		o.DeadHostFailures = 10
