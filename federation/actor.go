@@ -41,15 +41,22 @@ func writeAP(c echo.Context, status int, o *vocab.Object) error {
 	return c.Blob(status, ContentType, b)
 }
 
-// actor serves a local actor's document.
+// actor serves a local actor's document (rendered once per change, see docCache).
 func (f *Federation) actor(c echo.Context) error {
-	act, err := f.svc.Actors.LocalByHandle(c.Request().Context(), c.Param("name"))
+	ctx := c.Request().Context()
+	body, err := f.docs.get("actor:"+strings.ToLower(c.Param("name")), func() ([]byte, error) {
+		act, err := f.svc.Actors.LocalByHandle(ctx, c.Param("name"))
+		if err != nil {
+			return nil, err
+		}
+		o := actorObject(act)
+		f.groupExtras(ctx, act, o)
+		return vocab.Marshal(o)
+	})
 	if err != nil {
 		return err
 	}
-	o := actorObject(act)
-	f.groupExtras(c.Request().Context(), act, o)
-	return writeAP(c, http.StatusOK, o)
+	return c.Blob(http.StatusOK, ContentType, body)
 }
 
 // instanceActor serves the Application actor (FEP-2677).

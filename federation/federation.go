@@ -35,6 +35,7 @@ type Federation struct {
 	verifier   *signing.Verifier
 	inboxSlots slots
 	keys       keyCache
+	docs       *docCache
 }
 
 // New builds the federation edge and plugs it into the service as its outbound
@@ -47,6 +48,7 @@ func New(cfg config.Config, svc *service.Service, log *slog.Logger) (*Federation
 		fetch:      fetch.New(cfg, svc.Store, svc.Actors, client, policy, log),
 		inboxSlots: make(slots, InboxConcurrency),
 		keys:       keyCache{keys: map[string]cachedKey{}},
+		docs:       newDocCache(svc.Store.ActorsGeneration),
 	}
 	f.verifier = &signing.Verifier{Keys: f.fetch, PublicScheme: cfg.PublicScheme()}
 	q, err := queue.New(svc.Store, queue.OptionsFromConfig(cfg), log)

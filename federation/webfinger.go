@@ -31,9 +31,19 @@ func (f *Federation) webfinger(c echo.Context) error {
 	if res == "" {
 		return errs.BadRequest("resource parameter is required")
 	}
-	act, err := f.resolveResource(c, res)
+	body, err := f.docs.get("webfinger:"+strings.ToLower(res), func() ([]byte, error) { return f.renderWebfinger(c, res) })
 	if err != nil {
 		return err
+	}
+	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
+	c.Response().Header().Set(echo.HeaderContentType, "application/jrd+json; charset=utf-8")
+	return c.Blob(http.StatusOK, "application/jrd+json; charset=utf-8", body)
+}
+
+func (f *Federation) renderWebfinger(c echo.Context, res string) ([]byte, error) {
+	act, err := f.resolveResource(c, res)
+	if err != nil {
+		return nil, err
 	}
 	base := f.cfg.Server.PublicURL
 	subject := res
@@ -55,9 +65,7 @@ func (f *Federation) webfinger(c echo.Context) error {
 	if act.IconURL != "" {
 		doc.Links = append(doc.Links, jrdLink{Rel: "http://webfinger.net/rel/avatar", Href: act.IconURL})
 	}
-	c.Response().Header().Set("Access-Control-Allow-Origin", "*")
-	c.Response().Header().Set(echo.HeaderContentType, "application/jrd+json; charset=utf-8")
-	return c.JSONBlob(http.StatusOK, mustJSON(doc))
+	return mustJSON(doc), nil
 }
 
 func (f *Federation) resolveResource(c echo.Context, res string) (*models.Actor, error) {

@@ -11,12 +11,14 @@ import (
 // CreateActor inserts an actor; a taken handle or URI gives ErrExists.
 func (s *Store) CreateActor(ctx context.Context, a *models.Actor) error {
 	a.UsernameLower = strings.ToLower(a.Username)
+	defer s.actorsGen.Add(1)
 	return translate(s.with(ctx).Create(a).Error)
 }
 
 // UpdateActor saves every column of a.
 func (s *Store) UpdateActor(ctx context.Context, a *models.Actor) error {
 	a.UsernameLower = strings.ToLower(a.Username)
+	defer s.actorsGen.Add(1)
 	return translate(s.with(ctx).Save(a).Error)
 }
 

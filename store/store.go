@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -32,7 +33,13 @@ var (
 type Store struct {
 	DB     *gorm.DB
 	Driver string // "sqlite" or "postgres"
+	// actorsGen counts changes to actors made by this process, so caches of
+	// rendered actor documents know when to drop an entry (see ActorsGeneration).
+	actorsGen *atomic.Int64
 }
+
+// ActorsGeneration changes whenever this process creates or updates an actor.
+func (s *Store) ActorsGeneration() int64 { return s.actorsGen.Load() }
 
 // Options selects the database.
 type Options struct {
@@ -50,8 +57,10 @@ func Open(opts Options) (*Store, error) {
 		// otherwise (FACTS.md). Multi-statement changes use s.Tx explicitly.
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
-		Logger:                 logger.Discard,
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		// No PrepareStmt: gorm would wrap the pool, and the queue could no longer
+		// join a transaction (it needs the *sql.Tx).
+		Logger:  logger.Discard,
+		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	}
 	var (
 		db  *gorm.DB
@@ -103,7 +112,7 @@ func Open(opts Options) (*Store, error) {
 	if err := sqlDB.Ping(); err != nil {
 		return nil, fmt.Errorf("store: ping %s: %w", opts.Driver, err)
 	}
-	return &Store{DB: db, Driver: opts.Driver}, nil
+	return &Store{DB: db, Driver: opts.Driver, actorsGen: new(atomic.Int64)}, nil
 }
 
 // SQL returns the underlying *sql.DB (the job queue shares it).
@@ -133,7 +142,7 @@ func (s *Store) Ready(ctx context.Context) error {
 // Tx runs fn in a transaction with a Store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.DB.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(&Store{DB: db, Driver: s.Driver})
+		return fn(&Store{DB: db, Driver: s.Driver, actorsGen: s.actorsGen})
 	})
 }
 

@@ -313,11 +313,17 @@ func (f *Fetcher) FetchKey(ctx context.Context, keyID string, refresh bool) (*si
 	if refresh && !local && !f.mayRefresh(keyID) {
 		refresh = false
 	}
+	if !refresh {
+		if k := f.keyCache.get(keyID); k != nil {
+			return k, nil
+		}
+	}
 	if !refresh || local {
 		if a, err := f.cachedKeyOwner(ctx, keyID); err != nil {
 			return nil, err
 		} else if a != nil {
-			return keyOf(a)
+			k, err := keyOf(a)
+			return f.keyCache.remember(keyID, k, err)
 		}
 		if local {
 			return nil, fmt.Errorf("%w: %s", ErrKeyNotFound, keyID)
@@ -343,7 +349,8 @@ func (f *Fetcher) FetchKey(ctx context.Context, keyID string, refresh bool) (*si
 	if a.PublicKeyID != keyID && a.URI != keyID {
 		return nil, fmt.Errorf("%w: %s publishes %s, not %s", ErrKeyNotFound, a.URI, a.PublicKeyID, keyID)
 	}
-	return keyOf(a)
+	k, err := keyOf(a)
+	return f.keyCache.remember(keyID, k, err)
 }
 
 // cachedKeyOwner finds the stored actor owning keyID, or nil.

@@ -77,6 +77,8 @@ type Fetcher struct {
 	pkMu    sync.Mutex
 	pkCache map[string]*rsa.PrivateKey // by sealed key
 
+	keyCache keyCache
+
 	refMu       sync.Mutex
 	lastRefresh map[string]time.Time // by key id
 }
