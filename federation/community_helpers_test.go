@@ -251,6 +251,7 @@ func cmSignedPost(t *testing.T, inbox string, act map[string]any, keyID string, 
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/activity+json")
+	req.Header.Set("Accept", "application/activity+json")
 	if err := signing.SignRequest(req, keyID, key, body, time.Now()); err != nil {
 		t.Fatal(err)
 	}
