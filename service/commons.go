@@ -443,10 +443,8 @@ func (c *Communities) Relay(ctx context.Context, group *models.Actor, author *mo
 	if err := c.mayPost(ctx, group, com, author); err != nil {
 		return err
 	}
-	if n.InReplyToURI != "" {
-		if parent, err := c.svc.Store.NoteByURI(ctx, n.InReplyToURI); err == nil && parent.Locked {
-			return errs.Forbidden("this thread is locked")
-		}
+	if err := c.threadOpen(ctx, n.InReplyToURI); err != nil {
+		return err
 	}
 	if n.AudienceURI != group.URI {
 		n.AudienceURI = group.URI

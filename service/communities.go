@@ -230,6 +230,18 @@ func (c *Communities) Role(ctx context.Context, group, actor *models.Actor) stri
 	return m.Role
 }
 
+// threadOpen refuses a reply to a locked thread. It runs before a reply is
+// stored: a refused reply must not show in the thread either.
+func (c *Communities) threadOpen(ctx context.Context, inReplyTo string) error {
+	if inReplyTo == "" {
+		return nil
+	}
+	if parent, err := c.svc.Store.NoteByURI(ctx, inReplyTo); err == nil && parent.Locked {
+		return errs.Forbidden("this thread is locked")
+	}
+	return nil
+}
+
 func (c *Communities) require(ctx context.Context, group, actor *models.Actor, min string, what string) error {
 	if roleRank(c.Role(ctx, group, actor)) < roleRank(min) {
 		return errs.Forbidden("only %ss may %s", min, what)

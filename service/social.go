@@ -335,6 +335,9 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			return nil, errs.Unprocessable("community posts are public or unlisted")
 		}
 	}
+	if err := s.svc.Communities.threadOpen(ctx, in.InReplyTo); err != nil {
+		return nil, err
+	}
 	var tags []models.NoteTag
 	var mentioned []*models.Actor
 	seen := map[string]bool{}
@@ -581,6 +584,9 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 				owners = append(owners, a.ID)
 			}
 		}
+	}
+	if err := s.svc.Communities.threadOpen(ctx, n.InReplyToURI); err != nil {
+		return nil, err
 	}
 	group := s.addressedCommunity(ctx, in)
 	if group != nil {
