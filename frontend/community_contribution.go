@@ -43,6 +43,7 @@ type contributionData struct {
 	Decide  *form
 	Weight  *form
 	Notice  string
+	Error   string
 }
 
 var contributionNotices = map[string]string{
@@ -154,7 +155,13 @@ func (w *Web) contributionFailure(c echo.Context, err error, set func(*contribut
 		return err
 	}
 	msg := errs.Message(err)
-	return w.renderContribution(c, statusOf(err), func(d *contributionData) { set(d, msg) })
+	return w.renderContribution(c, statusOf(err), func(d *contributionData) {
+		if errs.Status(err) == http.StatusConflict { // the state changed: the form may be gone
+			d.Error = msg
+			return
+		}
+		set(d, msg)
+	})
 }
 
 func (w *Web) contributionComment(c echo.Context) error {
