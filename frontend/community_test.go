@@ -126,6 +126,12 @@ func TestCommunityContributionFlow(t *testing.T) {
 	}
 	want(t, ada.get("/c/seeds"), http.StatusOK, "Open contributions", "Tomato seed catalogue")
 
+	// The review thread: the contributor and maintainers comment; maintainers request changes.
+	want(t, bob.post(cpath, cpath+"/comment", url.Values{"body": {"Photos follow next week."}}), http.StatusSeeOther)
+	want(t, bob.post(cpath, cpath+"/comment", url.Values{"body": {"Me too"}, "request_changes": {"1"}}), http.StatusForbidden)
+	want(t, ada.post(cpath, cpath+"/comment", url.Values{"body": {""}}), http.StatusUnprocessableEntity, "comment is empty")
+	want(t, ada.post(cpath, cpath+"/comment", url.Values{"body": {"Please add **sowing dates**."}, "request_changes": {"1"}}), http.StatusSeeOther)
+	want(t, bob.get(cpath), http.StatusOK, "Photos follow next week.", "<strong>sowing dates</strong>", "Changes requested")
 	state := func(id string) string {
 		co, _, err := inst.App.Svc.Communities.Contribution(ctx, id)
 		if err != nil {
@@ -142,8 +148,8 @@ func TestCommunityContributionFlow(t *testing.T) {
 		body   string
 		state  string
 	}{
-		{"member cannot accept", bob, id, url.Values{"decision": {"accept"}}, http.StatusForbidden, "only maintainers may", models.ContributionOpen},
-		{"no csrf", ada, id, url.Values{"decision": {"accept"}, "csrf": {"nope"}}, http.StatusForbidden, "form token", models.ContributionOpen},
+		{"member cannot accept", bob, id, url.Values{"decision": {"accept"}}, http.StatusForbidden, "only maintainers may", models.ContributionChangesRequested},
+		{"no csrf", ada, id, url.Values{"decision": {"accept"}, "csrf": {"nope"}}, http.StatusForbidden, "form token", models.ContributionChangesRequested},
 		{"reject needs a reason", ada, second, url.Values{"decision": {"reject"}, "reason": {"  "}}, http.StatusUnprocessableEntity, "a rejection needs a reason", models.ContributionOpen},
 		{"reject with reason", ada, second, url.Values{"decision": {"reject"}, "reason": {"We only keep seeds"}}, http.StatusSeeOther, "", models.ContributionRejected},
 		{"accept", ada, id, url.Values{"decision": {"accept"}}, http.StatusSeeOther, "", models.ContributionAccepted},
