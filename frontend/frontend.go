@@ -86,6 +86,7 @@ func (w *Web) Register(e *echo.Echo) {
 	e.POST("/admin/registration", w.adminRegistration)
 	e.POST("/admin/invites", w.adminInvite)
 	e.GET("/media/:id", w.media)
+	w.registerCommunities(e)
 
 	// The actor URL belongs to federation, which negotiates and calls Negotiated for
 	// browsers. Until it mounts that route itself, serve the HTML page there.
@@ -218,16 +219,4 @@ func staticHandler(fsys fs.FS) http.Handler {
 		rw.Header().Set("Cache-Control", "public, max-age=3600")
 		files.ServeHTTP(rw, r)
 	})
-}
-
-// ContributionPage shows a contribution to browsers.
-// TODO(issue 4): the full contribution page with review actions; until then the
-// community's profile page.
-func (w *Web) ContributionPage(c echo.Context) error {
-	co, group, err := w.svc.Communities.Contribution(c.Request().Context(), c.Param("id"))
-	if err != nil {
-		return err
-	}
-	_ = co
-	return c.Redirect(http.StatusSeeOther, group.URL)
 }

@@ -34,6 +34,9 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	if _, err := w.svc.Communities.ByActor(c.Request().Context(), act); err == nil {
+		return w.renderCommunity(c, act.Username, http.StatusOK, nil) // a local community
+	}
 	u, _ := w.current(c)
 	d := profileData{Actor: act, Handle: "@" + act.Username + "@" + w.host, Fields: service.Fields(act),
 		Badge: badges[act.Type], Own: u != nil && u.ActorID == act.ID}

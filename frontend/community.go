@@ -1,0 +1,701 @@
+package frontend
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/store"
+	"github.com/labstack/echo/v4"
+)
+
+// Community pages: the directory, the create form, a community's page with its
+// commons, open contributions, discussions, members and role log, and the forms
+// that act on it. Every rule (who may join, offer, post, decide, change roles) is
+// the service's; these handlers parse, call and render.
+
+const (
+	communityPageSize = 50
+	directoryPageSize = 30
+)
+
+func (w *Web) registerCommunities(e *echo.Echo) {
+	e.GET("/communities", w.communityDirectory)
+	e.GET("/communities/new", w.communityNewForm)
+	e.POST("/communities", w.communityCreate)
+	e.GET("/c/:name", w.communityPage)
+	e.POST("/c/:name/join", w.communityJoin)
+	e.POST("/c/:name/leave", w.communityLeave)
+	e.POST("/c/:name/members/:actor/role", w.communitySetRole)
+	e.POST("/c/:name/requests/:id", w.communityDecideMembership)
+	e.GET("/c/:name/offer", w.offerForm)
+	e.POST("/c/:name/offer", w.offer)
+	e.GET("/c/:name/post", w.discussionForm)
+	e.POST("/c/:name/post", w.discussionPost)
+	e.POST("/c/:name/posts/:id/moderate", w.discussionModerate)
+	e.POST("/c/:name/follow", w.remoteFollow)
+	e.GET("/c/:name/ledger", w.ledgerPage)
+	e.GET("/c/:name/ledger.csv", w.ledgerCSV)
+	e.GET("/c/:name/feed.rss", w.feedRSS)
+	e.GET("/c/:name/feed.atom", w.feedAtom)
+	e.POST("/contributions/:id/comment", w.contributionComment)
+	e.POST("/contributions/:id/decide", w.contributionDecide)
+	e.POST("/contributions/:id/weight", w.contributionWeight)
+}
+
+// ---- shared helpers ----
+
+type option struct{ Value, Label string }
+
+func licenceOptions() []option {
+	out := make([]option, 0, len(service.Licences))
+	for _, l := range service.Licences {
+		out = append(out, option{l, service.LicenceName(l)})
+	}
+	return out
+}
+
+func kindOptions() []option {
+	out := make([]option, 0, len(models.ContributionKinds))
+	for _, k := range models.ContributionKinds {
+		out = append(out, option{k, strings.ToUpper(k[:1]) + k[1:]})
+	}
+	return out
+}
+
+var stateLabels = map[string]string{
+	models.ContributionOpen:             "Open for review",
+	models.ContributionChangesRequested: "Changes requested",
+	models.ContributionAccepted:         "Accepted",
+	models.ContributionRejected:         "Rejected",
+}
+
+// person is an actor as pages show it: a name, a handle and a link.
+type person struct {
+	ID, Name, Handle, URL string
+	Local                 bool
+}
+
+// people resolves actors once per request (by row id or by URI).
+type people struct {
+	w     *Web
+	ctx   context.Context
+	byID  map[string]*person
+	byURI map[string]*person
+}
+
+func (w *Web) people(ctx context.Context) *people {
+	return &people{w: w, ctx: ctx, byID: map[string]*person{}, byURI: map[string]*person{}}
+}
+
+func (w *Web) personOf(a *models.Actor) *person {
+	host := a.Domain
+	if host == "" {
+		host = w.host
+	}
+	p := &person{ID: a.ID, Name: a.Name, Handle: "@" + a.Username + "@" + host, URL: a.URL, Local: a.Local()}
+	if p.Name == "" {
+		p.Name = a.Username
+	}
+	if p.URL == "" {
+		p.URL = a.URI
+	}
+	if a.Local() {
+		p.URL = "/@" + a.Username
+	}
+	return p
+}
+
+func (p *people) id(id string) *person {
+	if got, ok := p.byID[id]; ok {
+		return got
+	}
+	var out *person
+	if a, err := p.w.svc.Actors.ByID(p.ctx, id); err == nil {
+		out = p.w.personOf(a)
+	} else {
+		out = &person{ID: id, Name: "unknown", Handle: "unknown"}
+	}
+	p.byID[id] = out
+	return out
+}
+
+func (p *people) uri(uri string) *person {
+	if got, ok := p.byURI[uri]; ok {
+		return got
+	}
+	var out *person
+	if a, err := p.w.svc.Store.ActorByURI(p.ctx, uri); err == nil {
+		out = p.w.personOf(a)
+	} else {
+		out = &person{Name: uri, Handle: uri, URL: uri}
+	}
+	p.byURI[uri] = out
+	return out
+}
+
+// contributionView is a contribution with its attribution, as lists and pages show it.
+type contributionView struct {
+	models.Contribution
+	Contributors []*person
+	LicenceName  string
+	StateLabel   string
+	LinkList     []string
+	Page         string // the browser page of the contribution
+}
+
+func (p *people) contribution(co models.Contribution) contributionView {
+	v := contributionView{Contribution: co, LicenceName: service.LicenceName(co.Licence),
+		StateLabel: stateLabels[co.State], Page: "/contributions/" + co.ID}
+	var uris []string
+	_ = json.Unmarshal([]byte(co.Contributors), &uris)
+	for _, u := range uris {
+		v.Contributors = append(v.Contributors, p.uri(u))
+	}
+	if len(v.Contributors) == 0 {
+		v.Contributors = []*person{p.id(co.ContributorID)}
+	}
+	_ = json.Unmarshal([]byte(co.Links), &v.LinkList)
+	return v
+}
+
+func (p *people) contributions(list []models.Contribution) []contributionView {
+	out := make([]contributionView, 0, len(list))
+	for _, co := range list {
+		out = append(out, p.contribution(co))
+	}
+	return out
+}
+
+// viewer is the logged-in user's actor (nil when logged out).
+func (w *Web) viewer(c echo.Context) (*models.User, *models.Actor) {
+	u, _ := w.current(c)
+	if u == nil {
+		return nil, nil
+	}
+	a, err := w.svc.Accounts.ActorOf(c.Request().Context(), u)
+	if err != nil {
+		return u, nil
+	}
+	return u, a
+}
+
+// actingMember requires a logged-in user and loads their actor and the community.
+func (w *Web) actingMember(c echo.Context) (*models.Actor, *models.Actor, *models.Community, error) {
+	u, err := w.requireUser(c)
+	if u == nil {
+		return nil, nil, nil, err
+	}
+	if err := w.checkCSRF(c); err != nil {
+		return nil, nil, nil, err
+	}
+	me, err := w.svc.Accounts.ActorOf(c.Request().Context(), u)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	group, com, err := w.svc.Communities.Local(c.Request().Context(), c.Param("name"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return me, group, com, nil
+}
+
+func communityPath(group *models.Actor) string { return "/c/" + group.Username }
+
+// ---- directory ----
+
+type directoryData struct {
+	Q           string
+	Communities []*person
+	Summaries   map[string]string
+	Page, Next  int
+	CanCreate   bool
+}
+
+func (w *Web) communityDirectory(c echo.Context) error {
+	q := strings.TrimSpace(c.QueryParam("q"))
+	pg, _ := strconv.Atoi(c.QueryParam("page"))
+	if pg < 0 {
+		pg = 0
+	}
+	list, err := w.svc.Communities.Directory(c.Request().Context(), q, directoryPageSize+1, pg*directoryPageSize)
+	if err != nil {
+		return err
+	}
+	d := directoryData{Q: q, Page: pg, Summaries: map[string]string{}}
+	if len(list) > directoryPageSize {
+		list, d.Next = list[:directoryPageSize], pg+1
+	}
+	for i := range list {
+		p := w.personOf(&list[i])
+		p.URL = communityPath(&list[i])
+		d.Communities = append(d.Communities, p)
+		d.Summaries[p.ID] = list[i].Summary
+	}
+	u, _ := w.current(c)
+	d.CanCreate = u != nil && (w.cfg.Instance.CommunityCreation != "admins" || u.Role == models.RoleAdmin)
+	p := w.page(c, "Communities")
+	p.Data = d
+	return w.render(c, http.StatusOK, "communities", p)
+}
+
+// ---- create ----
+
+const maxLinkRows = 4
+
+type newCommunityData struct {
+	Form     *form
+	Links    []models.Field
+	Licences []option
+	Policies map[string][]option
+}
+
+var communityFields = map[string]string{
+	"handle": "handle", "username": "handle", "taken": "handle", "name is": "name", "licence": "licence",
+	"summary": "summary", "charter": "charter", "link": "links", "weight": "weights", "policy": "policies",
+}
+
+var policyOptions = map[string][]option{
+	"posting": {{models.PolicyOpen, "Anyone may post"}, {models.PolicyMembers, "Members only"}, {models.PolicyMaintainers, "Maintainers only"}},
+	"offer":   {{models.PolicyMembers, "Members only"}, {models.PolicyOpen, "Anyone may offer"}, {models.PolicyMaintainers, "Maintainers only"}},
+	"membership": {{models.PolicyOpen, "Open: anyone may join"}, {models.PolicyApproval, "Maintainers approve each request"},
+		{models.PolicyInvitation, "By invitation only"}},
+}
+
+func (w *Web) newCommunityPage(c echo.Context, status int, f *form, links []models.Field) error {
+	for len(links) < maxLinkRows {
+		links = append(links, models.Field{})
+	}
+	p := w.page(c, "Create a community")
+	p.Data = newCommunityData{Form: f, Links: links, Licences: licenceOptions(), Policies: policyOptions}
+	return w.render(c, status, "community_new", p)
+}
+
+func (w *Web) communityNewForm(c echo.Context) error {
+	if u, err := w.requireUser(c); u == nil {
+		return err
+	}
+	f := newForm()
+	f.Values["licence"] = "PPL"
+	f.Values["members_public"] = "on"
+	f.Values["weight_min"], f.Values["weight_max"] = "1", "10"
+	return w.newCommunityPage(c, http.StatusOK, f, nil)
+}
+
+func (w *Web) communityCreate(c echo.Context) error {
+	u, err := w.requireUser(c)
+	if u == nil {
+		return err
+	}
+	if err := w.checkCSRF(c); err != nil {
+		return err
+	}
+	f := newForm()
+	for _, k := range []string{"handle", "name", "summary", "licence", "charter", "posting_policy", "offer_policy",
+		"membership_policy", "members_public", "approve_followers", "weight_min", "weight_max"} {
+		f.Values[k] = c.FormValue(k)
+	}
+	f.Values["handle"] = strings.TrimPrefix(strings.TrimSpace(f.Values["handle"]), "@")
+	names, urls := c.Request().Form["link_name"], c.Request().Form["link_url"]
+	var shown, links []models.Field
+	for i := 0; i < len(urls) && i < maxLinkRows; i++ {
+		l := models.Field{Value: strings.TrimSpace(urls[i])}
+		if i < len(names) {
+			l.Name = strings.TrimSpace(names[i])
+		}
+		shown = append(shown, l)
+		if l.Value != "" {
+			if l.Name == "" {
+				l.Name = "Link"
+			}
+			links = append(links, l)
+		}
+	}
+	in := service.CommunityInput{Handle: f.Get("handle"), Name: f.Get("name"), Summary: f.Get("summary"),
+		Licence: f.Get("licence"), Charter: f.Get("charter"), Links: links, PostingPolicy: f.Get("posting_policy"),
+		OfferPolicy: f.Get("offer_policy"), MembershipPolicy: f.Get("membership_policy"),
+		MembersPublic: f.Get("members_public") != "", ApproveFollowers: f.Get("approve_followers") != ""}
+	var bad error
+	if in.WeightMin, err = strconv.Atoi(strings.TrimSpace(f.Get("weight_min"))); err != nil {
+		bad = errs.Unprocessable("the smallest ledger weight must be a whole number")
+	}
+	if in.WeightMax, err = strconv.Atoi(strings.TrimSpace(f.Get("weight_max"))); err != nil {
+		bad = errs.Unprocessable("the largest ledger weight must be a whole number")
+	}
+	if bad == nil && in.WeightMin == 0 && in.WeightMax == 0 {
+		bad = errs.Unprocessable("the largest ledger weight must be above zero")
+	}
+	if bad != nil {
+		f.Errors["weights"] = errs.Message(bad)
+		return w.newCommunityPage(c, http.StatusUnprocessableEntity, f, shown)
+	}
+	group, _, err := w.svc.Communities.Create(c.Request().Context(), u, in)
+	if err != nil {
+		f.fail(err, communityFields)
+		return w.newCommunityPage(c, statusOf(err), f, shown)
+	}
+	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=created")
+}
+
+// ---- the community page ----
+
+type discussionView struct {
+	Note    models.Note
+	Author  *person
+	Replies int
+	More    bool // more replies than counted
+}
+
+type memberView struct {
+	Membership models.Membership
+	Person     *person
+}
+
+type roleLogView struct {
+	Change models.RoleChange
+	Who    *person
+	By     *person
+}
+
+type communityData struct {
+	Group       *models.Actor
+	Com         *models.Community
+	Handle      string
+	Path        string
+	LicenceName string
+	Links       []models.Field
+	MemberCount int64
+	Maintainers []memberView
+
+	Viewer       *models.Actor
+	Role         string // the viewer's active role
+	State        string // the viewer's membership state ("" when none)
+	IsMaintainer bool
+	IsSteward    bool
+	MayOffer     bool
+	MayPost      bool
+
+	Q            string
+	Commons      []contributionView
+	CommonsTotal int64
+	Open         []contributionView
+	Discussions  []discussionView
+	ShowMembers  bool
+	Members      []memberView
+	Pending      []memberView
+	RoleLog      []roleLogView
+	Roles        []string
+
+	Follow *form
+	Notice string
+	Error  string
+}
+
+var communityNotices = map[string]string{
+	"created": "Community created. You are its first steward.", "joined": "You joined the community.",
+	"requested": "Your membership request was sent; a maintainer will answer it.", "left": "You left the community.",
+	"role": "Role changed.", "approved": "Membership request approved.", "refused": "Membership request refused.",
+	"posted": "Your post was published.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
+}
+
+func (w *Web) communityPage(c echo.Context) error {
+	notice := communityNotices[c.QueryParam("done")]
+	return w.renderCommunity(c, c.Param("name"), http.StatusOK, func(d *communityData) { d.Notice = notice })
+}
+
+// renderCommunity renders the community page; edit lets a form handler put its
+// form (with errors) on it.
+func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func(*communityData)) error {
+	ctx := c.Request().Context()
+	group, com, err := w.svc.Communities.Local(ctx, name)
+	if err != nil {
+		return err
+	}
+	_, me := w.viewer(c)
+	ppl := w.people(ctx)
+	d := &communityData{Group: group, Com: com, Handle: "@" + group.Username + "@" + w.host, Path: communityPath(group),
+		LicenceName: service.LicenceName(com.Licence), Viewer: me, Q: strings.TrimSpace(c.QueryParam("q")),
+		Roles: []string{models.RoleCommunityMember, models.RoleCommunityMaintainer, models.RoleCommunitySteward}, Follow: newForm()}
+	_ = json.Unmarshal([]byte(com.Links), &d.Links)
+	d.MemberCount, _ = w.svc.Store.CountMembers(ctx, group.ID, nil)
+	if me != nil {
+		if m, err := w.svc.Store.Membership(ctx, group.ID, me.ID); err == nil {
+			d.State = m.State
+		}
+		d.Role = w.svc.Communities.Role(ctx, group, me)
+	}
+	rank := map[string]int{models.RoleCommunityMember: 1, models.RoleCommunityMaintainer: 2, models.RoleCommunitySteward: 3}[d.Role]
+	d.IsMaintainer, d.IsSteward = rank >= 2, rank >= 3
+	need := map[string]int{models.PolicyOpen: 0, models.PolicyMembers: 1, models.PolicyMaintainers: 2}
+	d.MayOffer = me != nil && rank >= need[com.OfferPolicy]
+	d.MayPost = me != nil && rank >= need[com.PostingPolicy]
+
+	if mods, err := w.svc.Communities.Maintainers(ctx, group); err == nil {
+		d.Maintainers = memberViews(w, mods)
+	}
+	commons, n, err := w.svc.Communities.Commons(ctx, group, d.Q, communityPageSize, 0)
+	if err != nil {
+		return err
+	}
+	d.Commons, d.CommonsTotal = ppl.contributions(commons), n
+	open, err := w.svc.Communities.OpenContributions(ctx, group, communityPageSize, 0)
+	if err != nil {
+		return err
+	}
+	d.Open = ppl.contributions(open)
+	posts, err := w.svc.Communities.Discussions(ctx, group, communityPageSize, 0)
+	if err != nil {
+		return err
+	}
+	for _, n := range posts {
+		const maxCount = 100
+		replies, _ := w.svc.Store.ListReplies(ctx, n.URI, maxCount+1)
+		dv := discussionView{Note: n, Author: ppl.id(n.AuthorID), Replies: len(replies)}
+		if dv.Replies > maxCount {
+			dv.Replies, dv.More = maxCount, true
+		}
+		d.Discussions = append(d.Discussions, dv)
+	}
+	if members, err := w.svc.Communities.Members(ctx, me, group, models.MembershipActive, 200, 0); err == nil {
+		d.ShowMembers = true
+		d.Members = memberViews(w, members)
+		if log, err := w.svc.Communities.RoleLog(ctx, group, 50); err == nil {
+			for _, ch := range log {
+				d.RoleLog = append(d.RoleLog, roleLogView{Change: ch, Who: ppl.id(ch.ActorID), By: ppl.id(ch.ByID)})
+			}
+		}
+	}
+	if d.IsMaintainer {
+		if pending, err := w.svc.Communities.Members(ctx, me, group, models.MembershipPending, 200, 0); err == nil {
+			d.Pending = memberViews(w, pending)
+		}
+	}
+	if edit != nil {
+		edit(d)
+	}
+	title := group.Name
+	if title == "" {
+		title = group.Username
+	}
+	p := w.page(c, title)
+	p.Data = d
+	return w.render(c, status, "community", p)
+}
+
+func memberViews(w *Web, rows []store.MemberRow) []memberView {
+	out := make([]memberView, 0, len(rows))
+	for i := range rows {
+		out = append(out, memberView{Membership: rows[i].Membership, Person: w.personOf(&rows[i].Actor)})
+	}
+	return out
+}
+
+// communityError shows a service error at the top of the community page with its
+// status (a conflict such as "the last steward cannot leave"); 401/403/404 go to
+// the error page.
+func (w *Web) communityError(c echo.Context, err error) error {
+	switch errs.Status(err) {
+	case http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadRequest:
+		return w.renderCommunity(c, c.Param("name"), statusOf(err), func(d *communityData) { d.Error = errs.Message(err) })
+	}
+	return err
+}
+
+// ---- membership ----
+
+func (w *Web) communityJoin(c echo.Context) error {
+	me, group, _, err := w.actingMember(c)
+	if me == nil {
+		return err
+	}
+	m, err := w.svc.Communities.Join(c.Request().Context(), me, group, "")
+	if err != nil {
+		return w.communityError(c, err)
+	}
+	done := "joined"
+	if m.State == models.MembershipPending {
+		done = "requested"
+	}
+	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done="+done)
+}
+
+func (w *Web) communityLeave(c echo.Context) error {
+	me, group, _, err := w.actingMember(c)
+	if me == nil {
+		return err
+	}
+	if err := w.svc.Communities.Leave(c.Request().Context(), me, group); err != nil {
+		return w.communityError(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=left")
+}
+
+func (w *Web) communitySetRole(c echo.Context) error {
+	me, group, _, err := w.actingMember(c)
+	if me == nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	member, err := w.svc.Actors.ByID(ctx, c.Param("actor"))
+	if err != nil {
+		return err
+	}
+	if _, err := w.svc.Communities.SetRole(ctx, me, group, member, c.FormValue("role")); err != nil {
+		return w.communityError(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=role#members")
+}
+
+func (w *Web) communityDecideMembership(c echo.Context) error {
+	me, group, _, err := w.actingMember(c)
+	if me == nil {
+		return err
+	}
+	var approve bool
+	switch c.FormValue("decision") {
+	case "approve":
+		approve = true
+	case "refuse":
+	default:
+		return errs.BadRequest("decision must be approve or refuse")
+	}
+	if _, err := w.svc.Communities.DecideMembership(c.Request().Context(), me, group, c.Param("id"), approve); err != nil {
+		return w.communityError(c, err)
+	}
+	done := "refused"
+	if approve {
+		done = "approved"
+	}
+	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done="+done+"#requests")
+}
+
+// ---- offer a contribution ----
+
+type offerData struct {
+	Group *models.Actor
+	Path  string
+	Form  *form
+	Kinds []option
+	// Licence is the commons' licence: the only one a contribution may be offered under.
+	Licence, LicenceName string
+}
+
+var offerFields = map[string]string{"title": "title", "body": "body", "kind": "kind", "link": "links", "licen": "licence"}
+
+func (w *Web) offerPage(c echo.Context, status int, group *models.Actor, com *models.Community, f *form) error {
+	p := w.page(c, "Offer a contribution to "+displayName(group))
+	p.Data = offerData{Group: group, Path: communityPath(group), Form: f, Kinds: kindOptions(),
+		Licence: com.Licence, LicenceName: service.LicenceName(com.Licence)}
+	return w.render(c, status, "community_offer", p)
+}
+
+func displayName(a *models.Actor) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return a.Username
+}
+
+func (w *Web) offerForm(c echo.Context) error {
+	if u, err := w.requireUser(c); u == nil {
+		return err
+	}
+	group, com, err := w.svc.Communities.Local(c.Request().Context(), c.Param("name"))
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	f.Values["licence"] = com.Licence
+	f.Values["kind"] = "code"
+	return w.offerPage(c, http.StatusOK, group, com, f)
+}
+
+func (w *Web) offer(c echo.Context) error {
+	me, group, com, err := w.actingMember(c)
+	if me == nil {
+		return err
+	}
+	f := newForm()
+	for _, k := range []string{"title", "body", "kind", "links", "licence"} {
+		f.Values[k] = c.FormValue(k)
+	}
+	var links []string
+	for _, l := range strings.Split(f.Get("links"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			links = append(links, l)
+		}
+	}
+	co, err := w.svc.Communities.Offer(c.Request().Context(), me, group, service.ContributionInput{Title: f.Get("title"),
+		Body: f.Get("body"), Kind: f.Get("kind"), Licence: strings.TrimSpace(f.Get("licence")), Links: links}, nil)
+	if err != nil {
+		if s := errs.Status(err); s == http.StatusForbidden || s == http.StatusUnauthorized {
+			return err
+		}
+		f.fail(err, offerFields)
+		return w.offerPage(c, statusOf(err), group, com, f)
+	}
+	return c.Redirect(http.StatusSeeOther, "/contributions/"+co.ID+"?done=offered")
+}
+
+// ---- discussions ----
+
+type postData struct {
+	Group *models.Actor
+	Path  string
+	Form  *form
+}
+
+func (w *Web) postPage(c echo.Context, status int, group *models.Actor, f *form) error {
+	p := w.page(c, "Start a discussion in "+displayName(group))
+	p.Data = postData{Group: group, Path: communityPath(group), Form: f}
+	return w.render(c, status, "community_post", p)
+}
+
+func (w *Web) discussionForm(c echo.Context) error {
+	if u, err := w.requireUser(c); u == nil {
+		return err
+	}
+	group, _, err := w.svc.Communities.Local(c.Request().Context(), c.Param("name"))
+	if err != nil {
+		return err
+	}
+	return w.postPage(c, http.StatusOK, group, newForm())
+}
+
+func (w *Web) discussionPost(c echo.Context) error {
+	me, group, _, err := w.actingMember(c)
+	if me == nil {
+		return err
+	}
+	f := newForm()
+	f.Values["content"] = c.FormValue("content")
+	f.Values["summary"] = c.FormValue("summary")
+	_, err = w.svc.Social.PostNote(c.Request().Context(), me, service.NoteInput{Content: f.Get("content"),
+		Summary: f.Get("summary"), Visibility: models.VisibilityPublic, Community: group.Username})
+	if err != nil {
+		if s := errs.Status(err); s == http.StatusForbidden || s == http.StatusUnauthorized {
+			return err
+		}
+		f.fail(err, map[string]string{"content": "content"})
+		return w.postPage(c, statusOf(err), group, f)
+	}
+	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=posted#discussions")
+}
+
+func (w *Web) discussionModerate(c echo.Context) error {
+	me, group, _, err := w.actingMember(c)
+	if me == nil {
+		return err
+	}
+	action := c.FormValue("action")
+	if err := w.svc.Communities.Moderate(c.Request().Context(), me, group, c.Param("id"), action); err != nil {
+		return w.communityError(c, err)
+	}
+	done := map[string]string{"remove": "removed", "lock": "locked", "unlock": "unlocked"}[action]
+	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done="+done+"#discussions")
+}
