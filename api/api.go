@@ -45,4 +45,5 @@ func (a *API) Register(e *echo.Echo) {
 	g.PUT("/admin/registration", a.adminSetRegistration, auth, staff)
 	g.POST("/admin/invites", a.adminCreateInvite, auth, staff)
 	g.GET("/admin/invites", a.adminListInvites, auth, staff)
+	a.registerCommunities(g)
 }
