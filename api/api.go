@@ -63,4 +63,5 @@ func (a *API) Register(e *echo.Echo) {
 	g.POST("/admin/domain_blocks", a.adminCreateDomainBlock, auth, staff, admin)
 	g.DELETE("/admin/domain_blocks/:domain", a.adminDeleteDomainBlock, auth, staff, admin)
 	g.GET("/admin/reports", a.adminListReports, auth, staff)
+	a.registerCommunities(g)
 }

@@ -20,19 +20,6 @@ func tokenFor(t *testing.T, inst *apptest.Instance, username, role string) strin
 	return secret
 }
 
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
-}
-
 type actorOut struct {
 	ID, URI, URL, Handle, Username, Domain string
 	DisplayName                            string `json:"display_name"`

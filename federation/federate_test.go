@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/commonsd/commonsd/app/apptest"
 	"github.com/commonsd/commonsd/models"
@@ -23,19 +22,6 @@ func actorOf(t *testing.T, inst *apptest.Instance, name string) *models.Actor {
 		t.Fatal(err)
 	}
 	return a
-}
-
-// eventually polls cond until it holds or the deadline passes.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("timed out waiting for %s", what)
 }
 
 func TestTwoInstancesFollowAndPost(t *testing.T) {

@@ -5,6 +5,7 @@
 //	commonsd admin user create --username U --email E --password P [--role R]
 //	commonsd admin user set-role --username U --role R
 //	commonsd admin token create --username U
+//	commonsd admin community create --handle H --name N --owner U [--licence L]
 //	commonsd version
 //
 // Every command takes --config FILE; COMMONSD_* environment variables override it.
@@ -124,10 +125,10 @@ func withService(ctx context.Context, load func() (config.Config, error), fn fun
 }
 
 func adminCmd(load func() (config.Config, error)) *cobra.Command {
-	admin := &cobra.Command{Use: "admin", Short: "Administer users and tokens"}
+	admin := &cobra.Command{Use: "admin", Short: "Administer users, tokens and communities"}
 	user := &cobra.Command{Use: "user", Short: "Manage local users"}
 	token := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	admin.AddCommand(user, token)
+	admin.AddCommand(user, token, communityCmd(load))
 
 	var username, email, password, role string
 	create := &cobra.Command{
@@ -218,4 +219,36 @@ func adminCmd(load func() (config.Config, error)) *cobra.Command {
 	_ = tcreate.MarkFlagRequired("username")
 	token.AddCommand(tcreate)
 	return admin
+}
+
+func communityCmd(load func() (config.Config, error)) *cobra.Command {
+	community := &cobra.Command{Use: "community", Short: "Manage communities"}
+	var handle, name, owner, licence string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Create a community owned by a local user and print its actor URL",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withService(cmd.Context(), load, func(s *service.Service) error {
+				u, err := s.Accounts.ByUsername(cmd.Context(), owner)
+				if err != nil {
+					return err
+				}
+				group, _, err := s.Communities.Create(cmd.Context(), u, service.CommunityInput{Handle: handle, Name: name, Licence: licence})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), group.URI)
+				return nil
+			})
+		},
+	}
+	create.Flags().StringVar(&handle, "handle", "", "the community's handle (required)")
+	create.Flags().StringVar(&name, "name", "", "display name (required)")
+	create.Flags().StringVar(&owner, "owner", "", "username of the local user who becomes its first steward (required)")
+	create.Flags().StringVar(&licence, "licence", "PPL", "licence of the commons: an SPDX id or PPL (Peer Production License)")
+	for _, f := range []string{"handle", "name", "owner"} {
+		_ = create.MarkFlagRequired(f)
+	}
+	community.AddCommand(create)
+	return community
 }

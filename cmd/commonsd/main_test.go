@@ -106,3 +106,72 @@ func TestAdminCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestAdminCommunityCreate(t *testing.T) {
+	useTempData(t)
+	if _, _, err := cli(t, "admin", "user", "create", "--username", "founder", "--email", "f@example.org", "--password", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := cli(t, "admin", "community", "create", "--handle", "seeds", "--name", "Seed Library", "--owner", "founder", "--licence", "CC-BY-SA-4.0")
+	cfg, cerr := config.Load("", os.Environ())
+	if cerr != nil {
+		t.Fatal(cerr)
+	}
+	if want := cfg.Server.PublicURL + "/users/seeds\n"; err != nil || out != want {
+		t.Fatalf("community create: %q (want %q), %v", out, want, err)
+	}
+	out, _, err = cli(t, "admin", "community", "create", "--handle", "ppl", "--name", "Default licence", "--owner", "founder")
+	if err != nil || !strings.HasSuffix(out, "/users/ppl\n") {
+		t.Fatalf("community create with the default licence: %q, %v", out, err)
+	}
+
+	cases := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"missing flags", []string{"--handle", "x"}, `required flag(s) "name", "owner" not set`},
+		{"unknown owner", []string{"--handle", "x", "--name", "X", "--owner", "ghost"}, `no user "ghost"`},
+		{"taken handle", []string{"--handle", "seeds", "--name", "Again", "--owner", "founder"}, "taken"},
+		{"handle of a user", []string{"--handle", "founder", "--name", "F", "--owner", "founder"}, "taken"},
+		{"bad licence", []string{"--handle", "x", "--name", "X", "--owner", "founder", "--licence", "WTFPL"}, "licence must be one of"},
+		{"bad handle", []string{"--handle", "no spaces", "--name", "X", "--owner", "founder"}, "handle"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, stderr, err := cli(t, append([]string{"admin", "community", "create"}, tc.args...)...)
+			if err == nil {
+				t.Fatalf("succeeded: %q", out)
+			}
+			if !strings.Contains(err.Error(), tc.msg) || !strings.Contains(stderr, tc.msg) {
+				t.Fatalf("error %q (stderr %q) does not say %q", err, stderr, tc.msg)
+			}
+		})
+	}
+
+	// The same data folder, served: the owner is the community's steward.
+	a, err := app.New(context.Background(), cfg, app.NewLogger(cfg.Log, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a.Echo)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/api/v1/communities/seeds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var com struct {
+		Name     string
+		Settings struct {
+			Licence     struct{ ID string }
+			Maintainers []struct{ Handle, Role string }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&com); err != nil || resp.StatusCode != 200 || com.Name != "Seed Library" ||
+		com.Settings.Licence.ID != "CC-BY-SA-4.0" || len(com.Settings.Maintainers) != 1 ||
+		!strings.HasPrefix(com.Settings.Maintainers[0].Handle, "@founder@") || com.Settings.Maintainers[0].Role != "steward" {
+		t.Fatalf("GET community: %d %+v %v", resp.StatusCode, com, err)
+	}
+}

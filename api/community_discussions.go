@@ -1,0 +1,38 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// communityDiscussions is GET /api/v1/communities/{handle}/discussions?limit&offset:
+// top-level posts, newest first (for a remote community, those this instance has).
+func (a *API) communityDiscussions(c echo.Context) error {
+	limit, offset, err := page(c)
+	if err != nil {
+		return err
+	}
+	group, _, err := a.community(c, true)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	notes, err := a.svc.Communities.Discussions(ctx, group, limit, offset)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(notes))
+	for _, n := range notes {
+		ids = append(ids, n.AuthorID)
+	}
+	refs, err := a.actorRefs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	out := make([]discussionJSON, 0, len(notes))
+	for i := range notes {
+		out = append(out, discussionView(&notes[i], refs[notes[i].AuthorID]))
+	}
+	return c.JSON(http.StatusOK, out)
+}

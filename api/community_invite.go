@@ -1,0 +1,38 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+type inviteMemberRequest struct {
+	Actor string `json:"actor"`
+}
+
+// inviteMember is POST /api/v1/communities/{handle}/invites {actor}: a maintainer
+// invites an actor (handle or URL); joining then makes them a member.
+func (a *API) inviteMember(c echo.Context) error {
+	var req inviteMemberRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	group, _, err := a.localCommunity(c)
+	if err != nil {
+		return err
+	}
+	me, err := a.me(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	invitee, err := a.svc.Social.ResolveActor(ctx, req.Actor)
+	if err != nil {
+		return err
+	}
+	m, err := a.svc.Communities.Invite(ctx, me, group, invitee)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, a.memberView(m, invitee))
+}
