@@ -70,6 +70,23 @@ func (s *Store) ListFollowing(ctx context.Context, followerID string, limit, off
 	return out, translate(err)
 }
 
+// ListFollowsBy pages follower's follows in any state, newest first.
+func (s *Store) ListFollowsBy(ctx context.Context, followerID string, limit, offset int) ([]models.Follow, error) {
+	var out []models.Follow
+	err := s.with(ctx).Where("follower_id = ?", followerID).
+		Order("created_at DESC, id DESC").Limit(limit).Offset(offset).Find(&out).Error
+	return out, translate(err)
+}
+
+// ListFollowsOf pages the follows of target in state, oldest first (follow requests
+// are answered in the order they came).
+func (s *Store) ListFollowsOf(ctx context.Context, targetID, state string, limit, offset int) ([]models.Follow, error) {
+	var out []models.Follow
+	err := s.with(ctx).Where("target_id = ? AND state = ?", targetID, state).
+		Order("created_at ASC, id ASC").Limit(limit).Offset(offset).Find(&out).Error
+	return out, translate(err)
+}
+
 // CountFollowers counts accepted followers.
 func (s *Store) CountFollowers(ctx context.Context, targetID string) (int64, error) {
 	var n int64
