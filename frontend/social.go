@@ -125,6 +125,9 @@ func (w *Web) renderTimeline(c echo.Context, status int, act *models.Actor, f *f
 		d.NextMaxID = entries[len(entries)-1].ID
 	}
 	for _, e := range entries {
+		if e.Author == nil { // the author's row is gone: nothing to attribute it to
+			continue
+		}
 		n := e.Note
 		url := n.URL
 		if url == "" {

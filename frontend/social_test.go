@@ -369,3 +369,20 @@ func TestSocialPagesAccessible(t *testing.T) {
 		})
 	}
 }
+
+func TestBoostShown(t *testing.T) {
+	inst, ada := startWithAdmin(t)
+	ctx := context.Background()
+	mia := newBrowser(t, inst)
+	mia.signup("mia", nil)
+	newBrowser(t, inst).signup("otto", nil)
+	want(t, ada.post("/follow", "/follow", url.Values{"handle": {"mia"}}), http.StatusSeeOther)
+	n, err := inst.App.Svc.Social.PostNote(ctx, actor(t, inst, "otto"), service.NoteInput{Content: "worth sharing"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inst.App.Svc.Social.ReceiveAnnounce(ctx, actor(t, inst, "mia"), inst.URL+"/activities/boost1", n); err != nil {
+		t.Fatal(err)
+	}
+	want(t, ada.get("/home"), http.StatusOK, "Boosted by", `href="/@mia">mia</a>`, "worth sharing", "@otto@"+inst.Host)
+}
