@@ -13,7 +13,7 @@ func (a *API) adminListReports(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.svc.Social.Reports(c.Request().Context(), limit, offset)
+	list, err := a.svc.Social.Reports(c.Request().Context(), caller(c), limit, offset)
 	if err != nil {
 		return err
 	}

@@ -249,8 +249,8 @@ type reportJSON struct {
 	ResolvedAt *time.Time `json:"resolved_at"`
 }
 
-func (a *API) reportView(e *service.ReportEntry) reportJSON {
-	objs := service.ReportObjects(&e.Report)
+func (a *API) reportView(e *service.ReportView) reportJSON {
+	objs := e.Objects
 	if objs == nil {
 		objs = []string{}
 	}

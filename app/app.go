@@ -99,7 +99,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
-	web := frontend.New(cfg, svc, log)
+	web := frontend.New(cfg, svc, fed, log)
 	e, reg := server.New(server.Options{
 		Log: log, DB: st.SQL(), Ready: st.Ready, TrustProxy: cfg.Server.TrustProxy,
 		HTMLError: web.ErrorPage,

@@ -56,7 +56,8 @@ func newChrome(t *testing.T) context.Context {
 }
 
 // TestBrowserJourney drives a real browser through the pages: sign up as the first
-// user, log out, log in, edit the profile, see it on the profile page, log out.
+// user, log out, log in, post a note from /home and see it in the timeline, edit
+// the profile, see it on the profile page, log out.
 func TestBrowserJourney(t *testing.T) {
 	ctx := newChrome(t)
 	inst := apptest.Start(t)
@@ -122,6 +123,19 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Submit(chromedp.CSS(`#f-password`)),
 		chromedp.WaitVisible(`//h2[contains(., "Welcome back, ada")]`),
 	)
+	step("post a note from /home",
+		chromedp.Click(chromedp.CSS(`nav a[href="/home"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#f-content`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-content`), "Seed swap on **Saturday** #commons"),
+		chromedp.SetValue(chromedp.CSS(`#f-visibility`), "unlisted"),
+		chromedp.Click(`//button[normalize-space(.)="Post"]`),
+		chromedp.WaitVisible(`//div[@role="status"][contains(., "Your note was posted")]`),
+		chromedp.WaitVisible(`//ol[@class="timeline"]//article//strong[contains(., "Saturday")]`),
+	)
+	shot("timeline")
+	if tl := text(`ol.timeline`); !strings.Contains(tl, "Seed swap on Saturday") || !strings.Contains(tl, "@ada@"+inst.Host) {
+		t.Fatalf("timeline: %q", tl)
+	}
 	step("edit profile",
 		chromedp.Click(chromedp.CSS(`nav a[href="/settings/profile"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#f-display_name`)),

@@ -19,6 +19,7 @@ import (
 
 	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/federation"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
@@ -34,6 +35,7 @@ var staticFS embed.FS
 type Web struct {
 	cfg   config.Config
 	svc   *service.Service
+	fed   *federation.Federation // delivery queue and domain policy (admin pages); may be nil
 	log   *slog.Logger
 	host  string // domain part of handles
 	pages map[string]*template.Template
@@ -41,8 +43,8 @@ type Web struct {
 
 // New builds the web UI. The templates are parsed once; a broken template panics at
 // start-up rather than on the first request.
-func New(cfg config.Config, svc *service.Service, log *slog.Logger) *Web {
-	w := &Web{cfg: cfg, svc: svc, log: log, pages: map[string]*template.Template{}}
+func New(cfg config.Config, svc *service.Service, fed *federation.Federation, log *slog.Logger) *Web {
+	w := &Web{cfg: cfg, svc: svc, fed: fed, log: log, pages: map[string]*template.Template{}}
 	if u, err := url.Parse(cfg.Server.PublicURL); err == nil {
 		w.host = u.Host
 	}
@@ -87,6 +89,7 @@ func (w *Web) Register(e *echo.Echo) {
 	e.POST("/admin/invites", w.adminInvite)
 	e.GET("/media/:id", w.media)
 	w.registerCommunities(e)
+	w.registerSocial(e)
 
 	// The actor URL belongs to federation, which negotiates and calls Negotiated for
 	// browsers. Until it mounts that route itself, serve the HTML page there.

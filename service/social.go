@@ -848,41 +848,4 @@ func (s *Social) NoteTags(ctx context.Context, noteID string) ([]models.NoteTag,
 	return tags, nil
 }
 
-// ReportEntry is a report with its reporter and the reported actor (nil when the
-// report names nothing known here).
-type ReportEntry struct {
-	Report   models.Report
-	Reporter *models.Actor
-	Target   *models.Actor
-}
 
-// Reports pages the reports received, newest first, for the moderators.
-func (s *Social) Reports(ctx context.Context, limit, offset int) ([]ReportEntry, error) {
-	list, err := s.svc.Store.ListReports(ctx, limit, offset)
-	if err != nil {
-		return nil, errs.Internal(err)
-	}
-	var ids []string
-	for _, r := range list {
-		ids = append(ids, r.ReporterID)
-		if r.TargetActorID != "" {
-			ids = append(ids, r.TargetActorID)
-		}
-	}
-	actors, err := s.svc.Store.ActorsByIDs(ctx, ids)
-	if err != nil {
-		return nil, errs.Internal(err)
-	}
-	out := make([]ReportEntry, 0, len(list))
-	for _, r := range list {
-		e := ReportEntry{Report: r, Reporter: actors[r.ReporterID]}
-		if r.TargetActorID != "" {
-			e.Target = actors[r.TargetActorID]
-		}
-		out = append(out, e)
-	}
-	return out, nil
-}
-
-// ReportObjects decodes a report's object URIs.
-func ReportObjects(r *models.Report) []string { return decodeList(r.ObjectURIs) }
