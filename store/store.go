@@ -33,12 +33,14 @@ var (
 type Store struct {
 	DB     *gorm.DB
 	Driver string // "sqlite" or "postgres"
-	// actorsGen counts changes to actors made by this process, so caches of
-	// rendered actor documents know when to drop an entry (see ActorsGeneration).
+	// actorsGen counts changes made by this process to anything an actor document
+	// shows (actors, communities, memberships), so caches of rendered documents
+	// know when to drop an entry (see ActorsGeneration).
 	actorsGen *atomic.Int64
 }
 
-// ActorsGeneration changes whenever this process creates or updates an actor.
+// ActorsGeneration changes whenever this process changes an actor, a community or
+// a membership.
 func (s *Store) ActorsGeneration() int64 { return s.actorsGen.Load() }
 
 // Options selects the database.
