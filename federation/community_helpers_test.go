@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"github.com/commonsd/commonsd/internal/fixtures"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -27,32 +28,8 @@ import (
 // Helpers for the community_*_test.go files. Names start with cm to stay clear of
 // the other federation tests in this package.
 
-// cmFixtures finds shared/fixtures/fediverse/mastodon by walking up from the package
-// directory (CI clones the repository with shared/ beside it). Missing fixtures skip
-// the test, or fail it under CI=true.
-func cmFixtures(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		p := filepath.Join(dir, "shared", "fixtures", "fediverse", "mastodon")
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			return p
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("shared/fixtures/fediverse/mastodon not found above the package directory")
-	}
-	t.Skip("shared/fixtures/fediverse/mastodon not found above the package directory")
-	return ""
-}
+// cmFixtures is the Mastodon fixtures folder.
+func cmFixtures(t *testing.T) string { return filepath.Join(fixtures.Dir(t), "mastodon") }
 
 // cmFixture loads a Mastodon fixture as a JSON map.
 func cmFixture(t *testing.T, rel string) map[string]any {

@@ -3,6 +3,7 @@ package federation_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/commonsd/commonsd/internal/fixtures"
 	"io/fs"
 	"net/url"
 	"os"
@@ -19,32 +20,7 @@ import (
 	"github.com/commonsd/commonsd/service"
 )
 
-// fixturesDir finds shared/fixtures/fediverse beside the repository (CI clones
-// the repository with shared/ next to it) by walking up from the package
-// folder. Missing: skipped, or a failure under CI=true.
-func fixturesDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "fixtures", "fediverse")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("shared/fixtures/fediverse not found above the package folder")
-	}
-	t.Skip("shared/fixtures/fediverse not found above the package folder")
-	return ""
-}
+func fixturesDir(t *testing.T) string { return fixtures.Dir(t) }
 
 func readFixture(t *testing.T, dir, name string) string {
 	t.Helper()

@@ -55,40 +55,57 @@ func newChrome(t *testing.T) context.Context {
 	return ctx
 }
 
+// driver wraps a headless Chromium tab for the browser tests: steps that fail the
+// test with their name, text of an element, screenshots (kept in
+// $COMMONSD_SCREENSHOTS when set).
+type driver struct {
+	t     *testing.T
+	ctx   context.Context
+	shots string
+}
+
+func newDriver(t *testing.T) *driver {
+	d := &driver{t: t, ctx: newChrome(t), shots: os.Getenv("COMMONSD_SCREENSHOTS")}
+	if d.shots == "" {
+		d.shots = t.TempDir()
+	}
+	return d
+}
+
+func (d *driver) step(name string, steps ...chromedp.Action[chromedp.Void]) {
+	d.t.Helper()
+	if err := chromedp.Do(d.ctx, steps...); err != nil {
+		d.t.Fatalf("%s: %v", name, err)
+	}
+}
+
+func (d *driver) text(sel string) string {
+	d.t.Helper()
+	s, err := chromedp.Run(d.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		d.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func (d *driver) shot(name string) {
+	d.t.Helper()
+	png, err := chromedp.Run(d.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		d.t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.WriteFile(filepath.Join(d.shots, name+".png"), png, 0o644); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
 // TestBrowserJourney drives a real browser through the pages: sign up as the first
 // user, log out, log in, post a note from /home and see it in the timeline, edit
 // the profile, see it on the profile page, log out.
 func TestBrowserJourney(t *testing.T) {
-	ctx := newChrome(t)
+	d := newDriver(t)
+	step, text, shot := d.step, d.text, d.shot
 	inst := apptest.Start(t)
-	shots := os.Getenv("COMMONSD_SCREENSHOTS") // a directory to keep screenshots in
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	step("sign up",
 		chromedp.Navigate(inst.URL+"/"),
 		chromedp.Click(chromedp.CSS(`a[href="/signup"].button`)),
@@ -162,5 +179,5 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Click(`//nav//button[contains(., "Log out")]`),
 		chromedp.WaitVisible(chromedp.CSS(`nav a[href="/login"]`)),
 	)
-	t.Logf("screenshots in %s", shots)
+	t.Logf("screenshots in %s", d.shots)
 }

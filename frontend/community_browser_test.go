@@ -1,8 +1,6 @@
 package frontend_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,36 +12,9 @@ import (
 // founder creates it from the directory, offers a contribution as its steward,
 // accepts it on the contribution page and finds it in the commons.
 func TestBrowserCommunity(t *testing.T) {
-	ctx := newChrome(t)
+	d := newDriver(t)
+	step, text, shot := d.step, d.text, d.shot
 	inst := apptest.Start(t)
-	shots := os.Getenv("COMMONSD_SCREENSHOTS") // a directory to keep screenshots in
-	if shots == "" {
-		shots = t.TempDir()
-	}
-	step := func(name string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot: %v", err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	step("sign up",
 		chromedp.Navigate(inst.URL+"/signup"),
 		chromedp.WaitVisible(chromedp.CSS(`#f-username`)),
@@ -104,5 +75,5 @@ func TestBrowserCommunity(t *testing.T) {
 	)
 	step("narrow screen", chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#commons-title`)))
 	shot("community-mobile")
-	t.Logf("screenshots in %s", shots)
+	t.Logf("screenshots in %s", d.shots)
 }
