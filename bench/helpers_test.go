@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"github.com/commonsd/commonsd/app"
 	"io"
 	"net/http"
 	"os"
@@ -128,7 +129,13 @@ func get(c *http.Client, url, accept string) int {
 // startInstance starts a full instance on driver with one local user, ada.
 func startInstance(b *testing.B, driver string, opts ...apptest.Option) (*apptest.Instance, *models.Actor) {
 	b.Helper()
-	inst := apptest.Start(b, append([]apptest.Option{apptest.WithDriver(driver)}, opts...)...)
+	return startInstanceRole(b, driver, app.RoleAll, opts...)
+}
+
+// startInstanceRole is startInstance in a process role.
+func startInstanceRole(b *testing.B, driver, role string, opts ...apptest.Option) (*apptest.Instance, *models.Actor) {
+	b.Helper()
+	inst := apptest.StartRole(b, role, append([]apptest.Option{apptest.WithDriver(driver)}, opts...)...)
 	ctx := context.Background()
 	u, err := inst.App.Svc.Accounts.Create(ctx, service.Registration{Username: "ada", Email: "ada@example.org", Password: "a long password"})
 	if err != nil {

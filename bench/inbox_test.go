@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"github.com/commonsd/commonsd/app"
 	"io"
 	"net"
 	"net/http"
@@ -175,9 +176,19 @@ func isExists(err error) bool {
 // one INSERT) in the same run; then an open-loop overload at twice the measured
 // rate while 4 clients GET the actor document. Targets: ≥ 60 % of bare, p99 ≤ 50
 // ms; under overload 429/503 with Retry-After rather than timeouts, actor GETs fast.
+//
+// Role "all" processes the accepted activities in the same process while it is
+// measured (on SQLite they share its one connection); role "web" is how a large
+// instance runs its inbox, with workers in other processes.
 func BenchmarkInbox(b *testing.B) {
+	for _, role := range []string{app.RoleAll, app.RoleWeb} {
+		b.Run(role, func(b *testing.B) { benchInbox(b, role) })
+	}
+}
+
+func benchInbox(b *testing.B, role string) {
 	eachDriver(b, func(b *testing.B, driver string) {
-		inst, _ := startInstance(b, driver)
+		inst, _ := startInstanceRole(b, driver, role)
 		ra := newRemoteActor(b)
 		inbox := inst.URL + "/inbox"
 		n := envInt("BENCH_INBOX_N", 20000)

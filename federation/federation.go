@@ -36,6 +36,7 @@ type Federation struct {
 	inboxSlots slots
 	keys       keyCache
 	docs       *docCache
+	inboxBatch *inboxBatcher
 }
 
 // New builds the federation edge and plugs it into the service as its outbound
@@ -56,6 +57,7 @@ func New(cfg config.Config, svc *service.Service, log *slog.Logger) (*Federation
 		return nil, err
 	}
 	f.queue = q
+	f.inboxBatch = newInboxBatcher(svc.Store, q)
 	if err := q.RegisterDelivery(f, f); err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -16,7 +15,6 @@ import (
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/queue"
-	"github.com/commonsd/commonsd/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -62,19 +60,14 @@ func (f *Federation) inbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	row := &models.Activity{ID: models.NewID(), URI: act.ID, Type: act.Type, ActorURI: act.Actor,
-		ObjectURI: act.ObjectID(), Raw: string(body), State: models.ActivityPending}
-	err = f.svc.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.CreateActivity(ctx, row); err != nil {
-			return err
-		}
-		return f.queue.InsertTx(ctx, tx, ProcessInbox{ActivityID: row.ID})
-	})
-	if errors.Is(err, store.ErrExists) {
-		return c.JSON(http.StatusAccepted, map[string]string{"status": "already received"})
-	}
+	row := models.Activity{ID: models.NewID(), URI: act.ID, Type: act.Type, ActorURI: act.Actor,
+		ObjectURI: act.ObjectID(), Raw: string(body), State: models.ActivityPending, CreatedAt: f.svc.Now()}
+	duplicate, err := f.inboxBatch.store(ctx, row)
 	if err != nil {
 		return errs.Internal(err)
+	}
+	if duplicate {
+		return c.JSON(http.StatusAccepted, map[string]string{"status": "already received"})
 	}
 	return c.JSON(http.StatusAccepted, map[string]string{"status": "accepted"})
 }
@@ -86,9 +79,9 @@ func (f *Federation) checkInbound(ctx context.Context, r *http.Request, body []b
 	} else if d > MaxJSONDepth {
 		return nil, errs.BadRequest("JSON is nested deeper than %d levels", MaxJSONDepth)
 	}
-	act, err := vocab.Parse(body)
+	act, err := peekActivity(body)
 	if err != nil {
-		return nil, errs.BadRequest("not an ActivityStreams document: %s", strings.TrimPrefix(err.Error(), "vocab: "))
+		return nil, errs.BadRequest("not an ActivityStreams document: %s", err)
 	}
 	if !act.IsActivity() || act.Actor == "" {
 		return nil, errs.BadRequest("a %s is not an activity", act.Type)

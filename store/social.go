@@ -109,8 +109,6 @@ func (s *Store) ListFollowing(ctx context.Context, followerID string, limit, off
 	return out, translate(err)
 }
 
-
-
 // CountFollowers counts accepted followers.
 func (s *Store) CountFollowers(ctx context.Context, targetID string) (int64, error) {
 	var n int64
@@ -487,4 +485,28 @@ func (s *Store) ListDomainPolicies(ctx context.Context) ([]models.DomainPolicy, 
 func (s *Store) RemoteActorsOfDomain(ctx context.Context, domain string) ([]string, error) {
 	var ids []string
 	return ids, translate(s.with(ctx).Model(&models.Actor{}).Where("domain = ?", domain).Pluck("id", &ids).Error)
+}
+
+// InsertActivities stores inbound activities in one statement, skipping those whose
+// id (URI) is already known, and returns the row ids that were inserted.
+func (s *Store) InsertActivities(ctx context.Context, rows []models.Activity) (map[string]bool, error) {
+	if len(rows) == 0 {
+		return map[string]bool{}, nil
+	}
+	if err := s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	var got []string
+	if err := s.with(ctx).Model(&models.Activity{}).Where("id IN ?", ids).Pluck("id", &got).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make(map[string]bool, len(got))
+	for _, id := range got {
+		out[id] = true
+	}
+	return out, nil
 }

@@ -37,6 +37,13 @@ func WithDriver(d string) Option { return func(c *config.Config) { c.Database.Dr
 // COMMONSD_TEST_DRIVER=postgres or an option says otherwise.
 func Start(t testing.TB, opts ...Option) *Instance {
 	t.Helper()
+	return StartRole(t, app.RoleAll, opts...)
+}
+
+// StartRole runs an instance in a process role (app.RoleWeb: HTTP only, jobs are
+// stored but not worked).
+func StartRole(t testing.TB, role string, opts ...Option) *Instance {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +72,7 @@ func Start(t testing.TB, opts ...Option) *Instance {
 		t.Fatalf("start instance: %v", err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln, app.RoleAll) }()
+	go func() { done <- a.Serve(ctx, ln, role) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
