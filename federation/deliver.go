@@ -18,12 +18,33 @@ import (
 )
 
 // ActivityJSON implements queue.ActivitySource: the stored body of our activity.
+// Bodies never change once stored, and a fan-out asks for the same one once per
+// inbox, so recent ones are kept in memory.
 func (f *Federation) ActivityJSON(ctx context.Context, id string) ([]byte, error) {
+	f.bodies.mu.Lock()
+	b, ok := f.bodies.m[id]
+	f.bodies.mu.Unlock()
+	if ok {
+		return b, nil
+	}
 	a, err := f.svc.Store.ActivityByID(ctx, id)
 	if err != nil {
 		return nil, queue.Permanent(fmt.Errorf("activity %s: %w", id, err))
 	}
-	return []byte(a.Raw), nil
+	b = []byte(a.Raw)
+	f.bodies.mu.Lock()
+	if f.bodies.m == nil || len(f.bodies.m) >= 256 {
+		f.bodies.m = map[string][]byte{}
+	}
+	f.bodies.m[id] = b
+	f.bodies.mu.Unlock()
+	return b, nil
+}
+
+// bodyCache holds recently delivered activity bodies by id.
+type bodyCache struct {
+	mu sync.Mutex
+	m  map[string][]byte
 }
 
 // Post implements queue.Poster: one signed POST, with a fresh request per attempt

@@ -35,6 +35,7 @@ type Federation struct {
 	verifier   *signing.Verifier
 	inboxSlots slots
 	keys       keyCache
+	bodies     bodyCache
 	docs       *docCache
 	inboxBatch *inboxBatcher
 }
