@@ -39,6 +39,7 @@ func (w *Web) registerCommunities(e *echo.Echo) {
 	e.POST("/c/:name/post", w.discussionPost)
 	e.POST("/c/:name/posts/:id/moderate", w.discussionModerate)
 	e.POST("/c/:name/follow", w.remoteFollow)
+	e.POST("/c/:name/join-remote", w.remoteJoin)
 	e.GET("/c/:name/ledger", w.ledgerPage)
 	e.GET("/c/:name/ledger.csv", w.ledgerCSV)
 	e.GET("/c/:name/feed.rss", w.feedRSS)
@@ -391,15 +392,18 @@ type communityData struct {
 	RoleLog      []roleLogView
 	Roles        []string
 
-	Follow *form
-	Notice string
-	Error  string
+	Follow     *form
+	RemoteJoin *form
+	Notice     string
+	Error      string
 }
 
 var communityNotices = map[string]string{
 	"created": "Community created. You are its first steward.", "joined": "You joined the community.",
 	"requested": "Your membership request was sent; a maintainer will answer it.", "left": "You left the community.",
 	"role": "Role changed.", "approved": "Membership request approved.", "refused": "Membership request refused.",
+	"awaiting": "Almost there: now follow this community from your account to confirm that it is yours. " +
+		"The follow turns your request into a membership (or a request for the maintainers). It must arrive within 7 days.",
 	"posted": "Your post was published.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
 }
 
@@ -420,7 +424,8 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 	ppl := w.people(ctx)
 	d := &communityData{Group: group, Com: com, Handle: "@" + group.Username + "@" + w.host, Path: communityPath(group),
 		LicenceName: service.LicenceName(com.Licence), Viewer: me, Q: strings.TrimSpace(c.QueryParam("q")),
-		Roles: []string{models.RoleCommunityMember, models.RoleCommunityMaintainer, models.RoleCommunitySteward}, Follow: newForm()}
+		Roles: []string{models.RoleCommunityMember, models.RoleCommunityMaintainer, models.RoleCommunitySteward}, Follow: newForm(),
+		RemoteJoin: newForm()}
 	_ = json.Unmarshal([]byte(com.Links), &d.Links)
 	d.MemberCount, _ = w.svc.Store.CountMembers(ctx, group.ID, nil)
 	if me != nil {

@@ -23,7 +23,15 @@ const (
 	MembershipPending = "pending"
 	MembershipActive  = "active"
 	MembershipInvited = "invited"
+	// MembershipAwaitingFollow records that someone asked, on the community's web
+	// page, to join with an account on another server that cannot send Join
+	// (Mastodon): their Follow of the Group proves they control the account and
+	// turns it into a request under the membership policy. It expires.
+	MembershipAwaitingFollow = "awaiting_follow"
 )
+
+// AwaitingFollowTTL is how long an awaiting_follow membership waits for the Follow.
+const AwaitingFollowTTL = 7 * 24 * time.Hour
 
 // Contribution states.
 const (

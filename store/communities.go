@@ -54,6 +54,7 @@ func escapeLike(s string) string {
 
 // PutMembership inserts a membership; ErrExists when the pair exists.
 func (s *Store) PutMembership(ctx context.Context, m *models.Membership) error {
+	defer s.actorsGen.Add(1) // the Group's document shows its member count
 	return translate(s.with(ctx).Create(m).Error)
 }
 
@@ -74,6 +75,7 @@ func (s *Store) MembershipByURI(ctx context.Context, uri string) (*models.Member
 
 // UpdateMembership changes role and state, and logs a role change.
 func (s *Store) UpdateMembership(ctx context.Context, m *models.Membership, log *models.RoleChange) error {
+	defer s.actorsGen.Add(1)
 	return s.Tx(ctx, func(tx *Store) error {
 		m.UpdatedAt = time.Now().UTC()
 		if err := translate(tx.with(ctx).Save(m).Error); err != nil {
@@ -93,6 +95,7 @@ func (s *Store) LogRoleChange(ctx context.Context, log *models.RoleChange) error
 
 // DeleteMembership removes a membership.
 func (s *Store) DeleteMembership(ctx context.Context, id string) error {
+	defer s.actorsGen.Add(1)
 	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Membership{}).Error)
 }
 
