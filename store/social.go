@@ -109,8 +109,6 @@ func (s *Store) ListFollowing(ctx context.Context, followerID string, limit, off
 	return out, translate(err)
 }
 
-
-
 // CountFollowers counts accepted followers.
 func (s *Store) CountFollowers(ctx context.Context, targetID string) (int64, error) {
 	var n int64
