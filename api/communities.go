@@ -20,6 +20,7 @@ func (a *API) registerCommunities(g *echo.Group) {
 	g.GET("/communities/:handle", a.showCommunity, viewer)
 
 	g.POST("/communities/:handle/join", a.joinCommunity, auth)
+	g.POST("/communities/:handle/join_by_follow", a.joinByFollow)
 	g.POST("/communities/:handle/leave", a.leaveCommunity, auth)
 	g.GET("/communities/:handle/members", a.communityMembers, viewer)
 	g.POST("/communities/:handle/members/:id/approve", a.decideMember(true), auth)

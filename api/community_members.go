@@ -14,9 +14,9 @@ import (
 func (a *API) communityMembers(c echo.Context) error {
 	state := c.QueryParam("state")
 	switch state {
-	case "", models.MembershipActive, models.MembershipPending, models.MembershipInvited:
+	case "", models.MembershipActive, models.MembershipPending, models.MembershipInvited, models.MembershipAwaitingFollow:
 	default:
-		return errs.BadRequest("state must be active, pending or invited")
+		return errs.BadRequest("state must be active, pending, invited or awaiting_follow")
 	}
 	limit, offset, err := page(c)
 	if err != nil {

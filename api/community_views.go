@@ -179,6 +179,9 @@ type contributionJSON struct {
 	CreatedAt    time.Time      `json:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at"`
 	Comments     []commentJSON  `json:"comments,omitempty"`
+	// Attachments are files: uploaded here (served at /media/{id}) or, for a
+	// remote offer, the URLs its server gave.
+	Attachments []models.Attachment `json:"attachments"`
 }
 
 func decodeStrings(s string) []string {
@@ -196,7 +199,7 @@ func decodeStrings(s string) []string {
 func (a *API) contributionView(ctx context.Context, co *models.Contribution, group *models.Actor) (contributionJSON, error) {
 	v := contributionJSON{ID: co.ID, URI: co.URI, Community: a.actorRef(group), Title: co.Title, Body: co.Body,
 		BodyHTML: co.BodyHTML, Kind: co.Kind, URLs: decodeStrings(co.Links), Licence: licenceView(co.Licence),
-		State: co.State, Reason: co.Reason, Contributors: []actorRefJSON{}, Local: co.Local,
+		State: co.State, Reason: co.Reason, Contributors: []actorRefJSON{}, Local: co.Local, Attachments: service.Attachments(co),
 		AcceptedAt: co.AcceptedAt, CreatedAt: co.CreatedAt.UTC(), UpdatedAt: co.UpdatedAt.UTC()}
 	if v.AcceptedAt != nil {
 		t := v.AcceptedAt.UTC()

@@ -83,6 +83,8 @@ type Log struct {
 // Media limits uploads.
 type Media struct {
 	MaxAvatarBytes int64 `yaml:"max_avatar_bytes"`
+	// MaxAttachmentBytes bounds each file attached to a contribution (at most 4 per contribution).
+	MaxAttachmentBytes int64 `yaml:"max_attachment_bytes"`
 }
 
 // Security holds secrets and auth limits.
@@ -121,7 +123,7 @@ func Default() Config {
 		},
 		Federation: Federation{DeliveryWorkers: 64, PerHostConcurrency: 16},
 		Log:        Log{Format: "text", Level: "info"},
-		Media:      Media{MaxAvatarBytes: 2 << 20},
+		Media:      Media{MaxAvatarBytes: 2 << 20, MaxAttachmentBytes: 8 << 20},
 		Security: Security{
 			SessionLifetime:        30 * 24 * time.Hour,
 			LoginAttemptsPerMinute: 10,
@@ -315,6 +317,9 @@ func (c *Config) validate() []string {
 	}
 	if c.Media.MaxAvatarBytes < 1024 {
 		bad("media.max_avatar_bytes", "must be at least 1024")
+	}
+	if c.Media.MaxAttachmentBytes < 1024 {
+		bad("media.max_attachment_bytes", "must be at least 1024")
 	}
 	if c.Federation.DeliveryWorkers < 1 {
 		bad("federation.delivery_workers", "must be at least 1")

@@ -42,6 +42,8 @@ func (f *Federation) groupExtras(ctx context.Context, a *models.Actor, o *vocab.
 
 // contributionObject is the ActivityPub face of a contribution: a Note (what
 // Mastodon renders) named by its title, carrying our terms for commons readers.
+// Links are Link attachments; files are Document attachments {mediaType, url,
+// name}, also listed in the content for readers that do not show documents.
 func contributionObject(co *models.Contribution, group *models.Actor, contributors []string) *vocab.Object {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<p><strong>%s</strong></p>", html.EscapeString(co.Title))
@@ -51,6 +53,18 @@ func contributionObject(co *models.Contribution, group *models.Actor, contributo
 		b.WriteString("<ul>")
 		for _, l := range links {
 			fmt.Fprintf(&b, `<li><a href="%s" rel="nofollow noopener">%s</a></li>`, html.EscapeString(l), html.EscapeString(l))
+		}
+		b.WriteString("</ul>")
+	}
+	atts := service.Attachments(co)
+	if len(atts) > 0 {
+		b.WriteString("<p>Attachments:</p><ul>")
+		for _, a := range atts {
+			name := a.Name
+			if name == "" {
+				name = a.URL
+			}
+			fmt.Fprintf(&b, `<li><a href="%s" rel="nofollow noopener">%s</a></li>`, html.EscapeString(a.URL), html.EscapeString(name))
 		}
 		b.WriteString("</ul>")
 	}
@@ -65,6 +79,9 @@ func contributionObject(co *models.Contribution, group *models.Actor, contributo
 	}
 	for _, l := range links {
 		o.Attachments = append(o.Attachments, vocab.Attachment{Type: "Link", URL: l})
+	}
+	for _, a := range atts {
+		o.Attachments = append(o.Attachments, vocab.Attachment{Type: "Document", MediaType: a.MediaType, URL: a.URL, Name: a.Name})
 	}
 	if co.AcceptedAt != nil {
 		o.Extra["commons:acceptedAt"] = co.AcceptedAt.UTC().Format("2006-01-02T15:04:05Z")

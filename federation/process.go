@@ -467,16 +467,21 @@ func (f *Federation) receiveOffer(ctx context.Context, actor *models.Actor, act 
 	if o.Source != nil && strings.Contains(o.Source.MediaType, "markdown") {
 		in.Body = o.Source.Content
 	}
+	var docs []models.Attachment
 	for _, att := range o.Attachments {
-		if att.Type == "Link" && att.URL != "" {
+		switch {
+		case att.URL == "":
+		case att.Type == "Link":
 			in.Links = append(in.Links, att.URL)
+		case att.Type == "Document" || att.Type == "Image" || att.Type == "Audio" || att.Type == "Video":
+			docs = append(docs, models.Attachment{URL: att.URL, MediaType: att.MediaType, Name: att.Name})
 		}
 	}
 	if in.Title == "" {
 		in.Title = firstLineOf(o.Content)
 	}
 	_, err = f.svc.Communities.Offer(ctx, actor, group, in, &service.RemoteOffer{ObjectURI: o.ID, OfferURI: act.ID,
-		Contributors: o.AttributedTo, BodyHTML: o.Content})
+		Contributors: o.AttributedTo, BodyHTML: o.Content, Attachments: docs})
 	return err
 }
 

@@ -3,6 +3,9 @@ package frontend
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,6 +42,7 @@ func (w *Web) registerCommunities(e *echo.Echo) {
 	e.POST("/c/:name/post", w.discussionPost)
 	e.POST("/c/:name/posts/:id/moderate", w.discussionModerate)
 	e.POST("/c/:name/follow", w.remoteFollow)
+	e.POST("/c/:name/join-remote", w.remoteJoin)
 	e.GET("/c/:name/ledger", w.ledgerPage)
 	e.GET("/c/:name/ledger.csv", w.ledgerCSV)
 	e.GET("/c/:name/feed.rss", w.feedRSS)
@@ -146,7 +150,10 @@ type contributionView struct {
 	LicenceName  string
 	StateLabel   string
 	LinkList     []string
-	Page         string // the browser page of the contribution
+	// AttachmentList are its files: uploaded here (served at /media/ID) or, for a
+	// remote offer, links to where its server keeps them.
+	AttachmentList []models.Attachment
+	Page           string // the browser page of the contribution
 }
 
 func (p *people) contribution(co models.Contribution) contributionView {
@@ -161,6 +168,7 @@ func (p *people) contribution(co models.Contribution) contributionView {
 		v.Contributors = []*person{p.id(co.ContributorID)}
 	}
 	_ = json.Unmarshal([]byte(co.Links), &v.LinkList)
+	v.AttachmentList = service.Attachments(&co)
 	return v
 }
 
@@ -391,15 +399,18 @@ type communityData struct {
 	RoleLog      []roleLogView
 	Roles        []string
 
-	Follow *form
-	Notice string
-	Error  string
+	Follow     *form
+	RemoteJoin *form
+	Notice     string
+	Error      string
 }
 
 var communityNotices = map[string]string{
 	"created": "Community created. You are its first steward.", "joined": "You joined the community.",
 	"requested": "Your membership request was sent; a maintainer will answer it.", "left": "You left the community.",
 	"role": "Role changed.", "approved": "Membership request approved.", "refused": "Membership request refused.",
+	"awaiting": "Almost there: now follow this community from your account to confirm that it is yours. " +
+		"The follow turns your request into a membership (or a request for the maintainers). It must arrive within 7 days.",
 	"posted": "Your post was published.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
 }
 
@@ -420,7 +431,8 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 	ppl := w.people(ctx)
 	d := &communityData{Group: group, Com: com, Handle: "@" + group.Username + "@" + w.host, Path: communityPath(group),
 		LicenceName: service.LicenceName(com.Licence), Viewer: me, Q: strings.TrimSpace(c.QueryParam("q")),
-		Roles: []string{models.RoleCommunityMember, models.RoleCommunityMaintainer, models.RoleCommunitySteward}, Follow: newForm()}
+		Roles: []string{models.RoleCommunityMember, models.RoleCommunityMaintainer, models.RoleCommunitySteward}, Follow: newForm(),
+		RemoteJoin: newForm()}
 	_ = json.Unmarshal([]byte(com.Links), &d.Links)
 	d.MemberCount, _ = w.svc.Store.CountMembers(ctx, group.ID, nil)
 	if me != nil {
@@ -583,14 +595,17 @@ type offerData struct {
 	Kinds []option
 	// Licence is the commons' licence: the only one a contribution may be offered under.
 	Licence, LicenceName string
+	MaxFiles             int
+	MaxSize              string
 }
 
-var offerFields = map[string]string{"title": "title", "body": "body", "kind": "kind", "link": "links", "licen": "licence"}
+var offerFields = map[string]string{"title": "title", "body": "body", "kind": "kind", "link": "links", "licen": "licence", "attachment": "attachments"}
 
 func (w *Web) offerPage(c echo.Context, status int, group *models.Actor, com *models.Community, f *form) error {
 	p := w.page(c, "Offer a contribution to "+displayName(group))
 	p.Data = offerData{Group: group, Path: communityPath(group), Form: f, Kinds: kindOptions(),
-		Licence: com.Licence, LicenceName: service.LicenceName(com.Licence)}
+		Licence: com.Licence, LicenceName: service.LicenceName(com.Licence),
+		MaxFiles: models.MaxAttachments, MaxSize: humanBytes(w.cfg.Media.MaxAttachmentBytes)}
 	return w.render(c, status, "community_offer", p)
 }
 
@@ -615,7 +630,35 @@ func (w *Web) offerForm(c echo.Context) error {
 	return w.offerPage(c, http.StatusOK, group, com, f)
 }
 
+// offer takes the offer form, multipart when files are attached. The body is
+// capped at what MaxAttachments files of the configured size need (413 beyond);
+// the service checks each file's size and type before anything is stored.
 func (w *Web) offer(c echo.Context) error {
+	r := c.Request()
+	max := w.cfg.Media.MaxAttachmentBytes
+	r.Body = http.MaxBytesReader(c.Response(), r.Body, int64(models.MaxAttachments)*max+256<<10)
+	var parseErr error
+	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var tooBig *http.MaxBytesError
+		if !errors.As(err, &tooBig) {
+			return errs.BadRequest("could not read the form")
+		}
+		parseErr = errs.New(http.StatusRequestEntityTooLarge, "the attachments are larger than %s in all", humanBytes(int64(models.MaxAttachments)*max))
+	}
+	if parseErr != nil {
+		// The form is cut off: show it again with the error (logged in, but the
+		// token could not be read).
+		if u, err := w.requireUser(c); u == nil {
+			return err
+		}
+		group, com, err := w.svc.Communities.Local(r.Context(), c.Param("name"))
+		if err != nil {
+			return err
+		}
+		f := newForm()
+		f.Errors["attachments"] = errs.Message(parseErr)
+		return w.offerPage(c, http.StatusRequestEntityTooLarge, group, com, f)
+	}
 	me, group, com, err := w.actingMember(c)
 	if me == nil {
 		return err
@@ -624,6 +667,11 @@ func (w *Web) offer(c echo.Context) error {
 	for _, k := range []string{"title", "body", "kind", "links", "licence"} {
 		f.Values[k] = c.FormValue(k)
 	}
+	files, err := formUploads(r, "attachments", max)
+	if err != nil {
+		f.Errors["attachments"] = errs.Message(err)
+		return w.offerPage(c, statusOf(err), group, com, f)
+	}
 	var links []string
 	for _, l := range strings.Split(f.Get("links"), "\n") {
 		if l = strings.TrimSpace(l); l != "" {
@@ -631,7 +679,7 @@ func (w *Web) offer(c echo.Context) error {
 		}
 	}
 	co, err := w.svc.Communities.Offer(c.Request().Context(), me, group, service.ContributionInput{Title: f.Get("title"),
-		Body: f.Get("body"), Kind: f.Get("kind"), Licence: strings.TrimSpace(f.Get("licence")), Links: links}, nil)
+		Body: f.Get("body"), Kind: f.Get("kind"), Licence: strings.TrimSpace(f.Get("licence")), Links: links, Files: files}, nil)
 	if err != nil {
 		if s := errs.Status(err); s == http.StatusForbidden || s == http.StatusUnauthorized {
 			return err
@@ -698,4 +746,36 @@ func (w *Web) discussionModerate(c echo.Context) error {
 	}
 	done := map[string]string{"remove": "removed", "lock": "locked", "unlock": "unlocked"}[action]
 	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done="+done+"#discussions")
+}
+
+// formUploads reads the files of a multipart field (empty file inputs are
+// skipped). A file over max is cut at max+1 bytes: the service answers 413.
+func formUploads(r *http.Request, field string, max int64) ([]service.Upload, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []service.Upload
+	for _, fh := range r.MultipartForm.File[field] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue
+		}
+		if len(out) == models.MaxAttachments {
+			return nil, errs.Unprocessable("at most %d attachments", models.MaxAttachments)
+		}
+		data, err := readUpload(fh, max)
+		if err != nil {
+			return nil, errs.Internal(err)
+		}
+		out = append(out, service.Upload{Name: fh.Filename, ContentType: fh.Header.Get("Content-Type"), Data: data})
+	}
+	return out, nil
+}
+
+func readUpload(fh *multipart.FileHeader, max int64) ([]byte, error) {
+	file, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
+	return io.ReadAll(io.LimitReader(file, max+1))
 }

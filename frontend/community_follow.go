@@ -119,3 +119,35 @@ func (w *Web) remoteFollow(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, tu.String())
 }
+
+// remoteJoin is "Join from another server": a visitor whose server cannot send
+// Join (Mastodon) types their handle; the service records the intent and the page
+// asks them to follow the community from that account, which confirms it.
+func (w *Web) remoteJoin(c echo.Context) error {
+	if err := w.checkCSRF(c); err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	group, _, err := w.svc.Communities.Local(ctx, c.Param("name"))
+	if err != nil {
+		return err
+	}
+	handle := strings.TrimSpace(c.FormValue("member_handle"))
+	fail := func(status int, msg string) error {
+		return w.renderCommunity(c, group.Username, status, func(d *communityData) {
+			d.RemoteJoin.Values["member_handle"] = handle
+			d.RemoteJoin.Errors["member_handle"] = msg
+		})
+	}
+	user, host, err := parseRemoteHandle(handle)
+	if err != nil {
+		return fail(http.StatusUnprocessableEntity, errs.Message(err))
+	}
+	if _, _, err := w.svc.Communities.RequestByFollow(ctx, group, "@"+user+"@"+host); err != nil {
+		if s := errs.Status(err); s == http.StatusInternalServerError || s == http.StatusNotFound {
+			return err
+		}
+		return fail(statusOf(err), errs.Message(err))
+	}
+	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=awaiting#join-remote")
+}

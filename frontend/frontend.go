@@ -197,7 +197,8 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
-	"safeHTML": func(s string) template.HTML { return template.HTML(s) }, // only for sanitised HTML
+	"safeHTML":   func(s string) template.HTML { return template.HTML(s) }, // only for sanitised HTML
+	"humanBytes": humanBytes,
 	"initial": func(s string) string {
 		for _, r := range s {
 			return strings.ToUpper(string(r))

@@ -1,8 +1,12 @@
 package frontend
 
 import (
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/commonsd/commonsd/service"
 
 	"github.com/labstack/echo/v4"
 )
@@ -20,5 +24,22 @@ func (w *Web) media(c echo.Context) error {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	h.Set("Content-Length", strconv.FormatInt(int64(len(m.Data)), 10))
-	return c.Blob(http.StatusOK, m.ContentType, m.Data)
+	ctype := m.ContentType
+	if !service.IsImage(ctype) {
+		// Files attached to contributions (PDF, text, ZIP) are downloads, never
+		// shown in the browser's context.
+		name := m.Name
+		if name == "" {
+			name = m.ID
+		}
+		disp := mime.FormatMediaType("attachment", map[string]string{"filename": name})
+		if disp == "" {
+			disp = "attachment"
+		}
+		h.Set("Content-Disposition", disp)
+		if strings.HasPrefix(ctype, "text/") {
+			ctype += "; charset=utf-8"
+		}
+	}
+	return c.Blob(http.StatusOK, ctype, m.Data)
 }

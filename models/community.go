@@ -23,7 +23,15 @@ const (
 	MembershipPending = "pending"
 	MembershipActive  = "active"
 	MembershipInvited = "invited"
+	// MembershipAwaitingFollow records that someone asked, on the community's web
+	// page, to join with an account on another server that cannot send Join
+	// (Mastodon): their Follow of the Group proves they control the account and
+	// turns it into a request under the membership policy. It expires.
+	MembershipAwaitingFollow = "awaiting_follow"
 )
+
+// AwaitingFollowTTL is how long an awaiting_follow membership waits for the Follow.
+const AwaitingFollowTTL = 7 * 24 * time.Hour
 
 // Contribution states.
 const (
@@ -81,26 +89,40 @@ type RoleChange struct {
 // Contribution is work offered to a commons. Local offers have URIs on this
 // instance; a remote contributor's offer keeps its origin id and we keep a copy.
 type Contribution struct {
-	ID            string     `gorm:"primaryKey;size:26"`
-	URI           string     `gorm:"size:2048;not null;uniqueIndex"`
-	OfferURI      string     `gorm:"size:2048;index"`
-	CommunityID   string     `gorm:"size:26;not null;index"` // Group actor id (local or remote)
-	ContributorID string     `gorm:"size:26;not null;index"` // first contributor
-	Contributors  string     `gorm:"type:text"`              // JSON list of actor URIs
-	Title         string     `gorm:"size:300;not null"`
-	Body          string     `gorm:"type:text"` // Markdown
-	BodyHTML      string     `gorm:"type:text"`
-	Kind          string     `gorm:"size:16;not null"`
-	Links         string     `gorm:"type:text"` // JSON list of URLs
-	Licence       string     `gorm:"size:64;not null"`
-	State         string     `gorm:"size:24;not null;index"`
-	Reason        string     `gorm:"type:text"` // rejection reason
-	Local         bool       `gorm:"not null"`  // offered from this instance
-	DecidedByID   string     `gorm:"size:26"`
-	AcceptedAt    *time.Time `gorm:"index"`
-	CreatedAt     time.Time  `gorm:"index"`
-	UpdatedAt     time.Time
+	ID            string `gorm:"primaryKey;size:26"`
+	URI           string `gorm:"size:2048;not null;uniqueIndex"`
+	OfferURI      string `gorm:"size:2048;index"`
+	CommunityID   string `gorm:"size:26;not null;index"` // Group actor id (local or remote)
+	ContributorID string `gorm:"size:26;not null;index"` // first contributor
+	Contributors  string `gorm:"type:text"`              // JSON list of actor URIs
+	Title         string `gorm:"size:300;not null"`
+	Body          string `gorm:"type:text"` // Markdown
+	BodyHTML      string `gorm:"type:text"`
+	Kind          string `gorm:"size:16;not null"`
+	Links         string `gorm:"type:text"` // JSON list of URLs
+	// Attachments is a JSON list of Attachment: files uploaded here (kept in the
+	// media table) or, for a remote offer, the Documents it carries (URLs only).
+	Attachments string     `gorm:"type:text"`
+	Licence     string     `gorm:"size:64;not null"`
+	State       string     `gorm:"size:24;not null;index"`
+	Reason      string     `gorm:"type:text"` // rejection reason
+	Local       bool       `gorm:"not null"`  // offered from this instance
+	DecidedByID string     `gorm:"size:26"`
+	AcceptedAt  *time.Time `gorm:"index"`
+	CreatedAt   time.Time  `gorm:"index"`
+	UpdatedAt   time.Time
 }
+
+// Attachment is a file attached to a contribution, as its ActivityPub Document shows it.
+type Attachment struct {
+	URL       string `json:"url"`
+	MediaType string `json:"media_type"`
+	Name      string `json:"name,omitempty"`
+	Size      int64  `json:"size,omitempty"`
+}
+
+// MaxAttachments is how many files a contribution may carry.
+const MaxAttachments = 4
 
 // ReviewComment is a maintainer's (or the contributor's) comment on a contribution.
 type ReviewComment struct {

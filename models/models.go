@@ -154,5 +154,9 @@ type Media struct {
 	ContentType string `gorm:"size:64;not null"`
 	Size        int64  `gorm:"not null"`
 	Data        []byte `gorm:"not null" json:"-"`
-	CreatedAt   time.Time
+	// ContributionID is set for a file attached to a contribution; Name is the
+	// uploaded file name (offered as the download's name).
+	ContributionID *string `gorm:"size:26;index"`
+	Name           string  `gorm:"size:255"`
+	CreatedAt      time.Time
 }

@@ -19,6 +19,8 @@ type ContributionInput struct {
 	Links                      []string
 	// CoContributors are extra contributors (handles or actor URLs).
 	CoContributors []string
+	// Files are uploaded attachments (a local offer; at most models.MaxAttachments).
+	Files []Upload
 }
 
 // RemoteOffer identifies an Offer that arrived from another server.
@@ -28,6 +30,8 @@ type RemoteOffer struct {
 	// Contributors are the actor URIs the object is attributed to.
 	Contributors []string
 	BodyHTML     string
+	// Attachments are the object's Documents: kept as URLs, never downloaded.
+	Attachments []models.Attachment
 }
 
 func validKind(k string) bool {
@@ -130,6 +134,17 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 	} else if !validLicence(co.Licence) {
 		return nil, errs.Unprocessable("unknown licence %s", co.Licence)
 	}
+	var media []*models.Media
+	if remote != nil {
+		if atts := remoteAttachments(remote.Attachments); len(atts) > 0 {
+			co.Attachments = mustJSON(atts)
+		}
+	} else {
+		var err error
+		if media, err = c.checkUploads(contributor, in.Files, 0); err != nil {
+			return nil, err
+		}
+	}
 	if remote != nil {
 		if remote.ObjectURI == "" || remote.OfferURI == "" {
 			return nil, errs.BadRequest("a remote offer needs an object id and an offer id")
@@ -146,6 +161,13 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 		co.OfferURI = c.svc.URLs().Activity(models.NewID())
 	}
 	err := c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if len(media) > 0 {
+			atts, err := c.storeUploads(ctx, tx, co, media)
+			if err != nil {
+				return err
+			}
+			co.Attachments = mustJSON(atts)
+		}
 		if err := tx.CreateContribution(ctx, co); err != nil {
 			return err
 		}

@@ -258,6 +258,9 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 	if group.Type != models.ActorGroup {
 		return nil, errs.Unprocessable("only communities can be joined")
 	}
+	if err := c.clearAwaiting(ctx, group, actor); err != nil {
+		return nil, errs.Internal(err)
+	}
 	if existing, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
 		if existing.State != models.MembershipInvited {
 			if !actor.Local() && existing.State == models.MembershipActive && group.Local() {
@@ -398,6 +401,9 @@ func (c *Communities) DecideMembership(ctx context.Context, by, group *models.Ac
 func (c *Communities) Invite(ctx context.Context, by, group, invitee *models.Actor) (*models.Membership, error) {
 	if err := c.require(ctx, group, by, models.RoleCommunityMaintainer, "invite members"); err != nil {
 		return nil, err
+	}
+	if err := c.clearAwaiting(ctx, group, invitee); err != nil {
+		return nil, errs.Internal(err)
 	}
 	m := &models.Membership{ID: models.NewID(), CommunityID: group.ID, ActorID: invitee.ID, Role: models.RoleCommunityMember, State: models.MembershipInvited}
 	if err := c.svc.Store.PutMembership(ctx, m); err != nil {

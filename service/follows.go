@@ -27,7 +27,6 @@ func (s *Social) FollowOf(ctx context.Context, follower, target *models.Actor) (
 	return f, nil
 }
 
-
 func pageLimit(limit int) int {
 	if limit <= 0 || limit > 200 {
 		return 50

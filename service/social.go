@@ -56,6 +56,9 @@ func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri
 				return nil, errs.Internal(err)
 			}
 		}
+		if err := s.followedCommunity(ctx, target, follower); err != nil {
+			return nil, err
+		}
 		return existing, nil
 	}
 	id := models.NewID()
@@ -87,7 +90,19 @@ func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
+	if err := s.followedCommunity(ctx, target, follower); err != nil {
+		return nil, err
+	}
 	return f, nil
+}
+
+// followedCommunity tells Communities that a local Group was followed: a Follow
+// may confirm a membership asked for on the community's page.
+func (s *Social) followedCommunity(ctx context.Context, target, follower *models.Actor) error {
+	if target.Type != models.ActorGroup || !target.Local() {
+		return nil
+	}
+	return s.svc.Communities.FollowedBy(ctx, target, follower)
 }
 
 func (s *Social) acceptOut(target, follower *models.Actor, f *models.Follow) *Outbound {
@@ -847,5 +862,3 @@ func (s *Social) NoteTags(ctx context.Context, noteID string) ([]models.NoteTag,
 	}
 	return tags, nil
 }
-
-

@@ -56,7 +56,7 @@ func escapeLike(s string) string {
 
 // PutMembership inserts a membership; ErrExists when the pair exists.
 func (s *Store) PutMembership(ctx context.Context, m *models.Membership) error {
-	defer s.actorsGen.Add(1)
+	defer s.actorsGen.Add(1) // the Group's document shows its member count
 	return translate(s.with(ctx).Create(m).Error)
 }
 

@@ -40,3 +40,11 @@ func (s *Store) MediaByID(ctx context.Context, id string) (*models.Media, error)
 func (s *Store) DeleteMedia(ctx context.Context, id string) error {
 	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Media{}).Error)
 }
+
+// MediaOfContribution lists the files attached to a contribution, without their
+// bytes.
+func (s *Store) MediaOfContribution(ctx context.Context, contributionID string) ([]models.Media, error) {
+	var out []models.Media
+	return out, translate(s.with(ctx).Select("id", "owner_id", "content_type", "size", "contribution_id", "name", "created_at").
+		Where("contribution_id = ?", contributionID).Order("created_at, id").Find(&out).Error)
+}
