@@ -18,6 +18,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -80,6 +81,12 @@ func serveCmd(load func() (config.Config, error)) *cobra.Command {
 				}
 			}
 			a.Log.Info("commonsd ready", "version", version.Version, "startup", time.Since(start).String(), "db", cfg.Database.Driver)
+			// Start-up garbage (migrations, templates, key parsing) is handed back to
+			// the OS once, so an idle instance stays small.
+			go func() {
+				time.Sleep(time.Second)
+				debug.FreeOSMemory()
+			}()
 			return a.Serve(ctx, ln, role)
 		},
 	}
