@@ -125,3 +125,15 @@ func page(c echo.Context) (limit, offset int, err error) {
 	offset, err = queryInt(c, "offset", 0, 0, 1<<31-1)
 	return limit, offset, err
 }
+
+// communityAndMe loads the local community of the route and the calling actor:
+// the start of every member or maintainer action.
+func (a *API) communityAndMe(c echo.Context) (group, me *models.Actor, err error) {
+	if group, _, err = a.localCommunity(c); err != nil {
+		return nil, nil, err
+	}
+	if me, err = a.me(c); err != nil {
+		return nil, nil, err
+	}
+	return group, me, nil
+}

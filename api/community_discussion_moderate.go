@@ -17,11 +17,7 @@ func (a *API) moderateDiscussion(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	group, _, err := a.localCommunity(c)
-	if err != nil {
-		return err
-	}
-	me, err := a.me(c)
+	group, me, err := a.communityAndMe(c)
 	if err != nil {
 		return err
 	}

@@ -21,11 +21,7 @@ func (a *API) setLedgerWeight(c echo.Context) error {
 	if req.Weight == nil {
 		return errs.Unprocessable("weight is required")
 	}
-	group, _, err := a.localCommunity(c)
-	if err != nil {
-		return err
-	}
-	me, err := a.me(c)
+	group, me, err := a.communityAndMe(c)
 	if err != nil {
 		return err
 	}

@@ -22,11 +22,7 @@ func (a *API) communityMembers(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	group, _, err := a.localCommunity(c)
-	if err != nil {
-		return err
-	}
-	me, err := a.me(c)
+	group, me, err := a.communityAndMe(c)
 	if err != nil {
 		return err
 	}
