@@ -66,11 +66,8 @@ func (w *Web) renderFollow(c echo.Context, status int, act *models.Actor, f *for
 
 // follow follows the handle or URL typed into the form.
 func (w *Web) follow(c echo.Context) error {
-	u, act, err := w.me(c)
+	u, act, err := w.meForm(c)
 	if u == nil {
-		return err
-	}
-	if err := w.checkCSRF(c); err != nil {
 		return err
 	}
 	f := newForm()
@@ -88,11 +85,8 @@ func (w *Web) follow(c echo.Context) error {
 
 // unfollow ends one of the user's follows (or withdraws a pending request).
 func (w *Web) unfollow(c echo.Context) error {
-	u, act, err := w.me(c)
+	u, act, err := w.meForm(c)
 	if u == nil {
-		return err
-	}
-	if err := w.checkCSRF(c); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
@@ -130,11 +124,8 @@ func (w *Web) followRequests(c echo.Context) error {
 
 // decideFollow accepts or rejects one follow request.
 func (w *Web) decideFollow(c echo.Context) error {
-	u, act, err := w.me(c)
+	u, act, err := w.meForm(c)
 	if u == nil {
-		return err
-	}
-	if err := w.checkCSRF(c); err != nil {
 		return err
 	}
 	action := c.FormValue("action")
@@ -197,11 +188,8 @@ func (w *Web) renderInteract(c echo.Context, act *models.Actor, uri, notice stri
 
 // authorizeFollow follows the actor shown by authorizeInteraction and goes back to it.
 func (w *Web) authorizeFollow(c echo.Context) error {
-	u, act, err := w.me(c)
+	u, act, err := w.meForm(c)
 	if u == nil {
-		return err
-	}
-	if err := w.checkCSRF(c); err != nil {
 		return err
 	}
 	uri := c.FormValue("uri")

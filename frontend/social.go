@@ -47,6 +47,19 @@ func (w *Web) me(c echo.Context) (*models.User, *models.Actor, error) {
 	return u, act, nil
 }
 
+// meForm is me for a form POST: the caller and its actor once the CSRF token is
+// checked. A nil user means the response is decided (redirect to log in, or err).
+func (w *Web) meForm(c echo.Context) (*models.User, *models.Actor, error) {
+	u, act, err := w.me(c)
+	if u == nil {
+		return nil, nil, err
+	}
+	if err := w.checkCSRF(c); err != nil {
+		return nil, nil, err
+	}
+	return u, act, nil
+}
+
 // actorView is an actor as the social pages show it.
 type actorView struct {
 	ID, Name, Username, Handle, Href, IconURL string
@@ -144,11 +157,8 @@ func (w *Web) renderTimeline(c echo.Context, status int, act *models.Actor, f *f
 
 // postNote publishes the compose form's note.
 func (w *Web) postNote(c echo.Context) error {
-	u, act, err := w.me(c)
+	u, act, err := w.meForm(c)
 	if u == nil {
-		return err
-	}
-	if err := w.checkCSRF(c); err != nil {
 		return err
 	}
 	f := newForm()
@@ -169,11 +179,8 @@ func (w *Web) postNote(c echo.Context) error {
 
 // deleteNote deletes one of the user's own notes.
 func (w *Web) deleteNote(c echo.Context) error {
-	u, act, err := w.me(c)
+	u, act, err := w.meForm(c)
 	if u == nil {
-		return err
-	}
-	if err := w.checkCSRF(c); err != nil {
 		return err
 	}
 	if err := w.svc.Social.DeleteNote(c.Request().Context(), act, c.Param("id")); err != nil {
