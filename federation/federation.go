@@ -7,6 +7,7 @@ package federation
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -44,6 +45,10 @@ type Federation struct {
 // ports.
 func New(cfg config.Config, svc *service.Service, log *slog.Logger) (*Federation, error) {
 	policy := fetch.NewPolicy(cfg.Federation, svc.Store, log)
+	// Load the admins' domain entries now, outside any transaction (see Policy.refresh).
+	if err := policy.Reload(context.Background()); err != nil {
+		return nil, fmt.Errorf("domain policy: %w", err)
+	}
 	client := fetch.NewHTTPClient(cfg.Federation.AllowPrivateAddresses, policy)
 	f := &Federation{
 		cfg: cfg, svc: svc, log: log, policy: policy, client: client,

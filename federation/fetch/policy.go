@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/commonsd/commonsd/config"
@@ -46,6 +47,8 @@ type Policy struct {
 	allowlist  bool
 	cfgBlocked map[string]bool
 	cfgAllowed map[string]bool
+
+	reloading atomic.Bool
 
 	mu       sync.RWMutex
 	loadedAt time.Time
@@ -101,18 +104,35 @@ func (p *Policy) Reload(ctx context.Context) error {
 	return nil
 }
 
-// refresh reloads when the copy is older than PolicyTTL. On a database
-// error the previous copy stays (the configuration's entries always apply).
+// refresh reloads when the copy is older than PolicyTTL. The first load is
+// synchronous (New's caller loads at start-up); later ones run in the background
+// while the current copy answers: Allowed is called inside transactions, and on
+// SQLite a transaction holds the only connection, so a synchronous reload there
+// would wait for itself. On a database error the previous copy stays (the
+// configuration's entries always apply).
 func (p *Policy) refresh() {
 	if p.st == nil {
 		return
 	}
 	p.mu.RLock()
-	fresh := p.loaded && p.now().Sub(p.loadedAt) < PolicyTTL
+	loaded, fresh := p.loaded, p.loaded && p.now().Sub(p.loadedAt) < PolicyTTL
 	p.mu.RUnlock()
 	if fresh {
 		return
 	}
+	if loaded {
+		if p.reloading.CompareAndSwap(false, true) {
+			go func() {
+				defer p.reloading.Store(false)
+				p.reload()
+			}()
+		}
+		return
+	}
+	p.reload()
+}
+
+func (p *Policy) reload() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := p.Reload(ctx); err != nil {
