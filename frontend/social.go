@@ -17,6 +17,7 @@ import (
 // federation admin pages (issue 3).
 func (w *Web) registerSocial(e *echo.Echo) {
 	e.GET("/home", w.timeline)
+	e.GET("/tags/:name", w.tag)
 	e.POST("/home", w.postNote)
 	e.POST("/notes/:id/delete", w.deleteNote)
 	e.GET("/follow", w.followPage)

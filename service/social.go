@@ -862,3 +862,35 @@ func (s *Social) NoteTags(ctx context.Context, noteID string) ([]models.NoteTag,
 	}
 	return tags, nil
 }
+
+// hashtagRE of a tag name alone (what follows '#').
+var tagNameRE = regexp.MustCompile(`^[\p{L}\p{N}_]{1,100}$`)
+
+// Tagged lists the newest public notes with a hashtag, as its tag page shows them.
+func (s *Social) Tagged(ctx context.Context, tag string, limit int) ([]TimelineEntry, error) {
+	if !tagNameRE.MatchString(tag) {
+		return nil, errs.NotFound("no such hashtag")
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 40
+	}
+	notes, err := s.svc.Store.TaggedNotes(ctx, tag, limit)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	ids := make([]string, len(notes))
+	for i, n := range notes {
+		ids[i] = n.AuthorID
+	}
+	actors, err := s.svc.Store.ActorsByIDs(ctx, ids)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	out := make([]TimelineEntry, 0, len(notes))
+	for _, n := range notes {
+		if a := actors[n.AuthorID]; a != nil && !a.Suspended {
+			out = append(out, TimelineEntry{ID: n.ID, Note: n, Author: a})
+		}
+	}
+	return out, nil
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/commonsd/commonsd/models"
@@ -509,4 +510,16 @@ func (s *Store) InsertActivities(ctx context.Context, rows []models.Activity) (m
 		out[id] = true
 	}
 	return out, nil
+}
+
+// TaggedNotes lists the newest public notes carrying a hashtag (name without '#',
+// any case).
+func (s *Store) TaggedNotes(ctx context.Context, tag string, limit int) ([]models.Note, error) {
+	var out []models.Note
+	err := s.with(ctx).Table("notes").Select("notes.*").
+		Joins("JOIN note_tags ON note_tags.note_id = notes.id").
+		Where("note_tags.type = ? AND LOWER(note_tags.name) = ? AND notes.visibility = ? AND notes.deleted_at IS NULL",
+			"Hashtag", "#"+strings.ToLower(tag), models.VisibilityPublic).
+		Order("notes.published DESC, notes.id DESC").Limit(limit).Find(&out).Error
+	return out, translate(err)
 }
