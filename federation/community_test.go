@@ -2,6 +2,7 @@ package federation_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/commonsd/commonsd/app/apptest"
@@ -56,6 +57,20 @@ func TestCommunityAcrossThreeInstances(t *testing.T) {
 	if onA.Title != "Translate the intro" || onA.Kind != "translation" || onA.Licence != "CC-BY-SA-4.0" {
 		t.Fatalf("copy on A: %+v", onA)
 	}
+	// A maintainer's review comment reaches the remote contributor as a direct note.
+	if _, err := a.App.Svc.Communities.Comment(ctx, maria, onA.ID, "Please add the glossary too.", true); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "review comment in C's timeline", func() bool {
+		tl, _ := c.App.Svc.Social.Timeline(ctx, carl, "", 10)
+		for _, e := range tl {
+			if e.Note.InReplyToURI == co.URI && e.Note.Visibility == models.VisibilityDirect &&
+				strings.Contains(e.Note.Content, "Please add the glossary too.") && e.Author.URI == maria.URI {
+				return true
+			}
+		}
+		return false
+	})
 	if _, err := a.App.Svc.Communities.Decide(ctx, maria, onA.ID, true, ""); err != nil {
 		t.Fatal(err)
 	}

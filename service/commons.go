@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -241,7 +242,28 @@ func (c *Communities) Comment(ctx context.Context, by *models.Actor, contributio
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
+	if co.ContributorID != by.ID {
+		c.notifyRemoteContributor(ctx, by, co, body, requestChanges)
+	}
 	return rc, nil
+}
+
+// notifyRemoteContributor sends a maintainer's review comment to a contributor on
+// another server as a direct note in reply to the contribution, so it reaches them
+// where they are (their home timeline). Review itself stays on this instance.
+func (c *Communities) notifyRemoteContributor(ctx context.Context, by *models.Actor, co *models.Contribution, body string, requestChanges bool) {
+	contributor, err := c.svc.Store.ActorByID(ctx, co.ContributorID)
+	if err != nil || contributor.Local() {
+		return
+	}
+	prefix := "Review of"
+	if requestChanges {
+		prefix = "Changes requested on"
+	}
+	text := fmt.Sprintf("@%s@%s %s “%s”:\n\n%s", contributor.Username, contributor.Domain, prefix, co.Title, body)
+	if _, err := c.svc.Social.PostNote(ctx, by, NoteInput{Content: text, Visibility: models.VisibilityDirect, InReplyTo: co.URI}); err != nil {
+		c.svc.Log.Warn("review comment not sent to the contributor", "contribution", co.ID, "err", err)
+	}
 }
 
 // Comments lists a contribution's review comments.
