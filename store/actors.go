@@ -6,6 +6,7 @@ import (
 
 	"github.com/commonsd/commonsd/models"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // CreateActor inserts an actor; a taken handle or URI gives ErrExists.
@@ -56,4 +57,20 @@ func first[T any](q *gorm.DB) (*T, error) {
 		return nil, translate(err)
 	}
 	return &v, nil
+}
+
+// byURI loads the row of T with an ActivityPub id.
+func byURI[T any](s *Store, ctx context.Context, uri string) (*T, error) {
+	return first[T](s.with(ctx).Where("uri = ?", uri))
+}
+
+// deleteByID removes the row of T with a primary key.
+func deleteByID[T any](s *Store, ctx context.Context, id string) error {
+	return translate(s.with(ctx).Where("id = ?", id).Delete(new(T)).Error)
+}
+
+// insertIgnore inserts a row unless one with the same unique key exists (an
+// activity delivered twice).
+func insertIgnore(s *Store, ctx context.Context, row any) error {
+	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(row).Error)
 }

@@ -393,32 +393,32 @@ func (s *Store) CountOutbox(ctx context.Context, actorURI string) (int64, error)
 
 // PutAnnounce records a boost (idempotent by URI).
 func (s *Store) PutAnnounce(ctx context.Context, a *models.Announce) error {
-	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(a).Error)
+	return insertIgnore(s, ctx, a)
 }
 
 // AnnounceByURI loads a boost.
 func (s *Store) AnnounceByURI(ctx context.Context, uri string) (*models.Announce, error) {
-	return first[models.Announce](s.with(ctx).Where("uri = ?", uri))
+	return byURI[models.Announce](s, ctx, uri)
 }
 
 // DeleteAnnounce removes a boost.
 func (s *Store) DeleteAnnounce(ctx context.Context, id string) error {
-	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Announce{}).Error)
+	return deleteByID[models.Announce](s, ctx, id)
 }
 
 // PutLike records a like (idempotent by actor and object).
 func (s *Store) PutLike(ctx context.Context, l *models.Like) error {
-	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(l).Error)
+	return insertIgnore(s, ctx, l)
 }
 
 // LikeByURI loads a like.
 func (s *Store) LikeByURI(ctx context.Context, uri string) (*models.Like, error) {
-	return first[models.Like](s.with(ctx).Where("uri = ?", uri))
+	return byURI[models.Like](s, ctx, uri)
 }
 
 // DeleteLike removes a like.
 func (s *Store) DeleteLike(ctx context.Context, id string) error {
-	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Like{}).Error)
+	return deleteByID[models.Like](s, ctx, id)
 }
 
 // CountLikes counts likes of an object.
@@ -435,17 +435,17 @@ func (s *Store) CountAnnounces(ctx context.Context, objectURI string) (int64, er
 
 // PutBlock records a block (idempotent).
 func (s *Store) PutBlock(ctx context.Context, b *models.Block) error {
-	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(b).Error)
+	return insertIgnore(s, ctx, b)
 }
 
 // BlockByURI loads a block.
 func (s *Store) BlockByURI(ctx context.Context, uri string) (*models.Block, error) {
-	return first[models.Block](s.with(ctx).Where("uri = ?", uri))
+	return byURI[models.Block](s, ctx, uri)
 }
 
 // DeleteBlock removes a block.
 func (s *Store) DeleteBlock(ctx context.Context, id string) error {
-	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Block{}).Error)
+	return deleteByID[models.Block](s, ctx, id)
 }
 
 // IsBlocked reports whether actor blocks target.
