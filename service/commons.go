@@ -553,7 +553,7 @@ func (c *Communities) ThreadRoot(ctx context.Context, n *models.Note) (*models.A
 		}
 		n = parent
 	}
-	if n.InReplyToURI != "" {
+	if n.InReplyToURI != "" || n.DeletedAt != nil || !threadVisible(n) {
 		return nil, nil
 	}
 	return group, n
