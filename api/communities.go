@@ -43,6 +43,7 @@ func (a *API) registerCommunities(g *echo.Group) {
 
 	g.GET("/communities/:handle/discussions", a.communityDiscussions, viewer)
 	g.POST("/communities/:handle/discussions", a.postDiscussion, auth)
+	g.GET("/communities/:handle/discussions/:note", a.communityThread, viewer)
 	g.POST("/communities/:handle/discussions/:note/moderate", a.moderateDiscussion, auth)
 }
 

@@ -36,3 +36,36 @@ func (a *API) communityDiscussions(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, out)
 }
+
+type threadJSON struct {
+	Post    discussionJSON   `json:"post"`
+	Replies []discussionJSON `json:"replies"`
+}
+
+// communityThread is GET /api/v1/communities/{handle}/discussions/{note}: a
+// top-level post and its public replies, oldest first (replies to replies
+// included, each with its in_reply_to).
+func (a *API) communityThread(c echo.Context) error {
+	group, _, err := a.community(c, true)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	post, replies, err := a.svc.Communities.Thread(ctx, group, c.Param("note"))
+	if err != nil {
+		return err
+	}
+	ids := []string{post.AuthorID}
+	for _, r := range replies {
+		ids = append(ids, r.AuthorID)
+	}
+	refs, err := a.actorRefs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	out := threadJSON{Post: discussionView(post, refs[post.AuthorID]), Replies: make([]discussionJSON, 0, len(replies))}
+	for i := range replies {
+		out.Replies = append(out.Replies, discussionView(&replies[i], refs[replies[i].AuthorID]))
+	}
+	return c.JSON(http.StatusOK, out)
+}

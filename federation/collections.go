@@ -153,12 +153,20 @@ func (f *Federation) note(c echo.Context) error {
 	return writeAP(c, http.StatusOK, noteObject(n, author, tags))
 }
 
-// noteHTML sends browsers to the author's profile (there is no note page yet).
+// noteHTML sends browsers to the thread page when the note is in a local
+// community's thread, else to the author's profile.
 func (f *Federation) noteHTML(c echo.Context) error {
 	ctx := c.Request().Context()
 	n, err := f.svc.Store.NoteByID(ctx, c.Param("id"))
 	if err != nil || !n.Local || n.DeletedAt != nil {
 		return errs.NotFound("note not found")
+	}
+	if group, root := f.svc.Communities.ThreadRoot(ctx, n); root != nil {
+		to := "/c/" + group.Username + "/posts/" + root.ID
+		if root.ID != n.ID {
+			to += "#note-" + n.ID
+		}
+		return c.Redirect(http.StatusSeeOther, to)
 	}
 	author, err := f.svc.Store.ActorByID(ctx, n.AuthorID)
 	if err != nil {

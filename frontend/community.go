@@ -40,6 +40,8 @@ func (w *Web) registerCommunities(e *echo.Echo) {
 	e.POST("/c/:name/offer", w.offer)
 	e.GET("/c/:name/post", w.discussionForm)
 	e.POST("/c/:name/post", w.discussionPost)
+	e.GET("/c/:name/posts/:id", w.threadPage)
+	e.POST("/c/:name/posts/:id/reply", w.threadReply)
 	e.POST("/c/:name/posts/:id/moderate", w.discussionModerate)
 	e.POST("/c/:name/follow", w.remoteFollow)
 	e.POST("/c/:name/join-remote", w.remoteJoin)
@@ -441,11 +443,10 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 		}
 		d.Role = w.svc.Communities.Role(ctx, group, me)
 	}
-	rank := map[string]int{models.RoleCommunityMember: 1, models.RoleCommunityMaintainer: 2, models.RoleCommunitySteward: 3}[d.Role]
+	rank := communityRank(d.Role)
 	d.IsMaintainer, d.IsSteward = rank >= 2, rank >= 3
-	need := map[string]int{models.PolicyOpen: 0, models.PolicyMembers: 1, models.PolicyMaintainers: 2}
-	d.MayOffer = me != nil && rank >= need[com.OfferPolicy]
-	d.MayPost = me != nil && rank >= need[com.PostingPolicy]
+	d.MayOffer = me != nil && rank >= policyRank(com.OfferPolicy)
+	d.MayPost = me != nil && rank >= policyRank(com.PostingPolicy)
 
 	if mods, err := w.svc.Communities.Maintainers(ctx, group); err == nil {
 		d.Maintainers = memberViews(w, mods)
@@ -745,6 +746,9 @@ func (w *Web) discussionModerate(c echo.Context) error {
 		return w.communityError(c, err)
 	}
 	done := map[string]string{"remove": "removed", "lock": "locked", "unlock": "unlocked"}[action]
+	if c.FormValue("back") == "thread" && action != "remove" {
+		return c.Redirect(http.StatusSeeOther, threadPath(group, c.Param("id"))+"?done="+done)
+	}
 	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done="+done+"#discussions")
 }
 

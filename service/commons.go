@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -522,6 +523,67 @@ func (c *Communities) Discussions(ctx context.Context, group *models.Actor, limi
 		return nil, errs.Internal(err)
 	}
 	return out, nil
+}
+
+// maxThreadReplies caps the replies a thread page loads.
+const maxThreadReplies = 200
+
+// Thread loads a top-level post of a community and its public (or unlisted)
+// replies, oldest first; replies to replies are included, up to maxThreadReplies.
+func (c *Communities) Thread(ctx context.Context, group *models.Actor, noteID string) (*models.Note, []models.Note, error) {
+	post, err := c.svc.Store.NoteByID(ctx, noteID)
+	if err != nil || post.AudienceURI != group.URI || post.DeletedAt != nil || post.InReplyToURI != "" || !threadVisible(post) {
+		return nil, nil, errs.NotFound("post not found in this community")
+	}
+	var replies []models.Note
+	queue := []string{post.URI}
+	seen := map[string]bool{post.URI: true}
+	for len(queue) > 0 && len(replies) < maxThreadReplies {
+		uri := queue[0]
+		queue = queue[1:]
+		list, err := c.svc.Store.ListReplies(ctx, uri, maxThreadReplies)
+		if err != nil {
+			return nil, nil, errs.Internal(err)
+		}
+		for _, r := range list {
+			if seen[r.URI] || !threadVisible(&r) || len(replies) == maxThreadReplies {
+				continue
+			}
+			seen[r.URI] = true
+			replies = append(replies, r)
+			queue = append(queue, r.URI)
+		}
+	}
+	sort.SliceStable(replies, func(i, j int) bool { return replies[i].Published.Before(replies[j].Published) })
+	return post, replies, nil
+}
+
+// ThreadRoot is the top-level post of the local community thread n belongs to
+// (n itself for a post), or nil when n is not in a local community.
+func (c *Communities) ThreadRoot(ctx context.Context, n *models.Note) (*models.Actor, *models.Note) {
+	if n.AudienceURI == "" {
+		return nil, nil
+	}
+	group, err := c.svc.Store.ActorByURI(ctx, n.AudienceURI)
+	if err != nil || !group.Local() || group.Type != models.ActorGroup {
+		return nil, nil
+	}
+	for i := 0; i < 20 && n.InReplyToURI != ""; i++ {
+		parent, err := c.svc.Store.NoteByURI(ctx, n.InReplyToURI)
+		if err != nil || parent.AudienceURI != group.URI {
+			return nil, nil
+		}
+		n = parent
+	}
+	if n.InReplyToURI != "" || n.DeletedAt != nil || !threadVisible(n) {
+		return nil, nil
+	}
+	return group, n
+}
+
+// threadVisible: only public and unlisted notes appear in a thread.
+func threadVisible(n *models.Note) bool {
+	return n.Visibility == models.VisibilityPublic || n.Visibility == models.VisibilityUnlisted
 }
 
 // Moderate removes a post or (un)locks its thread; maintainers of the post's

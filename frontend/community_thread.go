@@ -1,0 +1,126 @@
+package frontend
+
+import (
+	"net/http"
+
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
+	"github.com/labstack/echo/v4"
+)
+
+// The thread page of a community post: the post, its replies oldest first (replies
+// to replies shown flat, "in reply to" their parent's author) and a reply form.
+
+type replyView struct {
+	Note    models.Note
+	Author  *person
+	ReplyTo *person // the author of the reply's parent when it is not the post
+}
+
+type threadData struct {
+	Group        *models.Actor
+	Path         string // the community page
+	ThreadPath   string
+	Post         models.Note
+	Author       *person
+	Replies      []replyView
+	Viewer       *models.Actor
+	IsMaintainer bool
+	MayPost      bool // by the posting policy (the lock aside)
+	Form         *form
+	Notice       string
+}
+
+var threadNotices = map[string]string{"replied": "Your reply was published.", "locked": "Thread locked.", "unlocked": "Thread unlocked."}
+
+func threadPath(group *models.Actor, noteID string) string {
+	return communityPath(group) + "/posts/" + noteID
+}
+
+// communityRank orders community roles; policyRank is the rank a policy asks for.
+func communityRank(role string) int {
+	return map[string]int{models.RoleCommunityMember: 1, models.RoleCommunityMaintainer: 2, models.RoleCommunitySteward: 3}[role]
+}
+
+func policyRank(policy string) int {
+	return map[string]int{models.PolicyOpen: 0, models.PolicyMembers: 1, models.PolicyMaintainers: 2}[policy]
+}
+
+func (w *Web) threadPage(c echo.Context) error {
+	notice := threadNotices[c.QueryParam("done")]
+	return w.renderThread(c, http.StatusOK, func(d *threadData) { d.Notice = notice })
+}
+
+func (w *Web) renderThread(c echo.Context, status int, edit func(*threadData)) error {
+	ctx := c.Request().Context()
+	group, com, err := w.svc.Communities.Local(ctx, c.Param("name"))
+	if err != nil {
+		return err
+	}
+	post, replies, err := w.svc.Communities.Thread(ctx, group, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	_, me := w.viewer(c)
+	ppl := w.people(ctx)
+	d := &threadData{Group: group, Path: communityPath(group), ThreadPath: threadPath(group, post.ID), Post: *post,
+		Author: ppl.id(post.AuthorID), Viewer: me, Form: newForm()}
+	if me != nil {
+		rank := communityRank(w.svc.Communities.Role(ctx, group, me))
+		d.IsMaintainer = rank >= 2
+		d.MayPost = rank >= policyRank(com.PostingPolicy)
+	}
+	authors := map[string]string{post.URI: post.AuthorID}
+	for _, r := range replies {
+		authors[r.URI] = r.AuthorID
+	}
+	for _, r := range replies {
+		rv := replyView{Note: r, Author: ppl.id(r.AuthorID)}
+		if r.InReplyToURI != post.URI {
+			if id, ok := authors[r.InReplyToURI]; ok {
+				rv.ReplyTo = ppl.id(id)
+			}
+		}
+		d.Replies = append(d.Replies, rv)
+	}
+	if edit != nil {
+		edit(d)
+	}
+	title := post.Name
+	if title == "" {
+		title = "Post in " + displayName(group)
+	}
+	p := w.page(c, title)
+	p.Data = d
+	return w.render(c, status, "community_thread", p)
+}
+
+// threadReply posts a reply into the thread. Refusals of the service (empty 422,
+// locked 403, posting policy 403) are shown on the thread page with their status.
+func (w *Web) threadReply(c echo.Context) error {
+	me, group, _, err := w.actingMember(c)
+	if me == nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	post, _, err := w.svc.Communities.Thread(ctx, group, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	text := c.FormValue("content")
+	_, err = w.svc.Social.PostNote(ctx, me, service.NoteInput{Content: text, Visibility: models.VisibilityPublic,
+		InReplyTo: post.URI, Community: group.Username})
+	if err != nil {
+		switch errs.Status(err) {
+		case http.StatusForbidden, http.StatusUnprocessableEntity, http.StatusBadRequest, http.StatusConflict:
+		default:
+			return err
+		}
+		return w.renderThread(c, statusOf(err), func(d *threadData) {
+			d.Form.Values["content"] = text
+			d.Form.fail(err, map[string]string{"content": "content"})
+		})
+	}
+	return c.Redirect(http.StatusSeeOther, threadPath(group, post.ID)+"?done=replied#replies")
+}
