@@ -247,10 +247,12 @@ func (s *Store) ListDiscussions(ctx context.Context, groupURI string, limit, off
 	return out, translate(err)
 }
 
-// ListReplies lists replies to a note, oldest first.
+// ListReplies lists the public and unlisted replies to a note, oldest first
+// (what a thread shows and counts; followers-only and direct replies stay out).
 func (s *Store) ListReplies(ctx context.Context, noteURI string, limit int) ([]models.Note, error) {
 	var out []models.Note
-	err := s.with(ctx).Where("in_reply_to_uri = ? AND deleted_at IS NULL", noteURI).Order("published, id").Limit(limit).Find(&out).Error
+	err := s.with(ctx).Where("in_reply_to_uri = ? AND deleted_at IS NULL AND visibility IN ?", noteURI,
+		[]string{models.VisibilityPublic, models.VisibilityUnlisted}).Order("published, id").Limit(limit).Find(&out).Error
 	return out, translate(err)
 }
 
