@@ -38,6 +38,7 @@ func (a *API) Register(e *echo.Echo) {
 	g.GET("/accounts/verify_credentials", a.verifyCredentials, auth)
 	g.PATCH("/accounts/me", a.updateProfile, auth)
 	g.POST("/accounts/me/avatar", a.uploadAvatar, auth)
+	g.POST("/accounts/me/banner", a.uploadBanner, auth)
 	g.GET("/accounts/:username", a.showAccount)
 
 	g.POST("/follows", a.createFollow, auth)

@@ -27,6 +27,7 @@ func (a *API) registerCommunities(g *echo.Group) {
 	g.POST("/communities/:handle/members/:id/refuse", a.decideMember(false), auth)
 	g.PUT("/communities/:handle/members/:actor/role", a.setMemberRole, auth)
 	g.POST("/communities/:handle/invites", a.inviteMember, auth)
+	g.POST("/communities/:handle/images/:slot", a.uploadCommunityImage, auth)
 	g.GET("/communities/:handle/roles/log", a.communityRoleLog, viewer)
 
 	g.POST("/communities/:handle/contributions", a.offerContribution, auth)

@@ -33,6 +33,7 @@ func (w *Web) registerCommunities(e *echo.Echo) {
 	e.POST("/communities", w.communityCreate)
 	e.GET("/c/:name", w.communityPage)
 	e.POST("/c/:name/join", w.communityJoin)
+	e.POST("/c/:name/images/:slot", w.communityImage)
 	e.POST("/c/:name/leave", w.communityLeave)
 	e.POST("/c/:name/members/:actor/role", w.communitySetRole)
 	e.POST("/c/:name/requests/:id", w.communityDecideMembership)
@@ -413,7 +414,7 @@ var communityNotices = map[string]string{
 	"role": "Role changed.", "approved": "Membership request approved.", "refused": "Membership request refused.",
 	"awaiting": "Almost there: now follow this community from your account to confirm that it is yours. " +
 		"The follow turns your request into a membership (or a request for the maintainers). It must arrive within 7 days.",
-	"posted": "Your post was published.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
+	"posted": "Your post was published.", "image": "Image saved.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
 }
 
 func (w *Web) communityPage(c echo.Context) error {
@@ -513,7 +514,8 @@ func memberViews(w *Web, rows []store.MemberRow) []memberView {
 // the error page.
 func (w *Web) communityError(c echo.Context, err error) error {
 	switch errs.Status(err) {
-	case http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadRequest:
+	case http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadRequest,
+		http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType:
 		return w.renderCommunity(c, c.Param("name"), statusOf(err), func(d *communityData) { d.Error = errs.Message(err) })
 	}
 	return err

@@ -80,6 +80,7 @@ func (w *Web) Register(e *echo.Echo) {
 	e.GET("/settings/profile", w.settingsForm)
 	e.POST("/settings/profile", w.settingsProfile)
 	e.POST("/settings/avatar", w.settingsAvatar)
+	e.POST("/settings/banner", w.settingsBanner)
 	e.GET("/settings/tokens", w.tokens)
 	e.POST("/settings/tokens", w.createToken)
 	e.POST("/settings/tokens/:id/revoke", w.revokeToken)

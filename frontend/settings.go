@@ -109,55 +109,81 @@ func (w *Web) settingsProfile(c echo.Context) error {
 // configured limit so a huge upload is cut off early; the service checks the exact
 // size and that the bytes are the declared image type.
 func (w *Web) settingsAvatar(c echo.Context) error {
+	return w.settingsImage(c, service.ImageIcon, "avatar")
+}
+
+// settingsBanner is POST /settings/banner: the header image of the profile.
+func (w *Web) settingsBanner(c echo.Context) error {
+	return w.settingsImage(c, service.ImageBanner, "banner")
+}
+
+func (w *Web) settingsImage(c echo.Context, slot, field string) error {
 	if u, err := w.requireUser(c); u == nil {
 		return err
 	}
+	data, ctype, err := w.readImageUpload(c, field)
+	if err != nil {
+		if errs.Status(err) == http.StatusForbidden || errs.Status(err) == http.StatusBadRequest {
+			return err
+		}
+		return w.imageError(c, field, err)
+	}
+	act, err := w.settingsActor(c)
+	if err != nil {
+		return err
+	}
+	if err := w.svc.Actors.SetImage(c.Request().Context(), act, slot, ctype, data); err != nil {
+		return w.imageError(c, field, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/settings/profile?saved="+field)
+}
+
+// readImageUpload reads one image file of a multipart form (CSRF checked),
+// stopping at media.max_avatar_bytes, and returns its bytes and declared type.
+// Errors carry 413/422 for the form and 400/403 for a broken or forged request.
+func (w *Web) readImageUpload(c echo.Context, field string) ([]byte, string, error) {
 	max := w.cfg.Media.MaxAvatarBytes
 	r := c.Request()
 	r.Body = http.MaxBytesReader(c.Response(), r.Body, max+64<<10)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return w.avatarError(c, errs.New(http.StatusRequestEntityTooLarge, "avatar is larger than %s", humanBytes(max)))
+			return nil, "", errs.New(http.StatusRequestEntityTooLarge, "%s is larger than %s", field, humanBytes(max))
 		}
 		if !errors.Is(err, http.ErrNotMultipart) {
-			return errs.BadRequest("could not read the upload")
+			return nil, "", errs.BadRequest("could not read the upload")
 		}
 	}
 	if err := w.checkCSRF(c); err != nil {
-		return err
+		return nil, "", err
 	}
-	fh, err := c.FormFile("avatar")
+	fh, err := c.FormFile(field)
 	if err != nil {
-		return w.avatarError(c, errs.Unprocessable("choose an image file to upload"))
+		return nil, "", errs.Unprocessable("choose an image file to upload")
 	}
 	file, err := fh.Open()
 	if err != nil {
-		return errs.Internal(err)
+		return nil, "", errs.Internal(err)
 	}
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, max+1))
 	if err != nil {
-		return errs.Internal(err)
-	}
-	act, err := w.settingsActor(c)
-	if err != nil {
-		return err
+		return nil, "", errs.Internal(err)
 	}
 	ctype := strings.TrimSpace(strings.Split(fh.Header.Get("Content-Type"), ";")[0])
-	if err := w.svc.Actors.SetAvatar(c.Request().Context(), act, strings.ToLower(ctype), data); err != nil {
-		return w.avatarError(c, err)
-	}
-	return c.Redirect(http.StatusSeeOther, "/settings/profile?saved=avatar")
+	return data, strings.ToLower(ctype), nil
 }
 
-func (w *Web) avatarError(c echo.Context, err error) error {
+func (w *Web) avatarError(c echo.Context, err error) error { return w.imageError(c, "avatar", err) }
+
+// imageError re-renders the settings page with the upload's error next to field.
+func (w *Web) imageError(c echo.Context, field string, err error) error {
 	act, aerr := w.settingsActor(c)
 	if aerr != nil {
 		return aerr
 	}
 	f := newForm()
-	f.Errors["avatar"] = errs.Message(err)
+	f.Errors[field] = errs.Message(err)
 	return w.settingsPage(c, statusOf(err), act, &settingsData{Avatar: f})
 }
 

@@ -65,6 +65,7 @@ type Actor struct {
 	IconURL       string `gorm:"size:2048"`
 	IconMediaID   string `gorm:"size:26"`
 	ImageURL      string `gorm:"size:2048"`
+	ImageMediaID  string `gorm:"size:26"`
 	PublicKeyID   string `gorm:"size:2048;index"`
 	PublicKeyPEM  string `gorm:"type:text"`
 	// PrivateKey is the PKCS#8 PEM sealed with the instance secret (see service.Keys);

@@ -211,29 +211,52 @@ var imageMagic = map[string][]byte{
 	"image/webp": []byte("RIFF"),
 }
 
+// Image slots of an actor.
+const (
+	ImageIcon   = "icon"   // avatar
+	ImageBanner = "banner" // header image
+)
+
 // SetAvatar stores an uploaded image and points the actor's icon at it.
 func (a *Actors) SetAvatar(ctx context.Context, act *models.Actor, contentType string, data []byte) error {
+	return a.SetImage(ctx, act, ImageIcon, contentType, data)
+}
+
+// SetImage stores an uploaded image as the actor's icon (avatar) or banner
+// (header image), replacing the previous one. The declared type must match the
+// bytes; the size limit is media.max_avatar_bytes.
+func (a *Actors) SetImage(ctx context.Context, act *models.Actor, slot, contentType string, data []byte) error {
+	what := "avatar"
+	if slot == ImageBanner {
+		what = "banner"
+	} else if slot != ImageIcon {
+		return errs.Unprocessable("image must be icon or banner")
+	}
 	if max := a.svc.Cfg.Media.MaxAvatarBytes; int64(len(data)) > max {
-		return errs.New(413, "avatar is larger than %d bytes", max)
+		return errs.New(413, "%s is larger than %d bytes", what, max)
 	}
 	if len(data) == 0 {
-		return errs.Unprocessable("avatar file is empty")
+		return errs.Unprocessable("%s file is empty", what)
 	}
 	magic, ok := imageMagic[contentType]
 	if !ok {
-		return errs.New(415, "avatar must be PNG, JPEG, GIF or WebP")
+		return errs.New(415, "%s must be PNG, JPEG, GIF or WebP", what)
 	}
 	if !strings.HasPrefix(string(data), string(magic)) {
-		return errs.New(415, "avatar content is not a %s image", contentType)
+		return errs.New(415, "%s content is not a %s image", what, contentType)
 	}
 	m := &models.Media{ID: models.NewID(), OwnerID: act.ID, ContentType: contentType, Size: int64(len(data)), Data: data}
-	old := act.IconMediaID
+	idField, urlField := &act.IconMediaID, &act.IconURL
+	if slot == ImageBanner {
+		idField, urlField = &act.ImageMediaID, &act.ImageURL
+	}
+	old := *idField
 	err := a.svc.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateMedia(ctx, m); err != nil {
 			return err
 		}
-		act.IconMediaID = m.ID
-		act.IconURL = a.svc.URLs().Media(m.ID)
+		*idField = m.ID
+		*urlField = a.svc.URLs().Media(m.ID)
 		if err := tx.UpdateActor(ctx, act); err != nil {
 			return err
 		}

@@ -579,3 +579,14 @@ func (c *Communities) MustActorID(ctx context.Context, uri string) string {
 	}
 	return a.ID
 }
+
+// SetImage sets a community's icon or banner; stewards only.
+func (c *Communities) SetImage(ctx context.Context, by, group *models.Actor, slot, contentType string, data []byte) error {
+	if _, err := c.ByActor(ctx, group); err != nil {
+		return err
+	}
+	if err := c.require(ctx, group, by, models.RoleCommunitySteward, "change the community's images"); err != nil {
+		return err
+	}
+	return c.svc.Actors.SetImage(ctx, group, slot, contentType, data)
+}
