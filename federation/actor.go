@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/labstack/echo/v4"
 )
@@ -49,7 +50,7 @@ func (f *Federation) actor(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		o := actorObject(act)
+		o := convert.Actor(act)
 		f.groupExtras(ctx, act, o)
 		return vocab.Marshal(o)
 	})
@@ -65,7 +66,7 @@ func (f *Federation) instanceActor(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeAP(c, http.StatusOK, actorObject(act))
+	return writeAP(c, http.StatusOK, convert.Actor(act))
 }
 
 // contextDocument serves our JSON-LD context at the namespace URL, so the terms we

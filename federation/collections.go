@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 	"github.com/labstack/echo/v4"
@@ -19,11 +20,7 @@ func collection(c echo.Context, id string, total int64, hidden bool, page func(l
 	n := int(total)
 	p := c.QueryParam("page")
 	if p == "" || hidden {
-		o := &vocab.Object{ID: id, Type: "OrderedCollection", TotalItems: &n}
-		if !hidden {
-			o.First = id + "?page=1"
-		}
-		return writeAP(c, http.StatusOK, o)
+		return writeAP(c, http.StatusOK, convert.Collection(id, n, hidden))
 	}
 	num, err := strconv.Atoi(p)
 	if err != nil || num < 1 || num > 100000 {
@@ -33,26 +30,7 @@ func collection(c echo.Context, id string, total int64, hidden bool, page func(l
 	if err != nil {
 		return err
 	}
-	o := &vocab.Object{ID: id + "?page=" + strconv.Itoa(num), Type: "OrderedCollectionPage", PartOf: id,
-		TotalItems: &n, Items: items}
-	if num*pageSize < n {
-		o.Next = id + "?page=" + strconv.Itoa(num+1)
-	}
-	if num > 1 {
-		o.Prev = id + "?page=" + strconv.Itoa(num-1)
-	}
-	if o.Items == nil {
-		o.Items = []*vocab.Object{}
-	}
-	return writeAP(c, http.StatusOK, o)
-}
-
-func refs(actors []models.Actor) []*vocab.Object {
-	out := make([]*vocab.Object, len(actors))
-	for i := range actors {
-		out[i] = vocab.Ref(actors[i].URI)
-	}
-	return out
+	return writeAP(c, http.StatusOK, convert.CollectionPage(id, n, num, pageSize, items))
 }
 
 // followers is an actor's followers collection; the count stays visible when the
@@ -69,7 +47,7 @@ func (f *Federation) followers(c echo.Context) error {
 	}
 	return collection(c, act.FollowersURI, total, act.HideFollowers, func(limit, offset int) ([]*vocab.Object, error) {
 		l, err := f.svc.Store.ListFollowers(ctx, act.ID, models.FollowAccepted, limit, offset)
-		return refs(l), err
+		return convert.ActorRefs(l), err
 	})
 }
 
@@ -86,7 +64,7 @@ func (f *Federation) following(c echo.Context) error {
 	}
 	return collection(c, act.FollowingURI, total, act.HideFollowers, func(limit, offset int) ([]*vocab.Object, error) {
 		l, err := f.svc.Store.ListFollowing(ctx, act.ID, limit, offset)
-		return refs(l), err
+		return convert.ActorRefs(l), err
 	})
 }
 
@@ -124,8 +102,7 @@ func (f *Federation) featured(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	zero := 0
-	return writeAP(c, http.StatusOK, &vocab.Object{ID: act.FeaturedURI, Type: "OrderedCollection", TotalItems: &zero, Items: []*vocab.Object{}})
+	return writeAP(c, http.StatusOK, convert.OrderedCollection(act.FeaturedURI, nil))
 }
 
 // note serves a note (or its Tombstone with 410). Only public and unlisted notes
@@ -141,7 +118,7 @@ func (f *Federation) note(c echo.Context) error {
 		return errs.Internal(err)
 	}
 	if n.DeletedAt != nil {
-		return writeAP(c, http.StatusGone, noteObject(n, author, nil))
+		return writeAP(c, http.StatusGone, convert.Note(n, author, nil))
 	}
 	if n.Visibility != models.VisibilityPublic && n.Visibility != models.VisibilityUnlisted {
 		return errs.NotFound("note not found")
@@ -150,7 +127,7 @@ func (f *Federation) note(c echo.Context) error {
 	if err != nil {
 		return errs.Internal(err)
 	}
-	return writeAP(c, http.StatusOK, noteObject(n, author, tags))
+	return writeAP(c, http.StatusOK, convert.Note(n, author, tags))
 }
 
 // noteHTML sends browsers to the thread page when the note is in a local

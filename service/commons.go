@@ -174,8 +174,8 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 			return err
 		}
 		if !group.Local() && contributor.Local() {
-			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: co.OfferURI, Type: TypeOffer, Actor: contributor, Group: group,
-				Contribution: co, To: []string{group.URI}, Recipients: []*models.Actor{group}})
+			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: co.OfferURI, Type: TypeOffer, Actor: contributor,
+				Object: ContributionObject{Contribution: co, Group: group}, Target: group.URI, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 		}
 		return nil
 	})
@@ -328,7 +328,7 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 				return nil
 			}
 			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeReject,
-				Actor: group, Group: group, Contribution: co, Follower: contributor, Content: reason,
+				Actor: group, Object: OfferObject{Contribution: co, Contributor: contributor, Group: group}, Content: reason,
 				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}})
 		}
 		co.State, co.AcceptedAt = models.ContributionAccepted, &now
@@ -355,7 +355,7 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 		}
 		if !contributor.Local() {
 			if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAccept,
-				Actor: group, Group: group, Contribution: co, Follower: contributor,
+				Actor: group, Object: OfferObject{Contribution: co, Contributor: contributor, Group: group},
 				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}}); err != nil {
 				return err
 			}
@@ -363,12 +363,12 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 		audience := []string{PublicCollection}
 		cc := []string{group.FollowersURI}
 		if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAdd,
-			Actor: group, Group: group, Contribution: co, Contributors: contributors, Community: com,
-			TargetURI: group.URI + "/commons", Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote}); err != nil {
+			Actor: group, Object: ContributionObject{Contribution: co, Group: group},
+			Target: group.URI + "/commons", Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote}); err != nil {
 			return err
 		}
 		return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
-			Actor: group, Group: group, Contribution: co, Contributors: contributors, Community: com,
+			Actor: group, Object: ContributionObject{Contribution: co, Group: group},
 			Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote, Public: true})
 	})
 	if err != nil {
@@ -497,17 +497,16 @@ func (c *Communities) Relay(ctx context.Context, group *models.Actor, author *mo
 			return errs.Internal(err)
 		}
 	}
-	tags, _ := c.svc.Store.NoteTags(ctx, n.ID)
 	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
 		if created != "" {
 			if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
-				Actor: group, Group: group, Relayed: created, Audience: group.URI,
+				Actor: group, Object: RelayedActivity{JSON: created}, Audience: group.URI,
 				To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}); err != nil {
 				return err
 			}
 		}
 		return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
-			Actor: group, Group: group, Note: n, Tags: tags, NoteAuthor: author, Audience: group.URI,
+			Actor: group, Object: Ref{URI: n.URI}, Audience: group.URI,
 			To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Public: true})
 	})
 	if err != nil {
@@ -596,7 +595,7 @@ func (c *Communities) Moderate(ctx context.Context, by, group *models.Actor, not
 	if err != nil || n.AudienceURI != group.URI || n.DeletedAt != nil {
 		return errs.NotFound("post not found in this community")
 	}
-	out := &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Actor: group, Group: group, ObjectURI: n.URI,
+	out := &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Actor: group, Object: Ref{URI: n.URI},
 		Audience: group.URI, To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}
 	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
 		switch action {
@@ -612,7 +611,7 @@ func (c *Communities) Moderate(ctx context.Context, by, group *models.Actor, not
 			}
 			if action == "unlock" {
 				inner := *out
-				out = &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeUndo, Actor: group, Inner: &inner,
+				out = &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeUndo, Actor: group, Object: &inner,
 					Audience: group.URI, To: out.To, CC: out.CC, ToFollowers: true}
 			}
 		default:

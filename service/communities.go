@@ -302,8 +302,8 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 			if err := tx.PutMembership(ctx, m); err != nil {
 				return err
 			}
-			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: m.URI, Type: TypeJoin, Actor: actor, Group: group,
-				Membership: m, To: []string{group.URI}, Recipients: []*models.Actor{group}})
+			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: m.URI, Type: TypeJoin, Actor: actor,
+				Object: Ref{URI: group.URI}, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 		})
 		if err != nil {
 			return nil, errs.Internal(err)
@@ -356,8 +356,8 @@ func (c *Communities) answerJoin(group, actor *models.Actor, m *models.Membershi
 	if !accept {
 		t = TypeReject
 	}
-	return &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: t, Actor: group, Group: group, Membership: m,
-		Follower: actor, Content: reason, To: []string{actor.URI}, Recipients: []*models.Actor{actor}}
+	return &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: t, Actor: group,
+		Object: MembershipObject{Membership: m, Member: actor, Group: group}, Content: reason, To: []string{actor.URI}, Recipients: []*models.Actor{actor}}
 }
 
 // DecideMembership approves or refuses a pending membership request (maintainers).
@@ -453,7 +453,7 @@ func (c *Communities) Leave(ctx context.Context, actor, group *models.Actor) err
 		}
 		if actor.Local() {
 			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeLeave,
-				Actor: actor, Group: group, Membership: m, To: []string{group.URI}, Recipients: []*models.Actor{group}})
+				Actor: actor, Object: Ref{URI: group.URI}, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 		}
 		return nil
 	})
@@ -511,7 +511,7 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 			recipients = append(recipients, member)
 		}
 		return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: t, Actor: group,
-			ObjectURI: member.URI, TargetURI: group.URI + "/moderators", Audience: group.URI,
+			Object: Ref{URI: member.URI}, Target: group.URI + "/moderators", Audience: group.URI,
 			To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Recipients: recipients})
 	})
 	if err != nil {

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"time"
 
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/store"
@@ -40,38 +41,29 @@ const (
 	TypeLock     = "Lock"
 )
 
-// Outbound is an activity a local actor performs, in domain terms.
+// Outbound is an activity a local actor performs, in domain terms: a verb (Type)
+// done by Actor to an Object (a typed domain value, see objects.go), optionally
+// towards a Target, with its addressing. The federation edge turns it into
+// ActivityStreams with the one converter registered for the object's kind
+// (federation/convert), so adding an activity never adds a field here.
 type Outbound struct {
-	ID    string // the activity's id (URLs.Activity)
-	Type  string
+	ID    string        // the activity's id (URLs.Activity)
+	Type  string        // the verb: TypeCreate, TypeFollow, …
 	Actor *models.Actor // local
 
-	Note *models.Note // Create, Update, Delete(note), Announce
-	Tags []models.NoteTag
-	// NoteAuthor is the author of Note when the actor only boosts it.
-	NoteAuthor *models.Actor
+	Object Object
+	// Target is the IRI the activity is directed at: the Group of an Offer, the
+	// collection of an Add or Remove.
+	Target string
+	// Content is a reason given with the activity (e.g. why an Offer or a Join was
+	// rejected), sent as plain text.
+	Content string
+	// Published is when the activity happened; zero means now (a Create carries
+	// its note's publication time).
+	Published time.Time
 
-	Follow   *models.Follow // Follow, Accept, Reject, Undo(Follow)
-	Follower *models.Actor
-	Target   *models.Actor
-
-	ObjectURI string    // anything else referenced by id
-	TargetURI string    // Add/Remove: the collection
-	Inner     *Outbound // Undo's object
-
-	// Communities (FEP-1b12).
-	Group        *models.Actor        // Join/Leave target, or the relaying Group
-	Membership   *models.Membership   // Join, Accept/Reject(Join)
-	Contribution *models.Contribution // Offer, Accept/Reject(Offer), Add, Announce
-	Contributors []*models.Actor
-	Community    *models.Community // licence of a local community's contribution
-	// Relayed is an activity a Group re-publishes, as it was received (JSON): the
-	// object of the Group's Announce.
-	Relayed  string
 	Audience string // FEP-1b12 audience (the Group)
-	Content  string // e.g. a rejection reason
-
-	To, CC []string
+	To, CC   []string
 	// ToFollowers delivers to the actor's remote followers.
 	ToFollowers bool
 	// Recipients are remote actors that get it in their own inbox too.
@@ -79,6 +71,9 @@ type Outbound struct {
 	// Public lists the activity in the actor's outbox.
 	Public bool
 }
+
+// ObjectID makes an activity the object of another one (Undo of a Lock we sent).
+func (o *Outbound) ObjectID() string { return o.ID }
 
 // nopPublisher is used until federation is wired (CLI tools, unit tests).
 type nopPublisher struct{}

@@ -77,8 +77,8 @@ func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri
 		}
 		switch {
 		case follower.Local() && !target.Local():
-			return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: f.URI, Type: TypeFollow, Actor: follower, Follow: f,
-				Follower: follower, Target: target, To: []string{target.URI}, Recipients: []*models.Actor{target}})
+			return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: f.URI, Type: TypeFollow, Actor: follower, Object: Ref{URI: target.URI},
+				To: []string{target.URI}, Recipients: []*models.Actor{target}})
 		case !follower.Local() && f.State == models.FollowAccepted:
 			return s.svc.Pub.Publish(ctx, tx, s.acceptOut(target, follower, f))
 		}
@@ -106,8 +106,8 @@ func (s *Social) followedCommunity(ctx context.Context, target, follower *models
 }
 
 func (s *Social) acceptOut(target, follower *models.Actor, f *models.Follow) *Outbound {
-	return &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeAccept, Actor: target, Follow: f,
-		Follower: follower, Target: target, To: []string{follower.URI}, Recipients: []*models.Actor{follower}}
+	return &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeAccept, Actor: target,
+		Object: FollowObject{Follow: f, Follower: follower, Target: target}, To: []string{follower.URI}, Recipients: []*models.Actor{follower}}
 }
 
 // FollowByHandle follows "@name@host", "name@host" or an actor URL.
@@ -159,9 +159,9 @@ func (s *Social) Unfollow(ctx context.Context, follower *models.Actor, f *models
 			return err
 		}
 		if follower.Local() && !target.Local() {
-			inner := &Outbound{ID: f.URI, Type: TypeFollow, Actor: follower, Follow: f, Follower: follower, Target: target}
 			return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeUndo,
-				Actor: follower, Inner: inner, To: []string{target.URI}, Recipients: []*models.Actor{target}})
+				Actor: follower, Object: FollowObject{Follow: f, Follower: follower, Target: target},
+				To: []string{target.URI}, Recipients: []*models.Actor{target}})
 		}
 		return nil
 	})
@@ -449,8 +449,8 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 		if err := tx.AddToTimelines(ctx, n.ID, "", owners); err != nil {
 			return err
 		}
-		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: createID, Type: TypeCreate,
-			Actor: author, Note: n, Tags: tags, To: to, CC: cc, Recipients: remote, Audience: n.AudienceURI,
+		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: createID, Type: TypeCreate, Published: n.Published,
+			Actor: author, Object: NoteObject{Note: n, Tags: tags, Author: author}, To: to, CC: cc, Recipients: remote, Audience: n.AudienceURI,
 			ToFollowers: in.Visibility != models.VisibilityDirect,
 			Public:      in.Visibility == models.VisibilityPublic || in.Visibility == models.VisibilityUnlisted})
 	})
@@ -536,7 +536,7 @@ func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models
 		}
 		n.DeletedAt = &now
 		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeDelete,
-			Actor: author, Note: n, To: decodeList(n.To), CC: decodeList(n.CC), Recipients: recipients,
+			Actor: author, Object: Tombstone{URI: n.URI}, To: decodeList(n.To), CC: decodeList(n.CC), Recipients: recipients,
 			ToFollowers: n.Visibility != models.VisibilityDirect})
 	})
 	if err != nil {

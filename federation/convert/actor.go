@@ -1,0 +1,53 @@
+package convert
+
+import (
+	"github.com/commonsd/commonsd/federation/vocab"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
+)
+
+// Actor is the ActivityPub face of a local actor (Person, Group, Organization,
+// Application): what Mastodon reads. A Group's community terms are added by
+// GroupExtras.
+func Actor(a *models.Actor) *vocab.Object {
+	o := &vocab.Object{
+		ID: a.URI, Type: a.Type, PreferredUsername: a.Username, Name: a.Name, Summary: a.Summary,
+		URL: a.URL, Inbox: a.InboxURI, Outbox: a.OutboxURI, Followers: a.FollowersURI,
+		Following: a.FollowingURI, Featured: a.FeaturedURI, SharedInbox: a.SharedInbox,
+		PublicKey:                 &vocab.PublicKey{ID: a.PublicKeyID, Owner: a.URI, PublicKeyPEM: a.PublicKeyPEM},
+		ManuallyApprovesFollowers: a.ManuallyApprovesFollowers, Discoverable: a.Discoverable,
+		Icon: a.IconURL, Image: a.ImageURL, Published: a.CreatedAt,
+	}
+	if o.Name == "" {
+		o.Name = a.Username
+	}
+	for _, f := range service.Fields(a) {
+		o.Fields = append(o.Fields, vocab.PropertyValue{Name: f.Name, Value: f.Value})
+	}
+	return o
+}
+
+// GroupExtras adds what FEP-1b12 and Lemmy readers look for on a community's
+// Group actor: the moderators collection (also written as attributedTo) and, when
+// its community row could be read (com non-nil), the posting restriction, member
+// count, our own collections, licence and charter. Other actors are left as they are.
+func GroupExtras(a *models.Actor, com *models.Community, members int64, o *vocab.Object) {
+	if a.Type != models.ActorGroup {
+		return
+	}
+	o.Moderators = a.URI + "/moderators"
+	if com == nil {
+		return
+	}
+	o.Extra = map[string]any{
+		"postingRestrictedToMods": com.PostingPolicy == models.PolicyMaintainers,
+		"commons:memberCount":     members,
+		"commons:members":         a.URI + "/members",
+		"commons:commons":         a.URI + "/commons",
+		"commons:ledger":          a.URI + "/ledger",
+		"licence":                 service.LicenceName(com.Licence),
+	}
+	if com.CharterHTML != "" {
+		o.Extra["commons:charter"] = com.CharterHTML
+	}
+}
