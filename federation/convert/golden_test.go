@@ -69,8 +69,17 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("%s changed:\n got %s\nwant %s", name, got, want)
+				t.Errorf("%s changed (run with -update only if the change is meant):\n got …%s…\nwant …%s…", name, around(got, want), around(want, got))
 			}
 		})
 	}
+}
+
+// around is the part of a near its first difference from b.
+func around(a, b []byte) []byte {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[max(0, i-120):min(len(a), i+120)]
 }
