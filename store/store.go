@@ -126,21 +126,6 @@ func (s *Store) SQL() *sql.DB {
 // Close closes the pool.
 func (s *Store) Close() error { return s.SQL().Close() }
 
-// Ready reports whether the database answers and every migration is applied.
-func (s *Store) Ready(ctx context.Context) error {
-	if err := s.SQL().PingContext(ctx); err != nil {
-		return fmt.Errorf("database unreachable: %w", err)
-	}
-	var n int64
-	if err := s.DB.WithContext(ctx).Table(migrationsTable).Where("id = ?", LatestMigration()).Count(&n).Error; err != nil {
-		return fmt.Errorf("migrations table: %w", err)
-	}
-	if n == 0 {
-		return fmt.Errorf("migration %s not applied", LatestMigration())
-	}
-	return nil
-}
-
 // Tx runs fn in a transaction with a Store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.DB.WithContext(ctx).Transaction(func(db *gorm.DB) error {
