@@ -62,8 +62,12 @@ func MigrationIDs() []string {
 	return ids
 }
 
+// migrator runs the migrations in one transaction on both databases (DDL is
+// transactional in SQLite too): a migration that fails part-way leaves no table
+// behind, so running it again after the cause is fixed cannot trip on its own
+// half-done work.
 func (s *Store) migrator(ctx context.Context) *gormigrate.Gormigrate {
-	opts := &gormigrate.Options{TableName: migrationsTable, IDColumnName: "id", IDColumnSize: 255, UseTransaction: s.Driver == "postgres"}
+	opts := &gormigrate.Options{TableName: migrationsTable, IDColumnName: "id", IDColumnSize: 255, UseTransaction: true}
 	return gormigrate.New(s.DB.WithContext(ctx), opts, sorted())
 }
 

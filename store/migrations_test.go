@@ -425,3 +425,45 @@ func TestReadyChecksTheSchema(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedMigrationLeavesNothing: a migration that fails part-way (here 0003, on
+// a table someone created by hand) leaves none of its tables and no record behind,
+// so it runs cleanly once the cause is gone.
+func TestFailedMigrationLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	ids := store.MigrationIDs()
+	for _, driver := range storetest.Drivers(t) {
+		t.Run(driver, func(t *testing.T) {
+			s := openEmpty(t, driver)
+			if err := s.MigrateTo(ctx, "0002_federation"); err != nil {
+				t.Fatal(err)
+			}
+			// 0003 creates communities first, then memberships.
+			if err := s.DB.Exec(`CREATE TABLE "memberships" ("id" text)`).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(ctx); err == nil || !strings.Contains(err.Error(), "memberships") {
+				t.Fatalf("migrate: %v, want a failure on memberships", err)
+			}
+			if s.DB.Migrator().HasTable("communities") {
+				t.Error("the failed migration left the communities table behind")
+			}
+			var applied []string
+			if err := s.DB.Table("schema_migrations").Order("id").Pluck("id", &applied).Error; err != nil {
+				t.Fatal(err)
+			}
+			if want := ids[:2]; !reflect.DeepEqual(applied, want) {
+				t.Errorf("applied %v, want %v", applied, want)
+			}
+			if err := s.DB.Exec(`DROP TABLE "memberships"`).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatalf("migrate again: %v", err)
+			}
+			if err := s.Ready(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
