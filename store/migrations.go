@@ -73,6 +73,7 @@ func (s *Store) migrator(ctx context.Context) *gormigrate.Gormigrate {
 
 // Migrate applies every pending migration.
 func (s *Store) Migrate(ctx context.Context) error {
+	defer s.schema.forget()
 	if err := s.migrator(ctx).Migrate(); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
@@ -82,6 +83,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 // MigrateTo applies the pending migrations up to and including id (tests build
 // databases as an older release left them).
 func (s *Store) MigrateTo(ctx context.Context, id string) error {
+	defer s.schema.forget()
 	if err := s.migrator(ctx).MigrateTo(id); err != nil {
 		return fmt.Errorf("store: migrate to %s: %w", id, err)
 	}
@@ -90,6 +92,7 @@ func (s *Store) MigrateTo(ctx context.Context, id string) error {
 
 // RollbackTo undoes the applied migrations after id.
 func (s *Store) RollbackTo(ctx context.Context, id string) error {
+	defer s.schema.forget()
 	if err := s.migrator(ctx).RollbackTo(id); err != nil {
 		return fmt.Errorf("store: roll back to %s: %w", id, err)
 	}

@@ -403,6 +403,18 @@ func TestReadyChecksTheSchema(t *testing.T) {
 				t.Fatal(err)
 			}
 		}, "table ledger_entries (LedgerEntry) is missing"},
+		{"checked, then column dropped and migrations run", func(t *testing.T, s *store.Store) {
+			// Ready keeps its schema verdict for a while; migrating drops it.
+			if err := s.Ready(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DB.Exec(`ALTER TABLE "users" DROP COLUMN "signup_reason"`).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}, "column users.signup_reason (User.SignupReason) is missing"},
 		{"last migration missing", func(t *testing.T, s *store.Store) {
 			if err := s.RollbackTo(ctx, ids[len(ids)-2]); err != nil {
 				t.Fatal(err)
@@ -463,6 +475,33 @@ func TestFailedMigrationLeavesNothing(t *testing.T) {
 			}
 			if err := s.Ready(ctx); err != nil {
 				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// BenchmarkReady measures one /readyz (cached schema verdict) and one schema check
+// (three catalog queries and the comparison with the models).
+func BenchmarkReady(b *testing.B) {
+	for _, driver := range storetest.Drivers(b) {
+		s := storetest.Open(b, driver)
+		ctx := context.Background()
+		b.Run(driver+"/ready", func(b *testing.B) {
+			for b.Loop() {
+				if err := s.Ready(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(driver+"/schema", func(b *testing.B) {
+			for b.Loop() {
+				sch, err := s.ReadSchema(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if p, err := s.CheckModels(sch, store.SchemaModels()...); err != nil || len(p) > 0 {
+					b.Fatal(p, err)
+				}
 			}
 		})
 	}
