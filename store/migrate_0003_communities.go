@@ -16,11 +16,13 @@ func init() {
 		ID: "0003_communities",
 		Migrate: func(tx *gorm.DB) error {
 			if tx.Dialector.Name() == "postgres" {
-				return exec(tx, append(postgres0003,
-					// The default fills existing rows; dropping it leaves the column as
-					// gorm created it on an empty table.
-					`ALTER TABLE "notes" ADD "locked" boolean NOT NULL DEFAULT false`,
-					`ALTER TABLE "notes" ALTER COLUMN "locked" DROP DEFAULT`)...)
+				if err := exec(tx, postgres0003...); err != nil {
+					return err
+				}
+				// The default fills existing rows; dropping it leaves the column as
+				// gorm created it on an empty table.
+				return exec(tx, `ALTER TABLE "notes" ADD "locked" boolean NOT NULL DEFAULT false`,
+					`ALTER TABLE "notes" ALTER COLUMN "locked" DROP DEFAULT`)
 			}
 			if err := exec(tx, sqlite0003...); err != nil {
 				return err

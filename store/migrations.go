@@ -29,7 +29,9 @@ import (
 //     has no column or gorm would still change something.
 //   - A NOT NULL column added to an existing table needs a default, or the ALTER
 //     fails on a table that has rows (TestMigrateEveryStep upgrades non-empty
-//     databases).
+//     databases); on PostgreSQL drop the default afterwards if the model has none
+//     (0003 shows how).
+//   - All pending migrations run in one transaction (see migrator).
 //   - Add any new model to schemaModels (schema.go): /readyz and the tests check
 //     every one of them against the database.
 //   - Once released (merged to main), a migration is frozen: fix mistakes in a new one.
