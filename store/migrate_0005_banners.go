@@ -1,17 +1,17 @@
 package store
 
-import (
-	"github.com/commonsd/commonsd/models"
-	"github.com/go-gormigrate/gormigrate/v2"
-	"gorm.io/gorm"
-)
+import "github.com/go-gormigrate/gormigrate/v2"
 
+// 0005: banners — actors gain image_media_id (the uploaded header image of a local
+// actor). Frozen: the statement gorm's AutoMigrate ran for the model of that release.
 func init() {
 	register(&gormigrate.Migration{
-		ID:      "0005_banners",
-		Migrate: autoMigrate(&models.Actor{}), // adds actors.image_media_id
-		Rollback: func(tx *gorm.DB) error {
-			return tx.Migrator().DropColumn(&models.Actor{}, "ImageMediaID")
-		},
+		ID: "0005_banners",
+		Migrate: onDialect(
+			ddl{"ALTER TABLE `actors` ADD `image_media_id` text"},
+			ddl{`ALTER TABLE "actors" ADD "image_media_id" varchar(26)`}),
+		Rollback: onDialect(
+			ddl{"ALTER TABLE `actors` DROP COLUMN `image_media_id`"},
+			ddl{`ALTER TABLE "actors" DROP COLUMN "image_media_id"`}),
 	})
 }

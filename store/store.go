@@ -37,6 +37,8 @@ type Store struct {
 	// shows (actors, communities, memberships), so caches of rendered documents
 	// know when to drop an entry (see ActorsGeneration).
 	actorsGen *atomic.Int64
+	// schema caches the outcome of the schema check of Ready (schema.go).
+	schema *schemaCheck
 }
 
 // ActorsGeneration changes whenever this process changes an actor, a community or
@@ -114,7 +116,7 @@ func Open(opts Options) (*Store, error) {
 	if err := sqlDB.Ping(); err != nil {
 		return nil, fmt.Errorf("store: ping %s: %w", opts.Driver, err)
 	}
-	return &Store{DB: db, Driver: opts.Driver, actorsGen: new(atomic.Int64)}, nil
+	return &Store{DB: db, Driver: opts.Driver, actorsGen: new(atomic.Int64), schema: new(schemaCheck)}, nil
 }
 
 // SQL returns the underlying *sql.DB (the job queue shares it).
@@ -126,25 +128,10 @@ func (s *Store) SQL() *sql.DB {
 // Close closes the pool.
 func (s *Store) Close() error { return s.SQL().Close() }
 
-// Ready reports whether the database answers and every migration is applied.
-func (s *Store) Ready(ctx context.Context) error {
-	if err := s.SQL().PingContext(ctx); err != nil {
-		return fmt.Errorf("database unreachable: %w", err)
-	}
-	var n int64
-	if err := s.DB.WithContext(ctx).Table(migrationsTable).Where("id = ?", LatestMigration()).Count(&n).Error; err != nil {
-		return fmt.Errorf("migrations table: %w", err)
-	}
-	if n == 0 {
-		return fmt.Errorf("migration %s not applied", LatestMigration())
-	}
-	return nil
-}
-
 // Tx runs fn in a transaction with a Store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.DB.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(&Store{DB: db, Driver: s.Driver, actorsGen: s.actorsGen})
+		return fn(&Store{DB: db, Driver: s.Driver, actorsGen: s.actorsGen, schema: s.schema})
 	})
 }
 
