@@ -303,3 +303,67 @@ func TestVisibilityTable(t *testing.T) {
 		}
 	}
 }
+
+// TestAudienceOnlyGroupPostIsPublic: Discourse and NodeBB address a forum post
+// with audience only, no to or cc. It is a public post in that Group: stored as
+// public, listed in the discussions and relayed to the Group's followers.
+func TestAudienceOnlyGroupPostIsPublic(t *testing.T) {
+	inst := apptest.Start(t)
+	ctx := context.Background()
+	group, _ := cmCommunity(t, inst, "maria", "forum", service.CommunityInput{Name: "Forum"})
+	fake, other := newCMFake(t), newCMFake(t)
+	nora := other.mastodon(t, "nora")
+	cmFollowGroup(t, inst, nora, group)
+	bob := fake.mastodon(t, "bob")
+	create, id := visRemoteNote(bob, "WORDforum", nil, nil, []any{group.URI}, nil)
+	if code, body := bob.post(t, group.InboxURI, create); code != http.StatusAccepted {
+		t.Fatalf("Create: %d %s", code, body)
+	}
+	if row := cmOutcome(t, inst, create["id"].(string)); row.State != models.ActivityProcessed {
+		t.Fatalf("Create ended %s %q", row.State, row.Error)
+	}
+	n, err := inst.App.Store.NoteByURI(ctx, id)
+	if err != nil || n.Visibility != models.VisibilityPublic || n.AudienceURI != group.URI {
+		t.Fatalf("note %+v %v", n, err)
+	}
+	code, body := visGet(t, inst, visReader{name: "anon"}, "/api/v1/communities/forum/discussions", "", true)
+	if code != http.StatusOK || !strings.Contains(body, "WORDforum") {
+		t.Fatalf("discussions: %d %s", code, body)
+	}
+	other.waitPost(t, "Announce of the forum post", cmIs("Announce", group.URI, id))
+}
+
+// TestCommunityCollectionsHideMembers: a community whose member list is private
+// serves only the totals of its followers and following collections (its
+// followers are mostly its members), as Mastodon does for hidden collections; a
+// community with a public member list serves the pages.
+func TestCommunityCollectionsHideMembers(t *testing.T) {
+	inst := apptest.Start(t)
+	fake := newCMFake(t)
+	nora := fake.mastodon(t, "nora")
+	for _, tc := range []struct {
+		handle string
+		public bool
+	}{{"closed", false}, {"open", true}} {
+		group, _ := cmCommunity(t, inst, "founder"+tc.handle, tc.handle, service.CommunityInput{MembersPublic: tc.public})
+		cmFollowGroup(t, inst, nora, group)
+		for _, r := range []visReader{{name: "anon"}, {name: "signed", remote: nora}} {
+			code, body := visGet(t, inst, r, "/users/"+tc.handle+"/followers", "application/activity+json", false)
+			if code != http.StatusOK || !strings.Contains(body, `"totalItems":1`) {
+				t.Fatalf("%s %s followers: %d %s", tc.handle, r.name, code, body)
+			}
+			if strings.Contains(body, `"first"`) != tc.public {
+				t.Errorf("%s %s followers: first page offered %v, want %v: %s", tc.handle, r.name, !tc.public, tc.public, body)
+			}
+			code, body = visGet(t, inst, r, "/users/"+tc.handle+"/followers?page=1", "application/activity+json", false)
+			if code != http.StatusOK || strings.Contains(body, nora.URI) != tc.public {
+				t.Errorf("%s %s followers page lists the follower: %v, want %v: %d %s", tc.handle, r.name,
+					strings.Contains(body, nora.URI), tc.public, code, body)
+			}
+			code, body = visGet(t, inst, r, "/users/"+tc.handle+"/following?page=1", "application/activity+json", false)
+			if code != http.StatusOK || strings.Contains(body, `"orderedItems"`) != tc.public {
+				t.Errorf("%s %s following page: %d %s", tc.handle, r.name, code, body)
+			}
+		}
+	}
+}
