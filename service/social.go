@@ -350,6 +350,14 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			return nil, errs.Unprocessable("community posts are public or unlisted")
 		}
 	}
+	if in.InReplyTo != "" {
+		// A reply to a note its author may not read is refused as if the note
+		// did not exist: ids of private notes must not be probed, nor a public
+		// reply hung under them.
+		if parent, err := s.svc.Store.NoteByURI(ctx, in.InReplyTo); err == nil && !s.svc.CanSee(ctx, author, parent) {
+			return nil, errs.NotFound("the note replied to was not found")
+		}
+	}
 	if err := s.svc.Communities.threadOpen(ctx, in.InReplyTo); err != nil {
 		return nil, err
 	}

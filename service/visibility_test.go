@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"testing"
 	"time"
 
@@ -141,6 +142,17 @@ func TestCanSee(t *testing.T) {
 		adr.Suspended = true
 		if s.CanSee(ctx, &adr, notes["direct"]) {
 			t.Error("a suspended addressee reads a direct note")
+		}
+
+		// Replying is reading: a reply to a note its author may not see is
+		// refused as if the note did not exist.
+		if _, err := s.Social.PostNote(ctx, local["stranger"], service.NoteInput{Content: "hello",
+			InReplyTo: notes["direct"].URI}); status(err) != http.StatusNotFound {
+			t.Errorf("a stranger replies to a direct note: %v", err)
+		}
+		if _, err := s.Social.PostNote(ctx, local["adr"], service.NoteInput{Content: "hello",
+			InReplyTo: notes["direct"].URI}); err != nil {
+			t.Errorf("the addressee replies to a direct note: %v", err)
 		}
 
 		// Lists agree with CanSee: the steward's timeline holds the note
