@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/commonsd/commonsd/app/apptest"
+	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/federation/signing"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
@@ -224,6 +225,8 @@ func TestVisibilityTable(t *testing.T) {
 		"tag page":        {"WORDpub": everyone, "WORDrpub": everyone},
 		"ap note": {"WORDpub": everyone, "WORDunl": everyone,
 			"WORDfol": "srvAddr", "WORDdir": "srvAddr"},
+		"ap activity": {"WORDpub": everyone, "WORDunl": everyone,
+			"WORDfol": "srvAddr", "WORDdir": "srvAddr"},
 		"ap outbox": {"WORDpub": everyone, "WORDunl": everyone},
 		// Home timelines hold what was delivered: ada's followers get her
 		// non-direct notes, addressees all that mention them, the steward the
@@ -281,6 +284,12 @@ func TestVisibilityTable(t *testing.T) {
 				return false // only our own notes are served
 			}
 			return found(r, "/notes/"+notes[w].ID, ap, false, w)
+		}},
+		{"ap activity", notLocal, func(r visReader, w string) bool {
+			if !notes[w].Local {
+				return false
+			}
+			return found(r, strings.TrimPrefix(createOf(t, inst, notes[w]), inst.URL), ap, false, w)
 		}},
 		{"ap outbox", notLocal, func(r visReader, w string) bool {
 			return contains(r, "/users/ada/outbox?page=1", ap, false, w)
@@ -363,6 +372,50 @@ func TestCommunityCollectionsHideMembers(t *testing.T) {
 			code, body = visGet(t, inst, r, "/users/"+tc.handle+"/following?page=1", "application/activity+json", false)
 			if code != http.StatusOK || strings.Contains(body, `"orderedItems"`) != tc.public {
 				t.Errorf("%s %s following page: %d %s", tc.handle, r.name, code, body)
+			}
+		}
+	}
+}
+
+// createOf is the id of the Create activity of a local note.
+func createOf(t *testing.T, inst *apptest.Instance, n *models.Note) string {
+	t.Helper()
+	var a models.Activity
+	if err := inst.App.Store.DB.Where("local = ? AND type = ? AND object_uri = ?", true, "Create", n.URI).First(&a).Error; err != nil {
+		t.Fatalf("Create of %s: %v", n.URI, err)
+	}
+	return a.URI
+}
+
+// TestSignedFetchUnderAuthorizedFetch: with federation.authorized_fetch, the
+// signer the middleware verified is the reader: the addressee's server reads a
+// direct note, another server gets a 404, an unsigned GET a 401.
+func TestSignedFetchUnderAuthorizedFetch(t *testing.T) {
+	inst := apptest.Start(t, func(c *config.Config) { c.Federation.AuthorizedFetch = true })
+	ctx := context.Background()
+	fakeA, fakeB := newCMFake(t), newCMFake(t)
+	remy, ash, nora := fakeA.mastodon(t, "remy"), fakeA.mastodon(t, "ash"), fakeB.mastodon(t, "nora")
+	if _, err := inst.App.Svc.Social.ResolveActor(ctx, remy.URI); err != nil {
+		t.Fatal(err)
+	}
+	newUser(t, inst, "ada")
+	n, err := inst.App.Svc.Social.PostNote(ctx, actorOf(t, inst, "ada"), service.NoteInput{
+		Content: "WORDsecret @remy@" + strings.TrimPrefix(fakeA.srv.URL, "http://"), Visibility: models.VisibilityDirect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		r    visReader
+		code int
+	}{
+		{visReader{name: "anon"}, http.StatusUnauthorized},
+		{visReader{name: "other server", remote: nora}, http.StatusNotFound},
+		{visReader{name: "addressee's server", remote: ash}, http.StatusOK},
+	} {
+		for _, path := range []string{"/notes/" + n.ID, strings.TrimPrefix(createOf(t, inst, n), inst.URL)} {
+			code, body := visGet(t, inst, tc.r, path, "application/activity+json", false)
+			if code != tc.code || strings.Contains(body, "WORDsecret") != (tc.code == http.StatusOK) {
+				t.Errorf("%s GET %s: %d, want %d: %s", tc.r.name, path, code, tc.code, body)
 			}
 		}
 	}
