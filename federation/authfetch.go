@@ -30,6 +30,7 @@ func (f *Federation) authorizedFetch(next echo.HandlerFunc) echo.HandlerFunc {
 		if host := hostOf(key.Owner); !f.policy.Allowed(host) {
 			return errs.Forbidden("domain %s is blocked here", host)
 		}
+		c.Set(signerKey, key.Owner) // handlers decide what this signer may read
 		return next(c)
 	}
 }

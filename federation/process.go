@@ -342,20 +342,10 @@ func isPublic(l []string) bool {
 	return false
 }
 
-// visibility derives Mastodon's four levels from the addressing.
+// visibility derives Mastodon's four levels from the addressing; the rule is the
+// service's (an audience-only Group post is public).
 func visibility(o *vocab.Object, author *models.Actor) string {
-	switch {
-	case isPublic(o.To):
-		return models.VisibilityPublic
-	case isPublic(o.CC):
-		return models.VisibilityUnlisted
-	}
-	for _, v := range append(append([]string{}, o.To...), o.CC...) {
-		if v == author.FollowersURI || strings.HasSuffix(v, "/followers") {
-			return models.VisibilityFollowers
-		}
-	}
-	return models.VisibilityDirect
+	return service.VisibilityOf(o.To, o.CC, o.Audience, author.FollowersURI)
 }
 
 func (f *Federation) known(_ any, err error) bool { return err == nil }

@@ -481,6 +481,9 @@ func (c *Communities) mayPost(ctx context.Context, group *models.Actor, com *mod
 // as FEP-1b12 says — Announce of the Create, plus Announce of the note itself so
 // that Mastodon shows a boost. created is the Create activity as received (JSON).
 func (c *Communities) Relay(ctx context.Context, group *models.Actor, author *models.Actor, n *models.Note, created string) error {
+	if !visibleToAnyone(n) {
+		return errs.Unprocessable("community posts are public or unlisted")
+	}
 	com, err := c.ByActor(ctx, group)
 	if err != nil {
 		return err
@@ -581,9 +584,7 @@ func (c *Communities) ThreadRoot(ctx context.Context, n *models.Note) (*models.A
 }
 
 // threadVisible: only public and unlisted notes appear in a thread.
-func threadVisible(n *models.Note) bool {
-	return n.Visibility == models.VisibilityPublic || n.Visibility == models.VisibilityUnlisted
-}
+func threadVisible(n *models.Note) bool { return visibleToAnyone(n) }
 
 // Moderate removes a post or (un)locks its thread; maintainers of the post's
 // community only. The Group federates the Delete or Lock to its followers.

@@ -350,6 +350,14 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			return nil, errs.Unprocessable("community posts are public or unlisted")
 		}
 	}
+	if in.InReplyTo != "" {
+		// A reply to a note its author may not read is refused as if the note
+		// did not exist: ids of private notes must not be probed, nor a public
+		// reply hung under them.
+		if parent, err := s.svc.Store.NoteByURI(ctx, in.InReplyTo); err == nil && !s.svc.CanSee(ctx, author, parent) {
+			return nil, errs.NotFound("the note replied to was not found")
+		}
+	}
 	if err := s.svc.Communities.threadOpen(ctx, in.InReplyTo); err != nil {
 		return nil, err
 	}
@@ -600,10 +608,24 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 			}
 		}
 	}
+	owners = append(owners, s.localAddressees(ctx, in.Addressed)...)
 	if err := s.svc.Communities.threadOpen(ctx, n.InReplyToURI); err != nil {
 		return nil, err
 	}
 	group := s.addressedCommunity(ctx, in)
+	if group != nil && !visibleToAnyone(n) {
+		// Only public and unlisted notes become community posts (as for local
+		// authors, see PostNote). A followers-only or direct note addressed to a
+		// community reaches its maintainers and stewards, and nobody else: it is
+		// neither listed, nor in feeds, nor relayed.
+		if mods, err := s.svc.Communities.Maintainers(ctx, group); err == nil {
+			for _, m := range mods {
+				owners = append(owners, m.Actor.ID)
+			}
+		}
+		group = nil
+		n.AudienceURI = ""
+	}
 	if group != nil {
 		// Check the community's rules before anything is stored.
 		com, err := s.svc.Communities.ByActor(ctx, group)
@@ -636,6 +658,25 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		}
 	}
 	return n, nil
+}
+
+// localAddressees are the local people and services a remote note is addressed
+// to (to, cc): they get it in their timelines, as mentioned actors do.
+// Communities are left to addressedCommunity.
+func (s *Social) localAddressees(ctx context.Context, addressed []string) []string {
+	prefix := s.svc.Cfg.Server.PublicURL + "/"
+	var out []string
+	seen := map[string]bool{}
+	for _, u := range addressed {
+		if seen[u] || !strings.HasPrefix(u, prefix) {
+			continue
+		}
+		seen[u] = true
+		if a, err := s.svc.Store.ActorByURI(ctx, u); err == nil && a.Local() && a.Type != models.ActorGroup && !a.Suspended {
+			out = append(out, a.ID)
+		}
+	}
+	return out
 }
 
 // addressedCommunity finds the local community a remote note is posted into: its
@@ -820,7 +861,7 @@ func (s *Social) Timeline(ctx context.Context, owner *models.Actor, maxID string
 	if limit <= 0 || limit > 100 {
 		limit = 40
 	}
-	items, err := s.svc.Store.Timeline(ctx, owner.ID, maxID, limit)
+	items, err := s.svc.Store.Timeline(ctx, owner.ID, maxID, limit, s.svc.NoteScope(owner, ListAll))
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -874,7 +915,7 @@ func (s *Social) Tagged(ctx context.Context, tag string, limit int) ([]TimelineE
 	if limit <= 0 || limit > 100 {
 		limit = 40
 	}
-	notes, err := s.svc.Store.TaggedNotes(ctx, tag, limit)
+	notes, err := s.svc.Store.TaggedNotes(ctx, tag, limit, s.svc.NoteScope(nil, ListTag))
 	if err != nil {
 		return nil, errs.Internal(err)
 	}

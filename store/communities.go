@@ -238,12 +238,13 @@ func (s *Store) CountLedger(ctx context.Context, communityID string) (int64, err
 	return n, translate(s.with(ctx).Model(&models.LedgerEntry{}).Where("community_id = ?", communityID).Count(&n).Error)
 }
 
-// ListDiscussions pages the top-level posts of a community (notes whose audience is
-// the Group), newest first.
+// ListDiscussions pages the top-level posts of a community (public and unlisted
+// notes whose audience is the Group), newest first. A followers-only or direct
+// note never is a community post, whatever its audience says.
 func (s *Store) ListDiscussions(ctx context.Context, groupURI string, limit, offset int) ([]models.Note, error) {
 	var out []models.Note
-	err := s.with(ctx).Where("audience_uri = ? AND deleted_at IS NULL AND in_reply_to_uri = ''", groupURI).
-		Order("published DESC, id DESC").Limit(limit).Offset(offset).Find(&out).Error
+	q := s.with(ctx).Table("notes").Where("notes.audience_uri = ? AND notes.deleted_at IS NULL AND notes.in_reply_to_uri = ''", groupURI)
+	err := PublicNotes.where(q).Order("published DESC, id DESC").Limit(limit).Offset(offset).Find(&out).Error
 	return out, translate(err)
 }
 

@@ -296,13 +296,17 @@ type TimelineItem struct {
 }
 
 // Timeline pages owner's home timeline, newest first; maxID ("" = newest) pages back.
-func (s *Store) Timeline(ctx context.Context, ownerID, maxID string, limit int) ([]TimelineItem, error) {
-	var entries []models.TimelineEntry
-	q := s.with(ctx).Where("owner_id = ?", ownerID)
+// Only entries whose note is in scope (what the owner may see) are paged, so a
+// page is never cut short by filtering after the limit.
+func (s *Store) Timeline(ctx context.Context, ownerID, maxID string, limit int, scope NoteScope) ([]TimelineItem, error) {
+	q := s.with(ctx).Table("timeline_entries").Select("timeline_entries.*").
+		Joins("JOIN notes ON notes.id = timeline_entries.note_id").
+		Where("timeline_entries.owner_id = ? AND notes.deleted_at IS NULL", ownerID)
 	if maxID != "" {
-		q = q.Where("id < ?", maxID)
+		q = q.Where("timeline_entries.id < ?", maxID)
 	}
-	if err := q.Order("id DESC").Limit(limit).Find(&entries).Error; err != nil {
+	var entries []models.TimelineEntry
+	if err := scope.where(q).Order("timeline_entries.id DESC").Limit(limit).Find(&entries).Error; err != nil {
 		return nil, translate(err)
 	}
 	ids := make([]string, len(entries))
@@ -512,14 +516,14 @@ func (s *Store) InsertActivities(ctx context.Context, rows []models.Activity) (m
 	return out, nil
 }
 
-// TaggedNotes lists the newest public notes carrying a hashtag (name without '#',
-// any case).
-func (s *Store) TaggedNotes(ctx context.Context, tag string, limit int) ([]models.Note, error) {
+// TaggedNotes lists the newest notes in scope carrying a hashtag (name without
+// '#', any case).
+func (s *Store) TaggedNotes(ctx context.Context, tag string, limit int, scope NoteScope) ([]models.Note, error) {
 	var out []models.Note
-	err := s.with(ctx).Table("notes").Select("notes.*").
+	q := s.with(ctx).Table("notes").Select("notes.*").
 		Joins("JOIN note_tags ON note_tags.note_id = notes.id").
-		Where("note_tags.type = ? AND LOWER(note_tags.name) = ? AND notes.visibility = ? AND notes.deleted_at IS NULL",
-			"Hashtag", "#"+strings.ToLower(tag), models.VisibilityPublic).
-		Order("notes.published DESC, notes.id DESC").Limit(limit).Find(&out).Error
+		Where("note_tags.type = ? AND LOWER(note_tags.name) = ? AND notes.deleted_at IS NULL",
+			"Hashtag", "#"+strings.ToLower(tag))
+	err := scope.where(q).Order("notes.published DESC, notes.id DESC").Limit(limit).Find(&out).Error
 	return out, translate(err)
 }
