@@ -59,7 +59,7 @@ func TestResolve(t *testing.T) {
 	if a, err := e.f.Resolve(ctx, "@"+inst.Username+"@local.test"); err != nil || a.ID != inst.ID {
 		t.Errorf("local handle: %v %v", a, err)
 	}
-	if err := e.policy.Block(ctx, "blocked.example", ""); err != nil {
+	if err := e.block(ctx, "blocked.example", ""); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
