@@ -227,4 +227,3 @@ func copySet(m map[string]bool) map[string]bool {
 	}
 	return out
 }
-
