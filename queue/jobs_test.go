@@ -167,3 +167,20 @@ func eventually(t *testing.T, cond func() bool, what string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// The service names delivery states without knowing River: its list must be
+// River's states, each once.
+func TestDeliveryStatesMatchRiver(t *testing.T) {
+	river := map[string]bool{StatePending: true, StateScheduled: true, StateAvailable: true, StateRunning: true,
+		StateRetryable: true, StateCompleted: true, StateCancelled: true, StateDiscarded: true}
+	seen := map[string]bool{}
+	for _, s := range service.DeliveryStates {
+		if !river[s] || seen[s] {
+			t.Errorf("service delivery state %q is not a River state, or is listed twice", s)
+		}
+		seen[s] = true
+	}
+	if len(seen) != len(river) {
+		t.Errorf("service lists %d delivery states, River has %d", len(seen), len(river))
+	}
+}
