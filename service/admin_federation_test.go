@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
@@ -249,5 +250,22 @@ func TestRemoteFollowURL(t *testing.T) {
 		if strings.HasSuffix(a, "@bad.example") {
 			t.Errorf("blocked host was asked: %s", a)
 		}
+	}
+}
+
+type noteJob struct{}
+
+func (noteJob) Kind() string { return "test_note" }
+
+// Without a queue (CLI tools), jobs are refused, never silently dropped.
+func TestJobsUnwired(t *testing.T) {
+	st := storetest.Open(t, "sqlite")
+	s := newService(t, st)
+	ctx := context.Background()
+	if err := s.Jobs.Enqueue(ctx, st, noteJob{}); status(err) != http.StatusServiceUnavailable {
+		t.Errorf("Enqueue without a queue: %v", err)
+	}
+	if err := s.Jobs.ScheduleAt(ctx, st, noteJob{}, time.Now()); status(err) != http.StatusServiceUnavailable {
+		t.Errorf("ScheduleAt without a queue: %v", err)
 	}
 }

@@ -2,8 +2,10 @@ package service
 
 import (
 	"context"
+	"net/http"
 	"time"
 
+	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/store"
 )
@@ -86,6 +88,18 @@ type Outbound struct {
 	Public bool
 }
 
+// noJobs stands in until app plugs in the queue (CLI tools, unit tests): a job
+// that cannot be written fails the change that needs it rather than being lost.
+type noJobs struct{}
+
+func (noJobs) Enqueue(_ context.Context, _ *store.Store, job Job) error {
+	return errs.New(http.StatusServiceUnavailable, "no job queue to run %s", job.Kind())
+}
+
+func (noJobs) ScheduleAt(_ context.Context, _ *store.Store, job Job, _ time.Time) error {
+	return errs.New(http.StatusServiceUnavailable, "no job queue to run %s", job.Kind())
+}
+
 // nopPublisher is used until federation is wired (CLI tools, unit tests).
 type nopPublisher struct{}
 
@@ -98,7 +112,8 @@ type Job interface {
 }
 
 // Jobs is the port through which the service hands work to the durable job queue
-// (package queue implements it; app plugs it in). Both calls write the job inside
+// (package queue implements it; app plugs it in, and registers the service's job
+// handlers on the queue with queue.AddWorker). Both calls write the job inside
 // tx, the transaction of the change that caused it, so the change and its job
 // commit or roll back together. Governance closes proposals at their end time,
 // appeals expire and notifications are sent through it.

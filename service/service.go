@@ -46,9 +46,11 @@ func (s *Service) SetPorts(p Publisher, r Resolver, d DomainPolicy) {
 	s.Domains = d
 }
 
-// SetQueue plugs in the job queue.
+// SetQueue plugs in the job queue (nil j keeps jobs refused).
 func (s *Service) SetQueue(j Jobs, d DeliveryLog) {
-	s.Jobs = j
+	if j != nil {
+		s.Jobs = j
+	}
 	s.Deliveries = d
 }
 
@@ -62,6 +64,7 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Communities = &Communities{svc: s}
 	s.Admin = &FederationAdmin{svc: s}
 	s.Pub = nopPublisher{}
+	s.Jobs = noJobs{}
 	return s
 }
 
