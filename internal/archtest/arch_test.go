@@ -2,6 +2,7 @@ package archtest
 
 import (
 	"bufio"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -272,4 +273,44 @@ func sorted(l []string) []string {
 	out := append([]string(nil), l...)
 	sort.Strings(out)
 	return out
+}
+
+// TestHandlersDoNotReachStore: api and frontend import only the service, but the
+// service's exported Store field would let a handler reach the database anyway.
+// Any selector `<…>svc.Store` in their non-test code fails.
+func TestHandlersDoNotReachStore(t *testing.T) {
+	root := moduleRoot(t)
+	fset := token.NewFileSet()
+	for _, dir := range []string{"api", "frontend"} {
+		files, err := filepath.Glob(filepath.Join(root, dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no Go files (%v)", dir, err)
+		}
+		for _, path := range files {
+			if strings.HasSuffix(path, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok || sel.Sel.Name != "Store" {
+					return true
+				}
+				var x string
+				switch v := sel.X.(type) {
+				case *ast.Ident:
+					x = v.Name
+				case *ast.SelectorExpr:
+					x = v.Sel.Name
+				}
+				if x == "svc" {
+					t.Errorf("%s: %s reaches the store through Service.Store: add a service method", dir, fset.Position(sel.Pos()))
+				}
+				return true
+			})
+		}
+	}
 }
