@@ -3,16 +3,15 @@ package api
 import (
 	"net/http"
 
-	"github.com/commonsd/commonsd/errs"
 	"github.com/labstack/echo/v4"
 )
 
 // adminDeliveryCounts is GET /api/v1/admin/deliveries/counts: delivery jobs by
 // state (states without jobs are absent).
 func (a *API) adminDeliveryCounts(c echo.Context) error {
-	counts, err := a.fed.Queue().DeliveryCounts(c.Request().Context())
+	counts, err := a.svc.Admin.DeliveryCounts(c.Request().Context(), caller(c))
 	if err != nil {
-		return errs.Internal(err)
+		return err
 	}
 	return c.JSON(http.StatusOK, counts)
 }

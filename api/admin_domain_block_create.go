@@ -1,11 +1,8 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 
-	"github.com/commonsd/commonsd/errs"
-	"github.com/commonsd/commonsd/federation/fetch"
 	"github.com/labstack/echo/v4"
 )
 
@@ -23,34 +20,9 @@ func (a *API) adminCreateDomainBlock(c echo.Context) error {
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	p := a.fed.Policy()
-	var err error
-	switch req.Policy {
-	case "", fetch.PolicyBlock:
-		err = p.Block(ctx, req.Domain, req.Reason)
-	case fetch.PolicyAllow:
-		err = p.Allow(ctx, req.Domain, req.Reason)
-	default:
-		return errs.Unprocessable("policy must be block or allow")
-	}
+	e, err := a.svc.Admin.PutDomainPolicy(c.Request().Context(), caller(c), req.Domain, req.Policy, req.Reason)
 	if err != nil {
 		return err
 	}
-	list, err := p.List(ctx)
-	if err != nil {
-		return err
-	}
-	// The entry just written is the newest of the admins' (the policy normalises
-	// the domain, so it is found by time rather than by name).
-	var newest *fetch.Entry
-	for i := range list {
-		if e := &list[i]; e.Source == "admin" && (newest == nil || e.At.After(newest.At)) {
-			newest = e
-		}
-	}
-	if newest == nil {
-		return errs.Internal(errors.New("domain policy entry vanished after writing it"))
-	}
-	return c.JSON(http.StatusCreated, domainBlockView(*newest))
+	return c.JSON(http.StatusCreated, domainBlockView(*e))
 }

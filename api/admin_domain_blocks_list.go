@@ -9,7 +9,7 @@ import (
 // adminListDomainBlocks is GET /api/v1/admin/domain_blocks: the configuration's
 // and the admins' domain blocks (and allows), by domain.
 func (a *API) adminListDomainBlocks(c echo.Context) error {
-	list, err := a.fed.Policy().List(c.Request().Context())
+	list, err := a.svc.Admin.DomainPolicies(c.Request().Context(), caller(c))
 	if err != nil {
 		return err
 	}

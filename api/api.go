@@ -4,7 +4,6 @@
 package api
 
 import (
-	"github.com/commonsd/commonsd/federation"
 	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
@@ -15,11 +14,10 @@ const Prefix = "/api/v1"
 // API holds the handlers' dependencies.
 type API struct {
 	svc *service.Service
-	fed *federation.Federation
 }
 
 // New builds the API.
-func New(svc *service.Service, fed *federation.Federation) *API { return &API{svc: svc, fed: fed} }
+func New(svc *service.Service) *API { return &API{svc: svc} }
 
 // Register mounts /api/v1. Middleware is attached per route (not with Group.Use) so
 // that e.Routes() lists exactly the documented endpoints.

@@ -36,8 +36,11 @@ func (a *API) postDiscussion(c echo.Context) error {
 	ctx := c.Request().Context()
 	parent := strings.TrimSpace(req.InReplyTo)
 	if parent != "" && !strings.Contains(parent, "://") {
-		n, err := a.svc.Store.NoteByID(ctx, parent)
-		if err != nil || n.DeletedAt != nil {
+		n, err := a.svc.Social.LiveNote(ctx, parent)
+		if err != nil {
+			if errs.Status(err) != http.StatusNotFound {
+				return err
+			}
 			return errs.NotFound("the note replied to was not found")
 		}
 		parent = n.URI

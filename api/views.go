@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/commonsd/commonsd/federation/fetch"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 )
@@ -228,7 +227,7 @@ type domainBlockJSON struct {
 	CreatedAt *time.Time `json:"created_at"`
 }
 
-func domainBlockView(e fetch.Entry) domainBlockJSON {
+func domainBlockView(e service.DomainEntry) domainBlockJSON {
 	v := domainBlockJSON{Domain: e.Domain, Policy: e.Policy, Reason: e.Reason, Source: e.Source}
 	if !e.At.IsZero() {
 		at := e.At.UTC()

@@ -1,5 +1,8 @@
-// Package app wires one instance together: config → store → service → federation,
-// API and web handlers → HTTP server and background workers. cmd/commonsd and the
+// Package app wires one instance together: config → store → queue → service →
+// federation, API and web handlers → HTTP server and background workers. It is the
+// only package that sees them all: it builds the job queue and hands it to the
+// service (as its Jobs and DeliveryLog ports) and to the federation edge (which
+// registers its workers on it). cmd/commonsd and the
 // test harness (apptest) both build instances through New, so tests run exactly
 // what production runs.
 package app
@@ -42,6 +45,7 @@ type App struct {
 	Log     *slog.Logger
 	Store   *store.Store
 	Svc     *service.Service
+	Queue   *queue.Queue
 	Fed     *federation.Federation
 	Echo    *echo.Echo
 	Metrics *prometheus.Registry
@@ -94,19 +98,25 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, fmt.Errorf("instance actor: %w", err)
 	}
-	fed, err := federation.New(cfg, svc, log)
+	q, err := queue.New(st, queue.OptionsFromConfig(cfg), log)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	web := frontend.New(cfg, svc, fed, log)
+	svc.SetQueue(q, q)
+	fed, err := federation.New(cfg, svc, q, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	web := frontend.New(cfg, svc, log)
 	e, reg := server.New(server.Options{
 		Log: log, DB: st.SQL(), Ready: st.Ready, TrustProxy: cfg.Server.TrustProxy,
 		HTMLError: web.ErrorPage,
 	})
-	a := &App{Cfg: cfg, Log: log, Store: st, Svc: svc, Fed: fed, Echo: e, Metrics: reg}
+	a := &App{Cfg: cfg, Log: log, Store: st, Svc: svc, Queue: q, Fed: fed, Echo: e, Metrics: reg}
 	fed.Register(e, federation.HTMLPages{Profile: web.Negotiated, Contribution: web.ContributionPage})
-	api.New(svc, fed).Register(e)
+	api.New(svc).Register(e)
 	web.Register(e)
 	return a, nil
 }
@@ -128,7 +138,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, role string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	if role != RoleWeb {
-		if err := a.Fed.StartWorkers(ctx); err != nil {
+		if err := a.Queue.Start(ctx); err != nil {
 			return err
 		}
 	}
@@ -157,7 +167,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, role string) error {
 		_ = srv.Close()
 		err = nil
 	}
-	a.Fed.StopWorkers(shutCtx)
+	_ = a.Queue.Stop(shutCtx)
 	wg.Wait()
 	select {
 	case e := <-errc:

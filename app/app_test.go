@@ -13,6 +13,7 @@ import (
 
 	"github.com/commonsd/commonsd/app"
 	"github.com/commonsd/commonsd/config"
+	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
 
@@ -91,6 +92,34 @@ func TestServeRejectsUnknownRole(t *testing.T) {
 		t.Fatal("unknown role accepted")
 	}
 }
+
+// TestQueueWiredIntoService: app builds one queue and hands it to the service as
+// its Jobs and DeliveryLog ports (a job the service writes is a row of that queue).
+func TestQueueWiredIntoService(t *testing.T) {
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Database.DSN = filepath.Join(cfg.DataDir, "q.db")
+	a, err := app.New(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if a.Queue == nil || a.Svc.Jobs != service.Jobs(a.Queue) || a.Svc.Deliveries != service.DeliveryLog(a.Queue) {
+		t.Fatalf("service ports not wired to the app's queue: jobs %T, deliveries %T", a.Svc.Jobs, a.Svc.Deliveries)
+	}
+	ctx := context.Background()
+	if err := a.Svc.Jobs.ScheduleAt(ctx, a.Store, wiredJob{}, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := a.Queue.Counts(ctx, wiredJob{}.Kind())
+	if err != nil || counts["scheduled"] != 1 {
+		t.Fatalf("scheduled job not in the app's queue: %v %v", counts, err)
+	}
+}
+
+type wiredJob struct{}
+
+func (wiredJob) Kind() string { return "test_wired" }
 
 // TestProbesAndMetrics: /healthz, /readyz and Prometheus metrics with HTTP latency by
 // route and the database pool.

@@ -201,7 +201,7 @@ func BenchmarkSlowHost(b *testing.B) {
 		ctx := context.Background()
 		// Enqueue every delivery first, workers stopped, so that the posting rate does
 		// not cap the delivery rate; then start the workers and time the deliveries.
-		inst.App.Fed.StopWorkers(ctx)
+		_ = inst.App.Queue.Stop(ctx)
 		t0 := time.Now()
 		for i := range n {
 			if _, err := inst.App.Svc.Social.PostNote(ctx, ada, service.NoteInput{Content: fmt.Sprintf("note %d", i)}); err != nil {
@@ -210,7 +210,7 @@ func BenchmarkSlowHost(b *testing.B) {
 		}
 		postedIn := time.Since(t0)
 		start := time.Now()
-		if err := inst.App.Fed.StartWorkers(ctx); err != nil {
+		if err := inst.App.Queue.Start(ctx); err != nil {
 			b.Fatal(err)
 		}
 		fastDone := time.Duration(0)

@@ -1,8 +1,10 @@
 // Package federation is the ActivityPub edge of commonsd: actor documents,
 // WebFinger, host-meta and NodeInfo discovery, signed inboxes, outboxes and
 // collections, remote fetching (federation/fetch) and durable delivery (through the
-// queue package). It decides no domain rule: it verifies, translates and calls the
-// service layer, and implements the service's outbound ports (Publisher, Resolver).
+// queue that app builds and hands to New). It decides no domain rule and writes no
+// rule-bearing state itself: it verifies, translates and calls the service layer,
+// and implements the service's outbound ports (Publisher, Resolver, and through
+// fetch.Policy the enforcement side of DomainPolicy).
 package federation
 
 import (
@@ -41,9 +43,10 @@ type Federation struct {
 	inboxBatch *inboxBatcher
 }
 
-// New builds the federation edge and plugs it into the service as its outbound
-// ports.
-func New(cfg config.Config, svc *service.Service, log *slog.Logger) (*Federation, error) {
+// New builds the federation edge on the queue q (built by app), registers its
+// workers (delivery, inbox processing) on it and plugs itself into the service as
+// its outbound ports.
+func New(cfg config.Config, svc *service.Service, q *queue.Queue, log *slog.Logger) (*Federation, error) {
 	policy := fetch.NewPolicy(cfg.Federation, svc.Store, log)
 	// Load the admins' domain entries now, outside any transaction (see Policy.refresh).
 	if err := policy.Reload(context.Background()); err != nil {
@@ -58,10 +61,6 @@ func New(cfg config.Config, svc *service.Service, log *slog.Logger) (*Federation
 		docs:       newDocCache(svc.Store.ActorsGeneration),
 	}
 	f.verifier = &signing.Verifier{Keys: f.fetch, PublicScheme: cfg.PublicScheme()}
-	q, err := queue.New(svc.Store, queue.OptionsFromConfig(cfg), log)
-	if err != nil {
-		return nil, err
-	}
 	f.queue = q
 	f.inboxBatch = newInboxBatcher(svc.Store, q)
 	if err := q.RegisterDelivery(f, f); err != nil {
@@ -70,19 +69,18 @@ func New(cfg config.Config, svc *service.Service, log *slog.Logger) (*Federation
 	if err := queue.AddWorker(q, f.processInbox); err != nil {
 		return nil, err
 	}
-	svc.SetPorts(f, f)
+	svc.SetPorts(f, f, policy)
 	return f, nil
 }
-
-// Queue exposes the job queue (admin views).
-func (f *Federation) Queue() *queue.Queue { return f.queue }
-
-// Policy exposes the domain policy (admin actions).
-func (f *Federation) Policy() *fetch.Policy { return f.policy }
 
 // ResolveActor implements service.Resolver.
 func (f *Federation) ResolveActor(ctx context.Context, handleOrURL string) (*models.Actor, error) {
 	return f.fetch.Resolve(ctx, handleOrURL)
+}
+
+// SubscribeTemplate implements service.Resolver.
+func (f *Federation) SubscribeTemplate(ctx context.Context, user, host string) (string, error) {
+	return f.fetch.SubscribeTemplate(ctx, user, host)
 }
 
 // HTMLPages are the browser views of URLs that are also ActivityPub ids: one URL
@@ -119,9 +117,3 @@ func (f *Federation) Register(e *echo.Echo, pages HTMLPages) {
 	e.GET("/users/:name/commons", ap(f.commons))
 	e.GET("/users/:name/ledger", ap(f.ledger))
 }
-
-// StartWorkers starts the background workers (delivery, inbox processing).
-func (f *Federation) StartWorkers(ctx context.Context) error { return f.queue.Start(ctx) }
-
-// StopWorkers stops them, letting running jobs finish until ctx ends.
-func (f *Federation) StopWorkers(ctx context.Context) { _ = f.queue.Stop(ctx) }

@@ -255,7 +255,7 @@ func TestEveryFixtureThroughTheInbox(t *testing.T) {
 	ctx := context.Background()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		counts, err := inst.App.Fed.Queue().Counts(ctx, "inbox.process")
+		counts, err := inst.App.Queue.Counts(ctx, "inbox.process")
 		if err != nil {
 			t.Fatal(err)
 		}

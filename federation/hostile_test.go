@@ -40,7 +40,7 @@ func TestInboxRefusesHostileInput(t *testing.T) {
 	ctx := context.Background()
 	rem := newRemote(t)
 	blockedRem := newRemote(t)
-	if err := inst.App.Fed.Policy().Block(ctx, blockedRem.Host(), "test"); err != nil {
+	if _, err := inst.App.Svc.Admin.PutDomainPolicy(ctx, nil, blockedRem.Host(), "block", "test"); err != nil {
 		t.Fatal(err)
 	}
 	key, evil := testKeys(t)

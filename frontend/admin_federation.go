@@ -7,15 +7,12 @@ import (
 	"strings"
 
 	"github.com/commonsd/commonsd/errs"
-	"github.com/commonsd/commonsd/federation/fetch"
 	"github.com/commonsd/commonsd/models"
-	"github.com/commonsd/commonsd/queue"
 	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
 
-var deliveryStates = []string{queue.StateAvailable, queue.StateScheduled, queue.StateRunning, queue.StateRetryable,
-	queue.StateCompleted, queue.StateDiscarded, queue.StateCancelled, queue.StatePending}
+var deliveryStates = service.DeliveryStates
 
 type stateCount struct {
 	State string
@@ -28,14 +25,7 @@ type deliveriesData struct {
 	States     []string
 	State      string
 	Host       string
-	Deliveries []queue.DeliveryInfo
-}
-
-func (w *Web) needFederation() error {
-	if w.fed == nil {
-		return errs.New(http.StatusServiceUnavailable, "federation is not available")
-	}
-	return nil
+	Deliveries []service.DeliveryInfo
 }
 
 // adminDeliveries is /admin/deliveries: delivery jobs by state and the latest ones,
@@ -45,25 +35,22 @@ func (w *Web) adminDeliveries(c echo.Context) error {
 	if u == nil {
 		return err
 	}
-	if err := w.needFederation(); err != nil {
-		return err
-	}
 	ctx := c.Request().Context()
 	d := deliveriesData{States: deliveryStates, State: c.QueryParam("state"), Host: strings.TrimSpace(c.QueryParam("host"))}
 	if d.State != "" && !contains(deliveryStates, d.State) {
 		return errs.Unprocessable("unknown delivery state %q", d.State)
 	}
-	counts, err := w.fed.Queue().DeliveryCounts(ctx)
+	counts, err := w.svc.Admin.DeliveryCounts(ctx, u)
 	if err != nil {
-		return errs.Internal(err)
+		return err
 	}
 	for s, n := range counts {
 		d.Counts = append(d.Counts, stateCount{s, n})
 		d.Total += n
 	}
 	sort.Slice(d.Counts, func(i, j int) bool { return d.Counts[i].State < d.Counts[j].State })
-	if d.Deliveries, err = w.fed.Queue().Deliveries(ctx, queue.DeliveryFilter{State: d.State, Host: d.Host, Limit: 100}); err != nil {
-		return errs.Internal(err)
+	if d.Deliveries, err = w.svc.Admin.Deliveries(ctx, u, service.DeliveryFilter{State: d.State, Host: d.Host, Limit: 100}); err != nil {
+		return err
 	}
 	p := w.page(c, "Deliveries")
 	p.Data = d
@@ -71,7 +58,7 @@ func (w *Web) adminDeliveries(c echo.Context) error {
 }
 
 type domainsData struct {
-	Entries   []fetch.Entry
+	Entries   []service.DomainEntry
 	Allowlist bool
 	IsAdmin   bool
 	Form      *form
@@ -90,22 +77,20 @@ func (w *Web) adminDomains(c echo.Context) error {
 }
 
 func (w *Web) renderDomains(c echo.Context, status int, u *models.User, f *form, notice string) error {
-	if err := w.needFederation(); err != nil {
-		return err
-	}
-	entries, err := w.fed.Policy().List(c.Request().Context())
+	entries, err := w.svc.Admin.DomainPolicies(c.Request().Context(), u)
 	if err != nil {
 		return err
 	}
 	if f.Get("policy") == "" {
-		f.Values["policy"] = fetch.PolicyBlock
+		f.Values["policy"] = service.PolicyBlock
 	}
 	p := w.page(c, "Domains")
-	p.Data = domainsData{Entries: entries, Allowlist: w.fed.Policy().AllowlistMode(), IsAdmin: u.Role == models.RoleAdmin, Form: f, Notice: notice}
+	p.Data = domainsData{Entries: entries, Allowlist: w.svc.Admin.AllowlistMode(), IsAdmin: u.Role == models.RoleAdmin, Form: f, Notice: notice}
 	return w.render(c, status, "admin_domains", p)
 }
 
-// domainAdmin checks an admin domain-policy change: staff, admin role, CSRF.
+// domainAdmin checks an admin domain-policy change: staff, admin role (the
+// service checks it again), CSRF.
 func (w *Web) domainAdmin(c echo.Context) (*models.User, error) {
 	u, err := w.staff(c)
 	if u == nil {
@@ -117,7 +102,7 @@ func (w *Web) domainAdmin(c echo.Context) (*models.User, error) {
 	if err := w.checkCSRF(c); err != nil {
 		return nil, err
 	}
-	return u, w.needFederation()
+	return u, nil
 }
 
 func (w *Web) adminDomainAdd(c echo.Context) error {
@@ -129,14 +114,10 @@ func (w *Web) adminDomainAdd(c echo.Context) error {
 	for _, k := range []string{"domain", "reason", "policy"} {
 		f.Values[k] = strings.TrimSpace(c.FormValue(k))
 	}
-	ctx := c.Request().Context()
-	switch f.Get("policy") {
-	case fetch.PolicyBlock:
-		err = w.fed.Policy().Block(ctx, f.Get("domain"), f.Get("reason"))
-	case fetch.PolicyAllow:
-		err = w.fed.Policy().Allow(ctx, f.Get("domain"), f.Get("reason"))
-	default:
+	if f.Get("policy") == "" {
 		err = errs.Unprocessable("policy must be block or allow")
+	} else {
+		_, err = w.svc.Admin.PutDomainPolicy(c.Request().Context(), u, f.Get("domain"), f.Get("policy"), f.Get("reason"))
 	}
 	if err != nil {
 		if errs.Status(err) >= 500 {
@@ -153,7 +134,7 @@ func (w *Web) adminDomainRemove(c echo.Context) error {
 	if u == nil || err != nil {
 		return err
 	}
-	if err := w.fed.Policy().Unblock(c.Request().Context(), c.FormValue("domain")); err != nil {
+	if err := w.svc.Admin.RemoveDomainPolicy(c.Request().Context(), u, c.FormValue("domain")); err != nil {
 		if errs.Status(err) >= 500 {
 			return err
 		}

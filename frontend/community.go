@@ -13,7 +13,6 @@ import (
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
-	"github.com/commonsd/commonsd/store"
 	"github.com/labstack/echo/v4"
 )
 
@@ -137,7 +136,7 @@ func (p *people) uri(uri string) *person {
 		return got
 	}
 	var out *person
-	if a, err := p.w.svc.Store.ActorByURI(p.ctx, uri); err == nil {
+	if a := p.w.svc.Actors.KnownByURI(p.ctx, uri); a != nil {
 		out = p.w.personOf(a)
 	} else {
 		out = &person{Name: uri, Handle: uri, URL: uri}
@@ -437,9 +436,9 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 		Roles: []string{models.RoleCommunityMember, models.RoleCommunityMaintainer, models.RoleCommunitySteward}, Follow: newForm(),
 		RemoteJoin: newForm()}
 	_ = json.Unmarshal([]byte(com.Links), &d.Links)
-	d.MemberCount, _ = w.svc.Store.CountMembers(ctx, group.ID, nil)
+	d.MemberCount, _ = w.svc.Communities.MemberCount(ctx, group)
 	if me != nil {
-		if m, err := w.svc.Store.Membership(ctx, group.ID, me.ID); err == nil {
+		if m := w.svc.Communities.MembershipOf(ctx, group, me); m != nil {
 			d.State = m.State
 		}
 		d.Role = w.svc.Communities.Role(ctx, group, me)
@@ -468,11 +467,8 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 	}
 	for _, n := range posts {
 		const maxCount = 100
-		replies, _ := w.svc.Store.ListReplies(ctx, n.URI, maxCount+1)
-		dv := discussionView{Note: n, Author: ppl.id(n.AuthorID), Replies: len(replies)}
-		if dv.Replies > maxCount {
-			dv.Replies, dv.More = maxCount, true
-		}
+		dv := discussionView{Note: n, Author: ppl.id(n.AuthorID)}
+		dv.Replies, dv.More, _ = w.svc.Communities.ReplyCount(ctx, &n, maxCount)
 		d.Discussions = append(d.Discussions, dv)
 	}
 	if members, err := w.svc.Communities.Members(ctx, me, group, models.MembershipActive, 200, 0); err == nil {
@@ -501,7 +497,7 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 	return w.render(c, status, "community", p)
 }
 
-func memberViews(w *Web, rows []store.MemberRow) []memberView {
+func memberViews(w *Web, rows []service.MemberRow) []memberView {
 	out := make([]memberView, 0, len(rows))
 	for i := range rows {
 		out = append(out, memberView{Membership: rows[i].Membership, Person: w.personOf(&rows[i].Actor)})

@@ -1,30 +1,18 @@
 package frontend
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/commonsd/commonsd/errs"
-	"github.com/commonsd/commonsd/federation/fetch"
 	"github.com/labstack/echo/v4"
 )
 
 // "Follow from your instance": a visitor with an account elsewhere types their
-// handle; we ask their server (WebFinger) for its OStatus subscribe template and
-// send them there with the community's actor id, so they follow it at home.
-
-const (
-	subscribeRel     = "http://ostatus.org/schema/1.0/subscribe"
-	webfingerTimeout = 10 * time.Second
-	maxJRDBytes      = 256 << 10
-)
+// handle; the service asks their server (WebFinger) for its OStatus subscribe
+// template and we send them there with the community's actor id, so they follow
+// it at home.
 
 var (
 	handleUserRE = regexp.MustCompile(`^[A-Za-z0-9_.\-]{1,64}$`)
@@ -40,51 +28,6 @@ func parseRemoteHandle(s string) (user, host string, err error) {
 		return "", "", errs.Unprocessable("enter your handle as @name@your.instance")
 	}
 	return user, strings.ToLower(host), nil
-}
-
-// subscribeTemplate asks host's WebFinger for acct:user@host and returns its
-// subscribe template. Only that host is contacted, with the federation client
-// (private addresses refused unless configured otherwise) and a timeout.
-func (w *Web) subscribeTemplate(ctx context.Context, user, host string) (string, error) {
-	scheme := "https"
-	if w.cfg.PublicScheme() == "http" {
-		scheme = "http"
-	}
-	u := &url.URL{Scheme: scheme, Host: host, Path: "/.well-known/webfinger",
-		RawQuery: url.Values{"resource": {"acct:" + user + "@" + host}}.Encode()}
-	client := fetch.NewHTTPClient(w.cfg.Federation.AllowPrivateAddresses, nil)
-	defer client.CloseIdleConnections()
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse } // their host only
-	ctx, cancel := context.WithTimeout(ctx, webfingerTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Accept", "application/jrd+json, application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("webfinger: status %d", resp.StatusCode)
-	}
-	var doc struct {
-		Links []struct {
-			Rel      string `json:"rel"`
-			Template string `json:"template"`
-		} `json:"links"`
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxJRDBytes)).Decode(&doc); err != nil {
-		return "", fmt.Errorf("webfinger: %w", err)
-	}
-	for _, l := range doc.Links {
-		if l.Rel == subscribeRel && strings.Contains(l.Template, "{uri}") {
-			return l.Template, nil
-		}
-	}
-	return "", fmt.Errorf("webfinger: no subscribe template")
 }
 
 func (w *Web) remoteFollow(c echo.Context) error {
@@ -106,18 +49,20 @@ func (w *Web) remoteFollow(c echo.Context) error {
 	if err != nil {
 		return fail(http.StatusUnprocessableEntity, errs.Message(err))
 	}
-	tpl, err := w.subscribeTemplate(c.Request().Context(), user, host)
+	// The service asks the visitor's server (WebFinger, under the domain policy).
+	target, err := w.svc.Social.RemoteFollowURL(c.Request().Context(), user, host, group.URI)
 	if err != nil {
-		w.log.Info("remote follow: webfinger failed", "host", host, "err", err)
-		return fail(http.StatusBadGateway, "could not find where to follow from on "+host+"; check your handle, or search for "+
-			"@"+group.Username+"@"+w.host+" on your instance")
+		w.log.Info("remote follow failed", "host", host, "err", err)
+		switch s := errs.Status(err); {
+		case s == http.StatusBadGateway:
+			return fail(s, errs.Message(err)+"; check your handle, or search for "+"@"+group.Username+"@"+w.host+" on your instance")
+		case s >= 500:
+			return err
+		default:
+			return fail(statusOf(err), errs.Message(err))
+		}
 	}
-	target := strings.ReplaceAll(tpl, "{uri}", url.QueryEscape(group.URI))
-	tu, err := url.Parse(target)
-	if err != nil || (tu.Scheme != "https" && tu.Scheme != "http") || tu.Host == "" {
-		return fail(http.StatusBadGateway, host+" sent an unusable follow address")
-	}
-	return c.Redirect(http.StatusSeeOther, tu.String())
+	return c.Redirect(http.StatusSeeOther, target)
 }
 
 // remoteJoin is "Join from another server": a visitor whose server cannot send

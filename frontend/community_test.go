@@ -281,6 +281,12 @@ func TestCommunityRemoteFollow(t *testing.T) {
 	if (p.Status != http.StatusSeeOther && p.Status != http.StatusFound) || p.Location != wantLoc {
 		t.Fatalf("remote follow: %d %q, want %q", p.Status, p.Location, wantLoc)
 	}
+	// Once B's domain is blocked, A does not ask B's WebFinger any more.
+	if _, err := a.App.Svc.Admin.PutDomainPolicy(context.Background(), nil, b.Host, "block", "test"); err != nil {
+		t.Fatal(err)
+	}
+	want(t, visitor.post("/c/seeds", "/c/seeds/follow", url.Values{"handle": {"@bea@" + b.Host}}), http.StatusForbidden,
+		"is blocked", `aria-invalid="true"`)
 }
 
 func regexpFind(t *testing.T, body, re string) string {

@@ -19,7 +19,6 @@ import (
 
 	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/errs"
-	"github.com/commonsd/commonsd/federation"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
@@ -35,7 +34,6 @@ var staticFS embed.FS
 type Web struct {
 	cfg   config.Config
 	svc   *service.Service
-	fed   *federation.Federation // delivery queue and domain policy (admin pages); may be nil
 	log   *slog.Logger
 	host  string // domain part of handles
 	pages map[string]*template.Template
@@ -43,8 +41,8 @@ type Web struct {
 
 // New builds the web UI. The templates are parsed once; a broken template panics at
 // start-up rather than on the first request.
-func New(cfg config.Config, svc *service.Service, fed *federation.Federation, log *slog.Logger) *Web {
-	w := &Web{cfg: cfg, svc: svc, fed: fed, log: log, pages: map[string]*template.Template{}}
+func New(cfg config.Config, svc *service.Service, log *slog.Logger) *Web {
+	w := &Web{cfg: cfg, svc: svc, log: log, pages: map[string]*template.Template{}}
 	if u, err := url.Parse(cfg.Server.PublicURL); err == nil {
 		w.host = u.Host
 	}

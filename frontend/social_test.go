@@ -347,7 +347,7 @@ func TestAdminFederationPagesAccess(t *testing.T) {
 		}
 	}
 	want(t, member.post("/home", "/admin/domains", url.Values{"domain": {"evil.example"}, "policy": {"block"}}), http.StatusForbidden)
-	if entries, _ := inst.App.Fed.Policy().List(ctx); len(entries) != 0 {
+	if entries, _ := inst.App.Svc.Admin.DomainPolicies(ctx, nil); len(entries) != 0 {
 		t.Fatalf("member added a domain policy: %+v", entries)
 	}
 	want(t, admin.get("/admin/reports"), http.StatusOK, "@mia@"+inst.Host, "@ada@"+inst.Host, "Spam &amp; abuse")

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
+	"github.com/commonsd/commonsd/service"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
@@ -22,30 +22,14 @@ const (
 	StateDiscarded = string(rivertype.JobStateDiscarded)
 )
 
-// DeliveryFilter selects deliveries for admins.
-type DeliveryFilter struct {
-	State      string // one of the State constants; empty: all
-	Host       string // exact host[:port]; empty: all
-	ActivityID string // empty: all
-	Limit      int    // default 100, at most 1000
-}
+// DeliveryFilter and DeliveryInfo are the service's: the queue implements the
+// service's DeliveryLog port.
+type (
+	DeliveryFilter = service.DeliveryFilter
+	DeliveryInfo   = service.DeliveryInfo
+)
 
-// DeliveryInfo is one delivery as admins see it.
-type DeliveryInfo struct {
-	JobID       int64      `json:"job_id"`
-	ActivityID  string     `json:"activity_id"`
-	ActorID     string     `json:"actor_id"`
-	Inbox       string     `json:"inbox"`
-	Host        string     `json:"host"`
-	State       string     `json:"state"`
-	Attempt     int        `json:"attempt"`
-	MaxAttempts int        `json:"max_attempts"`
-	LastError   string     `json:"last_error,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	AttemptedAt *time.Time `json:"attempted_at,omitempty"`
-	NextAttempt *time.Time `json:"next_attempt,omitempty"` // unset once finished
-	FinalizedAt *time.Time `json:"finalized_at,omitempty"`
-}
+var _ service.DeliveryLog = (*Queue)(nil)
 
 // Deliveries lists delivery jobs, newest first.
 func (q *Queue) Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryInfo, error) {

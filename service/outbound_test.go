@@ -41,7 +41,7 @@ func TestPublishedActivities(t *testing.T) {
 		ctx := context.Background()
 		s := newService(t, st)
 		rec := &recorder{}
-		s.SetPorts(rec, nil)
+		s.SetPorts(rec, nil, nil)
 		u, err := s.Accounts.SignUp(ctx, service.Registration{Username: "alice", Email: "alice@example.org", Password: "correct horse battery"})
 		if err != nil {
 			t.Fatal(err)

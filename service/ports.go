@@ -2,8 +2,10 @@ package service
 
 import (
 	"context"
+	"net/http"
 	"time"
 
+	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/store"
 )
@@ -16,9 +18,14 @@ type Publisher interface {
 	Publish(ctx context.Context, tx *store.Store, out *Outbound) error
 }
 
-// Resolver finds remote actors by handle or URL (WebFinger and signed fetches).
+// Resolver finds remote actors by handle or URL (WebFinger and signed fetches),
+// under the domain policy: a blocked domain is never contacted.
 type Resolver interface {
 	ResolveActor(ctx context.Context, handleOrURL string) (*models.Actor, error)
+	// SubscribeTemplate asks the WebFinger of host for acct:user@host and returns
+	// its OStatus subscribe template (containing "{uri}"): where that account
+	// follows something from its own server.
+	SubscribeTemplate(ctx context.Context, user, host string) (string, error)
 }
 
 // Activity types the service publishes.
@@ -75,7 +82,57 @@ type Outbound struct {
 // ObjectID makes an activity the object of another one (Undo of a Lock we sent).
 func (o *Outbound) ObjectID() string { return o.ID }
 
+// noJobs stands in until app plugs in the queue (CLI tools, unit tests): a job
+// that cannot be written fails the change that needs it rather than being lost.
+type noJobs struct{}
+
+func (noJobs) Enqueue(_ context.Context, _ *store.Store, job Job) error {
+	return errs.New(http.StatusServiceUnavailable, "no job queue to run %s", job.Kind())
+}
+
+func (noJobs) ScheduleAt(_ context.Context, _ *store.Store, job Job, _ time.Time) error {
+	return errs.New(http.StatusServiceUnavailable, "no job queue to run %s", job.Kind())
+}
+
 // nopPublisher is used until federation is wired (CLI tools, unit tests).
 type nopPublisher struct{}
 
 func (nopPublisher) Publish(context.Context, *store.Store, *Outbound) error { return nil }
+
+// Job is the arguments of one background job: a JSON-encodable struct with a
+// stable kind name (the queue's worker for that kind decodes it).
+type Job interface {
+	Kind() string
+}
+
+// Jobs is the port through which the service hands work to the durable job queue
+// (package queue implements it; app plugs it in, and registers the service's job
+// handlers on the queue with queue.AddWorker). Both calls write the job inside
+// tx, the transaction of the change that caused it, so the change and its job
+// commit or roll back together. Governance closes proposals at their end time,
+// appeals expire and notifications are sent through it.
+type Jobs interface {
+	// Enqueue makes job runnable as soon as a worker is free.
+	Enqueue(ctx context.Context, tx *store.Store, job Job) error
+	// ScheduleAt makes job runnable at (or after) at.
+	ScheduleAt(ctx context.Context, tx *store.Store, job Job, at time.Time) error
+}
+
+// DeliveryLog is the port through which admins see outgoing deliveries: the
+// queue's delivery jobs (package queue implements it).
+type DeliveryLog interface {
+	Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryInfo, error)
+	DeliveryCounts(ctx context.Context) (map[string]int64, error)
+}
+
+// DomainPolicy is the port to the federation edge's enforcement of the domain
+// policy (the fetcher's, inbox's and delivery's cached copy of it). The service
+// owns the rule and writes the admins' entries; after a change it calls Reload
+// so the change applies at once in this process (other processes re-read within
+// their cache's lifetime).
+type DomainPolicy interface {
+	// Allowed reports whether we talk to host (host[:port]).
+	Allowed(host string) bool
+	// Reload re-reads the admins' entries.
+	Reload(ctx context.Context) error
+}

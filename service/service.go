@@ -28,16 +28,30 @@ type Service struct {
 	Instance    *Instance
 	Social      *Social
 	Communities *Communities
+	Admin       *FederationAdmin
 
 	// Outbound ports, set by SetPorts once the federation edge exists.
 	Pub      Publisher
 	Resolver Resolver
+	Domains  DomainPolicy
+	// Ports to the job queue, set by SetQueue (app builds the queue).
+	Jobs       Jobs
+	Deliveries DeliveryLog
 }
 
 // SetPorts plugs in the federation edge.
-func (s *Service) SetPorts(p Publisher, r Resolver) {
+func (s *Service) SetPorts(p Publisher, r Resolver, d DomainPolicy) {
 	s.Pub = p
 	s.Resolver = r
+	s.Domains = d
+}
+
+// SetQueue plugs in the job queue (nil j keeps jobs refused).
+func (s *Service) SetQueue(j Jobs, d DeliveryLog) {
+	if j != nil {
+		s.Jobs = j
+	}
+	s.Deliveries = d
 }
 
 // New wires the domain services.
@@ -48,7 +62,9 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Accounts = newAccounts(s)
 	s.Social = &Social{svc: s}
 	s.Communities = &Communities{svc: s}
+	s.Admin = &FederationAdmin{svc: s}
 	s.Pub = nopPublisher{}
+	s.Jobs = noJobs{}
 	return s
 }
 

@@ -27,13 +27,10 @@ import (
 // on the actor's host and a decodable RSA key; an http(s) inbox; the origin
 // check of Object (the id lives on the host that served it).
 //
-// Upsert: Domain is the id's lower-case host[:port] (default port
+// Conversion: Domain is the id's lower-case host[:port] (default port
 // dropped), Username its preferredUsername (else the last path segment).
-// A refresh keeps the row's ID, CreatedAt and Suspended. When another row
-// of the same domain holds the username (the server reassigned it), the
-// newest document wins and the old row is renamed "<name>~<its row id>"
-// and marked stale: only the domain itself can cause that, never another
-// host. A local actor is never overwritten.
+// Storing it (refreshes, renaming a reassigned handle, never overwriting a
+// local actor) is the service's: service.Actors.UpsertRemote.
 //
 // When a refetch of a cached actor fails for a reason other than 404, 410
 // or policy, and refresh is false, the stale row is returned.
@@ -139,7 +136,8 @@ func validateActor(obj *vocab.Object) error {
 	return nil
 }
 
-// saveActor validates a fetched actor document and upserts it.
+// saveActor validates a fetched actor document and has the service upsert it
+// (the service owns the rules of storing it: see service.Actors.UpsertRemote).
 func (f *Fetcher) saveActor(ctx context.Context, obj *vocab.Object, r *response) (*models.Actor, error) {
 	if err := validateActor(obj); err != nil {
 		return nil, err
@@ -148,64 +146,12 @@ func (f *Fetcher) saveActor(ctx context.Context, obj *vocab.Object, r *response)
 	if domain == "" || domain == f.publicHost || domain != canonicalHost(r.final) {
 		return nil, fmt.Errorf("%w: actor %s served by %s", ErrOrigin, obj.ID, r.final.Redacted())
 	}
-	var saved *models.Actor
-	err := f.st.Tx(ctx, func(tx *store.Store) error {
-		a, err := tx.ActorByURI(ctx, obj.ID)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			a = &models.Actor{ID: models.NewID()}
-		case err != nil:
-			return err
-		case a.Local():
-			saved = a // never overwrite a local actor
-			return nil
-		}
-		f.fill(a, obj, domain)
-		// The handle is unique per domain: a newer document claiming it wins.
-		if other, err := tx.ActorByHandle(ctx, a.Username, domain); err == nil && other.ID != a.ID {
-			other.Username = truncate(other.Username, 200) + "~" + other.ID
-			other.FetchedAt = nil
-			if err := tx.UpdateActor(ctx, other); err != nil {
-				return err
-			}
-		} else if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if a.CreatedAt.IsZero() {
-			err = tx.CreateActor(ctx, a)
-		} else {
-			err = tx.UpdateActor(ctx, a)
-		}
-		saved = a
-		return err
-	})
-	if errors.Is(err, store.ErrExists) {
-		// A concurrent fetch (FetchKey and Actor, or another process)
-		// inserted it first: update that row.
-		return f.saveActorRetry(ctx, obj, domain)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return saved, nil
-}
-
-func (f *Fetcher) saveActorRetry(ctx context.Context, obj *vocab.Object, domain string) (*models.Actor, error) {
-	a, err := f.st.ActorByURI(ctx, obj.ID)
-	if err != nil {
-		return nil, err
-	}
-	if a.Local() {
-		return a, nil
-	}
+	a := &models.Actor{}
 	f.fill(a, obj, domain)
-	if err := f.st.UpdateActor(ctx, a); err != nil {
-		return nil, err
-	}
-	return a, nil
+	return f.keys.UpsertRemote(ctx, a)
 }
 
-// fill copies an actor document into a (keeping ID, CreatedAt, Suspended).
+// fill converts an actor document into a's fields.
 func (f *Fetcher) fill(a *models.Actor, obj *vocab.Object, domain string) {
 	a.Type = truncate(obj.Type, 32)
 	a.Username = username(obj)

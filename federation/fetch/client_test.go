@@ -183,10 +183,11 @@ func TestPolicyAdminEntries(t *testing.T) {
 	})
 	ctx := context.Background()
 	p := e.policy
+	admin := e.svc.Admin // the service writes; the policy enforces
 	if !p.Allowed("spam.example") {
 		t.Fatal("blocked before Block")
 	}
-	if err := p.Block(ctx, "https://Spam.Example/about", "spam"); err != nil {
+	if _, err := admin.PutDomainPolicy(ctx, nil, "https://Spam.Example/about", "", "spam"); err != nil {
 		t.Fatal(err)
 	}
 	if p.Allowed("spam.example") || p.Allowed("a.spam.example") {
@@ -197,21 +198,24 @@ func TestPolicyAdminEntries(t *testing.T) {
 	if other.Allowed("spam.example") {
 		t.Error("second policy does not see the admin block")
 	}
-	list, err := p.List(ctx)
+	if err := other.Reload(ctx); err != nil || other.Allowed("spam.example") {
+		t.Errorf("second policy after Reload: %v", err)
+	}
+	list, err := admin.DomainPolicies(ctx, nil)
 	if err != nil || len(list) != 2 || list[0].Domain != "config.example" || list[0].Source != "config" ||
 		list[1].Domain != "spam.example" || list[1].Reason != "spam" || list[1].Source != "admin" {
 		t.Errorf("List = %+v, %v", list, err)
 	}
-	if err := p.Unblock(ctx, "spam.example"); err != nil {
+	if err := admin.RemoveDomainPolicy(ctx, nil, "spam.example"); err != nil {
 		t.Fatal(err)
 	}
 	if !p.Allowed("spam.example") {
 		t.Error("still blocked after Unblock")
 	}
-	if err := p.Unblock(ctx, "config.example"); errs.Status(err) != http.StatusConflict {
+	if err := admin.RemoveDomainPolicy(ctx, nil, "config.example"); errs.Status(err) != http.StatusConflict {
 		t.Errorf("Unblock of a configured domain: %v", err)
 	}
-	if err := p.Block(ctx, "bad domain@x", ""); errs.Status(err) != http.StatusUnprocessableEntity {
+	if _, err := admin.PutDomainPolicy(ctx, nil, "bad domain@x", "", ""); errs.Status(err) != http.StatusUnprocessableEntity {
 		t.Errorf("Block of a malformed domain: %v", err)
 	}
 }

@@ -40,12 +40,13 @@ const (
 )
 
 // Keys is what the fetcher needs of the service layer: the instance actor
-// (the default signer) and local actors' private keys. *service.Actors
-// implements it; an interface keeps the service's wiring out of this
-// package's tests.
+// (the default signer), local actors' private keys, and the upsert of a
+// fetched remote actor (the fetcher converts; the service stores, with its
+// rules). *service.Actors implements it.
 type Keys interface {
 	Instance(ctx context.Context) (*models.Actor, error)
 	PrivateKey(act *models.Actor) (*rsa.PrivateKey, error)
+	UpsertRemote(ctx context.Context, doc *models.Actor) (*models.Actor, error)
 }
 
 // Fetcher fetches remote objects and actors with signed GETs, caches actors

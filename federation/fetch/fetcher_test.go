@@ -142,7 +142,7 @@ func TestGetBlockedDomain(t *testing.T) {
 	ctx := context.Background()
 
 	e := newEnv(t)
-	if err := e.policy.Block(ctx, p.host(), "test"); err != nil {
+	if err := e.block(ctx, p.host(), "test"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.f.Get(ctx, p.URL+"/ok", nil); !errors.Is(err, ErrBlockedDomain) {

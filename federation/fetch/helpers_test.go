@@ -54,7 +54,15 @@ func newEnv(t *testing.T, opts ...envOpt) *env {
 	p := NewPolicy(cfg.Federation, st, log)
 	co.policy = p
 	f := New(cfg, st, svc.Actors, newClient(co), p, log)
+	svc.SetPorts(nil, nil, p)
 	return &env{cfg: cfg, st: st, svc: svc, policy: p, f: f}
+}
+
+// block blocks domain as an admin would: through the service, which writes the
+// entry and reloads the policy.
+func (e *env) block(ctx context.Context, domain, reason string) error {
+	_, err := e.svc.Admin.PutDomainPolicy(ctx, nil, domain, service.PolicyBlock, reason)
+	return err
 }
 
 // peer is a fake remote server on 127.0.0.1 with per-path handlers and hit

@@ -2,26 +2,23 @@ package fetch
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net"
 	"net/netip"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/commonsd/commonsd/config"
-	"github.com/commonsd/commonsd/errs"
-	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
 	"github.com/commonsd/commonsd/store"
 )
 
-// Policy values of models.DomainPolicy.
+// Policy values of models.DomainPolicy (the service's).
 const (
-	PolicyBlock = "block"
-	PolicyAllow = "allow"
+	PolicyBlock = service.PolicyBlock
+	PolicyAllow = service.PolicyAllow
 )
 
 // PolicyTTL is how long a Policy trusts its copy of the admins' entries
@@ -32,7 +29,9 @@ const PolicyTTL = 30 * time.Second
 // Policy is the domain policy enforced on inbox, fetch and delivery: the
 // configuration's blocked domains (and allowlist mode with its allowed
 // domains) merged with the entries admins add at run time
-// (models.DomainPolicy rows). It is safe for concurrent use.
+// (models.DomainPolicy rows). It only reads: the rule and the admins' writes
+// are the service's (service.FederationAdmin), which calls Reload through its
+// DomainPolicy port after a change. It is safe for concurrent use.
 //
 // An entry matches its domain and every subdomain ("evil.example" blocks
 // "a.evil.example"). An entry without a port matches every port; an entry
@@ -55,7 +54,6 @@ type Policy struct {
 	loaded   bool
 	blocked  map[string]bool // config ∪ admin
 	allowed  map[string]bool
-	rows     []models.DomainPolicy
 }
 
 // NewPolicy builds the policy; st may be nil (configuration only).
@@ -79,7 +77,7 @@ func NewPolicy(cfg config.Federation, st *store.Store, log *slog.Logger) *Policy
 	return p
 }
 
-// Reload reads the admins' entries now.
+// Reload reads the admins' entries now (service.DomainPolicy).
 func (p *Policy) Reload(ctx context.Context) error {
 	if p.st == nil {
 		return nil
@@ -99,7 +97,7 @@ func (p *Policy) Reload(ctx context.Context) error {
 		}
 	}
 	p.mu.Lock()
-	p.blocked, p.allowed, p.rows, p.loadedAt, p.loaded = blocked, allowed, rows, p.now(), true
+	p.blocked, p.allowed, p.loadedAt, p.loaded = blocked, allowed, p.now(), true
 	p.mu.Unlock()
 	return nil
 }
@@ -175,101 +173,10 @@ func (p *Policy) Allowed(host string) bool {
 // AllowlistMode reports whether only allowed domains federate.
 func (p *Policy) AllowlistMode() bool { return p.allowlist }
 
-// Block adds (or replaces) an admin's block of domain and its subdomains.
-func (p *Policy) Block(ctx context.Context, domain, reason string) error {
-	return p.put(ctx, domain, PolicyBlock, reason)
-}
+var _ service.DomainPolicy = (*Policy)(nil)
 
-// Allow adds (or replaces) an admin's allow entry (used in allowlist mode).
-func (p *Policy) Allow(ctx context.Context, domain, reason string) error {
-	return p.put(ctx, domain, PolicyAllow, reason)
-}
-
-func (p *Policy) put(ctx context.Context, domain, policy, reason string) error {
-	d := normDomain(domain)
-	if !validDomain(d) {
-		return errs.Unprocessable("%q is not a domain", domain)
-	}
-	if p.st == nil {
-		return errs.Internal(errNoStore)
-	}
-	row := &models.DomainPolicy{Domain: d, Policy: policy, Reason: strings.TrimSpace(reason), CreatedAt: time.Now().UTC()}
-	if err := p.st.PutDomainPolicy(ctx, row); err != nil {
-		return errs.Internal(err)
-	}
-	return errs0(p.Reload(ctx))
-}
-
-// Unblock removes the admin's entry for domain (a block, or an allow in
-// allowlist mode). Entries of the configuration file cannot be removed at
-// run time: that gives a 409.
-func (p *Policy) Unblock(ctx context.Context, domain string) error {
-	d := normDomain(domain)
-	if p.cfgBlocked[d] {
-		return errs.Conflict("%s is blocked in the configuration file", d)
-	}
-	if p.st == nil {
-		return errs.Internal(errNoStore)
-	}
-	if err := p.st.DeleteDomainPolicy(ctx, d); err != nil {
-		return errs.Internal(err)
-	}
-	return errs0(p.Reload(ctx))
-}
-
-// Entry is one line of List.
-type Entry struct {
-	Domain string
-	Policy string // PolicyBlock or PolicyAllow
-	Reason string
-	Source string // "config" or "admin"
-	At     time.Time
-}
-
-// List returns the configuration's and the admins' entries, by domain.
-func (p *Policy) List(ctx context.Context) ([]Entry, error) {
-	if err := p.Reload(ctx); err != nil {
-		return nil, errs.Internal(err)
-	}
-	var out []Entry
-	for d := range p.cfgBlocked {
-		out = append(out, Entry{Domain: d, Policy: PolicyBlock, Source: "config"})
-	}
-	for d := range p.cfgAllowed {
-		out = append(out, Entry{Domain: d, Policy: PolicyAllow, Source: "config"})
-	}
-	p.mu.RLock()
-	for _, r := range p.rows {
-		out = append(out, Entry{Domain: r.Domain, Policy: r.Policy, Reason: r.Reason, Source: "admin", At: r.CreatedAt})
-	}
-	p.mu.RUnlock()
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Domain < out[j].Domain })
-	return out, nil
-}
-
-// normDomain lower-cases an entry or host and drops a trailing dot, a
-// scheme and a path if an admin pasted a URL.
-func normDomain(d string) string {
-	d = strings.ToLower(strings.TrimSpace(d))
-	if i := strings.Index(d, "://"); i >= 0 {
-		d = d[i+3:]
-	}
-	if i := strings.IndexAny(d, "/?#"); i >= 0 {
-		d = d[:i]
-	}
-	if h, port, err := net.SplitHostPort(d); err == nil {
-		h = strings.TrimSuffix(h, ".")
-		if strings.Contains(h, ":") {
-			return "[" + h + "]:" + port
-		}
-		return h + ":" + port
-	}
-	return strings.TrimSuffix(d, ".")
-}
-
-func validDomain(d string) bool {
-	return d != "" && !strings.ContainsAny(d, " @\t\r\n") && !strings.HasPrefix(d, ".")
-}
+// normDomain is the service's one spelling of a domain-policy entry or host.
+func normDomain(d string) string { return service.NormalizeDomain(d) }
 
 // candidates lists the entries that would match host: the host and each
 // parent domain, each with and without the port.
@@ -319,14 +226,4 @@ func copySet(m map[string]bool) map[string]bool {
 		out[k] = v
 	}
 	return out
-}
-
-var errNoStore = errors.New("domain policy has no store")
-
-// errs0 hides a store error behind errs.Internal.
-func errs0(err error) error {
-	if err != nil {
-		return errs.Internal(err)
-	}
-	return nil
 }

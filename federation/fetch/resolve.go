@@ -90,17 +90,55 @@ func parseHandle(s string) (name, host string, err error) {
 type jrd struct {
 	Subject string `json:"subject"`
 	Links   []struct {
-		Rel  string `json:"rel"`
-		Type string `json:"type"`
-		Href string `json:"href"`
+		Rel      string `json:"rel"`
+		Type     string `json:"type"`
+		Href     string `json:"href"`
+		Template string `json:"template"`
 	} `json:"links"`
 }
+
+// SubscribeRel is the WebFinger link relation of the OStatus subscribe template
+// ("remote follow": where an account follows something from its own server).
+const SubscribeRel = "http://ostatus.org/schema/1.0/subscribe"
 
 // WebFinger asks host for acct:name@host and returns the href of its
 // "self" link of an ActivityPub type. The request is unsigned, over https
 // (http when our public URL is http), under the same SSRF, policy, size and
 // redirect rules as Get.
 func (f *Fetcher) WebFinger(ctx context.Context, name, host string) (string, error) {
+	doc, where, err := f.webfinger(ctx, name, host)
+	if err != nil {
+		return "", err
+	}
+	for _, l := range doc.Links {
+		if l.Rel == "self" && activityType(l.Type) && isHTTPURL(l.Href) {
+			return l.Href, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %s has no ActivityPub self link", ErrWebFinger, where)
+}
+
+// SubscribeTemplate asks host for acct:name@host (as WebFinger does, under the
+// domain policy) and returns its OStatus subscribe template, which contains
+// "{uri}". Errors are *errs.Error with a client-safe message (ClientError).
+func (f *Fetcher) SubscribeTemplate(ctx context.Context, name, host string) (string, error) {
+	name, host, err := parseHandle(name + "@" + host)
+	if err != nil {
+		return "", err
+	}
+	doc, where, err := f.webfinger(ctx, name, host)
+	if err != nil {
+		return "", ClientError(err)
+	}
+	for _, l := range doc.Links {
+		if l.Rel == SubscribeRel && strings.Contains(l.Template, "{uri}") {
+			return l.Template, nil
+		}
+	}
+	return "", ClientError(fmt.Errorf("%w: %s has no subscribe template", ErrWebFinger, where))
+}
+
+func (f *Fetcher) webfinger(ctx context.Context, name, host string) (*jrd, string, error) {
 	scheme := "https"
 	if f.scheme == "http" {
 		scheme = "http"
@@ -109,18 +147,13 @@ func (f *Fetcher) WebFinger(ctx context.Context, name, host string) (string, err
 		RawQuery: url.Values{"resource": {"acct:" + name + "@" + host}}.Encode()}
 	r, err := f.fetch(ctx, u.String(), nil, acceptJRD, false)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrWebFinger, err)
+		return nil, "", fmt.Errorf("%w: %w", ErrWebFinger, err)
 	}
 	var doc jrd
 	if err := json.Unmarshal(r.body, &doc); err != nil {
-		return "", fmt.Errorf("%w: %s: %v", ErrWebFinger, u.Redacted(), err)
+		return nil, "", fmt.Errorf("%w: %s: %v", ErrWebFinger, u.Redacted(), err)
 	}
-	for _, l := range doc.Links {
-		if l.Rel == "self" && activityType(l.Type) && isHTTPURL(l.Href) {
-			return l.Href, nil
-		}
-	}
-	return "", fmt.Errorf("%w: %s has no ActivityPub self link", ErrWebFinger, u.Redacted())
+	return &doc, u.Redacted(), nil
 }
 
 func activityType(t string) bool {

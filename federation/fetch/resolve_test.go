@@ -59,7 +59,7 @@ func TestResolve(t *testing.T) {
 	if a, err := e.f.Resolve(ctx, "@"+inst.Username+"@local.test"); err != nil || a.ID != inst.ID {
 		t.Errorf("local handle: %v %v", a, err)
 	}
-	if err := e.policy.Block(ctx, "blocked.example", ""); err != nil {
+	if err := e.block(ctx, "blocked.example", ""); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -80,5 +80,51 @@ func TestResolve(t *testing.T) {
 		if !errors.As(err, &ee) || ee.Status != tt.status {
 			t.Errorf("Resolve(%q) = %v (status %d), want %d", tt.in, err, errs.Status(err), tt.status)
 		}
+	}
+}
+
+// SubscribeTemplate reads an account's OStatus subscribe link from its own
+// server's WebFinger, under the domain policy: a blocked host is not contacted.
+func TestSubscribeTemplate(t *testing.T) {
+	e := newEnv(t)
+	p, blocked, plain := newPeer(t), newPeer(t), newPeer(t)
+	ctx := context.Background()
+	serve := func(srv *peer, links []map[string]string) {
+		srv.handle("/.well-known/webfinger", func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("resource") != "acct:bea@"+srv.host() {
+				http.NotFound(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/jrd+json")
+			json.NewEncoder(w).Encode(map[string]any{"links": links})
+		})
+	}
+	tpl := p.URL + "/authorize_interaction?uri={uri}"
+	serve(p, []map[string]string{{"rel": "self", "href": p.URL + "/users/bea"}, {"rel": SubscribeRel, "template": tpl}})
+	serve(blocked, []map[string]string{{"rel": SubscribeRel, "template": tpl}})
+	serve(plain, []map[string]string{{"rel": "self", "href": plain.URL + "/users/bea"}, {"rel": SubscribeRel, "template": "no placeholder"}})
+	if err := e.block(ctx, blocked.host(), ""); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, user, host, want string
+		status                 int
+	}{
+		{"found", "bea", p.host(), tpl, 0},
+		{"unknown account", "nobody", p.host(), "", http.StatusNotFound},
+		{"no usable subscribe link", "bea", plain.host(), "", http.StatusBadGateway},
+		{"blocked host", "bea", blocked.host(), "", http.StatusForbidden},
+		{"malformed", "bea", "bad/host", "", http.StatusBadRequest},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := e.f.SubscribeTemplate(ctx, tc.user, tc.host)
+			if got != tc.want || (tc.status == 0) != (err == nil) || (err != nil && errs.Status(err) != tc.status) {
+				t.Errorf("got %q, %v (status %d), want %q status %d", got, err, errs.Status(err), tc.want, tc.status)
+			}
+		})
+	}
+	if n := blocked.count("/.well-known/webfinger"); n != 0 {
+		t.Errorf("blocked host was asked %d times", n)
 	}
 }
