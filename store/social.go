@@ -31,14 +31,20 @@ func (s *Store) FollowByID(ctx context.Context, id string) (*models.Follow, erro
 	return first[models.Follow](s.with(ctx).Where("id = ?", id))
 }
 
-// SetFollowState changes a follow's state.
-func (s *Store) SetFollowState(ctx context.Context, id, state string) error {
-	return translate(s.with(ctx).Model(&models.Follow{}).Where("id = ?", id).Updates(map[string]any{"state": state, "updated_at": time.Now().UTC()}).Error)
+// TransitionFollow moves a follow from one of the states in from to to;
+// ErrConflict when it was answered (or changed) first, ErrNotFound when undone.
+func (s *Store) TransitionFollow(ctx context.Context, id string, from []string, to string) error {
+	return s.Transition(ctx, &models.Follow{}, id, from, to, nil)
 }
 
-// DeleteFollow removes a follow.
-func (s *Store) DeleteFollow(ctx context.Context, id string) error {
-	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Follow{}).Error)
+// RemoveFollow deletes a follow if it is in one of the states in from (nil: any)
+// — a refused request, an Undo, a block; ErrNotFound when it is already gone.
+func (s *Store) RemoveFollow(ctx context.Context, id string, from []string) error {
+	var g Guard
+	if from != nil {
+		g = Guard{"state": from}
+	}
+	return s.RemoveIf(ctx, &models.Follow{}, id, g)
 }
 
 // DeleteFollowsOf removes every follow from or to an actor (actor deleted).
@@ -369,11 +375,12 @@ func (s *Store) InboundActivityExists(ctx context.Context, typ, actorURI, object
 	return n > 0, translate(err)
 }
 
-// FinishActivity records the outcome of processing an inbound activity.
+// FinishActivity records the outcome of processing a pending inbound activity;
+// ErrConflict when it was already finished (another worker got there first).
 func (s *Store) FinishActivity(ctx context.Context, id, state, errMsg string) error {
 	now := time.Now().UTC()
-	return translate(s.with(ctx).Model(&models.Activity{}).Where("id = ?", id).
-		Updates(map[string]any{"state": state, "error": errMsg, "processed_at": now}).Error)
+	return s.Transition(ctx, &models.Activity{}, id, []string{models.ActivityPending}, state,
+		map[string]any{"error": errMsg, "processed_at": now})
 }
 
 // ListOutbox pages an actor's public outgoing activities, newest first.

@@ -1,0 +1,426 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/store"
+	"github.com/commonsd/commonsd/store/storetest"
+)
+
+// Decision: a refused request, a withdrawn membership and an undone follow are
+// deleted, not kept in a final state. The loser of a race against one of those
+// gets 409 when it reached its conditional update after the delete, or 404 when
+// it did not even find the row to read: both are "refused, nothing changed".
+
+// raceRounds is how many times each race is run per database. On PostgreSQL the
+// unconditional code lost most of them; on SQLite (one connection) a few.
+const raceRounds = 50
+
+// rowPublisher stands in for the federation edge: every Outbound becomes an
+// activity row written in the caller's transaction, so a rolled-back change
+// leaves no trace of its side effects and a test can count what was really
+// published. fail, when set, may refuse an Outbound (a failing delivery write).
+type rowPublisher struct {
+	mu   sync.Mutex
+	fail func(out *service.Outbound) error
+}
+
+func (p *rowPublisher) Publish(ctx context.Context, tx *store.Store, out *service.Outbound) error {
+	p.mu.Lock()
+	fail := p.fail
+	p.mu.Unlock()
+	if fail != nil {
+		if err := fail(out); err != nil {
+			return err
+		}
+	}
+	object := out.ObjectURI
+	switch {
+	case out.Contribution != nil:
+		object = out.Contribution.URI
+	case out.Membership != nil:
+		object = out.Membership.ID
+	case out.Follow != nil:
+		object = out.Follow.URI
+	case out.Note != nil:
+		object = out.Note.URI
+	case out.Relayed != "":
+		object = "relayed"
+	}
+	return tx.CreateActivity(ctx, &models.Activity{ID: models.NewID(), URI: out.ID, Type: out.Type, ActorURI: out.Actor.URI,
+		ObjectURI: object, Local: true, Public: out.Public, Raw: fmt.Sprintf(`{"type":%q,"id":%q}`, out.Type, out.ID),
+		State: models.ActivityProcessed, CreatedAt: time.Now().UTC()})
+}
+
+// published counts the activities of a type about an object.
+func published(t *testing.T, st *store.Store, typ, object string) int64 {
+	t.Helper()
+	var n int64
+	if err := st.DB.Model(&models.Activity{}).Where("type = ? AND object_uri = ? AND local = ?", typ, object, true).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// commonsFixture is a local community with a steward, on a service whose
+// publisher writes activity rows.
+type commonsFixture struct {
+	ctx       context.Context
+	s         *service.Service
+	st        *store.Store
+	pub       *rowPublisher
+	steward   *models.Actor
+	group     *models.Actor
+	community *models.Community
+}
+
+func newCommonsFixture(t *testing.T, st *store.Store, policy string) *commonsFixture {
+	t.Helper()
+	ctx := context.Background()
+	s := newService(t, st)
+	pub := &rowPublisher{}
+	s.SetPorts(pub, nil)
+	u, err := s.Accounts.SignUp(ctx, service.Registration{Username: "steward", Email: "steward@example.org", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steward, err := s.Accounts.ActorOf(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, com, err := s.Communities.Create(ctx, u, service.CommunityInput{Handle: "commons", Licence: "MIT",
+		MembershipPolicy: policy, OfferPolicy: models.PolicyOpen, MembersPublic: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &commonsFixture{ctx: ctx, s: s, st: st, pub: pub, steward: steward, group: group, community: com}
+}
+
+// remote stores an actor of another server.
+func (f *commonsFixture) remote(t *testing.T, name string) *models.Actor {
+	t.Helper()
+	id := models.NewID()
+	base := "https://remote.example/users/" + name + id
+	a := &models.Actor{ID: id, Type: models.ActorPerson, Username: name + id, Domain: "remote.example", URI: base,
+		InboxURI: base + "/inbox", FollowersURI: base + "/followers"}
+	if err := f.st.CreateActor(f.ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// local signs up a local user and returns its actor.
+func (f *commonsFixture) local(t *testing.T, name string) *models.Actor {
+	t.Helper()
+	u, err := f.s.Accounts.SignUp(f.ctx, service.Registration{Username: name, Email: name + "@example.org", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.s.Accounts.ActorOf(f.ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// race runs a and b at the same moment and returns their errors.
+func race(a, b func() error) (errA, errB error) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	wg.Add(2)
+	go func() { defer wg.Done(); <-start; errA = a() }()
+	go func() { defer wg.Done(); <-start; errB = b() }()
+	close(start)
+	wg.Wait()
+	return errA, errB
+}
+
+// oneWins checks that exactly one of two racing transitions succeeded and the
+// other was refused with 409 (or one of the statuses in also); it reports
+// whether a won.
+func oneWins(t *testing.T, round int, errA, errB error, also ...int) (aWon bool) {
+	t.Helper()
+	lost := func(err error) bool {
+		if status(err) == http.StatusConflict {
+			return true
+		}
+		for _, s := range also {
+			if status(err) == s {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case errA == nil && errB == nil:
+		t.Fatalf("round %d: both transitions succeeded", round)
+	case errA == nil && lost(errB):
+		return true
+	case errB == nil && lost(errA):
+		return false
+	}
+	t.Fatalf("round %d: want one success and one 409, got %v and %v", round, errA, errB)
+	return false
+}
+
+// TestContributionDecisionRace: a maintainer's accept and reject of the same
+// contribution race. Exactly one wins, the other gets 409; ledger entries, the
+// Accept, Add and Announce exist iff it was accepted, the Reject iff rejected.
+func TestContributionDecisionRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyOpen)
+		for i := 0; i < raceRounds; i++ {
+			contributor := f.remote(t, "contributor")
+			objectURI := contributor.URI + "/works/1"
+			co, err := f.s.Communities.Offer(f.ctx, contributor, f.group, service.ContributionInput{Title: fmt.Sprint("work ", i), Body: "body", Kind: "code", Licence: "MIT"},
+				&service.RemoteOffer{ObjectURI: objectURI, OfferURI: contributor.URI + "/offers/1", Contributors: []string{contributor.URI}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			errA, errB := race(
+				func() error { _, err := f.s.Communities.Decide(f.ctx, f.steward, co.ID, true, ""); return err },
+				func() error {
+					_, err := f.s.Communities.Decide(f.ctx, f.steward, co.ID, false, "not for us")
+					return err
+				})
+			accepted := oneWins(t, i, errA, errB)
+			got, err := st.ContributionByID(f.ctx, co.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ledger int64
+			if err := st.DB.Model(&models.LedgerEntry{}).Where("contribution_id = ?", co.ID).Count(&ledger).Error; err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]int64{"Accept": 0, "Add": 0, "Announce": 0, "Reject": 1}
+			wantState := models.ContributionRejected
+			if accepted {
+				want = map[string]int64{"Accept": 1, "Add": 1, "Announce": 1, "Reject": 0}
+				wantState = models.ContributionAccepted
+			}
+			if got.State != wantState || (ledger > 0) != accepted || (got.AcceptedAt != nil) != accepted || (got.Reason != "") == accepted {
+				t.Fatalf("round %d: state %s, %d ledger entries, accepted_at %v, reason %q after accepted=%v",
+					i, got.State, ledger, got.AcceptedAt, got.Reason, accepted)
+			}
+			for typ, n := range want {
+				if p := published(t, st, typ, co.URI); p != n {
+					t.Fatalf("round %d (accepted=%v): %d %s published, want %d", i, accepted, p, typ, n)
+				}
+			}
+		}
+	})
+}
+
+// TestMembershipDecisionRace: approve and refuse of the same membership request
+// race. Exactly one wins; the member is active (with a role-log entry and an
+// Accept) iff approved, and gone (with a Reject) iff refused.
+func TestMembershipDecisionRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyApproval)
+		for i := 0; i < raceRounds; i++ {
+			joiner := f.remote(t, "joiner")
+			m, err := f.s.Communities.Join(f.ctx, joiner, f.group, joiner.URI+"/join/1")
+			if err != nil || m.State != models.MembershipPending {
+				t.Fatalf("join: %+v %v", m, err)
+			}
+			errA, errB := race(
+				func() error {
+					_, err := f.s.Communities.DecideMembership(f.ctx, f.steward, f.group, m.ID, true)
+					return err
+				},
+				func() error {
+					_, err := f.s.Communities.DecideMembership(f.ctx, f.steward, f.group, m.ID, false)
+					return err
+				})
+			approved := oneWins(t, i, errA, errB, http.StatusNotFound)
+			got, err := st.MembershipByID(f.ctx, m.ID)
+			switch {
+			case approved && (err != nil || got.State != models.MembershipActive):
+				t.Fatalf("round %d: approved but membership is %+v (%v)", i, got, err)
+			case !approved && !errors.Is(err, store.ErrNotFound):
+				t.Fatalf("round %d: refused but membership is %+v (%v)", i, got, err)
+			}
+			var logged int64
+			if err := st.DB.Model(&models.RoleChange{}).Where("community_id = ? AND actor_id = ?", f.group.ID, joiner.ID).Count(&logged).Error; err != nil {
+				t.Fatal(err)
+			}
+			accepts, rejects := published(t, st, "Accept", m.ID), published(t, st, "Reject", m.ID)
+			if approved != (logged == 1) || logged > 1 || approved != (accepts == 1) || approved == (rejects == 1) || accepts+rejects != 1 {
+				t.Fatalf("round %d (approved=%v): %d role-log entries, %d Accept, %d Reject", i, approved, logged, accepts, rejects)
+			}
+		}
+	})
+}
+
+// TestMembershipApproveLeaveRace: a maintainer approves a request while its
+// author withdraws it (Leave). Either may win, or both in turn (approved, then
+// left); a membership must never be active after its Leave succeeded.
+func TestMembershipApproveLeaveRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyApproval)
+		for i := 0; i < raceRounds; i++ {
+			joiner := f.remote(t, "joiner")
+			m, err := f.s.Communities.Join(f.ctx, joiner, f.group, joiner.URI+"/join/1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			errApprove, errLeave := race(
+				func() error {
+					_, err := f.s.Communities.DecideMembership(f.ctx, f.steward, f.group, m.ID, true)
+					return err
+				},
+				func() error { return f.s.Communities.Leave(f.ctx, joiner, f.group) })
+			for _, err := range []error{errApprove, errLeave} {
+				if err != nil && status(err) != http.StatusConflict && status(err) != http.StatusNotFound {
+					t.Fatalf("round %d: %v", i, err)
+				}
+			}
+			got, err := st.MembershipByID(f.ctx, m.ID)
+			exists := err == nil
+			switch {
+			case errApprove != nil && errLeave != nil:
+				t.Fatalf("round %d: both refused", i)
+			case errLeave == nil && exists:
+				t.Fatalf("round %d: the Leave succeeded but the membership is %s", i, got.State)
+			case errLeave != nil && (!exists || got.State != models.MembershipActive):
+				t.Fatalf("round %d: the Leave was refused but the membership is %+v (%v)", i, got, err)
+			}
+		}
+	})
+}
+
+// TestLastStewardRace: the two stewards of a community leave, or demote each
+// other, at the same moment. One may go; the community always keeps a steward.
+func TestLastStewardRace(t *testing.T) {
+	cases := []struct {
+		name string
+		act  func(f *commonsFixture, self, other *models.Actor) error
+	}{
+		{"both leave", func(f *commonsFixture, self, other *models.Actor) error {
+			return f.s.Communities.Leave(f.ctx, self, f.group)
+		}},
+		{"each demotes the other", func(f *commonsFixture, self, other *models.Actor) error {
+			_, err := f.s.Communities.SetRole(f.ctx, self, f.group, other, models.RoleCommunityMember)
+			return err
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				f := newCommonsFixture(t, st, models.PolicyOpen)
+				a, b := f.local(t, "a"), f.local(t, "b")
+				for i := 0; i < raceRounds; i++ {
+					// a and b become the only stewards: the founder steps down.
+					for _, x := range []*models.Actor{a, b} {
+						if _, err := f.s.Communities.Join(f.ctx, x, f.group, ""); err != nil {
+							t.Fatal(err)
+						}
+						if _, err := f.s.Communities.SetRole(f.ctx, f.steward, f.group, x, models.RoleCommunitySteward); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if _, err := f.s.Communities.SetRole(f.ctx, a, f.group, f.steward, models.RoleCommunityMember); err != nil {
+						t.Fatal(err)
+					}
+					errA, errB := race(func() error { return c.act(f, a, b) }, func() error { return c.act(f, b, a) })
+					// The loser may also find it is no longer a steward (403).
+					aWon := oneWins(t, i, errA, errB, http.StatusForbidden)
+					n, err := st.CountMembers(f.ctx, f.group.ID, []string{models.RoleCommunitySteward})
+					if err != nil || n != 1 {
+						t.Fatalf("round %d: %d stewards left (%v)", i, n, err)
+					}
+					// Hand the community back to the founder for the next round.
+					winner := b
+					if aWon && c.name == "each demotes the other" {
+						winner = a
+					} else if !aWon && c.name == "both leave" {
+						winner = a
+					}
+					if _, err := f.s.Communities.SetRole(f.ctx, winner, f.group, f.steward, models.RoleCommunitySteward); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := f.s.Communities.SetRole(f.ctx, f.steward, f.group, winner, models.RoleCommunityMember); err != nil {
+						t.Fatal(err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestFollowDecisionRace: accept and reject of the same follow request race.
+// Exactly one wins; the follow is accepted iff accepted and gone iff rejected,
+// and only the winner's answer is sent.
+func TestFollowDecisionRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyOpen)
+		target := f.local(t, "locked")
+		target.ManuallyApprovesFollowers = true
+		if err := st.UpdateActor(f.ctx, target); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < raceRounds; i++ {
+			follower := f.remote(t, "follower")
+			fo, err := f.s.Social.Follow(f.ctx, follower, target, follower.URI+"/follows/1")
+			if err != nil || fo.State != models.FollowPending {
+				t.Fatalf("follow: %+v %v", fo, err)
+			}
+			errA, errB := race(
+				func() error { return f.s.Social.Decide(f.ctx, target, fo.ID, true) },
+				func() error { return f.s.Social.Decide(f.ctx, target, fo.ID, false) })
+			accepted := oneWins(t, i, errA, errB, http.StatusNotFound)
+			got, err := st.FollowByID(f.ctx, fo.ID)
+			switch {
+			case accepted && (err != nil || got.State != models.FollowAccepted):
+				t.Fatalf("round %d: accepted but follow is %+v (%v)", i, got, err)
+			case !accepted && !errors.Is(err, store.ErrNotFound):
+				t.Fatalf("round %d: rejected but follow is %+v (%v)", i, got, err)
+			}
+			accepts, rejects := published(t, st, "Accept", fo.URI), published(t, st, "Reject", fo.URI)
+			if accepts+rejects != 1 || accepted != (accepts == 1) {
+				t.Fatalf("round %d (accepted=%v): %d Accept, %d Reject sent", i, accepted, accepts, rejects)
+			}
+		}
+	})
+}
+
+// TestUnfollowRace: two Undo{Follow} of one follow (a retried delivery, or the
+// user clicking twice) race: one removes it and sends the Undo, the other finds
+// nothing to undo.
+func TestUnfollowRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyOpen)
+		follower := f.local(t, "follower")
+		for i := 0; i < raceRounds; i++ {
+			target := f.remote(t, "target")
+			fo, err := f.s.Social.Follow(f.ctx, follower, target, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			errA, errB := race(
+				func() error { return f.s.Social.UnfollowByID(f.ctx, follower, fo.ID) },
+				func() error { return f.s.Social.UnfollowByID(f.ctx, follower, fo.ID) })
+			if (errA == nil) == (errB == nil) {
+				t.Fatalf("round %d: want exactly one unfollow to succeed: %v, %v", i, errA, errB)
+			}
+			if lost := errors.Join(errA, errB); status(lost) != http.StatusNotFound && status(lost) != http.StatusConflict {
+				t.Fatalf("round %d: the losing unfollow: %v", i, lost)
+			}
+			var undos int64
+			if err := st.DB.Model(&models.Activity{}).Where("type = ? AND actor_uri = ? AND object_uri = ?", "Undo", follower.URI, "").Count(&undos).Error; err != nil {
+				t.Fatal(err)
+			}
+			if undos != int64(i+1) {
+				t.Fatalf("round %d: %d Undo sent in all, want %d", i, undos, i+1)
+			}
+		}
+	})
+}
