@@ -424,3 +424,192 @@ func TestUnfollowRace(t *testing.T) {
 		}
 	})
 }
+
+// failOnce makes the publisher refuse the first Outbound of type typ.
+func failOnce(p *rowPublisher, typ string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	failed := false
+	p.fail = func(out *service.Outbound) error {
+		if out.Type == typ && !failed {
+			failed = true
+			return errors.New("delivery queue unavailable")
+		}
+		return nil
+	}
+}
+
+// TestCommunityRelayIsAtomic: a post to a local community and the Group's relay
+// (Announce of the Create and of the note) are written together. When the relay
+// cannot be written the post is not stored either, so the retry (the author's,
+// or the inbox job's) stores both; a post is never left without its boost.
+func TestCommunityRelayIsAtomic(t *testing.T) {
+	cases := []struct {
+		name string
+		post func(f *commonsFixture, author *models.Actor, i int) (uri string, err error)
+	}{
+		{"local post", func(f *commonsFixture, author *models.Actor, i int) (string, error) {
+			n, err := f.s.Social.PostNote(f.ctx, author, service.NoteInput{Content: fmt.Sprint("hello ", i), Community: "commons"})
+			if err != nil {
+				return "", err
+			}
+			return n.URI, nil
+		}},
+		{"remote post", func(f *commonsFixture, author *models.Actor, i int) (string, error) {
+			uri := fmt.Sprintf("%s/notes/%d", author.URI, i)
+			note := &models.Note{URI: uri, Type: "Note", Content: "<p>hello</p>", Visibility: models.VisibilityPublic,
+				AudienceURI: f.group.URI, To: `["` + service.PublicCollection + `"]`, CC: "[]"}
+			_, err := f.s.Social.ReceiveNote(f.ctx, author, service.RemoteNote{Note: note, Addressed: []string{f.group.URI},
+				Activity: fmt.Sprintf(`{"type":"Create","id":%q}`, uri+"/activity")}, false)
+			return uri, err
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, st *store.Store) {
+				f := newCommonsFixture(t, st, models.PolicyOpen)
+				author := f.steward
+				if c.name == "remote post" {
+					author = f.remote(t, "poster")
+				}
+				notes := func() int64 {
+					var n int64
+					if err := st.DB.Model(&models.Note{}).Where("author_id = ?", author.ID).Count(&n).Error; err != nil {
+						t.Fatal(err)
+					}
+					return n
+				}
+				relays := func() int64 {
+					var n int64
+					if err := st.DB.Model(&models.Activity{}).Where("type = ? AND actor_uri = ?", "Announce", f.group.URI).Count(&n).Error; err != nil {
+						t.Fatal(err)
+					}
+					return n
+				}
+				failOnce(f.pub, "Announce")
+				if _, err := c.post(f, author, 1); err == nil {
+					t.Fatal("the post succeeded although its relay could not be written")
+				}
+				if n, r := notes(), relays(); n != 0 || r != 0 {
+					t.Fatalf("after a failed relay: %d notes stored, %d relays", n, r)
+				}
+				uri, err := c.post(f, author, 1) // the retry
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n, r := notes(), relays(); n != 1 || r != 2 {
+					t.Fatalf("after the retry: %d notes, %d relays (want 1 and 2: Announce of the Create and of the note)", n, r)
+				}
+				if published(t, st, "Announce", uri) != 1 {
+					t.Fatal("the Group did not boost the note")
+				}
+			})
+		})
+	}
+}
+
+// TestContributionReviewTransitions walks a contribution through review and
+// checks that every transition out of a final state is refused with 409 and
+// changes nothing.
+func TestContributionReviewTransitions(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyOpen)
+		contributor := f.local(t, "contributor")
+		co, err := f.s.Communities.Offer(f.ctx, contributor, f.group, service.ContributionInput{Title: "a guide", Body: "text", Kind: "knowledge"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			name      string
+			do        func() error
+			status    int
+			wantState string
+		}{
+			{"maintainer requests changes", func() error {
+				_, err := f.s.Communities.Comment(f.ctx, f.steward, co.ID, "please add a summary", true)
+				return err
+			}, 0, models.ContributionChangesRequested},
+			{"contributor answers", func() error {
+				_, err := f.s.Communities.Comment(f.ctx, contributor, co.ID, "done", false)
+				return err
+			}, 0, models.ContributionOpen},
+			{"contributor cannot decide", func() error {
+				_, err := f.s.Communities.Decide(f.ctx, contributor, co.ID, true, "")
+				return err
+			}, http.StatusForbidden, models.ContributionOpen},
+			{"rejection needs a reason", func() error {
+				_, err := f.s.Communities.Decide(f.ctx, f.steward, co.ID, false, " ")
+				return err
+			}, http.StatusUnprocessableEntity, models.ContributionOpen},
+			{"accept", func() error {
+				_, err := f.s.Communities.Decide(f.ctx, f.steward, co.ID, true, "")
+				return err
+			}, 0, models.ContributionAccepted},
+			{"accept again", func() error {
+				_, err := f.s.Communities.Decide(f.ctx, f.steward, co.ID, true, "")
+				return err
+			}, http.StatusConflict, models.ContributionAccepted},
+			{"reject after accept", func() error {
+				_, err := f.s.Communities.Decide(f.ctx, f.steward, co.ID, false, "changed my mind")
+				return err
+			}, http.StatusConflict, models.ContributionAccepted},
+			{"request changes after accept", func() error {
+				_, err := f.s.Communities.Comment(f.ctx, f.steward, co.ID, "one more thing", true)
+				return err
+			}, http.StatusConflict, models.ContributionAccepted},
+		}
+		for _, step := range steps {
+			if err := step.do(); status(err) != step.status {
+				t.Fatalf("%s: status %d (%v), want %d", step.name, status(err), err, step.status)
+			}
+			got, err := st.ContributionByID(f.ctx, co.ID)
+			if err != nil || got.State != step.wantState {
+				t.Fatalf("%s: state %v (%v), want %s", step.name, got, err, step.wantState)
+			}
+		}
+		entries, n, err := f.s.Communities.Ledger(f.ctx, f.group, 10, 0)
+		if err != nil || n != 1 || entries[0].ContributorID != contributor.ID || entries[0].ContributionID != co.ID {
+			t.Fatalf("ledger after one acceptance: %+v (%d, %v)", entries, n, err)
+		}
+	})
+}
+
+// TestOfferAnswerFromRemoteCommunity: a remote community's answer to a local
+// offer applies once; the same answer again is no change, the opposite one is
+// refused (409), and only the community offered to may answer.
+func TestOfferAnswerFromRemoteCommunity(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyOpen)
+		remoteGroup := f.remote(t, "guild")
+		remoteGroup.Type = models.ActorGroup
+		if err := st.UpdateActor(f.ctx, remoteGroup); err != nil {
+			t.Fatal(err)
+		}
+		other := f.remote(t, "other")
+		co, err := f.s.Communities.Offer(f.ctx, f.steward, remoteGroup, service.ContributionInput{Title: "patch", Kind: "code", Licence: "MIT"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		steps := []struct {
+			name   string
+			by     *models.Actor
+			accept bool
+			status int
+			want   string
+		}{
+			{"another actor answers", other, true, http.StatusForbidden, models.ContributionOpen},
+			{"accepted", remoteGroup, true, 0, models.ContributionAccepted},
+			{"the Accept delivered again", remoteGroup, true, 0, models.ContributionAccepted},
+			{"a Reject after the Accept", remoteGroup, false, http.StatusConflict, models.ContributionAccepted},
+		}
+		for _, step := range steps {
+			err := f.s.Communities.ReceiveOfferAnswer(f.ctx, step.by, co.OfferURI, step.accept, "no")
+			if status(err) != step.status {
+				t.Fatalf("%s: status %d (%v), want %d", step.name, status(err), err, step.status)
+			}
+			if got, _ := st.ContributionByID(f.ctx, co.ID); got.State != step.want {
+				t.Fatalf("%s: state %s, want %s", step.name, got.State, step.want)
+			}
+		}
+	})
+}
