@@ -472,7 +472,7 @@ func (c *Communities) Leave(ctx context.Context, actor, group *models.Actor) err
 	}
 	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
 		if group.Local() {
-			if err := c.keepsSteward(ctx, tx, group, m); err != nil {
+			if err := c.keepsSteward(ctx, tx, group, m, "the last steward cannot leave; name another steward first"); err != nil {
 				return err
 			}
 		}
@@ -533,7 +533,7 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 			return errs.Forbidden("only stewards may change roles")
 		}
 		if role != models.RoleCommunitySteward {
-			if err := c.keepsSteward(ctx, tx, group, m); err != nil {
+			if err := c.keepsSteward(ctx, tx, group, m, "a community needs at least one steward"); err != nil {
 				return err
 			}
 		}
@@ -571,7 +571,7 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 // last one. It locks the community first (tx must be a transaction), so that two
 // stewards leaving or demoting each other at once are checked one after the
 // other and one of them gets 409.
-func (c *Communities) keepsSteward(ctx context.Context, tx *store.Store, group *models.Actor, m *models.Membership) error {
+func (c *Communities) keepsSteward(ctx context.Context, tx *store.Store, group *models.Actor, m *models.Membership, refusal string) error {
 	if err := tx.LockCommunity(ctx, group.ID); err != nil {
 		return err
 	}
@@ -583,7 +583,7 @@ func (c *Communities) keepsSteward(ctx context.Context, tx *store.Store, group *
 		return err
 	}
 	if n <= 1 {
-		return errs.Conflict("a community needs at least one steward; name another steward first")
+		return errs.Conflict("%s", refusal)
 	}
 	return nil
 }
