@@ -605,7 +605,9 @@ func (c *Communities) Moderate(ctx context.Context, by, group *models.Actor, not
 		switch action {
 		case "remove":
 			out.Type = TypeDelete
-			if err := tx.MarkNoteDeleted(ctx, n.ID, time.Now().UTC()); err != nil {
+			if err := tx.TombstoneNote(ctx, n.ID, time.Now().UTC()); lostRace(err) {
+				return errs.NotFound("post not found in this community")
+			} else if err != nil {
 				return err
 			}
 		case "lock", "unlock":

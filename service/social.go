@@ -547,7 +547,10 @@ func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models
 	}
 	now := s.now()
 	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.MarkNoteDeleted(ctx, n.ID, now); err != nil {
+		// Only the deletion that tombstones the note publishes the Delete.
+		if err := tx.TombstoneNote(ctx, n.ID, now); lostRace(err) {
+			return errs.NotFound("note not found")
+		} else if err != nil {
 			return err
 		}
 		if !author.Local() {
@@ -594,7 +597,9 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		now := s.now()
 		existing.Content, existing.Summary, existing.Name, existing.Sensitive = n.Content, n.Summary, n.Name, n.Sensitive
 		existing.EditedAt = &now
-		if err := s.svc.Store.UpdateNote(ctx, existing, in.Tags); err != nil {
+		if err := s.svc.Store.UpdateNote(ctx, existing, in.Tags); lostRace(err) {
+			return nil, errs.Conflict("the note was deleted before this update arrived")
+		} else if err != nil {
 			return nil, errs.Internal(err)
 		}
 		return existing, nil

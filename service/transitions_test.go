@@ -613,3 +613,48 @@ func TestOfferAnswerFromRemoteCommunity(t *testing.T) {
 		}
 	})
 }
+
+// TestNoteDeletionRace: two deletions of one note race (a double click, a
+// re-delivered Delete): one tombstones it and publishes the Delete, the other
+// finds nothing to delete. An edit racing a deletion never brings the note back.
+func TestNoteDeletionRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyOpen)
+		remote := f.remote(t, "writer")
+		for i := 0; i < raceRounds; i++ {
+			n, err := f.s.Social.PostNote(f.ctx, f.steward, service.NoteInput{Content: fmt.Sprint("note ", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			errA, errB := race(
+				func() error { return f.s.Social.DeleteNote(f.ctx, f.steward, n.ID) },
+				func() error { return f.s.Social.DeleteNote(f.ctx, f.steward, n.ID) })
+			oneWins(t, i, errA, errB, http.StatusNotFound)
+			if d := published(t, st, "Delete", n.URI); d != 1 {
+				t.Fatalf("round %d: %d Delete published, want 1", i, d)
+			}
+
+			uri := fmt.Sprintf("%s/notes/%d", remote.URI, i)
+			remoteNote := func(content string) service.RemoteNote {
+				return service.RemoteNote{Note: &models.Note{URI: uri, Type: "Note", Content: content,
+					Visibility: models.VisibilityPublic, To: `["` + service.PublicCollection + `"]`, CC: "[]"}}
+			}
+			if _, err := f.s.Social.ReceiveNote(f.ctx, remote, remoteNote("<p>first</p>"), false); err != nil {
+				t.Fatal(err)
+			}
+			errUpdate, errDelete := race(
+				func() error {
+					_, err := f.s.Social.ReceiveNote(f.ctx, remote, remoteNote("<p>edited</p>"), true)
+					return err
+				},
+				func() error { return f.s.Social.ReceiveDelete(f.ctx, remote, uri) })
+			if errDelete != nil || (errUpdate != nil && status(errUpdate) != http.StatusConflict) {
+				t.Fatalf("round %d: update %v, delete %v", i, errUpdate, errDelete)
+			}
+			got, err := st.NoteByURI(f.ctx, uri)
+			if err != nil || got.DeletedAt == nil || got.Content != "" {
+				t.Fatalf("round %d: after its Delete the note is %+v (%v)", i, got, err)
+			}
+		}
+	})
+}
