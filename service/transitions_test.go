@@ -658,3 +658,74 @@ func TestNoteDeletionRace(t *testing.T) {
 		}
 	})
 }
+
+// TestMembershipByFollowRace: the Follow that confirms a membership asked for on
+// the community's page arrives twice at once (a retried delivery). The intent
+// turns into a membership once: one role-log entry, not two.
+func TestMembershipByFollowRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyOpen)
+		for i := 0; i < raceRounds; i++ {
+			visitor := f.remote(t, "visitor")
+			m := &models.Membership{ID: models.NewID(), CommunityID: f.group.ID, ActorID: visitor.ID, Role: models.RoleCommunityMember,
+				State: models.MembershipAwaitingFollow, CreatedAt: f.s.Now()}
+			if err := st.PutMembership(f.ctx, m); err != nil {
+				t.Fatal(err)
+			}
+			errA, errB := race(
+				func() error { return f.s.Communities.FollowedBy(f.ctx, f.group, visitor) },
+				func() error { return f.s.Communities.FollowedBy(f.ctx, f.group, visitor) })
+			if errA != nil || errB != nil {
+				t.Fatalf("round %d: %v, %v", i, errA, errB)
+			}
+			got, err := st.MembershipByID(f.ctx, m.ID)
+			if err != nil || got.State != models.MembershipActive {
+				t.Fatalf("round %d: membership %+v (%v)", i, got, err)
+			}
+			var logged int64
+			if err := st.DB.Model(&models.RoleChange{}).Where("community_id = ? AND actor_id = ?", f.group.ID, visitor.ID).Count(&logged).Error; err != nil {
+				t.Fatal(err)
+			}
+			if logged != 1 {
+				t.Fatalf("round %d: %d role-log entries for one membership", i, logged)
+			}
+		}
+	})
+}
+
+// TestInvitationJoinRace: an invited actor's Join arrives twice at once. The
+// invitation is accepted once (one role-log entry); the other Join either finds
+// the membership active (and is answered again) or gets 409.
+func TestInvitationJoinRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyInvitation)
+		for i := 0; i < raceRounds; i++ {
+			invitee := f.remote(t, "invitee")
+			m, err := f.s.Communities.Invite(f.ctx, f.steward, f.group, invitee)
+			if err != nil {
+				t.Fatal(err)
+			}
+			join := func() error { _, err := f.s.Communities.Join(f.ctx, invitee, f.group, invitee.URI+"/join"); return err }
+			errA, errB := race(join, join)
+			for _, err := range []error{errA, errB} {
+				if err != nil && status(err) != http.StatusConflict {
+					t.Fatalf("round %d: %v", i, err)
+				}
+			}
+			if errA != nil && errB != nil {
+				t.Fatalf("round %d: both Joins refused: %v", i, errA)
+			}
+			got, err := st.MembershipByID(f.ctx, m.ID)
+			if err != nil || got.State != models.MembershipActive {
+				t.Fatalf("round %d: membership %+v (%v)", i, got, err)
+			}
+			var logged int64
+			if err := st.DB.Model(&models.RoleChange{}).Where("community_id = ? AND actor_id = ?", f.group.ID, invitee.ID).Count(&logged).Error; err != nil {
+				t.Fatal(err)
+			}
+			if logged != 1 {
+				t.Fatalf("round %d: the invitation was accepted %d times", i, logged)
+			}
+		}
+	})
+}
