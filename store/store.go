@@ -2,6 +2,22 @@
 // default, pure Go, no cgo) or PostgreSQL through gorm, applies versioned migrations
 // (gormigrate), and exposes small query methods that return the sentinel errors
 // below instead of driver errors, so the service layer never depends on a driver.
+//
+// State changes are conditional updates. A row with a lifecycle (a membership, a
+// follow, a contribution, an inbound activity, a note's deletion) changes state
+// only through Transition / TransitionIf / RemoveIf and the per-table methods
+// built on them — UPDATE … WHERE id = ? AND state IN (…) with the affected rows
+// checked — never by saving a copy read earlier, which would let two racing
+// requests both "succeed" (a contribution both rejected and credited in the
+// ledger). The loser gets ErrConflict, which package errs renders as 409; the
+// service writes side effects (ledger entries, role log, activities) after the
+// transition, in its transaction, so they happen once. Rules over several rows
+// ("a community keeps a steward") take LockCommunity first.
+//
+// Decision: refusing a request (membership or follow), leaving, and undoing a
+// follow delete the row rather than keep a final state, so the same actor can
+// ask again; a racing request that no longer finds the row is answered 404,
+// one that finds it changed 409.
 package store
 
 import (
