@@ -310,6 +310,13 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: m.URI, Type: TypeJoin, Actor: actor, Group: group,
 				Membership: m, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 		})
+		if errors.Is(err, store.ErrExists) {
+			// A concurrent Join got there first and sent the only Join activity.
+			if existing, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
+				return existing, nil
+			}
+			return nil, errs.Conflict("your membership changed in the meantime; try again")
+		}
 		if err != nil {
 			return nil, errs.Internal(err)
 		}
@@ -348,7 +355,11 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 		return nil
 	})
 	if errors.Is(err, store.ErrExists) {
-		return c.svc.Store.Membership(ctx, group.ID, actor.ID)
+		// A concurrent Join (or invitation) created the membership first.
+		if existing, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
+			return existing, nil
+		}
+		return nil, errs.Conflict("your membership changed in the meantime; try again")
 	}
 	if err != nil {
 		return nil, errs.Internal(err)
