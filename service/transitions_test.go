@@ -729,3 +729,30 @@ func TestInvitationJoinRace(t *testing.T) {
 		}
 	})
 }
+
+// TestJoinLeaveRace: a Join of an open community and a Leave by the same actor
+// race. The Leave either finds no membership yet (404, and the actor is then a
+// member) or removes the one the Join made (and the actor is not a member).
+func TestJoinLeaveRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyOpen)
+		for i := 0; i < raceRounds; i++ {
+			actor := f.remote(t, "joiner")
+			errJoin, errLeave := race(
+				func() error { _, err := f.s.Communities.Join(f.ctx, actor, f.group, actor.URI+"/join"); return err },
+				func() error { return f.s.Communities.Leave(f.ctx, actor, f.group) })
+			if errJoin != nil {
+				t.Fatalf("round %d: join: %v", i, errJoin)
+			}
+			m, err := st.Membership(f.ctx, f.group.ID, actor.ID)
+			switch {
+			case errLeave == nil && err == nil:
+				t.Fatalf("round %d: left, but the membership is %s", i, m.State)
+			case errLeave != nil && status(errLeave) != http.StatusNotFound && status(errLeave) != http.StatusConflict:
+				t.Fatalf("round %d: leave: %v", i, errLeave)
+			case errLeave != nil && (err != nil || m.State != models.MembershipActive):
+				t.Fatalf("round %d: the Leave was refused but the membership is %+v (%v)", i, m, err)
+			}
+		}
+	})
+}
