@@ -10,6 +10,16 @@ import (
 	"net/http"
 )
 
+// ErrConflict is the sentinel of a state transition that did not apply because
+// its row was no longer in a state it applies to: someone else's request changed
+// it first. The store returns it (store.ErrConflict is this value); wherever it
+// surfaces, it is a 409, never a 500 — a lost race is the client's to retry, not
+// a server fault.
+var ErrConflict = errors.New("conflict")
+
+// conflictMessage is what a client sees for a lost race no service explained.
+const conflictMessage = "this was changed by another request in the meantime; reload and try again"
+
 // Error is a client-safe error with a status.
 type Error struct {
 	Status  int
@@ -52,16 +62,28 @@ func TooMany(format string, args ...any) *Error {
 	return New(http.StatusTooManyRequests, format, args...)
 }
 
-// Internal hides the cause behind a generic message.
+// Internal hides the cause behind a generic message; a lost transition race
+// (ErrConflict) becomes a 409 instead.
 func Internal(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) && e.Status != http.StatusInternalServerError {
+		return e // already client-safe (returned from inside a transaction)
+	}
+	if errors.Is(err, ErrConflict) {
+		return &Error{Status: http.StatusConflict, Message: conflictMessage, Err: err}
+	}
 	return &Error{Status: http.StatusInternalServerError, Message: "internal error", Err: err}
 }
 
-// Status returns the HTTP status for any error (500 when it is not an *Error).
+// Status returns the HTTP status for any error (409 for ErrConflict, 500 when it
+// is neither that nor an *Error).
 func Status(err error) int {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Status
+	}
+	if errors.Is(err, ErrConflict) {
+		return http.StatusConflict
 	}
 	return http.StatusInternalServerError
 }
@@ -71,6 +93,9 @@ func Message(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Message
+	}
+	if errors.Is(err, ErrConflict) {
+		return conflictMessage
 	}
 	return "internal error"
 }

@@ -92,8 +92,8 @@ func TestCommunityJoinByFollow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old.CreatedAt = time.Now().Add(-8 * 24 * time.Hour)
-	if err := inst.App.Store.UpdateMembership(ctx, old, nil); err != nil {
+	if err := inst.App.Store.TransitionMembership(ctx, old.ID, []string{models.MembershipAwaitingFollow}, models.MembershipAwaitingFollow,
+		map[string]any{"created_at": time.Now().Add(-8 * 24 * time.Hour)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	cmFollowGroup(t, inst, paul, gated)

@@ -230,15 +230,25 @@ func (c *Communities) Comment(ctx context.Context, by *models.Actor, contributio
 		if err := tx.AddReviewComment(ctx, rc); err != nil {
 			return err
 		}
+		var from []string
+		to := models.ContributionChangesRequested
 		switch {
 		case requestChanges:
-			co.State = models.ContributionChangesRequested
+			from = []string{models.ContributionOpen, models.ContributionChangesRequested}
 		case co.ContributorID == by.ID && co.State == models.ContributionChangesRequested:
-			co.State = models.ContributionOpen
+			from, to = []string{models.ContributionChangesRequested}, models.ContributionOpen
 		default:
 			return nil
 		}
-		return tx.UpdateContribution(ctx, co)
+		// Conditional: a decision taken meanwhile refuses the comment (409).
+		if err := tx.TransitionContribution(ctx, co.ID, from, to, nil); err != nil {
+			if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+				return errs.Conflict("this contribution was decided or changed in the meantime")
+			}
+			return err
+		}
+		co.State = to
+		return nil
 	})
 	if err != nil {
 		return nil, errs.Internal(err)
@@ -317,13 +327,24 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 		contributors = []*models.Actor{contributor}
 	}
 	now := c.svc.Now()
-	co.DecidedByID = by.ID
+	undecided := []string{models.ContributionOpen, models.ContributionChangesRequested}
 	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
-		if !accept {
-			co.State, co.Reason = models.ContributionRejected, reason
-			if err := tx.UpdateContribution(ctx, co); err != nil {
-				return err
+		// The decision is one conditional update; the ledger entries and the
+		// activities follow only if it applied, in the same transaction, so a
+		// racing accept and reject cannot both take effect.
+		to, extra := models.ContributionRejected, map[string]any{"decided_by_id": by.ID, "reason": reason}
+		if accept {
+			to, extra = models.ContributionAccepted, map[string]any{"decided_by_id": by.ID, "accepted_at": now}
+		}
+		if err := tx.TransitionContribution(ctx, co.ID, undecided, to, extra); err != nil {
+			if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+				return errs.Conflict("this contribution was already decided")
 			}
+			return err
+		}
+		co.State, co.DecidedByID = to, by.ID
+		if !accept {
+			co.Reason = reason
 			if contributor.Local() {
 				return nil
 			}
@@ -331,10 +352,7 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 				Actor: group, Object: OfferObject{Contribution: co, Contributor: contributor, Group: group}, Content: reason,
 				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}})
 		}
-		co.State, co.AcceptedAt = models.ContributionAccepted, &now
-		if err := tx.UpdateContribution(ctx, co); err != nil {
-			return err
-		}
+		co.AcceptedAt = &now
 		weight := com.WeightMin
 		if weight < 1 && com.WeightMax >= 1 {
 			weight = 1
@@ -390,16 +408,21 @@ func (c *Communities) ReceiveOfferAnswer(ctx context.Context, group *models.Acto
 	if co.CommunityID != group.ID {
 		return errs.Forbidden("only the community an offer was made to may answer it")
 	}
-	if co.State == models.ContributionAccepted || co.State == models.ContributionRejected {
-		return nil
-	}
-	now := c.svc.Now()
+	to, extra := models.ContributionRejected, map[string]any{"reason": content.Text(content.Sanitize(reason))}
 	if accept {
-		co.State, co.AcceptedAt = models.ContributionAccepted, &now
-	} else {
-		co.State, co.Reason = models.ContributionRejected, content.Text(content.Sanitize(reason))
+		to, extra = models.ContributionAccepted, map[string]any{"accepted_at": c.svc.Now()}
 	}
-	if err := c.svc.Store.UpdateContribution(ctx, co); err != nil {
+	err = c.svc.Store.TransitionContribution(ctx, co.ID,
+		[]string{models.ContributionOpen, models.ContributionChangesRequested}, to, extra)
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		// Decided already: the same answer delivered again changes nothing; the
+		// opposite answer cannot undo the first.
+		if cur, err := c.svc.Store.ContributionByID(ctx, co.ID); err == nil && cur.State == to {
+			return nil
+		}
+		return errs.Conflict("this offer was already answered")
+	}
+	if err != nil {
 		return errs.Internal(err)
 	}
 	return nil
@@ -476,46 +499,27 @@ func (c *Communities) mayPost(ctx context.Context, group *models.Actor, com *mod
 	return nil
 }
 
-// Relay is called when a post (local or remote) addressed to a local community has
-// been stored: the policy decides, and the Group re-publishes it to its followers
-// as FEP-1b12 says — Announce of the Create, plus Announce of the note itself so
-// that Mastodon shows a boost. created is the Create activity as received (JSON).
-func (c *Communities) Relay(ctx context.Context, group *models.Actor, author *models.Actor, n *models.Note, created string) error {
+// relay makes the Group re-publish a post (local or remote) addressed to it, as
+// FEP-1b12 says: Announce of the Create, plus Announce of the note itself so that
+// Mastodon shows a boost. created is the Create activity as received (JSON).
+// It runs in tx, the transaction that stores the post, after the caller has
+// applied the community's rules (posting policy, locked threads): the post is
+// never stored without its relay, so a failure leaves nothing and the retry of
+// the whole (the inbox job, the author's request) completes both.
+func (c *Communities) relay(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note, created string) error {
 	if !visibleToAnyone(n) {
 		return errs.Unprocessable("community posts are public or unlisted")
 	}
-	com, err := c.ByActor(ctx, group)
-	if err != nil {
-		return err
-	}
-	if err := c.mayPost(ctx, group, com, author); err != nil {
-		return err
-	}
-	if err := c.threadOpen(ctx, n.InReplyToURI); err != nil {
-		return err
-	}
-	if n.AudienceURI != group.URI {
-		n.AudienceURI = group.URI
-		if err := c.svc.Store.UpdateNote(ctx, n, nil); err != nil {
-			return errs.Internal(err)
+	if created != "" {
+		if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
+			Actor: group, Object: RelayedActivity{JSON: created}, Audience: group.URI,
+			To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}); err != nil {
+			return err
 		}
 	}
-	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
-		if created != "" {
-			if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
-				Actor: group, Object: RelayedActivity{JSON: created}, Audience: group.URI,
-				To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}); err != nil {
-				return err
-			}
-		}
-		return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
-			Actor: group, Object: Ref{URI: n.URI}, Audience: group.URI,
-			To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Public: true})
-	})
-	if err != nil {
-		return errs.Internal(err)
-	}
-	return nil
+	return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
+		Actor: group, Object: Ref{URI: n.URI}, Audience: group.URI,
+		To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Public: true})
 }
 
 // Discussions pages a community's top-level posts.
@@ -602,7 +606,9 @@ func (c *Communities) Moderate(ctx context.Context, by, group *models.Actor, not
 		switch action {
 		case "remove":
 			out.Type = TypeDelete
-			if err := tx.MarkNoteDeleted(ctx, n.ID, time.Now().UTC()); err != nil {
+			if err := tx.TombstoneNote(ctx, n.ID, time.Now().UTC()); lostRace(err) {
+				return errs.NotFound("post not found in this community")
+			} else if err != nil {
 				return err
 			}
 		case "lock", "unlock":

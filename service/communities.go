@@ -275,12 +275,17 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 			return existing, nil
 		}
 		// An invitation is accepted by joining.
-		existing.State = models.MembershipActive
-		existing.URI = joinURI
 		err := c.svc.Store.Tx(ctx, func(tx *store.Store) error {
-			if err := tx.UpdateMembership(ctx, existing, &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: actor.ID, ByID: actor.ID, NewRole: existing.Role}); err != nil {
+			err := tx.TransitionMembership(ctx, existing.ID, []string{models.MembershipInvited}, models.MembershipActive,
+				map[string]any{"uri": joinURI},
+				&models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: actor.ID, ByID: actor.ID, NewRole: existing.Role})
+			if lostRace(err) {
+				return errs.Conflict("this invitation was answered or withdrawn in the meantime")
+			}
+			if err != nil {
 				return err
 			}
+			existing.State, existing.URI = models.MembershipActive, joinURI
 			if !actor.Local() {
 				return c.svc.Pub.Publish(ctx, tx, c.answerJoin(group, actor, existing, true, ""))
 			}
@@ -305,6 +310,13 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: m.URI, Type: TypeJoin, Actor: actor,
 				Object: Ref{URI: group.URI}, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 		})
+		if errors.Is(err, store.ErrExists) {
+			// A concurrent Join got there first and sent the only Join activity.
+			if existing, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
+				return existing, nil
+			}
+			return nil, errs.Conflict("your membership changed in the meantime; try again")
+		}
 		if err != nil {
 			return nil, errs.Internal(err)
 		}
@@ -343,7 +355,11 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 		return nil
 	})
 	if errors.Is(err, store.ErrExists) {
-		return c.svc.Store.Membership(ctx, group.ID, actor.ID)
+		// A concurrent Join (or invitation) created the membership first.
+		if existing, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
+			return existing, nil
+		}
+		return nil, errs.Conflict("your membership changed in the meantime; try again")
 	}
 	if err != nil {
 		return nil, errs.Internal(err)
@@ -377,13 +393,25 @@ func (c *Communities) DecideMembership(ctx context.Context, by, group *models.Ac
 		return nil, err
 	}
 	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		// Approval is pending → active; refusal deletes the request while it is
+		// still pending. Either applies only to a pending request, so of an
+		// approval and a refusal (or a withdrawal) racing, one wins and the
+		// other gets 409; the answer is published only by the winner.
+		var err error
+		if approve {
+			err = tx.TransitionMembership(ctx, m.ID, []string{models.MembershipPending}, models.MembershipActive, nil,
+				&models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: member.ID, ByID: by.ID, NewRole: m.Role})
+		} else {
+			err = tx.RemoveMembership(ctx, m.ID, []string{models.MembershipPending})
+		}
+		if lostRace(err) {
+			return errs.Conflict("this request was already answered")
+		}
+		if err != nil {
+			return err
+		}
 		if approve {
 			m.State = models.MembershipActive
-			if err := tx.UpdateMembership(ctx, m, &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: member.ID, ByID: by.ID, NewRole: m.Role}); err != nil {
-				return err
-			}
-		} else if err := tx.DeleteMembership(ctx, m.ID); err != nil {
-			return err
 		}
 		if !member.Local() {
 			return c.svc.Pub.Publish(ctx, tx, c.answerJoin(group, member, m, approve, ""))
@@ -426,10 +454,25 @@ func (c *Communities) ReceiveJoinAnswer(ctx context.Context, group *models.Actor
 		return errs.Forbidden("only the community may answer its membership requests")
 	}
 	if !accept {
-		return c.svc.Store.DeleteMembership(ctx, m.ID)
+		// A Reject ends the request, or the membership (the group removed us).
+		err := c.svc.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipPending, models.MembershipActive})
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return errs.Internal(err)
+		}
+		return nil
 	}
-	m.State = models.MembershipActive
-	return c.svc.Store.UpdateMembership(ctx, m, nil)
+	err = c.svc.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipPending}, models.MembershipActive, nil, nil)
+	if lostRace(err) {
+		// An Accept delivered again is no change; one for a request we withdrew is.
+		if cur, err := c.svc.Store.MembershipByID(ctx, m.ID); err == nil && cur.State == models.MembershipActive {
+			return nil
+		}
+		return errs.Conflict("this membership request was withdrawn")
+	}
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
 }
 
 // Leave ends actor's membership (a local action, or a remote Leave/Undo Join).
@@ -438,14 +481,17 @@ func (c *Communities) Leave(ctx context.Context, actor, group *models.Actor) err
 	if err != nil {
 		return errs.NotFound("not a member")
 	}
-	if m.Role == models.RoleCommunitySteward && group.Local() {
-		n, _ := c.svc.Store.CountMembers(ctx, group.ID, []string{models.RoleCommunitySteward})
-		if n <= 1 {
-			return errs.Conflict("the last steward cannot leave; name another steward first")
-		}
-	}
 	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.DeleteMembership(ctx, m.ID); err != nil {
+		if group.Local() {
+			if err := c.keepsSteward(ctx, tx, group, m, "the last steward cannot leave; name another steward first"); err != nil {
+				return err
+			}
+		}
+		// Removed only as read: an approval or a role change that came first
+		// makes this a 409, to be retried against the new state.
+		if err := tx.RemoveMembershipAsRead(ctx, m); lostRace(err) {
+			return errs.Conflict("your membership changed in the meantime; try again")
+		} else if err != nil {
 			return err
 		}
 		if group.Local() {
@@ -486,19 +532,31 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 	if m.Role == role {
 		return m, nil
 	}
-	if m.Role == models.RoleCommunitySteward {
-		n, _ := c.svc.Store.CountMembers(ctx, group.ID, []string{models.RoleCommunitySteward})
-		if n <= 1 {
-			return nil, errs.Conflict("a community needs at least one steward")
-		}
-	}
 	old := m.Role
-	m.Role = role
 	wasMod, isMod := roleRank(old) >= 2, roleRank(role) >= 2
 	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.UpdateMembership(ctx, m, &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: member.ID, ByID: by.ID, OldRole: old, NewRole: role}); err != nil {
+		if err := tx.LockCommunity(ctx, group.ID); err != nil {
 			return err
 		}
+		// Checked again under the lock: a steward demoted meanwhile has lost the
+		// right to change roles.
+		if me, err := tx.Membership(ctx, group.ID, by.ID); err != nil || me.State != models.MembershipActive || me.Role != models.RoleCommunitySteward {
+			return errs.Forbidden("only stewards may change roles")
+		}
+		if role != models.RoleCommunitySteward {
+			if err := c.keepsSteward(ctx, tx, group, m, "a community needs at least one steward"); err != nil {
+				return err
+			}
+		}
+		err := tx.SetMembershipRole(ctx, m.ID, old, role,
+			&models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: member.ID, ByID: by.ID, OldRole: old, NewRole: role})
+		if lostRace(err) {
+			return errs.Conflict("%s's membership changed in the meantime; try again", member.Username)
+		}
+		if err != nil {
+			return err
+		}
+		m.Role = role
 		if wasMod == isMod {
 			return nil
 		}
@@ -518,6 +576,33 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 		return nil, errs.Internal(err)
 	}
 	return m, nil
+}
+
+// keepsSteward refuses to let m stop being a steward when it is the community's
+// last one. It locks the community first (tx must be a transaction), so that two
+// stewards leaving or demoting each other at once are checked one after the
+// other and one of them gets 409.
+func (c *Communities) keepsSteward(ctx context.Context, tx *store.Store, group *models.Actor, m *models.Membership, refusal string) error {
+	if err := tx.LockCommunity(ctx, group.ID); err != nil {
+		return err
+	}
+	if m.Role != models.RoleCommunitySteward || m.State != models.MembershipActive {
+		return nil
+	}
+	n, err := tx.CountMembers(ctx, group.ID, []string{models.RoleCommunitySteward})
+	if err != nil {
+		return err
+	}
+	if n <= 1 {
+		return errs.Conflict("%s", refusal)
+	}
+	return nil
+}
+
+// lostRace reports whether a conditional transition did not apply because its
+// row was changed or removed by another request first.
+func lostRace(err error) bool {
+	return errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound)
 }
 
 // Members lists active members (for the members collection, the API and the UI).

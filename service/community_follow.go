@@ -49,10 +49,15 @@ func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, 
 	if m, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
 		switch m.State {
 		case models.MembershipAwaitingFollow: // asked again: the wait starts over
-			m.CreatedAt = now
-			if err := c.svc.Store.UpdateMembership(ctx, m, nil); err != nil {
+			err := c.svc.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow},
+				models.MembershipAwaitingFollow, map[string]any{"created_at": now}, nil)
+			if lostRace(err) {
+				return nil, nil, errs.Conflict("%s's request changed in the meantime; try again", handle)
+			}
+			if err != nil {
 				return nil, nil, errs.Internal(err)
 			}
+			m.CreatedAt = now
 			return actor, m, nil
 		case models.MembershipActive:
 			return nil, nil, errs.Conflict("%s is already a member", handle)
@@ -91,8 +96,10 @@ func (c *Communities) FollowedBy(ctx context.Context, group, follower *models.Ac
 	if err != nil {
 		return err
 	}
+	// Each change applies only to a still-awaiting intent: a concurrent Follow
+	// (a retried delivery), Join or invitation that came first has superseded it.
 	if c.svc.Now().Sub(m.CreatedAt) > models.AwaitingFollowTTL || com.MembershipPolicy == models.PolicyInvitation {
-		if err := c.svc.Store.DeleteMembership(ctx, m.ID); err != nil {
+		if err := c.svc.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}); err != nil && !lostRace(err) {
 			return errs.Internal(err)
 		}
 		return nil
@@ -103,7 +110,11 @@ func (c *Communities) FollowedBy(ctx context.Context, group, follower *models.Ac
 		m.State = models.MembershipActive
 		log = &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: follower.ID, ByID: follower.ID, NewRole: m.Role}
 	}
-	if err := c.svc.Store.UpdateMembership(ctx, m, log); err != nil {
+	err = c.svc.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}, m.State, nil, log)
+	if lostRace(err) {
+		return nil
+	}
+	if err != nil {
 		return errs.Internal(err)
 	}
 	c.svc.Log.Info("membership requested by follow", "community", group.Username, "actor", follower.URI, "state", m.State)
@@ -117,5 +128,8 @@ func (c *Communities) clearAwaiting(ctx context.Context, group, actor *models.Ac
 	if err != nil || m.State != models.MembershipAwaitingFollow {
 		return nil
 	}
-	return c.svc.Store.DeleteMembership(ctx, m.ID)
+	if err := c.svc.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}); err != nil && !lostRace(err) {
+		return err
+	}
+	return nil
 }

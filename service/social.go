@@ -155,7 +155,10 @@ func (s *Social) Unfollow(ctx context.Context, follower *models.Actor, f *models
 		return errs.Internal(err)
 	}
 	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.DeleteFollow(ctx, f.ID); err != nil {
+		// Whatever its state; but only the request that removes it sends the Undo.
+		if err := tx.RemoveFollow(ctx, f.ID, nil); errors.Is(err, store.ErrNotFound) {
+			return errs.NotFound("follow not found")
+		} else if err != nil {
 			return err
 		}
 		if follower.Local() && !target.Local() {
@@ -247,11 +250,18 @@ func (s *Social) Decide(ctx context.Context, target *models.Actor, followID stri
 		return errs.Internal(err)
 	}
 	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		// Both answers apply only to a pending request: of two racing answers (or
+		// an answer and an Undo) one wins and only its Accept/Reject is sent.
+		var err error
 		if accept {
-			if err := tx.SetFollowState(ctx, f.ID, models.FollowAccepted); err != nil {
-				return err
-			}
-		} else if err := tx.DeleteFollow(ctx, f.ID); err != nil {
+			err = tx.TransitionFollow(ctx, f.ID, []string{models.FollowPending}, models.FollowAccepted)
+		} else {
+			err = tx.RemoveFollow(ctx, f.ID, []string{models.FollowPending})
+		}
+		if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+			return errs.Conflict("this follow request was already answered or withdrawn")
+		}
+		if err != nil {
 			return err
 		}
 		if follower.Local() {
@@ -284,12 +294,20 @@ func (s *Social) ReceiveFollowAnswer(ctx context.Context, target *models.Actor, 
 	if f.TargetID != target.ID {
 		return errs.Forbidden("only the followed actor may answer a follow")
 	}
-	if accept {
-		err = s.svc.Store.SetFollowState(ctx, f.ID, models.FollowAccepted)
-	} else {
-		err = s.svc.Store.DeleteFollow(ctx, f.ID)
+	if !accept {
+		// A Reject ends the request, or the follow (the target removed us).
+		if err := s.svc.Store.RemoveFollow(ctx, f.ID, nil); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return errs.Internal(err)
+		}
+		return nil
 	}
-	if err != nil {
+	err = s.svc.Store.TransitionFollow(ctx, f.ID, []string{models.FollowPending}, models.FollowAccepted)
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return nil // accepted already: an Accept delivered again
+	case errors.Is(err, store.ErrNotFound):
+		return errs.Conflict("this follow was undone before it was accepted")
+	case err != nil:
 		return errs.Internal(err)
 	}
 	return nil
@@ -457,22 +475,23 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 		if err := tx.AddToTimelines(ctx, n.ID, "", owners); err != nil {
 			return err
 		}
-		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: createID, Type: TypeCreate, Published: n.Published,
+		err := s.svc.Pub.Publish(ctx, tx, &Outbound{ID: createID, Type: TypeCreate, Published: n.Published,
 			Actor: author, Object: NoteObject{Note: n, Tags: tags, Author: author}, To: to, CC: cc, Recipients: remote, Audience: n.AudienceURI,
 			ToFollowers: in.Visibility != models.VisibilityDirect,
 			Public:      in.Visibility == models.VisibilityPublic || in.Visibility == models.VisibilityUnlisted})
+		if err != nil || group == nil || !group.Local() {
+			return err
+		}
+		// A local community relays the post in the same transaction (its rules
+		// were applied above): no post without its boost.
+		created, err := tx.ActivityByURI(ctx, createID)
+		if err != nil {
+			return err
+		}
+		return s.svc.Communities.relay(ctx, tx, group, n, created.Raw)
 	})
 	if err != nil {
 		return nil, errs.Internal(err)
-	}
-	if group != nil && group.Local() {
-		created, err := s.svc.Store.ActivityByURI(ctx, createID)
-		if err != nil {
-			return nil, errs.Internal(err)
-		}
-		if err := s.svc.Communities.Relay(ctx, group, author, n, created.Raw); err != nil {
-			return nil, err
-		}
 	}
 	return n, nil
 }
@@ -536,7 +555,10 @@ func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models
 	}
 	now := s.now()
 	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.MarkNoteDeleted(ctx, n.ID, now); err != nil {
+		// Only the deletion that tombstones the note publishes the Delete.
+		if err := tx.TombstoneNote(ctx, n.ID, now); lostRace(err) {
+			return errs.NotFound("note not found")
+		} else if err != nil {
 			return err
 		}
 		if !author.Local() {
@@ -583,7 +605,9 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		now := s.now()
 		existing.Content, existing.Summary, existing.Name, existing.Sensitive = n.Content, n.Summary, n.Name, n.Sensitive
 		existing.EditedAt = &now
-		if err := s.svc.Store.UpdateNote(ctx, existing, in.Tags); err != nil {
+		if err := s.svc.Store.UpdateNote(ctx, existing, in.Tags); lostRace(err) {
+			return nil, errs.Conflict("the note was deleted before this update arrived")
+		} else if err != nil {
 			return nil, errs.Internal(err)
 		}
 		return existing, nil
@@ -644,18 +668,21 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		if err := tx.CreateNote(ctx, n, in.Tags); err != nil {
 			return err
 		}
-		return tx.AddToTimelines(ctx, n.ID, "", owners)
+		if err := tx.AddToTimelines(ctx, n.ID, "", owners); err != nil {
+			return err
+		}
+		if group == nil {
+			return nil
+		}
+		// Stored and relayed together: if the relay cannot be written the note
+		// is not stored either, and the inbox job's retry does both.
+		return s.svc.Communities.relay(ctx, tx, group, n, in.Activity)
 	})
 	if errors.Is(err, store.ErrExists) {
 		return s.svc.Store.NoteByURI(ctx, n.URI)
 	}
 	if err != nil {
 		return nil, errs.Internal(err)
-	}
-	if group != nil {
-		if err := s.svc.Communities.Relay(ctx, group, author, n, in.Activity); err != nil {
-			return nil, err
-		}
 	}
 	return n, nil
 }
@@ -814,7 +841,7 @@ func (s *Social) ReceiveBlock(ctx context.Context, actor, target *models.Actor, 
 		}
 		for _, pair := range [][2]string{{actor.ID, target.ID}, {target.ID, actor.ID}} {
 			if f, err := tx.FollowByPair(ctx, pair[0], pair[1]); err == nil {
-				if err := tx.DeleteFollow(ctx, f.ID); err != nil {
+				if err := tx.RemoveFollow(ctx, f.ID, nil); err != nil && !errors.Is(err, store.ErrNotFound) {
 					return err
 				}
 			}

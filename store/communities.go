@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/commonsd/commonsd/models"
+	"gorm.io/gorm/clause"
 )
 
 // CreateCommunity inserts a Group actor and its community row atomically.
@@ -75,12 +75,14 @@ func (s *Store) MembershipByURI(ctx context.Context, uri string) (*models.Member
 	return first[models.Membership](s.with(ctx).Where("uri = ?", uri))
 }
 
-// UpdateMembership changes role and state, and logs a role change.
-func (s *Store) UpdateMembership(ctx context.Context, m *models.Membership, log *models.RoleChange) error {
+// TransitionMembership moves a membership from one of the states in from to to
+// (with the columns in extra) and, only if that succeeded, logs the role change
+// log (nil: nothing to log). ErrConflict/ErrNotFound as Transition. Run it in the
+// transaction of the change's other side effects.
+func (s *Store) TransitionMembership(ctx context.Context, id string, from []string, to string, extra map[string]any, log *models.RoleChange) error {
 	defer s.actorsGen.Add(1)
 	return s.Tx(ctx, func(tx *Store) error {
-		m.UpdatedAt = time.Now().UTC()
-		if err := translate(tx.with(ctx).Save(m).Error); err != nil {
+		if err := tx.Transition(ctx, &models.Membership{}, id, from, to, extra); err != nil {
 			return err
 		}
 		if log != nil {
@@ -90,15 +92,57 @@ func (s *Store) UpdateMembership(ctx context.Context, m *models.Membership, log 
 	})
 }
 
+// SetMembershipRole changes an active member's role from oldRole to newRole and
+// logs it; ErrConflict when the membership is no longer active in oldRole.
+func (s *Store) SetMembershipRole(ctx context.Context, id, oldRole, newRole string, log *models.RoleChange) error {
+	defer s.actorsGen.Add(1)
+	return s.Tx(ctx, func(tx *Store) error {
+		err := tx.TransitionIf(ctx, &models.Membership{}, id, Guard{"state": models.MembershipActive, "role": oldRole},
+			map[string]any{"role": newRole})
+		if err != nil {
+			return err
+		}
+		if log != nil {
+			return translate(tx.with(ctx).Create(log).Error)
+		}
+		return nil
+	})
+}
+
+// RemoveMembership deletes a membership if it is still in one of the states in
+// from (nil: any) — a refused request, a leave, an expired intent.
+func (s *Store) RemoveMembership(ctx context.Context, id string, from []string) error {
+	defer s.actorsGen.Add(1)
+	var g Guard
+	if from != nil {
+		g = Guard{"state": from}
+	}
+	return s.RemoveIf(ctx, &models.Membership{}, id, g)
+}
+
+// RemoveMembershipAsRead deletes m only if its state and role are still those
+// read into m: a member leaving is refused (ErrConflict) when a maintainer
+// approved, or a steward promoted them, in the meantime.
+func (s *Store) RemoveMembershipAsRead(ctx context.Context, m *models.Membership) error {
+	defer s.actorsGen.Add(1)
+	return s.RemoveIf(ctx, &models.Membership{}, m.ID, Guard{"state": m.State, "role": m.Role})
+}
+
+// LockCommunity takes the community's row lock until the transaction ends
+// (PostgreSQL; SQLite transactions are already exclusive), so that a rule over
+// several memberships — "a community keeps a steward" — is checked and kept by
+// one transaction at a time. Call it on a Store bound to a transaction.
+func (s *Store) LockCommunity(ctx context.Context, actorID string) error {
+	if s.Driver != "postgres" {
+		return nil
+	}
+	var c models.Community
+	return translate(s.with(ctx).Clauses(clause.Locking{Strength: "UPDATE"}).Where("actor_id = ?", actorID).Take(&c).Error)
+}
+
 // LogRoleChange records a role change.
 func (s *Store) LogRoleChange(ctx context.Context, log *models.RoleChange) error {
 	return translate(s.with(ctx).Create(log).Error)
-}
-
-// DeleteMembership removes a membership.
-func (s *Store) DeleteMembership(ctx context.Context, id string) error {
-	defer s.actorsGen.Add(1)
-	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Membership{}).Error)
 }
 
 // MemberRow is a membership with its actor.
@@ -155,9 +199,11 @@ func (s *Store) CreateContribution(ctx context.Context, c *models.Contribution) 
 	return translate(s.with(ctx).Create(c).Error)
 }
 
-// UpdateContribution saves a contribution.
-func (s *Store) UpdateContribution(ctx context.Context, c *models.Contribution) error {
-	return translate(s.with(ctx).Save(c).Error)
+// TransitionContribution moves a contribution from one of the states in from to
+// to, setting the columns in extra (decided_by_id, accepted_at, reason);
+// ErrConflict when it was decided (or changed) first.
+func (s *Store) TransitionContribution(ctx context.Context, id string, from []string, to string, extra map[string]any) error {
+	return s.Transition(ctx, &models.Contribution{}, id, from, to, extra)
 }
 
 // ContributionByID loads a contribution.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -31,14 +32,20 @@ func (s *Store) FollowByID(ctx context.Context, id string) (*models.Follow, erro
 	return first[models.Follow](s.with(ctx).Where("id = ?", id))
 }
 
-// SetFollowState changes a follow's state.
-func (s *Store) SetFollowState(ctx context.Context, id, state string) error {
-	return translate(s.with(ctx).Model(&models.Follow{}).Where("id = ?", id).Updates(map[string]any{"state": state, "updated_at": time.Now().UTC()}).Error)
+// TransitionFollow moves a follow from one of the states in from to to;
+// ErrConflict when it was answered (or changed) first, ErrNotFound when undone.
+func (s *Store) TransitionFollow(ctx context.Context, id string, from []string, to string) error {
+	return s.Transition(ctx, &models.Follow{}, id, from, to, nil)
 }
 
-// DeleteFollow removes a follow.
-func (s *Store) DeleteFollow(ctx context.Context, id string) error {
-	return translate(s.with(ctx).Where("id = ?", id).Delete(&models.Follow{}).Error)
+// RemoveFollow deletes a follow if it is in one of the states in from (nil: any)
+// — a refused request, an Undo, a block; ErrNotFound when it is already gone.
+func (s *Store) RemoveFollow(ctx context.Context, id string, from []string) error {
+	var g Guard
+	if from != nil {
+		g = Guard{"state": from}
+	}
+	return s.RemoveIf(ctx, &models.Follow{}, id, g)
 }
 
 // DeleteFollowsOf removes every follow from or to an actor (actor deleted).
@@ -163,11 +170,19 @@ func (s *Store) CreateNote(ctx context.Context, n *models.Note, tags []models.No
 	})
 }
 
-// UpdateNote saves a note and replaces its tags.
+// UpdateNote saves what an edit may change in a live note (content, summary,
+// name, sensitive, edited_at) and replaces its tags. It is conditional on the
+// note not being deleted — not a full-row save of a copy read earlier — so an
+// edit racing a Delete cannot bring the content back: ErrConflict then.
 func (s *Store) UpdateNote(ctx context.Context, n *models.Note, tags []models.NoteTag) error {
 	return s.Tx(ctx, func(tx *Store) error {
-		if err := translate(tx.with(ctx).Save(n).Error); err != nil {
-			return err
+		res := tx.with(ctx).Model(&models.Note{}).Where("id = ? AND deleted_at IS NULL", n.ID).Updates(map[string]any{
+			"content": n.Content, "summary": n.Summary, "name": n.Name, "sensitive": n.Sensitive, "edited_at": n.EditedAt})
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return tx.missingOrConflict(ctx, &models.Note{}, n.ID)
 		}
 		if err := translate(tx.with(ctx).Where("note_id = ?", n.ID).Delete(&models.NoteTag{}).Error); err != nil {
 			return err
@@ -215,12 +230,27 @@ func (s *Store) NoteTagsOf(ctx context.Context, noteIDs []string) (map[string][]
 	return out, nil
 }
 
-// MarkNoteDeleted turns a note into a tombstone and removes it from timelines.
+// MarkNoteDeleted is TombstoneNote for callers to whom a note already deleted,
+// or unknown, is no error (a relayed Delete).
 func (s *Store) MarkNoteDeleted(ctx context.Context, id string, at time.Time) error {
+	if err := s.TombstoneNote(ctx, id, at); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
+}
+
+// TombstoneNote turns a live note into a tombstone and removes it from timelines,
+// conditionally: ErrConflict when it is already deleted, so of two racing
+// deletions only one goes on to publish the Delete.
+func (s *Store) TombstoneNote(ctx context.Context, id string, at time.Time) error {
 	return s.Tx(ctx, func(tx *Store) error {
-		if err := translate(tx.with(ctx).Model(&models.Note{}).Where("id = ?", id).
-			Updates(map[string]any{"deleted_at": at, "content": "", "source": "", "summary": "", "name": ""}).Error); err != nil {
-			return err
+		res := tx.with(ctx).Model(&models.Note{}).Where("id = ? AND deleted_at IS NULL", id).
+			Updates(map[string]any{"deleted_at": at, "content": "", "source": "", "summary": "", "name": ""})
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return tx.missingOrConflict(ctx, &models.Note{}, id)
 		}
 		if err := translate(tx.with(ctx).Where("note_id = ?", id).Delete(&models.NoteTag{}).Error); err != nil {
 			return err
@@ -373,11 +403,12 @@ func (s *Store) InboundActivityExists(ctx context.Context, typ, actorURI, object
 	return n > 0, translate(err)
 }
 
-// FinishActivity records the outcome of processing an inbound activity.
+// FinishActivity records the outcome of processing a pending inbound activity;
+// ErrConflict when it was already finished (another worker got there first).
 func (s *Store) FinishActivity(ctx context.Context, id, state, errMsg string) error {
 	now := time.Now().UTC()
-	return translate(s.with(ctx).Model(&models.Activity{}).Where("id = ?", id).
-		Updates(map[string]any{"state": state, "error": errMsg, "processed_at": now}).Error)
+	return s.Transition(ctx, &models.Activity{}, id, []string{models.ActivityPending}, state,
+		map[string]any{"error": errMsg, "processed_at": now})
 }
 
 // ListOutbox pages an actor's public outgoing activities, newest first.

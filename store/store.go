@@ -2,6 +2,22 @@
 // default, pure Go, no cgo) or PostgreSQL through gorm, applies versioned migrations
 // (gormigrate), and exposes small query methods that return the sentinel errors
 // below instead of driver errors, so the service layer never depends on a driver.
+//
+// State changes are conditional updates. A row with a lifecycle (a membership, a
+// follow, a contribution, an inbound activity, a note's deletion) changes state
+// only through Transition / TransitionIf / RemoveIf and the per-table methods
+// built on them — UPDATE … WHERE id = ? AND state IN (…) with the affected rows
+// checked — never by saving a copy read earlier, which would let two racing
+// requests both "succeed" (a contribution both rejected and credited in the
+// ledger). The loser gets ErrConflict, which package errs renders as 409; the
+// service writes side effects (ledger entries, role log, activities) after the
+// transition, in its transaction, so they happen once. Rules over several rows
+// ("a community keeps a steward") take LockCommunity first.
+//
+// Decision: refusing a request (membership or follow), leaving, and undoing a
+// follow delete the row rather than keep a final state, so the same actor can
+// ask again; a racing request that no longer finds the row is answered 404,
+// one that finds it changed 409.
 package store
 
 import (
@@ -16,6 +32,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/commonsd/commonsd/errs"
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -26,7 +43,10 @@ import (
 var (
 	ErrNotFound = errors.New("not found")
 	ErrExists   = errors.New("already exists")
-	ErrConflict = errors.New("conflict")
+	// ErrConflict: a conditional transition found its row in a state it does not
+	// apply to (another request changed it first). The service answers 409.
+	// It is errs.ErrConflict, so that a conflict reaching a handler is a 409.
+	ErrConflict = errs.ErrConflict
 )
 
 // Store wraps the gorm handle. Methods are grouped by table in this package's files.
@@ -133,6 +153,77 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return s.DB.WithContext(ctx).Transaction(func(db *gorm.DB) error {
 		return fn(&Store{DB: db, Driver: s.Driver, actorsGen: s.actorsGen, schema: s.schema})
 	})
+}
+
+// Guard is what a row must look like for a transition to apply, column by column:
+// a value means "column = value", a []string means "column IN (…)".
+type Guard map[string]any
+
+// Transition moves the row of model with primary key id from one of the states in
+// from to the state to, setting the columns in extra too, in one conditional
+// UPDATE … WHERE id = ? AND state IN (…). It is how every state-bearing row
+// (memberships, follows, contributions, inbound activities) changes state, never a
+// full-row save of something read earlier: of two racing transitions only one
+// can match (PostgreSQL re-checks the WHERE of the second once the first
+// commits; SQLite serialises writers), so side effects written after a
+// successful Transition in the same transaction happen at most once.
+// ErrConflict when the row is in another state, ErrNotFound when there is none.
+func (s *Store) Transition(ctx context.Context, model any, id string, from []string, to string, extra map[string]any) error {
+	set := map[string]any{"state": to}
+	for k, v := range extra {
+		set[k] = v
+	}
+	return s.TransitionIf(ctx, model, id, Guard{"state": from}, set)
+}
+
+// TransitionIf is Transition with any guard (e.g. a role as well as a state).
+func (s *Store) TransitionIf(ctx context.Context, model any, id string, guard Guard, set map[string]any) error {
+	q := s.guarded(ctx, model, id, guard)
+	res := q.Updates(set)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return s.missingOrConflict(ctx, model, id)
+	}
+	return nil
+}
+
+// RemoveIf deletes the row of model with id if it matches guard (nil: any row):
+// the transition to "gone" of a refused request, a left membership, an undone
+// follow. ErrConflict when the row no longer matches, ErrNotFound when it is gone.
+func (s *Store) RemoveIf(ctx context.Context, model any, id string, guard Guard) error {
+	res := s.guarded(ctx, model, id, guard).Delete(model)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return s.missingOrConflict(ctx, model, id)
+	}
+	return nil
+}
+
+func (s *Store) guarded(ctx context.Context, model any, id string, guard Guard) *gorm.DB {
+	q := s.with(ctx).Model(model).Where("id = ?", id)
+	for col, v := range guard {
+		if list, ok := v.([]string); ok {
+			q = q.Where(col+" IN ?", list)
+		} else {
+			q = q.Where(col+" = ?", v)
+		}
+	}
+	return q
+}
+
+func (s *Store) missingOrConflict(ctx context.Context, model any, id string) error {
+	var n int64
+	if err := s.with(ctx).Model(model).Where("id = ?", id).Count(&n).Error; err != nil {
+		return translate(err)
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return ErrConflict
 }
 
 // with binds the context.
