@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -65,7 +64,7 @@ func (in *ContributionInput) validate() error {
 		return errs.Unprocessable("at most 20 links")
 	}
 	for _, l := range in.Links {
-		if u, err := url.Parse(l); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if content.SafeURL(l) != l {
 			return errs.Unprocessable("link %q is not an http(s) URL", l)
 		}
 	}
@@ -90,6 +89,12 @@ func (c *Communities) mayOffer(ctx context.Context, group *models.Actor, com *mo
 func (c *Communities) Offer(ctx context.Context, contributor, group *models.Actor, in ContributionInput, remote *RemoteOffer) (*models.Contribution, error) {
 	if group.Type != models.ActorGroup {
 		return nil, errs.Unprocessable("contributions are offered to communities")
+	}
+	if remote != nil {
+		// Another server's links and contributor ids: only http(s) URLs are
+		// kept (a bad link is dropped, not a reason to refuse the offer).
+		in.Links = content.SafeURLs(in.Links)
+		remote.Contributors = content.SafeURLs(remote.Contributors)
 	}
 	if err := in.validate(); err != nil {
 		return nil, err

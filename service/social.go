@@ -564,6 +564,7 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 	n.Local = false
 	n.Content = content.Sanitize(n.Content)
 	n.Summary = content.Sanitize(n.Summary)
+	in.Tags = safeRemoteURLs(n, in.Tags)
 	existing, err := s.svc.Store.NoteByURI(ctx, n.URI)
 	if err == nil {
 		if existing.AuthorID != author.ID {
