@@ -42,7 +42,9 @@ func newPolicy() *bluemonday.Policy {
 	// into this site.
 	p.RequireParseableURLs(true)
 	p.AllowRelativeURLs(false)
-	web := func(u *url.URL) bool { return u.Host != "" && u.User == nil && u.Opaque == "" && SafeURL(u.String()) != "" }
+	web := func(u *url.URL) bool {
+		return u.Host != "" && u.User == nil && u.Opaque == "" && SafeURL(u.String()) != ""
+	}
 	p.AllowURLSchemeWithCustomPolicy("http", web)
 	p.AllowURLSchemeWithCustomPolicy("https", web)
 	p.AllowURLSchemes("mailto")
