@@ -402,18 +402,17 @@ type communityData struct {
 	RoleLog      []roleLogView
 	Roles        []string
 
-	Follow     *form
-	RemoteJoin *form
-	Notice     string
-	Error      string
+	Follow      *form
+	RemoteJoin  *form
+	JoinConfirm *joinConfirm // after "Join from another server"
+	Notice      string
+	Error       string
 }
 
 var communityNotices = map[string]string{
 	"created": "Community created. You are its first steward.", "joined": "You joined the community.",
 	"requested": "Your membership request was sent; a maintainer will answer it.", "left": "You left the community.",
 	"role": "Role changed.", "approved": "Membership request approved.", "refused": "Membership request refused.",
-	"awaiting": "Almost there: now follow this community from your account to confirm that it is yours. " +
-		"The follow turns your request into a membership (or a request for the maintainers). It must arrive within 7 days.",
 	"posted": "Your post was published.", "image": "Image saved.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
 }
 

@@ -25,8 +25,11 @@ const (
 	MembershipInvited = "invited"
 	// MembershipAwaitingFollow records that someone asked, on the community's web
 	// page, to join with an account on another server that cannot send Join
-	// (Mastodon): their Follow of the Group proves they control the account and
-	// turns it into a request under the membership policy. It expires.
+	// (Mastodon). Anyone can type anyone's handle, so it waits for the account's
+	// owner to confirm: a message from that account to the Group carrying the
+	// request's code (see service.JoinCode) turns it into a request under the
+	// membership policy; a Follow alone does not. The name is kept from when a
+	// Follow confirmed it (the state column is 16 wide). It expires.
 	MembershipAwaitingFollow = "awaiting_follow"
 )
 
@@ -95,11 +98,15 @@ type Contribution struct {
 	CommunityID   string `gorm:"size:26;not null;index"` // Group actor id (local or remote)
 	ContributorID string `gorm:"size:26;not null;index"` // first contributor
 	Contributors  string `gorm:"type:text"`              // JSON list of actor URIs
-	Title         string `gorm:"size:300;not null"`
-	Body          string `gorm:"type:text"` // Markdown
-	BodyHTML      string `gorm:"type:text"`
-	Kind          string `gorm:"size:16;not null"`
-	Links         string `gorm:"type:text"` // JSON list of URLs
+	// PendingContributors are co-contributors named by the offer who have not
+	// confirmed yet (JSON list of actor URIs): they are shown as such and get no
+	// ledger credit until they confirm (then they move to Contributors).
+	PendingContributors string `gorm:"type:text;not null;default:''"`
+	Title               string `gorm:"size:300;not null"`
+	Body                string `gorm:"type:text"` // Markdown
+	BodyHTML            string `gorm:"type:text"`
+	Kind                string `gorm:"size:16;not null"`
+	Links               string `gorm:"type:text"` // JSON list of URLs
 	// Attachments is a JSON list of Attachment: files uploaded here (kept in the
 	// media table) or, for a remote offer, the Documents it carries (URLs only).
 	Attachments string     `gorm:"type:text"`
