@@ -7,7 +7,7 @@ import (
 
 // 0006: co-contributors named by an offer wait for their confirmation before
 // they get ledger credit: contributions gain pending_contributors (a JSON list
-// of actor URIs; ” = none). Explicit DDL, valid on SQLite and PostgreSQL. The
+// of actor URIs; empty = none). Explicit DDL, valid on SQLite and PostgreSQL. The
 // column may already exist on a database whose earlier migrations created the
 // contributions table from the current model.
 func init() {
