@@ -53,6 +53,7 @@ func (w *Web) registerCommunities(e *echo.Echo) {
 	e.POST("/contributions/:id/comment", w.contributionComment)
 	e.POST("/contributions/:id/decide", w.contributionDecide)
 	e.POST("/contributions/:id/weight", w.contributionWeight)
+	e.POST("/contributions/:id/confirm-credit", w.contributionConfirmCredit)
 }
 
 // ---- shared helpers ----
@@ -150,9 +151,13 @@ func (p *people) uri(uri string) *person {
 type contributionView struct {
 	models.Contribution
 	Contributors []*person
-	LicenceName  string
-	StateLabel   string
-	LinkList     []string
+	// Pending are co-contributors named by the offer who have not confirmed
+	// (no ledger credit yet); CreditCode is what a remote one sends to confirm.
+	Pending     []*person
+	CreditCode  string
+	LicenceName string
+	StateLabel  string
+	LinkList    []string
 	// AttachmentList are its files: uploaded here (served at /media/ID) or, for a
 	// remote offer, links to where its server keeps them.
 	AttachmentList []models.Attachment
@@ -169,6 +174,12 @@ func (p *people) contribution(co models.Contribution) contributionView {
 	}
 	if len(v.Contributors) == 0 {
 		v.Contributors = []*person{p.id(co.ContributorID)}
+	}
+	for _, u := range service.PendingContributors(&co) {
+		v.Pending = append(v.Pending, p.uri(u))
+	}
+	if len(v.Pending) > 0 {
+		v.CreditCode = service.CreditCode(&co)
 	}
 	_ = json.Unmarshal([]byte(co.Links), &v.LinkList)
 	v.AttachmentList = service.Attachments(&co)

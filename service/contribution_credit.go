@@ -63,9 +63,9 @@ func (c *Communities) ConfirmCredit(ctx context.Context, by *models.Actor, contr
 }
 
 // confirmCredit is a remote co-contributor's confirming message for the
-// contribution id (upper or lower case ULID) in group.
+// contribution id (a ULID, lower-cased like our ids) in group.
 func (c *Communities) confirmCredit(ctx context.Context, group, author *models.Actor, id string) error {
-	co, err := c.svc.Store.ContributionByID(ctx, strings.ToUpper(id))
+	co, err := c.svc.Store.ContributionByID(ctx, strings.ToLower(id))
 	if err != nil || co.CommunityID != group.ID {
 		return nil
 	}
