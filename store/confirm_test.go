@@ -11,7 +11,7 @@ import (
 
 // TestMigration0006AddsPendingContributors: on a database migrated up to 0005
 // without the column (as the frozen earlier migrations leave it), 0006 adds
-// contributions.pending_contributors with ” for existing rows; the
+// contributions.pending_contributors empty for existing rows; the
 // conditional updates of confirm.go then work.
 func TestMigration0006AddsPendingContributors(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
