@@ -2,6 +2,7 @@ package federation_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -219,21 +220,45 @@ func TestCommunityJoinByFollowAttack(t *testing.T) {
 	}
 }
 
-// TestCommunityJoinByMessageAcrossInstances: bob on instance B asks on A's page
-// to join A's community, then confirms from B with a direct message carrying
-// the code; A makes him a member.
+// TestCommunityJoinByMessageAcrossInstances: bob on instance B asks A's API to
+// join A's community, gets the message to send, and sends it from B as a direct
+// message; A makes him a member. His earlier Follow from B had not.
 func TestCommunityJoinByMessageAcrossInstances(t *testing.T) {
 	a, b := apptest.Start(t), apptest.Start(t)
 	ctx := context.Background()
 	group, _ := cmCommunity(t, a, "maria", "garden", service.CommunityInput{Name: "Garden", MembershipPolicy: "open"})
 	newUser(t, b, "bob")
 	bob := actorOf(t, b, "bob")
-	_, m, err := a.App.Svc.Communities.RequestByFollow(ctx, group, "@bob@"+b.Host, "192.0.2.20")
+	resp, err := a.Client.Post(a.URL+"/api/v1/communities/garden/join_by_follow", "application/json",
+		strings.NewReader(`{"account":"@bob@`+b.Host+`"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg := service.JoinMessage("@garden@"+a.Host, m)
-	if _, err := b.App.Svc.Social.PostNote(ctx, bob, service.NoteInput{Content: msg, Visibility: models.VisibilityDirect}); err != nil {
+	var answer struct {
+		Code, Message string
+		Member        struct{ State string }
+	}
+	err = json.NewDecoder(resp.Body).Decode(&answer)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusAccepted || answer.Member.State != models.MembershipAwaitingFollow ||
+		!strings.HasPrefix(answer.Code, "join-") || answer.Message != "@garden@"+a.Host+" "+answer.Code {
+		t.Fatalf("join_by_follow: %d %+v %v", resp.StatusCode, answer, err)
+	}
+	if _, _, err := b.App.Svc.Social.FollowByHandle(ctx, bob, "@garden@"+a.Host); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "bob's follow on A", func() bool {
+		ga, err := a.App.Store.ActorByURI(ctx, bob.URI)
+		if err != nil {
+			return false
+		}
+		f, err := a.App.Store.FollowByPair(ctx, ga.ID, group.ID)
+		return err == nil && f.State == models.FollowAccepted
+	})
+	if m := cmMembership(t, a, group, bob.URI); m == nil || m.State != models.MembershipAwaitingFollow {
+		t.Fatalf("after the Follow: %+v", m)
+	}
+	if _, err := b.App.Svc.Social.PostNote(ctx, bob, service.NoteInput{Content: answer.Message, Visibility: models.VisibilityDirect}); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "bob's membership on A", func() bool {

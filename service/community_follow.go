@@ -99,7 +99,8 @@ func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, 
 // confirmJoin turns follower's awaiting_follow membership of group into a
 // request under the membership policy if code is its JoinCode: open → active
 // (logged in the role log), approval → pending for the maintainers, invitation →
-// refused (deleted). One older than models.AwaitingFollowTTL is dropped. The
+// refused (deleted). One older than models.AwaitingFollowTTL, or of an account
+// blocked by the community or suspended since, is dropped. The
 // change is conditional on the state, so a repeated message changes nothing.
 func (c *Communities) confirmJoin(ctx context.Context, group, follower *models.Actor, code string) error {
 	m, err := c.svc.Store.Membership(ctx, group.ID, follower.ID)
@@ -110,7 +111,9 @@ func (c *Communities) confirmJoin(ctx context.Context, group, follower *models.A
 	if err != nil {
 		return err
 	}
-	if c.svc.Now().Sub(m.CreatedAt) > models.AwaitingFollowTTL || com.MembershipPolicy == models.PolicyInvitation {
+	blocked, _ := c.svc.Store.IsBlocked(ctx, group.ID, follower.ID)
+	if c.svc.Now().Sub(m.CreatedAt) > models.AwaitingFollowTTL || com.MembershipPolicy == models.PolicyInvitation ||
+		blocked || follower.Suspended {
 		if err := c.svc.Store.DeleteMembership(ctx, m.ID); err != nil {
 			return errs.Internal(err)
 		}
