@@ -174,18 +174,19 @@ type contributionJSON struct {
 	State        string         `json:"state"`
 	Reason       string         `json:"reason"`
 	Contributors []actorRefJSON `json:"contributors"`
+	Local        bool           `json:"local"`
+	AcceptedAt   *time.Time     `json:"accepted_at"`
+	CreatedAt    time.Time      `json:"created_at"`
+	UpdatedAt    time.Time      `json:"updated_at"`
+	Comments     []commentJSON  `json:"comments,omitempty"`
+	// Attachments are files: uploaded here (served at /media/{id}) or, for a
+	// remote offer, the URLs its server gave.
+	Attachments []models.Attachment `json:"attachments"`
+
 	// PendingContributors are named by the offer but have not confirmed: no
 	// ledger credit until they do (CreditCode is what a remote one sends).
 	PendingContributors []actorRefJSON `json:"pending_contributors"`
 	CreditCode          string         `json:"credit_code,omitempty"`
-	Local               bool           `json:"local"`
-	AcceptedAt          *time.Time     `json:"accepted_at"`
-	CreatedAt           time.Time      `json:"created_at"`
-	UpdatedAt           time.Time      `json:"updated_at"`
-	Comments            []commentJSON  `json:"comments,omitempty"`
-	// Attachments are files: uploaded here (served at /media/{id}) or, for a
-	// remote offer, the URLs its server gave.
-	Attachments []models.Attachment `json:"attachments"`
 }
 
 func decodeStrings(s string) []string {

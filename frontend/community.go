@@ -151,17 +151,18 @@ func (p *people) uri(uri string) *person {
 type contributionView struct {
 	models.Contribution
 	Contributors []*person
-	// Pending are co-contributors named by the offer who have not confirmed
-	// (no ledger credit yet); CreditCode is what a remote one sends to confirm.
-	Pending     []*person
-	CreditCode  string
-	LicenceName string
-	StateLabel  string
-	LinkList    []string
+	LicenceName  string
+	StateLabel   string
+	LinkList     []string
 	// AttachmentList are its files: uploaded here (served at /media/ID) or, for a
 	// remote offer, links to where its server keeps them.
 	AttachmentList []models.Attachment
 	Page           string // the browser page of the contribution
+
+	// Pending are co-contributors named by the offer who have not confirmed
+	// (no ledger credit yet); CreditCode is what a remote one sends to confirm.
+	Pending    []*person
+	CreditCode string
 }
 
 func (p *people) contribution(co models.Contribution) contributionView {
@@ -413,11 +414,12 @@ type communityData struct {
 	RoleLog      []roleLogView
 	Roles        []string
 
-	Follow      *form
-	RemoteJoin  *form
+	Follow     *form
+	RemoteJoin *form
+	Notice     string
+	Error      string
+
 	JoinConfirm *joinConfirm // after "Join from another server"
-	Notice      string
-	Error       string
 }
 
 var communityNotices = map[string]string{

@@ -35,18 +35,19 @@ type contributionData struct {
 	Comments      []commentView
 	IsMaintainer  bool
 	IsContributor bool
-	// MayConfirmCredit: the viewer is a pending co-contributor.
-	MayConfirmCredit bool
-	Decided          bool
-	Ledger           []ledgerView
-	WeightMin        int
-	WeightMax        int
+	Decided       bool
+	Ledger        []ledgerView
+	WeightMin     int
+	WeightMax     int
 
 	Comment *form
 	Decide  *form
 	Weight  *form
 	Notice  string
 	Error   string
+
+	// MayConfirmCredit: the viewer is a pending co-contributor.
+	MayConfirmCredit bool
 }
 
 var contributionNotices = map[string]string{

@@ -98,15 +98,11 @@ type Contribution struct {
 	CommunityID   string `gorm:"size:26;not null;index"` // Group actor id (local or remote)
 	ContributorID string `gorm:"size:26;not null;index"` // first contributor
 	Contributors  string `gorm:"type:text"`              // JSON list of actor URIs
-	// PendingContributors are co-contributors named by the offer who have not
-	// confirmed yet (JSON list of actor URIs): they are shown as such and get no
-	// ledger credit until they confirm (then they move to Contributors).
-	PendingContributors string `gorm:"type:text;not null;default:''"`
-	Title               string `gorm:"size:300;not null"`
-	Body                string `gorm:"type:text"` // Markdown
-	BodyHTML            string `gorm:"type:text"`
-	Kind                string `gorm:"size:16;not null"`
-	Links               string `gorm:"type:text"` // JSON list of URLs
+	Title         string `gorm:"size:300;not null"`
+	Body          string `gorm:"type:text"` // Markdown
+	BodyHTML      string `gorm:"type:text"`
+	Kind          string `gorm:"size:16;not null"`
+	Links         string `gorm:"type:text"` // JSON list of URLs
 	// Attachments is a JSON list of Attachment: files uploaded here (kept in the
 	// media table) or, for a remote offer, the Documents it carries (URLs only).
 	Attachments string     `gorm:"type:text"`
@@ -118,6 +114,11 @@ type Contribution struct {
 	AcceptedAt  *time.Time `gorm:"index"`
 	CreatedAt   time.Time  `gorm:"index"`
 	UpdatedAt   time.Time
+
+	// PendingContributors are co-contributors named by the offer who have not
+	// confirmed yet (JSON list of actor URIs): they are shown as such and get no
+	// ledger credit until they confirm (then they move to Contributors).
+	PendingContributors string `gorm:"type:text;not null;default:''"`
 }
 
 // Attachment is a file attached to a contribution, as its ActivityPub Document shows it.
