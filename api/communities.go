@@ -36,6 +36,7 @@ func (a *API) registerCommunities(g *echo.Group) {
 	g.POST("/contributions/:id/comments", a.commentContribution, auth)
 	g.POST("/contributions/:id/accept", a.acceptContribution, auth)
 	g.POST("/contributions/:id/reject", a.rejectContribution, auth)
+	g.POST("/contributions/:id/confirm_credit", a.confirmCredit, auth)
 
 	g.GET("/communities/:handle/commons", a.communityCommons, viewer)
 	g.GET("/communities/:handle/ledger", a.communityLedger, viewer)

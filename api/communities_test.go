@@ -41,6 +41,8 @@ type contribution struct {
 	URLs                                []string
 	Licence                             struct{ ID, Name string }
 	Contributors                        []actorRef
+	Pending                             []actorRef `json:"pending_contributors"`
+	CreditCode                          string     `json:"credit_code"`
 	Community                           actorRef
 	Comments                            []struct {
 		Author         actorRef
@@ -113,7 +115,8 @@ func TestCommunityLocalFlow(t *testing.T) {
 	expect(t, call(t, inst, "GET", "/api/v1/communities/fern", "", nil), http.StatusNotFound) // a Person
 	expect(t, call(t, inst, "GET", "/api/v1/communities/nothing", "", nil), http.StatusNotFound)
 
-	// milo joins (open membership) and offers, crediting fern too.
+	// milo joins (open membership) and offers, naming fern too: fern is pending
+	// until she confirms.
 	r = call(t, inst, "POST", base+"/join", milo, nil)
 	expect(t, r, http.StatusOK)
 	var m member
@@ -127,9 +130,18 @@ func TestCommunityLocalFlow(t *testing.T) {
 	var co contribution
 	r.json(t, &co)
 	if co.State != "open" || co.Licence.ID != "CC-BY-SA-4.0" || co.Licence.Name != "CC-BY-SA-4.0" || len(co.URLs) != 1 ||
-		len(co.Contributors) != 2 || co.Contributors[0].Handle != "@milo@"+inst.Host || co.Contributors[1].Handle != "@fern@"+inst.Host ||
+		len(co.Contributors) != 1 || co.Contributors[0].Handle != "@milo@"+inst.Host ||
+		len(co.Pending) != 1 || co.Pending[0].Handle != "@fern@"+inst.Host || co.CreditCode != "credit-"+strings.ToLower(co.ID) ||
 		co.Community.URI != com.URI {
 		t.Fatalf("offer %s", r.Body)
+	}
+	expect(t, call(t, inst, "POST", "/api/v1/contributions/"+co.ID+"/confirm_credit", milo, nil), http.StatusConflict) // already credited
+	rc := call(t, inst, "POST", "/api/v1/contributions/"+co.ID+"/confirm_credit", fern, nil)
+	expect(t, rc, http.StatusOK)
+	var confirmed contribution
+	rc.json(t, &confirmed)
+	if len(confirmed.Contributors) != 2 || confirmed.Contributors[1].Handle != "@fern@"+inst.Host || len(confirmed.Pending) != 0 || confirmed.CreditCode != "" {
+		t.Fatalf("after fern confirmed: %s", rc.Body)
 	}
 	if loc := r.Header.Get("Location"); !strings.HasSuffix(loc, "/api/v1/contributions/"+co.ID) {
 		t.Fatalf("Location %q", loc)

@@ -182,6 +182,11 @@ type contributionJSON struct {
 	// Attachments are files: uploaded here (served at /media/{id}) or, for a
 	// remote offer, the URLs its server gave.
 	Attachments []models.Attachment `json:"attachments"`
+
+	// PendingContributors are named by the offer but have not confirmed: no
+	// ledger credit until they do (CreditCode is what a remote one sends).
+	PendingContributors []actorRefJSON `json:"pending_contributors"`
+	CreditCode          string         `json:"credit_code,omitempty"`
 }
 
 func decodeStrings(s string) []string {
@@ -217,6 +222,13 @@ func (a *API) contributionView(ctx context.Context, co *models.Contribution, gro
 	}
 	for _, u := range uris {
 		v.Contributors = append(v.Contributors, a.actorRefByURI(ctx, u))
+	}
+	v.PendingContributors = []actorRefJSON{}
+	for _, u := range service.PendingContributors(co) {
+		v.PendingContributors = append(v.PendingContributors, a.actorRefByURI(ctx, u))
+	}
+	if len(v.PendingContributors) > 0 {
+		v.CreditCode = service.CreditCode(co)
 	}
 	return v, nil
 }

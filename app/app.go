@@ -112,7 +112,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	web := frontend.New(cfg, svc, log)
 	e, reg := server.New(server.Options{
 		Log: log, DB: st.SQL(), Ready: st.Ready, TrustProxy: cfg.Server.TrustProxy,
-		HTMLError: web.ErrorPage,
+		HTMLError: web.ErrorPage, RequestTimeout: cfg.Server.RequestTimeout,
 	})
 	a := &App{Cfg: cfg, Log: log, Store: st, Svc: svc, Queue: q, Fed: fed, Echo: e, Metrics: reg}
 	fed.Register(e, federation.HTMLPages{Profile: web.Negotiated, Contribution: web.ContributionPage})
@@ -142,8 +142,26 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, role string) error {
 			return err
 		}
 	}
-	srv := &http.Server{Handler: a.Echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	errLog := slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)
+	srv := server.HTTPServer(a.Echo, server.Timeouts{Read: a.Cfg.Server.ReadTimeout, Idle: a.Cfg.Server.IdleTimeout}, errLog)
+	// Metrics only on their own listener (server.metrics_listen), if any.
+	var metrics *http.Server
+	if a.Cfg.Server.MetricsListen != "" {
+		mln, err := net.Listen("tcp", a.Cfg.Server.MetricsListen)
+		if err != nil {
+			return fmt.Errorf("server.metrics_listen: %w", err)
+		}
+		metrics = server.HTTPServer(server.MetricsHandler(a.Metrics), server.Timeouts{Read: 10 * time.Second, Idle: time.Minute}, errLog)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a.Log.Info("metrics listening", "addr", mln.Addr().String())
+			if err := metrics.Serve(mln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+				cancel()
+			}
+		}()
+	}
 	if role != RoleWorker || ln != nil {
 		wg.Add(1)
 		go func() {
@@ -158,6 +176,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener, role string) error {
 	<-ctx.Done()
 	shutCtx, stop := context.WithTimeout(context.Background(), a.Cfg.Server.ShutdownTimeout)
 	defer stop()
+	if metrics != nil {
+		_ = metrics.Close()
+	}
 	err := srv.Shutdown(shutCtx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		// Requests still running (or connections opened but silent: net/http waits

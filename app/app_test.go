@@ -121,8 +121,21 @@ type wiredJob struct{}
 
 func (wiredJob) Kind() string { return "test_wired" }
 
+// freeAddr returns a loopback address nobody listens on (for a listener Serve
+// opens itself).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
 // TestProbesAndMetrics: /healthz, /readyz and Prometheus metrics with HTTP latency by
-// route and the database pool.
+// route and the database pool, served only on server.metrics_listen: the public
+// listener answers 404 to /metrics.
 func TestProbesAndMetrics(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -132,6 +145,7 @@ func TestProbesAndMetrics(t *testing.T) {
 	cfg.DataDir = t.TempDir()
 	cfg.Database.DSN = filepath.Join(cfg.DataDir, "c.db")
 	cfg.Server.PublicURL = "http://" + ln.Addr().String()
+	cfg.Server.MetricsListen = freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -154,7 +168,20 @@ func TestProbesAndMetrics(t *testing.T) {
 			t.Fatalf("%s: %d %s", p, s, body)
 		}
 	}
-	_, metrics := get("/metrics")
+	if s, _ := get("/metrics"); s != http.StatusNotFound {
+		t.Fatalf("public /metrics: %d, want 404", s)
+	}
+	var metrics string
+	eventually(t, func() bool {
+		resp, err := http.Get("http://" + cfg.Server.MetricsListen + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		metrics = string(b)
+		return resp.StatusCode == 200
+	})
 	for _, want := range []string{
 		`commonsd_http_request_duration_seconds_bucket{method="GET",route="/healthz",status="200"`,
 		`commonsd_http_request_duration_seconds_count{method="GET",route="/.well-known/nodeinfo",status="200"}`,
@@ -170,4 +197,115 @@ func TestProbesAndMetrics(t *testing.T) {
 	if s, _ := get("/readyz"); s != http.StatusServiceUnavailable {
 		t.Fatalf("readyz with a closed database: %d", s)
 	}
+}
+
+func eventually(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("condition not met in 10 s")
+}
+
+// serveApp starts an instance with cfg changed by mod and returns its base URL.
+func serveApp(t *testing.T, mod func(*config.Config)) (*app.App, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.Database.DSN = filepath.Join(cfg.DataDir, "c.db")
+	cfg.Server.PublicURL = "http://" + ln.Addr().String()
+	if mod != nil {
+		mod(&cfg)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx, ln, app.RoleAll) }()
+	t.Cleanup(func() { cancel(); <-done; a.Close() })
+	return a, cfg.Server.PublicURL
+}
+
+// TestMetricsNotPublicByDefault: with the default configuration there is no
+// metrics endpoint; /metrics on the public listener is 404, for any Accept.
+func TestMetricsNotPublicByDefault(t *testing.T) {
+	_, base := serveApp(t, nil)
+	for _, accept := range []string{"", "text/plain", "application/json", "text/html"} {
+		req, _ := http.NewRequest(http.MethodGet, base+"/metrics", nil)
+		if accept != "" {
+			req.Header.Set("Accept", accept)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || strings.Contains(string(b), "go_goroutines") {
+			t.Fatalf("Accept %q: /metrics answered %d %.80s", accept, resp.StatusCode, b)
+		}
+	}
+}
+
+// TestStalledClientsAreCutOff: a client that sends part of its headers, or its
+// headers and part of a body, and then stalls, gets an answer or a closed
+// connection once server.read_timeout passes; a handler that outlives
+// server.request_timeout answers 503. The client's own deadline (30 s) is only
+// a safety net: reaching it fails the test.
+func TestStalledClientsAreCutOff(t *testing.T) {
+	a, base := serveApp(t, func(c *config.Config) {
+		c.Server.ReadTimeout = 300 * time.Millisecond
+		c.Server.RequestTimeout = 300 * time.Millisecond
+	})
+	a.Echo.GET("/test/wait", func(c echo.Context) error {
+		<-c.Request().Context().Done()
+		return c.Request().Context().Err()
+	})
+	host := strings.TrimPrefix(base, "http://")
+	for _, tc := range []struct {
+		name, send string
+	}{
+		{"headers never finished", "POST /api/v1/auth/token HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"},
+		{"body stalled (API)", "POST /api/v1/auth/token HTTP/1.1\r\nHost: " + host +
+			"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"username\":"},
+		{"body stalled (inbox)", "POST /inbox HTTP/1.1\r\nHost: " + host +
+			"\r\nContent-Type: application/activity+json\r\nContent-Length: 5000\r\n\r\n{\"type\":"},
+		{"body stalled (login form)", "POST /login HTTP/1.1\r\nHost: " + host +
+			"\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\nusername=a"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := io.WriteString(conn, tc.send); err != nil {
+				t.Fatal(err)
+			}
+			conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			_, err = io.Copy(io.Discard, conn) // until the server answers and closes
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				t.Fatal("the server still held the stalled connection after 30 s")
+			}
+		})
+	}
+	t.Run("handler past request_timeout", func(t *testing.T) {
+		c := &http.Client{Timeout: 30 * time.Second}
+		resp, err := c.Get(base + "/test/wait")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("status %d, want 503", resp.StatusCode)
+		}
+	})
 }

@@ -43,6 +43,19 @@ type Server struct {
 	// TrustProxy makes the server read the client IP from X-Forwarded-For (only set it
 	// behind a reverse proxy you control).
 	TrustProxy bool `yaml:"trust_proxy"`
+	// MetricsListen is a separate address for /metrics (Prometheus). Empty: no
+	// metrics endpoint at all. Metrics reveal routes, traffic and pool sizes, so
+	// they are never served on the public listener.
+	MetricsListen string `yaml:"metrics_listen"`
+	// ReadTimeout bounds reading one whole request, headers and body, so a
+	// client that stalls cannot hold a connection (headers alone get at most
+	// 10 s of it).
+	ReadTimeout time.Duration `yaml:"read_timeout"`
+	// RequestTimeout is the deadline of every handler's context: database
+	// queries and outgoing fetches made for one request give up after it.
+	RequestTimeout time.Duration `yaml:"request_timeout"`
+	// IdleTimeout closes a kept-alive connection with no request for this long.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
 }
 
 // Database selects the store.
@@ -113,6 +126,9 @@ func Default() Config {
 			Listen:          "127.0.0.1:8080",
 			PublicURL:       "http://127.0.0.1:8080",
 			ShutdownTimeout: 15 * time.Second,
+			ReadTimeout:     time.Minute,
+			RequestTimeout:  time.Minute,
+			IdleTimeout:     2 * time.Minute,
 		},
 		Database: Database{Driver: "sqlite", MaxOpenConns: 20},
 		Instance: Instance{
@@ -287,6 +303,19 @@ func (c *Config) validate() []string {
 	}
 	if c.Server.ShutdownTimeout <= 0 {
 		bad("server.shutdown_timeout", "must be positive")
+	}
+	if c.Server.MetricsListen != "" {
+		if _, _, err := net.SplitHostPort(c.Server.MetricsListen); err != nil {
+			bad("server.metrics_listen", "must be empty or host:port, got %q", c.Server.MetricsListen)
+		} else if c.Server.MetricsListen == c.Server.Listen {
+			bad("server.metrics_listen", "must differ from server.listen: metrics are not public")
+		}
+	}
+	for key, d := range map[string]time.Duration{"server.read_timeout": c.Server.ReadTimeout,
+		"server.request_timeout": c.Server.RequestTimeout, "server.idle_timeout": c.Server.IdleTimeout} {
+		if d <= 0 {
+			bad(key, "must be positive")
+		}
 	}
 	if !oneOf(c.Database.Driver, "sqlite", "postgres") {
 		bad("database.driver", "must be sqlite or postgres, got %q", c.Database.Driver)

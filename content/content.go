@@ -7,6 +7,7 @@ package content
 import (
 	"bytes"
 	"html"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -35,8 +36,18 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(h-card|u-url|mention|hashtag|invisible|ellipsis|u-uid|status-link)( (h-card|u-url|mention|hashtag|invisible|ellipsis|u-uid|status-link))*$`)).OnElements("a", "span")
 	p.AllowElements("span")
-	p.AllowStandardURLs()
-	p.AllowURLSchemes("http", "https", "mailto")
+	// Links: absolute http(s) URLs with a host and no user info (the rule of
+	// SafeURL), and mailto. No relative, protocol-relative or other schemes:
+	// remote HTML is shown on our pages, where a relative link would point
+	// into this site.
+	p.RequireParseableURLs(true)
+	p.AllowRelativeURLs(false)
+	web := func(u *url.URL) bool {
+		return u.Host != "" && u.User == nil && u.Opaque == "" && SafeURL(u.String()) != ""
+	}
+	p.AllowURLSchemeWithCustomPolicy("http", web)
+	p.AllowURLSchemeWithCustomPolicy("https", web)
+	p.AllowURLSchemes("mailto")
 	p.RequireNoFollowOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
 	return p

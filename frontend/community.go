@@ -52,6 +52,7 @@ func (w *Web) registerCommunities(e *echo.Echo) {
 	e.POST("/contributions/:id/comment", w.contributionComment)
 	e.POST("/contributions/:id/decide", w.contributionDecide)
 	e.POST("/contributions/:id/weight", w.contributionWeight)
+	e.POST("/contributions/:id/confirm-credit", w.contributionConfirmCredit)
 }
 
 // ---- shared helpers ----
@@ -156,6 +157,11 @@ type contributionView struct {
 	// remote offer, links to where its server keeps them.
 	AttachmentList []models.Attachment
 	Page           string // the browser page of the contribution
+
+	// Pending are co-contributors named by the offer who have not confirmed
+	// (no ledger credit yet); CreditCode is what a remote one sends to confirm.
+	Pending    []*person
+	CreditCode string
 }
 
 func (p *people) contribution(co models.Contribution) contributionView {
@@ -168,6 +174,12 @@ func (p *people) contribution(co models.Contribution) contributionView {
 	}
 	if len(v.Contributors) == 0 {
 		v.Contributors = []*person{p.id(co.ContributorID)}
+	}
+	for _, u := range service.PendingContributors(&co) {
+		v.Pending = append(v.Pending, p.uri(u))
+	}
+	if len(v.Pending) > 0 {
+		v.CreditCode = service.CreditCode(&co)
 	}
 	_ = json.Unmarshal([]byte(co.Links), &v.LinkList)
 	v.AttachmentList = service.Attachments(&co)
@@ -405,14 +417,14 @@ type communityData struct {
 	RemoteJoin *form
 	Notice     string
 	Error      string
+
+	JoinConfirm *joinConfirm // after "Join from another server"
 }
 
 var communityNotices = map[string]string{
 	"created": "Community created. You are its first steward.", "joined": "You joined the community.",
 	"requested": "Your membership request was sent; a maintainer will answer it.", "left": "You left the community.",
 	"role": "Role changed.", "approved": "Membership request approved.", "refused": "Membership request refused.",
-	"awaiting": "Almost there: now follow this community from your account to confirm that it is yours. " +
-		"The follow turns your request into a membership (or a request for the maintainers). It must arrive within 7 days.",
 	"posted": "Your post was published.", "image": "Image saved.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
 }
 

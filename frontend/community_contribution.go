@@ -7,6 +7,7 @@ import (
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
 
@@ -44,12 +45,16 @@ type contributionData struct {
 	Weight  *form
 	Notice  string
 	Error   string
+
+	// MayConfirmCredit: the viewer is a pending co-contributor.
+	MayConfirmCredit bool
 }
 
 var contributionNotices = map[string]string{
 	"offered": "Your contribution was offered. The community's maintainers will review it.",
 	"comment": "Comment added.", "changes": "Changes requested.", "accepted": "Contribution accepted into the commons.",
 	"rejected": "Contribution rejected.", "weight": "Ledger weight saved.",
+	"credit": "Thank you: you are now credited as a co-contributor.",
 }
 
 // ContributionPage is the browser view of /contributions/:id (federation serves the
@@ -80,6 +85,9 @@ func (w *Web) renderContribution(c echo.Context, status int, edit func(*contribu
 			role := w.svc.Communities.Role(ctx, group, me)
 			d.IsMaintainer = role == models.RoleCommunityMaintainer || role == models.RoleCommunitySteward
 			d.IsContributor = co.ContributorID == me.ID
+			for _, u := range service.PendingContributors(co) {
+				d.MayConfirmCredit = d.MayConfirmCredit || u == me.URI
+			}
 		}
 		comments, err := w.svc.Communities.Comments(ctx, co.ID)
 		if err != nil {

@@ -2,10 +2,14 @@ package frontend
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
 
@@ -66,8 +70,11 @@ func (w *Web) remoteFollow(c echo.Context) error {
 }
 
 // remoteJoin is "Join from another server": a visitor whose server cannot send
-// Join (Mastodon) types their handle; the service records the intent and the page
-// asks them to follow the community from that account, which confirms it.
+// Join (Mastodon) types their handle; the service records the request and the
+// page shows the message that account must send the community to confirm it (a
+// Follow alone does not: anyone can type anyone's handle), with a link to the
+// account's server's share page carrying that message. Limited per client
+// address by the service (429).
 func (w *Web) remoteJoin(c echo.Context) error {
 	if err := w.checkCSRF(c); err != nil {
 		return err
@@ -79,6 +86,9 @@ func (w *Web) remoteJoin(c echo.Context) error {
 	}
 	handle := strings.TrimSpace(c.FormValue("member_handle"))
 	fail := func(status int, msg string) error {
+		if status == http.StatusTooManyRequests {
+			c.Response().Header().Set("Retry-After", "60")
+		}
 		return w.renderCommunity(c, group.Username, status, func(d *communityData) {
 			d.RemoteJoin.Values["member_handle"] = handle
 			d.RemoteJoin.Errors["member_handle"] = msg
@@ -88,11 +98,30 @@ func (w *Web) remoteJoin(c echo.Context) error {
 	if err != nil {
 		return fail(http.StatusUnprocessableEntity, errs.Message(err))
 	}
-	if _, _, err := w.svc.Communities.RequestByFollow(ctx, group, "@"+user+"@"+host); err != nil {
+	_, m, err := w.svc.Communities.RequestByFollow(ctx, group, "@"+user+"@"+host, c.RealIP())
+	if err != nil {
 		if s := errs.Status(err); s == http.StatusInternalServerError || s == http.StatusNotFound {
 			return err
 		}
 		return fail(statusOf(err), errs.Message(err))
 	}
-	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=awaiting#join-remote")
+	msg := service.JoinMessage("@"+group.Username+"@"+w.host, m)
+	scheme := "https"
+	if w.cfg.PublicScheme() == "http" {
+		scheme = "http" // development and tests: the other server is plain http too
+	}
+	share := (&url.URL{Scheme: scheme, Host: host, Path: "/share",
+		RawQuery: "text=" + strings.ReplaceAll(url.QueryEscape(msg), "+", "%20")}).String()
+	c.Response().Header().Set(echo.HeaderCacheControl, "no-store")
+	return w.renderCommunity(c, group.Username, http.StatusOK, func(d *communityData) {
+		d.RemoteJoin.Values["member_handle"] = handle
+		d.JoinConfirm = &joinConfirm{Handle: "@" + user + "@" + host, Message: msg, ShareURL: share,
+			Expires: m.CreatedAt.Add(models.AwaitingFollowTTL)}
+	})
+}
+
+// joinConfirm is what the page shows after a join request from another server.
+type joinConfirm struct {
+	Handle, Message, ShareURL string
+	Expires                   time.Time
 }

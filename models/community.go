@@ -25,8 +25,11 @@ const (
 	MembershipInvited = "invited"
 	// MembershipAwaitingFollow records that someone asked, on the community's web
 	// page, to join with an account on another server that cannot send Join
-	// (Mastodon): their Follow of the Group proves they control the account and
-	// turns it into a request under the membership policy. It expires.
+	// (Mastodon). Anyone can type anyone's handle, so it waits for the account's
+	// owner to confirm: a message from that account to the Group carrying the
+	// request's code (see service.JoinCode) turns it into a request under the
+	// membership policy; a Follow alone does not. The name is kept from when a
+	// Follow confirmed it (the state column is 16 wide). It expires.
 	MembershipAwaitingFollow = "awaiting_follow"
 )
 
@@ -111,6 +114,11 @@ type Contribution struct {
 	AcceptedAt  *time.Time `gorm:"index"`
 	CreatedAt   time.Time  `gorm:"index"`
 	UpdatedAt   time.Time
+
+	// PendingContributors are co-contributors named by the offer who have not
+	// confirmed yet (JSON list of actor URIs): they are shown as such and get no
+	// ledger credit until they confirm (then they move to Contributors).
+	PendingContributors string `gorm:"type:text;not null;default:''"`
 }
 
 // Attachment is a file attached to a contribution, as its ActivityPub Document shows it.

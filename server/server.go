@@ -1,12 +1,13 @@
 // Package server builds the HTTP stack every handler package plugs into: echo with
-// request logging (slog), panic recovery, Prometheus metrics by route, health and
-// readiness probes, and one error renderer that turns *errs.Error into a status and a
+// request logging (slog), panic recovery, per-request deadlines, Prometheus metrics by
+// route (served by MetricsHandler on a separate listener), health and readiness probes, and one error renderer that turns *errs.Error into a status and a
 // client-safe message (JSON for API and ActivityPub clients, text/HTML otherwise).
 package server
 
 import (
 	"context"
 	"errors"
+	"log"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -30,6 +31,43 @@ type Options struct {
 	TrustProxy bool
 	// HTMLError renders an error page for browsers; nil means plain text.
 	HTMLError func(c echo.Context, status int, msg string) error
+	// RequestTimeout is the deadline put on every request's context; a
+	// handler that runs out of it answers 503. Zero means none.
+	RequestTimeout time.Duration
+}
+
+// Timeouts are the connection-level limits of the public listener.
+type Timeouts struct {
+	// Read bounds reading a whole request, headers and body. Headers alone
+	// get at most MaxHeaderRead of it.
+	Read time.Duration
+	// Idle closes a kept-alive connection that sends no request.
+	Idle time.Duration
+}
+
+// MaxHeaderRead is the longest a client may take to send its request headers.
+const MaxHeaderRead = 10 * time.Second
+
+// HTTPServer returns the http.Server for handler with read deadlines set, so
+// a client that sends headers slowly, or headers and then part of a body and
+// stalls, is cut off instead of holding a connection and a goroutine (and, on
+// the inbox, a processing slot) for ever.
+func HTTPServer(handler http.Handler, t Timeouts, errLog *log.Logger) *http.Server {
+	header := t.Read
+	if header <= 0 || header > MaxHeaderRead {
+		header = MaxHeaderRead
+	}
+	return &http.Server{Handler: handler, ReadHeaderTimeout: header, ReadTimeout: t.Read, IdleTimeout: t.Idle,
+		ErrorLog: errLog}
+}
+
+// MetricsHandler serves reg's metrics in the Prometheus text format. It is
+// mounted on a separate listener (server.metrics_listen), never on the public
+// one: metrics reveal routes, traffic and pool sizes.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
 }
 
 // New returns an echo instance with the shared middleware and probes installed.
@@ -81,6 +119,9 @@ func New(o Options) (*echo.Echo, *prometheus.Registry) {
 			return nil
 		}
 	})
+	if o.RequestTimeout > 0 {
+		e.Use(middleware.ContextTimeout(o.RequestTimeout))
+	}
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
 		ReferrerPolicy: "same-origin",
@@ -97,7 +138,6 @@ func New(o Options) (*echo.Echo, *prometheus.Registry) {
 		}
 		return c.String(http.StatusOK, "ready\n")
 	})
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{})))
 	return e, reg
 }
 

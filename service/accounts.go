@@ -178,8 +178,8 @@ func validRole(r string) bool {
 	return r == models.RoleAdmin || r == models.RoleModerator || r == models.RoleMember
 }
 
-// allow applies the login rate limit to one key (client IP, username).
-func (a *Accounts) allow(key string) bool {
+// limiter returns the login rate limiter for one key, creating it full.
+func (a *Accounts) limiter(key string) *rate.Limiter {
 	a.limitMu.Lock()
 	defer a.limitMu.Unlock()
 	now := time.Now()
@@ -197,15 +197,25 @@ func (a *Accounts) allow(key string) bool {
 		a.limiters[key] = e
 	}
 	e.seen = now
-	return e.l.Allow()
+	return e.l
 }
 
-// Authenticate checks a username (or email) and password. Attempts are limited per
-// client IP and per account, whatever the outcome.
+// Authenticate checks a username (or email) and password.
+//
+// Attempts are limited so that a stranger cannot lock the owner out:
+//   - per client address, every attempt counts (security.login_attempts_per_minute);
+//   - per account AND client address, failed attempts count: once an address has
+//     used up its failures for an account it gets 429 for that account, even with
+//     the right password, until the bucket refills.
+//
+// There is deliberately no limit per account alone: it would let anyone lock any
+// owner out by failing on purpose. A guesser spread over many addresses is
+// bounded by the per-address limit on each of them.
 func (a *Accounts) Authenticate(ctx context.Context, login, password, clientIP string) (*models.User, error) {
 	login = strings.TrimSpace(login)
-	if !a.allow("ip:"+clientIP) || !a.allow("user:"+strings.ToLower(login)) {
-		return nil, errs.TooMany("too many login attempts; wait a minute")
+	tooMany := errs.TooMany("too many login attempts; wait a minute")
+	if !a.limiter("ip:" + clientIP).Allow() {
+		return nil, tooMany
 	}
 	var (
 		u   *models.User
@@ -219,12 +229,26 @@ func (a *Accounts) Authenticate(ctx context.Context, login, password, clientIP s
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, errs.Internal(err)
 	}
+	// The account's key is its id, so that its username and email share one
+	// bucket; an unknown login gets a bucket of its own.
+	account := "login:" + strings.ToLower(login)
+	if u != nil {
+		account = "user:" + u.ID
+	}
+	pair := a.limiter(account + "\x00ip:" + clientIP)
+	if pair.Tokens() < 1 {
+		return nil, tooMany
+	}
+	failed := func() error {
+		pair.Allow() // one failure spent on this account from this address
+		return errs.Unauthorized("invalid username or password")
+	}
 	if u == nil {
 		CheckPassword(a.dummyHash, password)
-		return nil, errs.Unauthorized("invalid username or password")
+		return nil, failed()
 	}
 	if !CheckPassword(u.PasswordHash, password) {
-		return nil, errs.Unauthorized("invalid username or password")
+		return nil, failed()
 	}
 	if err := usable(u); err != nil {
 		return nil, err

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/url"
 	"path"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/store"
@@ -129,8 +129,7 @@ func (c *Communities) storeUploads(ctx context.Context, tx *store.Store, co *mod
 func remoteAttachments(in []models.Attachment) []models.Attachment {
 	var out []models.Attachment
 	for _, a := range in {
-		u, err := url.Parse(a.URL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(a.URL) > 2048 {
+		if content.SafeURL(a.URL) == "" {
 			continue
 		}
 		mt := strings.TrimSpace(a.MediaType)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -65,7 +64,7 @@ func (in *ContributionInput) validate() error {
 		return errs.Unprocessable("at most 20 links")
 	}
 	for _, l := range in.Links {
-		if u, err := url.Parse(l); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if content.SafeURL(l) != l {
 			return errs.Unprocessable("link %q is not an http(s) URL", l)
 		}
 	}
@@ -91,31 +90,44 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 	if group.Type != models.ActorGroup {
 		return nil, errs.Unprocessable("contributions are offered to communities")
 	}
+	if remote != nil {
+		// Another server's links and contributor ids: only http(s) URLs are
+		// kept (a bad link is dropped, not a reason to refuse the offer).
+		in.Links = content.SafeURLs(in.Links)
+		remote.Contributors = content.SafeURLs(remote.Contributors)
+	}
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
-	contributors := []string{contributor.URI}
+	named := []string{contributor.URI}
 	if remote != nil {
-		for _, u := range remote.Contributors {
-			if u != contributor.URI {
-				contributors = append(contributors, u)
-			}
-		}
+		named = append(named, remote.Contributors...)
 	} else {
 		for _, h := range in.CoContributors {
 			a, err := c.svc.Social.ResolveActor(ctx, h)
 			if err != nil {
 				return nil, errs.Unprocessable("co-contributor %s not found", h)
 			}
-			if a.URI != contributor.URI {
-				contributors = append(contributors, a.URI)
-			}
+			named = append(named, a.URI)
 		}
+	}
+	// A local community keeps the ledger: co-contributors wait for their own
+	// confirmation (contribution_credit.go). An offer to a remote community
+	// names them all; that community asks them.
+	contributors, pending, err := splitCredit(contributor.URI, named)
+	if err != nil {
+		return nil, err
+	}
+	if !group.Local() {
+		contributors, pending = append(contributors, pending...), nil
 	}
 	id := models.NewID()
 	co := &models.Contribution{ID: id, CommunityID: group.ID, ContributorID: contributor.ID,
 		Contributors: mustJSON(contributors), Title: in.Title, Body: in.Body, BodyHTML: content.Markdown(in.Body),
 		Kind: in.Kind, Links: mustJSON(in.Links), Licence: in.Licence, State: models.ContributionOpen, Local: contributor.Local()}
+	if len(pending) > 0 {
+		co.PendingContributors = mustJSON(pending)
+	}
 	var com *models.Community
 	if group.Local() {
 		var err error
@@ -162,7 +174,7 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 		co.URI = c.svc.URLs().Contribution(id)
 		co.OfferURI = c.svc.URLs().Activity(models.NewID())
 	}
-	err := c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
 		if len(media) > 0 {
 			atts, err := c.storeUploads(ctx, tx, co, media)
 			if err != nil {

@@ -3,22 +3,45 @@ package service
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/store"
 )
 
-// Membership requested by a Follow. Mastodon and most microblogging servers
-// cannot send Join, so a visitor asks on the community's page with their handle:
-// we record an awaiting_follow membership for that actor, and their Follow of the
-// Group (which only the account's owner can send) turns it into a request under
-// the membership policy. A Follow without such an intent stays a plain follow.
+// "Join from another server". Mastodon and most microblogging servers cannot
+// send Join, so a visitor asks on the community's page (or the API) with their
+// handle: we record an awaiting_follow membership for that actor and give back a
+// confirmation code (JoinCode). Anyone can type anyone's handle, so nothing
+// happens until the account's owner confirms: a message from that account (a
+// direct message is best) that addresses or mentions the Group and contains the
+// code. Only the owner's server can send a message signed as that account, and
+// an unrelated Follow or post carries no code, so a stranger who registered your
+// handle cannot make you a member. Confirmation turns the request into a
+// membership under the policy (see ConfirmByMessage). The form is rate-limited
+// per client address, as logins are.
+
+// JoinCode is the code the account's owner sends to confirm membership request
+// m: "join-" and the request's id in lower case. It need not be secret (it is
+// shown to whoever asked): what proves control of the account is that the
+// message carrying it is signed as that account.
+func JoinCode(m *models.Membership) string { return "join-" + strings.ToLower(m.ID) }
+
+// JoinMessage is the text to send to group (whose handle is @name@host) to
+// confirm m.
+func JoinMessage(groupHandle string, m *models.Membership) string {
+	return groupHandle + " " + JoinCode(m)
+}
 
 // RequestByFollow records that the owner of handle (an account on another server)
-// wants to join group, and returns the actor and the awaiting membership. The
-// membership is decided when that actor's Follow of the Group arrives.
-func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, handle string) (*models.Actor, *models.Membership, error) {
+// wants to join group, and returns the actor and the awaiting membership, which
+// waits for the owner's confirming message (JoinCode). clientIP is the asking
+// client's address: requests are limited per address like login attempts.
+func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, handle, clientIP string) (*models.Actor, *models.Membership, error) {
+	if !c.svc.Accounts.limiter("join-request\x00ip:" + clientIP).Allow() {
+		return nil, nil, errs.TooMany("too many join requests from your address; wait a minute")
+	}
 	com, err := c.ByActor(ctx, group)
 	if err != nil {
 		return nil, nil, err
@@ -78,46 +101,45 @@ func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, 
 	return actor, m, nil
 }
 
-// FollowedBy is called by Social.Follow once follower's Follow of a local Group is
-// stored (or repeated). An awaiting_follow membership of follower becomes a
-// request under the membership policy: open → active (logged in the role log),
-// approval → pending for the maintainers, invitation → refused (deleted). One
-// older than models.AwaitingFollowTTL is dropped. Without one, nothing happens:
-// following is not membership.
-func (c *Communities) FollowedBy(ctx context.Context, group, follower *models.Actor) error {
-	if group.Type != models.ActorGroup || !group.Local() {
-		return nil
-	}
+// confirmJoin turns follower's awaiting_follow membership of group into a
+// request under the membership policy if code is its JoinCode: open → active
+// (logged in the role log), approval → pending for the maintainers, invitation →
+// refused (deleted). One older than models.AwaitingFollowTTL, or of an account
+// blocked by the community or suspended since, is dropped. The
+// change is conditional on the state, so a repeated message changes nothing.
+func (c *Communities) confirmJoin(ctx context.Context, group, follower *models.Actor, code string) error {
 	m, err := c.svc.Store.Membership(ctx, group.ID, follower.ID)
-	if err != nil || m.State != models.MembershipAwaitingFollow {
+	if err != nil || m.State != models.MembershipAwaitingFollow || JoinCode(m) != code {
 		return nil
 	}
 	com, err := c.ByActor(ctx, group)
 	if err != nil {
 		return err
 	}
-	// Each change applies only to a still-awaiting intent: a concurrent Follow
-	// (a retried delivery), Join or invitation that came first has superseded it.
-	if c.svc.Now().Sub(m.CreatedAt) > models.AwaitingFollowTTL || com.MembershipPolicy == models.PolicyInvitation {
+	// Each change applies only to a still-awaiting intent: a repeated message, a
+	// Join or an invitation that came first has superseded it.
+	blocked, _ := c.svc.Store.IsBlocked(ctx, group.ID, follower.ID)
+	if c.svc.Now().Sub(m.CreatedAt) > models.AwaitingFollowTTL || com.MembershipPolicy == models.PolicyInvitation ||
+		blocked || follower.Suspended {
 		if err := c.svc.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}); err != nil && !lostRace(err) {
 			return errs.Internal(err)
 		}
 		return nil
 	}
 	var log *models.RoleChange
-	m.State = models.MembershipPending
+	state := models.MembershipPending
 	if com.MembershipPolicy == models.PolicyOpen {
-		m.State = models.MembershipActive
+		state = models.MembershipActive
 		log = &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: follower.ID, ByID: follower.ID, NewRole: m.Role}
 	}
-	err = c.svc.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}, m.State, nil, log)
+	err = c.svc.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}, state, nil, log)
 	if lostRace(err) {
 		return nil
 	}
 	if err != nil {
 		return errs.Internal(err)
 	}
-	c.svc.Log.Info("membership requested by follow", "community", group.Username, "actor", follower.URI, "state", m.State)
+	c.svc.Log.Info("membership request confirmed by message", "community", group.Username, "actor", follower.URI, "state", state)
 	return nil
 }
 

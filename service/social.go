@@ -56,9 +56,6 @@ func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri
 				return nil, errs.Internal(err)
 			}
 		}
-		if err := s.followedCommunity(ctx, target, follower); err != nil {
-			return nil, err
-		}
 		return existing, nil
 	}
 	id := models.NewID()
@@ -90,19 +87,7 @@ func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	if err := s.followedCommunity(ctx, target, follower); err != nil {
-		return nil, err
-	}
 	return f, nil
-}
-
-// followedCommunity tells Communities that a local Group was followed: a Follow
-// may confirm a membership asked for on the community's page.
-func (s *Social) followedCommunity(ctx context.Context, target, follower *models.Actor) error {
-	if target.Type != models.ActorGroup || !target.Local() {
-		return nil
-	}
-	return s.svc.Communities.FollowedBy(ctx, target, follower)
 }
 
 func (s *Social) acceptOut(target, follower *models.Actor, f *models.Follow) *Outbound {
@@ -594,6 +579,8 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 	n.Local = false
 	n.Content = content.Sanitize(n.Content)
 	n.Summary = content.Sanitize(n.Summary)
+	in.Tags = safeRemoteURLs(n, in.Tags)
+	s.svc.Communities.ConfirmByMessage(ctx, author, n, in)
 	existing, err := s.svc.Store.NoteByURI(ctx, n.URI)
 	if err == nil {
 		if existing.AuthorID != author.ID {

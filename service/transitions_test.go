@@ -660,10 +660,10 @@ func TestNoteDeletionRace(t *testing.T) {
 	})
 }
 
-// TestMembershipByFollowRace: the Follow that confirms a membership asked for on
-// the community's page arrives twice at once (a retried delivery). The intent
+// TestMembershipByMessageRace: the message that confirms a membership asked for
+// on the community's page arrives twice at once (a retried delivery). The intent
 // turns into a membership once: one role-log entry, not two.
-func TestMembershipByFollowRace(t *testing.T) {
+func TestMembershipByMessageRace(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := newCommonsFixture(t, st, models.PolicyOpen)
 		for i := 0; i < raceRounds; i++ {
@@ -673,12 +673,12 @@ func TestMembershipByFollowRace(t *testing.T) {
 			if err := st.PutMembership(f.ctx, m); err != nil {
 				t.Fatal(err)
 			}
-			errA, errB := race(
-				func() error { return f.s.Communities.FollowedBy(f.ctx, f.group, visitor) },
-				func() error { return f.s.Communities.FollowedBy(f.ctx, f.group, visitor) })
-			if errA != nil || errB != nil {
-				t.Fatalf("round %d: %v, %v", i, errA, errB)
+			confirm := func() error {
+				n := &models.Note{Content: "<p>please confirm " + service.JoinCode(m) + "</p>"}
+				f.s.Communities.ConfirmByMessage(f.ctx, visitor, n, service.RemoteNote{Note: n, Addressed: []string{f.group.URI}})
+				return nil
 			}
+			race(confirm, confirm)
 			got, err := st.MembershipByID(f.ctx, m.ID)
 			if err != nil || got.State != models.MembershipActive {
 				t.Fatalf("round %d: membership %+v (%v)", i, got, err)

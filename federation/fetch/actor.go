@@ -211,17 +211,11 @@ func username(obj *vocab.Object) string {
 	return truncate(n, 200)
 }
 
-func isHTTPURL(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && u.Host != "" && (u.Scheme == "http" || u.Scheme == "https")
-}
+func isHTTPURL(s string) bool { return s != "" && content.SafeURL(s) == s }
 
-func httpOrEmpty(s string) string {
-	if isHTTPURL(s) {
-		return s
-	}
-	return ""
-}
+// httpOrEmpty keeps an http(s) URL from an actor document (content.SafeURL:
+// the one rule for URLs from remote content).
+func httpOrEmpty(s string) string { return content.SafeURL(s) }
 
 // truncate cuts s to at most n runes.
 func truncate(s string, n int) string {

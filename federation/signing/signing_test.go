@@ -225,6 +225,9 @@ func TestMastodonSignedRequest(t *testing.T) {
 		{"(created) instead of date, hs2019", func(r *http.Request) {
 			handSign(t, r, alice, []string{"(request-target)", "(created)", "host", "digest"}, "hs2019", "post /users/bob/inbox")
 		}},
+		{"Fedify's header order", func(r *http.Request) {
+			handSign(t, r, alice, []string{"(request-target)", "content-type", "date", "digest", "host"}, "rsa-sha256", "post /users/bob/inbox")
+		}},
 		{"no algorithm", func(r *http.Request) {
 			handSign(t, r, alice, mastodonHeaders, "", "post /users/bob/inbox")
 		}},
@@ -290,6 +293,21 @@ func TestHostile(t *testing.T) {
 			j := strings.Index(s[i+9:], `"`)
 			r.Header.Set("Signature", s[:i]+s[i+9+j+2:])
 			return r
+		}},
+		{name: "POST without host signed", missing: "host", req: func(t *testing.T) *http.Request {
+			return mastodonRequest(t, alice, activity, now, []string{"(request-target)", "date", "digest", "content-type"})
+		}},
+		{name: "POST signing only date (the draft's default)", missing: "(request-target)", req: func(t *testing.T) *http.Request {
+			return mastodonRequest(t, alice, activity, now, []string{"date"})
+		}},
+		{name: "POST without date or (created)", missing: "date", req: func(t *testing.T) *http.Request {
+			return mastodonRequest(t, alice, activity, now, []string{"(request-target)", "host", "digest", "content-type"})
+		}},
+		{name: "POST without digest, with host", missing: "digest", req: func(t *testing.T) *http.Request {
+			return mastodonRequest(t, alice, activity, now, []string{"(request-target)", "host", "date", "content-type"})
+		}},
+		{name: "Fedify order, host left out", missing: "host", req: func(t *testing.T) *http.Request {
+			return mastodonRequest(t, alice, activity, now, []string{"(request-target)", "content-type", "date", "digest"})
 		}},
 		{name: "GET without host signed", missing: "host", body: []byte(nil), req: func(t *testing.T) *http.Request {
 			r := httptest.NewRequest(http.MethodGet, "/users/bob", nil)

@@ -58,6 +58,7 @@ var testHelpers = []string{"app/apptest", "store/storetest", "internal/fixtures"
 // drive a whole instance, benchmarks).
 var testExtra = map[string][]string{
 	"federation": {"app"},
+	"frontend":   {"federation/signing"}, // a fake remote server signs its messages
 	"bench":      {"app", "federation/signing", "models", "service", "store"},
 }
 
