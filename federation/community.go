@@ -48,7 +48,7 @@ func contributionObject(co *models.Contribution, group *models.Actor, contributo
 	var b strings.Builder
 	fmt.Fprintf(&b, "<p><strong>%s</strong></p>", html.EscapeString(co.Title))
 	b.WriteString(co.BodyHTML)
-	links := decodeList(co.Links)
+	links := co.Links
 	if len(links) > 0 {
 		b.WriteString("<ul>")
 		for _, l := range links {
@@ -90,7 +90,7 @@ func contributionObject(co *models.Contribution, group *models.Actor, contributo
 }
 
 func (f *Federation) contributorURIs(co *models.Contribution) []string {
-	l := decodeList(co.Contributors)
+	l := co.Contributors
 	if len(l) == 0 {
 		if a, err := f.svc.Store.ActorByID(context.Background(), co.ContributorID); err == nil {
 			l = []string{a.URI}

@@ -1,8 +1,6 @@
 package federation
 
 import (
-	"encoding/json"
-
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
@@ -35,7 +33,7 @@ func noteObject(n *models.Note, author *models.Actor, tags []models.NoteTag) *vo
 	o := &vocab.Object{
 		ID: n.URI, Type: n.Type, AttributedTo: []string{author.URI}, Content: n.Content, Name: n.Name,
 		Summary: n.Summary, Sensitive: n.Sensitive, Published: n.Published, URL: n.URL,
-		InReplyTo: n.InReplyToURI, To: decodeList(n.To), CC: decodeList(n.CC),
+		InReplyTo: n.InReplyToURI, To: n.To, CC: n.CC,
 	}
 	if n.AudienceURI != "" {
 		o.Audience = []string{n.AudienceURI}
@@ -50,12 +48,4 @@ func noteObject(n *models.Note, author *models.Actor, tags []models.NoteTag) *vo
 		o.Tags = append(o.Tags, vocab.Tag{Type: t.Type, Name: t.Name, Href: t.Href})
 	}
 	return o
-}
-
-func decodeList(s string) []string {
-	var l []string
-	if s != "" {
-		_ = json.Unmarshal([]byte(s), &l)
-	}
-	return l
 }

@@ -98,7 +98,7 @@ func (f *Federation) activityObject(ctx context.Context, tx *store.Store, out *s
 	case service.TypeJoin, service.TypeLeave:
 		a.Object = vocab.Ref(out.Group.URI)
 	case service.TypeOffer:
-		a.Object = contributionObject(out.Contribution, out.Group, decodeList(out.Contribution.Contributors))
+		a.Object = contributionObject(out.Contribution, out.Group, out.Contribution.Contributors)
 		a.Target = vocab.Ref(out.Group.URI)
 	case service.TypeAccept, service.TypeReject:
 		switch {
@@ -136,7 +136,7 @@ func (f *Federation) activityObject(ctx context.Context, tx *store.Store, out *s
 				To: inner.To, CC: inner.CC, Audience: inner.Audience, Published: inner.Published}
 		case out.Contribution != nil:
 			if out.Contribution.URI == f.svc.URLs().Contribution(out.Contribution.ID) {
-				a.Object = contributionObject(out.Contribution, out.Group, decodeList(out.Contribution.Contributors))
+				a.Object = contributionObject(out.Contribution, out.Group, out.Contribution.Contributors)
 			} else {
 				a.Object = vocab.Ref(out.Contribution.URI) // fetchable at its origin
 			}
@@ -148,7 +148,7 @@ func (f *Federation) activityObject(ctx context.Context, tx *store.Store, out *s
 	case service.TypeAdd, service.TypeRemove:
 		if out.Contribution != nil {
 			if out.Contribution.URI == f.svc.URLs().Contribution(out.Contribution.ID) {
-				a.Object = contributionObject(out.Contribution, out.Group, decodeList(out.Contribution.Contributors))
+				a.Object = contributionObject(out.Contribution, out.Group, out.Contribution.Contributors)
 			} else {
 				a.Object = vocab.Ref(out.Contribution.URI)
 			}

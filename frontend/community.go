@@ -161,15 +161,13 @@ type contributionView struct {
 func (p *people) contribution(co models.Contribution) contributionView {
 	v := contributionView{Contribution: co, LicenceName: service.LicenceName(co.Licence),
 		StateLabel: stateLabels[co.State], Page: "/contributions/" + co.ID}
-	var uris []string
-	_ = json.Unmarshal([]byte(co.Contributors), &uris)
-	for _, u := range uris {
+	for _, u := range co.Contributors {
 		v.Contributors = append(v.Contributors, p.uri(u))
 	}
 	if len(v.Contributors) == 0 {
 		v.Contributors = []*person{p.id(co.ContributorID)}
 	}
-	_ = json.Unmarshal([]byte(co.Links), &v.LinkList)
+	v.LinkList = co.Links
 	v.AttachmentList = service.Attachments(&co)
 	return v
 }
