@@ -124,3 +124,15 @@ func TestEveryUnsafeRouteChecksCSRF(t *testing.T) {
 		t.Fatal("a refused request ended the admin's session")
 	}
 }
+
+// TestFormBodyCap: the middleware reads a form within its route's cap; beyond it
+// the request is refused with 413 before the handler, with or without a token.
+func TestFormBodyCap(t *testing.T) {
+	inst, ada := startWithAdmin(t)
+	big := strings.Repeat("a", 3<<20)
+	want(t, ada.post("/home", "/home", url.Values{"content": {big}}), http.StatusRequestEntityTooLarge, "the form is larger than 2 MiB")
+	if n := timelineLen(t, inst, "ada"); n != 0 {
+		t.Fatalf("%d notes after a refused form", n)
+	}
+	want(t, ada.post("/home", "/home", url.Values{"content": {"small enough"}}), http.StatusSeeOther)
+}
