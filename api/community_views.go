@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/commonsd/commonsd/models"
@@ -189,28 +188,17 @@ type contributionJSON struct {
 	CreditCode          string         `json:"credit_code,omitempty"`
 }
 
-func decodeStrings(s string) []string {
-	out := []string{}
-	if s != "" {
-		_ = json.Unmarshal([]byte(s), &out)
-	}
-	if out == nil {
-		out = []string{}
-	}
-	return out
-}
-
 // contributionView renders a contribution; group is its community.
 func (a *API) contributionView(ctx context.Context, co *models.Contribution, group *models.Actor) (contributionJSON, error) {
 	v := contributionJSON{ID: co.ID, URI: co.URI, Community: a.actorRef(group), Title: co.Title, Body: co.Body,
-		BodyHTML: co.BodyHTML, Kind: co.Kind, URLs: decodeStrings(co.Links), Licence: licenceView(co.Licence),
+		BodyHTML: co.BodyHTML, Kind: co.Kind, URLs: append([]string{}, co.Links...), Licence: licenceView(co.Licence),
 		State: co.State, Reason: co.Reason, Contributors: []actorRefJSON{}, Local: co.Local, Attachments: service.Attachments(co),
 		AcceptedAt: co.AcceptedAt, CreatedAt: co.CreatedAt.UTC(), UpdatedAt: co.UpdatedAt.UTC()}
 	if v.AcceptedAt != nil {
 		t := v.AcceptedAt.UTC()
 		v.AcceptedAt = &t
 	}
-	uris := decodeStrings(co.Contributors)
+	uris := co.Contributors
 	if len(uris) == 0 {
 		refs, err := a.actorRefs(ctx, []string{co.ContributorID})
 		if err != nil {

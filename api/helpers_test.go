@@ -87,6 +87,7 @@ func send(t *testing.T, inst *apptest.Instance, req *http.Request) response {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkAgainstOpenAPI(t, req, resp.StatusCode, resp.Header, b)
 	return response{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
 

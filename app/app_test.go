@@ -35,10 +35,10 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	started := make(chan struct{})
+	started, release := make(chan struct{}), make(chan struct{})
 	a.Echo.GET("/slow", func(c echo.Context) error {
 		close(started)
-		time.Sleep(700 * time.Millisecond)
+		<-release // held until the shutdown is under way
 		return c.String(http.StatusOK, "done")
 	})
 	done := make(chan error, 1)
@@ -62,6 +62,21 @@ func TestGracefulShutdown(t *testing.T) {
 	}()
 	<-started
 	cancel() // what SIGTERM does in cmd/commonsd
+	// The shutdown has begun once the listener refuses connections; only then does
+	// the in-flight request finish.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+		if err != nil {
+			break
+		}
+		conn.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("the listener still accepts connections 10 s after the stop")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	close(release)
 	r := <-res
 	if r.err != nil || r.status != 200 || r.body != "done" {
 		t.Fatalf("in-flight request: %+v", r)

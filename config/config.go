@@ -184,7 +184,10 @@ func EnvName(key string) string {
 	return "COMMONSD_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
 }
 
-// applyEnv walks the struct by yaml tags and applies COMMONSD_* overrides.
+// applyEnv walks the struct by yaml tags and applies COMMONSD_* overrides. An
+// unknown COMMONSD_ variable is refused (a misspelt key must not be ignored), except
+// the tests' own, which all carry the COMMONSD_TEST_ prefix
+// (TestCLIStartsWithEveryTestVariableSet in cmd/commonsd holds the repository to it).
 func applyEnv(cfg *Config, environ []string) []string {
 	env := map[string]string{}
 	for _, kv := range environ {

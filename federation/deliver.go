@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rsa"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -124,10 +123,12 @@ func (f *Federation) signingKey(ctx context.Context, actorID string) (*rsa.Priva
 	return key, act.PublicKeyID, nil
 }
 
-func jsonOf(l []string) string {
-	if len(l) == 0 {
-		return "[]"
+// jsonOf was the JSON encoding of an inbound note's addressing; the model's
+// columns now encode themselves (serializer:json). It only keeps an empty list
+// stored as [] rather than NULL, as before, until process.go stops calling it.
+func jsonOf(l []string) []string {
+	if l == nil {
+		return []string{}
 	}
-	b, _ := json.Marshal(l)
-	return string(b)
+	return l
 }

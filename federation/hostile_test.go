@@ -161,7 +161,7 @@ func TestInboxRefusesHostileInput(t *testing.T) {
 	}
 	// Nothing was queued behind the refusals either.
 	before := stateCounts(t, inst)
-	time.Sleep(300 * time.Millisecond)
+	inst.WaitQueueIdle(t)
 	if after := stateCounts(t, inst); fmt.Sprint(after) != fmt.Sprint(before) {
 		t.Errorf("state changed after the refusals: %v -> %v", before, after)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -164,7 +165,7 @@ func TestVisibilityTable(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", v.word, err)
 		}
-		if !strings.Contains(n.To+n.CC, remy.URI) {
+		if !slices.Contains(append(append([]string{}, n.To...), n.CC...), remy.URI) {
 			t.Fatalf("%s: remy not addressed: to %s cc %s", v.word, n.To, n.CC)
 		}
 		notes[v.word] = n

@@ -57,7 +57,7 @@ func newChrome(t *testing.T) context.Context {
 
 // driver wraps a headless Chromium tab for the browser tests: steps that fail the
 // test with their name, text of an element, screenshots (kept in
-// $COMMONSD_SCREENSHOTS when set).
+// $COMMONSD_TEST_SCREENSHOTS when set).
 type driver struct {
 	t     *testing.T
 	ctx   context.Context
@@ -65,7 +65,7 @@ type driver struct {
 }
 
 func newDriver(t *testing.T) *driver {
-	d := &driver{t: t, ctx: newChrome(t), shots: os.Getenv("COMMONSD_SCREENSHOTS")}
+	d := &driver{t: t, ctx: newChrome(t), shots: os.Getenv("COMMONSD_TEST_SCREENSHOTS")}
 	if d.shots == "" {
 		d.shots = t.TempDir()
 	}

@@ -3,7 +3,6 @@ package frontend
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -26,18 +25,18 @@ const (
 	directoryPageSize = 30
 )
 
-func (w *Web) registerCommunities(e *echo.Echo) {
+func (w *Web) registerCommunities(e router) {
 	e.GET("/communities", w.communityDirectory)
 	e.GET("/communities/new", w.communityNewForm)
 	e.POST("/communities", w.communityCreate)
 	e.GET("/c/:name", w.communityPage)
 	e.POST("/c/:name/join", w.communityJoin)
-	e.POST("/c/:name/images/:slot", w.communityImage)
+	e.POST("/c/:name/images/:slot", w.communityImage, w.communityImageUploadRoute())
 	e.POST("/c/:name/leave", w.communityLeave)
 	e.POST("/c/:name/members/:actor/role", w.communitySetRole)
 	e.POST("/c/:name/requests/:id", w.communityDecideMembership)
 	e.GET("/c/:name/offer", w.offerForm)
-	e.POST("/c/:name/offer", w.offer)
+	e.POST("/c/:name/offer", w.offer, w.offerUploadRoute())
 	e.GET("/c/:name/post", w.discussionForm)
 	e.POST("/c/:name/post", w.discussionPost)
 	e.GET("/c/:name/posts/:id", w.threadPage)
@@ -167,9 +166,7 @@ type contributionView struct {
 func (p *people) contribution(co models.Contribution) contributionView {
 	v := contributionView{Contribution: co, LicenceName: service.LicenceName(co.Licence),
 		StateLabel: stateLabels[co.State], Page: "/contributions/" + co.ID}
-	var uris []string
-	_ = json.Unmarshal([]byte(co.Contributors), &uris)
-	for _, u := range uris {
+	for _, u := range co.Contributors {
 		v.Contributors = append(v.Contributors, p.uri(u))
 	}
 	if len(v.Contributors) == 0 {
@@ -181,7 +178,7 @@ func (p *people) contribution(co models.Contribution) contributionView {
 	if len(v.Pending) > 0 {
 		v.CreditCode = service.CreditCode(&co)
 	}
-	_ = json.Unmarshal([]byte(co.Links), &v.LinkList)
+	v.LinkList = co.Links
 	v.AttachmentList = service.Attachments(&co)
 	return v
 }
@@ -211,9 +208,6 @@ func (w *Web) viewer(c echo.Context) (*models.User, *models.Actor) {
 func (w *Web) actingMember(c echo.Context) (*models.Actor, *models.Actor, *models.Community, error) {
 	u, err := w.requireUser(c)
 	if u == nil {
-		return nil, nil, nil, err
-	}
-	if err := w.checkCSRF(c); err != nil {
 		return nil, nil, nil, err
 	}
 	me, err := w.svc.Accounts.ActorOf(c.Request().Context(), u)
@@ -312,9 +306,6 @@ func (w *Web) communityNewForm(c echo.Context) error {
 func (w *Web) communityCreate(c echo.Context) error {
 	u, err := w.requireUser(c)
 	if u == nil {
-		return err
-	}
-	if err := w.checkCSRF(c); err != nil {
 		return err
 	}
 	f := newForm()
@@ -641,35 +632,34 @@ func (w *Web) offerForm(c echo.Context) error {
 	return w.offerPage(c, http.StatusOK, group, com, f)
 }
 
-// offer takes the offer form, multipart when files are attached. The body is
-// capped at what MaxAttachments files of the configured size need (413 beyond);
-// the service checks each file's size and type before anything is stored.
+// offerUploadRoute caps the offer form's body at what MaxAttachments files of the
+// configured size need (413 beyond, with the form shown again).
+func (w *Web) offerUploadRoute() echo.MiddlewareFunc {
+	max := func() int64 { return int64(models.MaxAttachments)*w.cfg.Media.MaxAttachmentBytes + 256<<10 }
+	return uploadRoute(max, w.offerTooBig)
+}
+
+// offerTooBig shows the offer form again when its body is cut off (logged in, but
+// the token could not be read, so nothing is done).
+func (w *Web) offerTooBig(c echo.Context) error {
+	if u, err := w.requireUser(c); u == nil {
+		return err
+	}
+	group, com, err := w.svc.Communities.Local(c.Request().Context(), c.Param("name"))
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	f.Errors["attachments"] = "the attachments are larger than " + humanBytes(int64(models.MaxAttachments)*w.cfg.Media.MaxAttachmentBytes) + " in all"
+	return w.offerPage(c, http.StatusRequestEntityTooLarge, group, com, f)
+}
+
+// offer takes the offer form, multipart when files are attached (read within
+// offerUploadRoute's cap by the CSRF middleware); the service checks each file's
+// size and type before anything is stored.
 func (w *Web) offer(c echo.Context) error {
 	r := c.Request()
 	max := w.cfg.Media.MaxAttachmentBytes
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, int64(models.MaxAttachments)*max+256<<10)
-	var parseErr error
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var tooBig *http.MaxBytesError
-		if !errors.As(err, &tooBig) {
-			return errs.BadRequest("could not read the form")
-		}
-		parseErr = errs.New(http.StatusRequestEntityTooLarge, "the attachments are larger than %s in all", humanBytes(int64(models.MaxAttachments)*max))
-	}
-	if parseErr != nil {
-		// The form is cut off: show it again with the error (logged in, but the
-		// token could not be read).
-		if u, err := w.requireUser(c); u == nil {
-			return err
-		}
-		group, com, err := w.svc.Communities.Local(r.Context(), c.Param("name"))
-		if err != nil {
-			return err
-		}
-		f := newForm()
-		f.Errors["attachments"] = errs.Message(parseErr)
-		return w.offerPage(c, http.StatusRequestEntityTooLarge, group, com, f)
-	}
 	me, group, com, err := w.actingMember(c)
 	if me == nil {
 		return err

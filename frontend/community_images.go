@@ -8,6 +8,17 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// communityImageUploadRoute caps an image upload's body (as for avatars) and, over
+// it, shows the community page with the error.
+func (w *Web) communityImageUploadRoute() echo.MiddlewareFunc {
+	return uploadRoute(w.imageBodyCap, func(c echo.Context) error {
+		if u, err := w.requireUser(c); u == nil {
+			return err
+		}
+		return w.communityError(c, w.imageTooBig("image"))
+	})
+}
+
 // communityImage is POST /c/:name/images/:slot (slot icon or banner): a steward
 // uploads the community's avatar or header image.
 func (w *Web) communityImage(c echo.Context) error {

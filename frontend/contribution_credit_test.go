@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,7 +48,7 @@ func TestContributionConfirmCredit(t *testing.T) {
 	if strings.Contains(page.Body, `id="pending-contributors"`) {
 		t.Fatal("still shown as pending")
 	}
-	if got, _ := inst.App.Store.ContributionByID(ctx, co.ID); got.PendingContributors != "" || !strings.Contains(got.Contributors, actor(t, inst, "bob").URI) {
+	if got, _ := inst.App.Store.ContributionByID(ctx, co.ID); got.PendingContributors != "" || !slices.Contains(got.Contributors, actor(t, inst, "bob").URI) {
 		t.Fatalf("after confirming: %q %q", got.Contributors, got.PendingContributors)
 	}
 }

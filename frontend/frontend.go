@@ -61,8 +61,10 @@ func New(cfg config.Config, svc *service.Service, log *slog.Logger) *Web {
 	return w
 }
 
-// Register mounts the pages.
-func (w *Web) Register(e *echo.Echo) {
+// Register mounts the pages. Every route goes through router, which puts the
+// CSRF middleware on it (csrf.go).
+func (w *Web) Register(ec *echo.Echo) {
+	e := router{Echo: ec, csrf: w.csrfMiddleware}
 	static, _ := fs.Sub(staticFS, "static")
 	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static))))
 
@@ -77,8 +79,8 @@ func (w *Web) Register(e *echo.Echo) {
 	e.GET("/settings", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/settings/profile") })
 	e.GET("/settings/profile", w.settingsForm)
 	e.POST("/settings/profile", w.settingsProfile)
-	e.POST("/settings/avatar", w.settingsAvatar)
-	e.POST("/settings/banner", w.settingsBanner)
+	e.POST("/settings/avatar", w.settingsAvatar, w.imageUploadRoute("avatar"))
+	e.POST("/settings/banner", w.settingsBanner, w.imageUploadRoute("banner"))
 	e.GET("/settings/tokens", w.tokens)
 	e.POST("/settings/tokens", w.createToken)
 	e.POST("/settings/tokens/:id/revoke", w.revokeToken)

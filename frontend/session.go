@@ -88,9 +88,10 @@ func (w *Web) csrfToken(c echo.Context) string {
 	return t
 }
 
-// checkCSRF verifies a form POST. It must be called before anything changes.
+// checkCSRF verifies the token of a form whose body is parsed; only the
+// middleware (csrf.go) calls it, before the handler runs.
 func (w *Web) checkCSRF(c echo.Context) error {
-	sent := c.FormValue(csrfField)
+	sent := c.Request().PostForm.Get(csrfField)
 	var want string
 	if _, s := w.current(c); s != nil {
 		want = s.CSRFToken

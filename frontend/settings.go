@@ -1,7 +1,6 @@
 package frontend
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -76,9 +75,6 @@ func (w *Web) settingsProfile(c echo.Context) error {
 	if u, err := w.requireUser(c); u == nil {
 		return err
 	}
-	if err := w.checkCSRF(c); err != nil {
-		return err
-	}
 	act, err := w.settingsActor(c)
 	if err != nil {
 		return err
@@ -123,9 +119,6 @@ func (w *Web) settingsImage(c echo.Context, slot, field string) error {
 	}
 	data, ctype, err := w.readImageUpload(c, field)
 	if err != nil {
-		if errs.Status(err) == http.StatusForbidden || errs.Status(err) == http.StatusBadRequest {
-			return err
-		}
 		return w.imageError(c, field, err)
 	}
 	act, err := w.settingsActor(c)
@@ -138,25 +131,28 @@ func (w *Web) settingsImage(c echo.Context, slot, field string) error {
 	return c.Redirect(http.StatusSeeOther, "/settings/profile?saved="+field)
 }
 
-// readImageUpload reads one image file of a multipart form (CSRF checked),
-// stopping at media.max_avatar_bytes, and returns its bytes and declared type.
-// Errors carry 413/422 for the form and 400/403 for a broken or forged request.
+// imageUploadRoute caps the body of an image upload at media.max_avatar_bytes
+// (plus room for the form) and, over it, shows the settings page with the error.
+func (w *Web) imageUploadRoute(field string) echo.MiddlewareFunc {
+	return uploadRoute(w.imageBodyCap, func(c echo.Context) error {
+		if u, err := w.requireUser(c); u == nil {
+			return err
+		}
+		return w.imageError(c, field, w.imageTooBig(field))
+	})
+}
+
+func (w *Web) imageBodyCap() int64 { return w.cfg.Media.MaxAvatarBytes + 64<<10 }
+
+func (w *Web) imageTooBig(field string) error {
+	return errs.New(http.StatusRequestEntityTooLarge, "%s is larger than %s", field, humanBytes(w.cfg.Media.MaxAvatarBytes))
+}
+
+// readImageUpload reads one image file of the multipart form (read and
+// CSRF-checked by the middleware, within imageBodyCap), stopping at
+// media.max_avatar_bytes, and returns its bytes and declared type.
 func (w *Web) readImageUpload(c echo.Context, field string) ([]byte, string, error) {
 	max := w.cfg.Media.MaxAvatarBytes
-	r := c.Request()
-	r.Body = http.MaxBytesReader(c.Response(), r.Body, max+64<<10)
-	if err := r.ParseMultipartForm(1 << 20); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, "", errs.New(http.StatusRequestEntityTooLarge, "%s is larger than %s", field, humanBytes(max))
-		}
-		if !errors.Is(err, http.ErrNotMultipart) {
-			return nil, "", errs.BadRequest("could not read the upload")
-		}
-	}
-	if err := w.checkCSRF(c); err != nil {
-		return nil, "", err
-	}
 	fh, err := c.FormFile(field)
 	if err != nil {
 		return nil, "", errs.Unprocessable("choose an image file to upload")

@@ -15,7 +15,7 @@ import (
 
 // registerSocial mounts the home timeline, follows, remote follow and the
 // federation admin pages (issue 3).
-func (w *Web) registerSocial(e *echo.Echo) {
+func (w *Web) registerSocial(e router) {
 	e.GET("/home", w.timeline)
 	e.GET("/tags/:name", w.tag)
 	e.POST("/home", w.postNote)
@@ -48,14 +48,11 @@ func (w *Web) me(c echo.Context) (*models.User, *models.Actor, error) {
 	return u, act, nil
 }
 
-// meForm is me for a form POST: the caller and its actor once the CSRF token is
-// checked. A nil user means the response is decided (redirect to log in, or err).
+// meForm is me for a form POST (its CSRF token checked by the middleware): the
+// caller and its actor. A nil user means the response is decided (redirect to log in, or err).
 func (w *Web) meForm(c echo.Context) (*models.User, *models.Actor, error) {
 	u, act, err := w.me(c)
 	if u == nil {
-		return nil, nil, err
-	}
-	if err := w.checkCSRF(c); err != nil {
 		return nil, nil, err
 	}
 	return u, act, nil

@@ -92,17 +92,17 @@ type RoleChange struct {
 // Contribution is work offered to a commons. Local offers have URIs on this
 // instance; a remote contributor's offer keeps its origin id and we keep a copy.
 type Contribution struct {
-	ID            string `gorm:"primaryKey;size:26"`
-	URI           string `gorm:"size:2048;not null;uniqueIndex"`
-	OfferURI      string `gorm:"size:2048;index"`
-	CommunityID   string `gorm:"size:26;not null;index"` // Group actor id (local or remote)
-	ContributorID string `gorm:"size:26;not null;index"` // first contributor
-	Contributors  string `gorm:"type:text"`              // JSON list of actor URIs
-	Title         string `gorm:"size:300;not null"`
-	Body          string `gorm:"type:text"` // Markdown
-	BodyHTML      string `gorm:"type:text"`
-	Kind          string `gorm:"size:16;not null"`
-	Links         string `gorm:"type:text"` // JSON list of URLs
+	ID            string   `gorm:"primaryKey;size:26"`
+	URI           string   `gorm:"size:2048;not null;uniqueIndex"`
+	OfferURI      string   `gorm:"size:2048;index"`
+	CommunityID   string   `gorm:"size:26;not null;index"`    // Group actor id (local or remote)
+	ContributorID string   `gorm:"size:26;not null;index"`    // first contributor
+	Contributors  []string `gorm:"type:text;serializer:json"` // actor URIs, stored as a JSON array
+	Title         string   `gorm:"size:300;not null"`
+	Body          string   `gorm:"type:text"` // Markdown
+	BodyHTML      string   `gorm:"type:text"`
+	Kind          string   `gorm:"size:16;not null"`
+	Links         []string `gorm:"type:text;serializer:json"` // URLs, stored as a JSON array
 	// Attachments is a JSON list of Attachment: files uploaded here (kept in the
 	// media table) or, for a remote offer, the Documents it carries (URLs only).
 	Attachments string     `gorm:"type:text"`

@@ -42,8 +42,8 @@ type Note struct {
 	Visibility   string    `gorm:"size:16;not null;index"`
 	InReplyToURI string    `gorm:"size:2048;index"`
 	AudienceURI  string    `gorm:"size:2048;index"`
-	To           string    `gorm:"type:text"` // JSON array of IRIs
-	CC           string    `gorm:"type:text"` // JSON array of IRIs
+	To           []string  `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
+	CC           []string  `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
 	Local        bool      `gorm:"not null"`
 	Locked       bool      `gorm:"not null"` // replies closed by a moderator
 	Published    time.Time `gorm:"index"`
@@ -100,12 +100,12 @@ type Block struct {
 
 // Report is a Flag received from another server (or made locally), for moderators.
 type Report struct {
-	ID            string `gorm:"primaryKey;size:26"`
-	URI           string `gorm:"size:2048;not null;uniqueIndex"`
-	ReporterID    string `gorm:"size:26;not null"`
-	TargetActorID string `gorm:"size:26;index"`
-	ObjectURIs    string `gorm:"type:text"` // JSON array
-	Content       string `gorm:"type:text"`
+	ID            string   `gorm:"primaryKey;size:26"`
+	URI           string   `gorm:"size:2048;not null;uniqueIndex"`
+	ReporterID    string   `gorm:"size:26;not null"`
+	TargetActorID string   `gorm:"size:26;index"`
+	ObjectURIs    []string `gorm:"type:text;serializer:json"` // stored as a JSON array
+	Content       string   `gorm:"type:text"`
 	ResolvedAt    *time.Time
 	CreatedAt     time.Time `gorm:"index"`
 }

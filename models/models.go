@@ -4,6 +4,12 @@
 //
 // No gorm `default:` tag on a bool column: gorm writes the default instead of a
 // false zero value on Create (an unapproved user would come out approved).
+//
+// Lists of strings (addressing, contributors, links, reported objects) are []string
+// fields with gorm's JSON serializer (`gorm:"type:text;serializer:json"`): the column
+// stays text holding a JSON array, as the hand-written helpers stored it. A nil
+// list is written as NULL; NULL, "" and [] all read back as an empty list
+// (store's TestJSONListColumns).
 package models
 
 import (

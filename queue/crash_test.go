@@ -130,7 +130,8 @@ func TestCrashResume(t *testing.T) {
 			startQueue(t, st, crashOptions(), activities{}, newPoster(nil))
 			waitCounts(t, q, 30*time.Second, func(c map[string]int64) bool { return c[StateCompleted] == 50 })
 			t.Logf("all 50 delivered %s after restart", time.Since(restart))
-			time.Sleep(300 * time.Millisecond)
+			// No sleep: a job completes only after the sink answered (and counted)
+			// its POST, and no finished job runs again.
 			total, keys, maxPer := s.snapshot()
 			if total != 50 || keys != 50 || maxPer != 1 {
 				t.Fatalf("sink: %d POSTs to %d inboxes, max %d per inbox; want 50 exactly once", total, keys, maxPer)
@@ -172,8 +173,7 @@ func TestTwoProcessesDeliverOnce(t *testing.T) {
 			if _, err := q1.FanOut(ctx, nil, "act-1", "actor", inboxes); err != nil {
 				t.Fatal(err)
 			}
-			waitCounts(t, q1, 60*time.Second, finished(500))
-			time.Sleep(200 * time.Millisecond)
+			waitCounts(t, q1, 60*time.Second, finished(500)) // every POST was counted before its job finished
 			total, keys, maxPer := s.snapshot()
 			t.Logf("process 1 delivered %d, process 2 %d", n1.Load(), n2.Load())
 			if total != 500 || keys != 500 || maxPer != 1 {

@@ -31,8 +31,9 @@
 // # What the per-host limiter adds
 //
 // River limits concurrency per queue, not per remote server. Deliveries take a slot
-// of their inbox's host (PerHostConcurrency per process, default 4). A job waits at
-// most HostWait (2 s) for a slot and at most PerHostConcurrency jobs wait per host;
+// of their inbox's host (PerHostConcurrency per process: default 16, the
+// configuration's federation.per_host_concurrency, against 64 workers). A job waits
+// at most HostWait (2 s) for a slot and at most PerHostConcurrency jobs wait per host;
 // otherwise it is snoozed for HostBusySnooze (1 s, jittered) and frees its worker,
 // so a slow server holds at most 2×PerHostConcurrency workers and never stalls
 // deliveries to other servers (TestPerHostConcurrency). After DeadHostFailures (10)

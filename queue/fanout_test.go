@@ -97,7 +97,8 @@ func TestPerHostConcurrency(t *testing.T) {
 		if _, err := q.FanOut(ctx, nil, "act-slow", "actor", slowInboxes); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(100 * time.Millisecond) // the slow host's jobs are running first
+		// The slow host's jobs are running first.
+		waitCounts(t, q, 10*time.Second, func(map[string]int64) bool { return inFlight.Load() > 0 })
 		if _, err := q.FanOut(ctx, nil, "act-fast", "actor", fastInboxes); err != nil {
 			t.Fatal(err)
 		}

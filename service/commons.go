@@ -123,8 +123,8 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 	}
 	id := models.NewID()
 	co := &models.Contribution{ID: id, CommunityID: group.ID, ContributorID: contributor.ID,
-		Contributors: mustJSON(contributors), Title: in.Title, Body: in.Body, BodyHTML: content.Markdown(in.Body),
-		Kind: in.Kind, Links: mustJSON(in.Links), Licence: in.Licence, State: models.ContributionOpen, Local: contributor.Local()}
+		Contributors: contributors, Title: in.Title, Body: in.Body, BodyHTML: content.Markdown(in.Body),
+		Kind: in.Kind, Links: in.Links, Licence: in.Licence, State: models.ContributionOpen, Local: contributor.Local()}
 	if len(pending) > 0 {
 		co.PendingContributors = mustJSON(pending)
 	}
@@ -330,7 +330,7 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 		return nil, err
 	}
 	var contributors []*models.Actor
-	for _, u := range decodeList(co.Contributors) {
+	for _, u := range co.Contributors {
 		if a, err := c.svc.Store.ActorByURI(ctx, u); err == nil {
 			contributors = append(contributors, a)
 		}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 
@@ -29,7 +30,11 @@ func CreditCode(co *models.Contribution) string { return "credit-" + strings.ToL
 
 // PendingContributors lists the actor URIs named by co's offer who have not
 // confirmed yet.
-func PendingContributors(co *models.Contribution) []string { return decodeList(co.PendingContributors) }
+func PendingContributors(co *models.Contribution) []string {
+	var l []string
+	_ = json.Unmarshal([]byte(co.PendingContributors), &l) // "" (none) reads as empty
+	return l
+}
 
 // splitCredit returns the confirmed contributors (the offering actor) and the
 // pending ones (everyone else named, deduplicated) of an offer to a local
@@ -90,7 +95,7 @@ func (c *Communities) confirmCreditOf(ctx context.Context, group *models.Actor, 
 			}
 		}
 		if idx < 0 {
-			for _, u := range decodeList(co.Contributors) {
+			for _, u := range co.Contributors {
 				if u == a.URI {
 					return nil, errs.Conflict("you are already credited for this contribution")
 				}
@@ -102,7 +107,7 @@ func (c *Communities) confirmCreditOf(ctx context.Context, group *models.Actor, 
 		if len(rest) > 0 {
 			newPending = mustJSON(rest)
 		}
-		contributors := append(decodeList(co.Contributors), a.URI)
+		contributors := append(co.Contributors, a.URI)
 		var entries []models.LedgerEntry
 		if co.State == models.ContributionAccepted {
 			com, err := c.ByActor(ctx, group)

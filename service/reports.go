@@ -45,7 +45,7 @@ func (s *Social) Reports(ctx context.Context, by *models.User, limit, offset int
 	}
 	out := make([]ReportView, 0, len(list))
 	for _, r := range list {
-		v := ReportView{Report: r, Reporter: actors[r.ReporterID], Objects: decodeList(r.ObjectURIs)}
+		v := ReportView{Report: r, Reporter: actors[r.ReporterID], Objects: r.ObjectURIs}
 		if r.TargetActorID != "" {
 			v.Target = actors[r.TargetActorID]
 		}

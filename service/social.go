@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -431,7 +430,7 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 		cc = append(cc, group.URI)
 		n.Name = firstLine(content.Text(n.Content), 100)
 	}
-	n.To, n.CC = jsonList(to), jsonList(cc)
+	n.To, n.CC = to, cc
 	var remote []*models.Actor
 	if group != nil && !group.Local() {
 		remote = append(remote, group)
@@ -499,22 +498,6 @@ func (s *Social) domainOf(a *models.Actor) string {
 	return a.Domain
 }
 
-func jsonList(l []string) string {
-	if len(l) == 0 {
-		return "[]"
-	}
-	b, _ := json.Marshal(l)
-	return string(b)
-}
-
-func decodeList(s string) []string {
-	var l []string
-	if s != "" {
-		_ = json.Unmarshal([]byte(s), &l)
-	}
-	return l
-}
-
 // DeleteNote tombstones a note; its author (or a local moderator for local
 // notes) may. The Delete goes to everyone who got the note.
 func (s *Social) DeleteNote(ctx context.Context, by *models.Actor, noteID string) error {
@@ -551,7 +534,7 @@ func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models
 		}
 		n.DeletedAt = &now
 		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeDelete,
-			Actor: author, Object: Tombstone{URI: n.URI}, To: decodeList(n.To), CC: decodeList(n.CC), Recipients: recipients,
+			Actor: author, Object: Tombstone{URI: n.URI}, To: n.To, CC: n.CC, Recipients: recipients,
 			ToFollowers: n.Visibility != models.VisibilityDirect})
 	})
 	if err != nil {
@@ -843,7 +826,7 @@ func (s *Social) ReceiveBlock(ctx context.Context, actor, target *models.Actor, 
 
 // ReceiveFlag stores a report for the moderators.
 func (s *Social) ReceiveFlag(ctx context.Context, reporter *models.Actor, uri string, objects []string, text string) error {
-	r := &models.Report{ID: models.NewID(), URI: uri, ReporterID: reporter.ID, ObjectURIs: jsonList(objects),
+	r := &models.Report{ID: models.NewID(), URI: uri, ReporterID: reporter.ID, ObjectURIs: objects,
 		Content: content.Text(content.Sanitize(text))}
 	for _, o := range objects {
 		if a, err := s.svc.Store.ActorByURI(ctx, o); err == nil {

@@ -459,7 +459,7 @@ func TestCommunityRelayIsAtomic(t *testing.T) {
 		{"remote post", func(f *commonsFixture, author *models.Actor, i int) (string, error) {
 			uri := fmt.Sprintf("%s/notes/%d", author.URI, i)
 			note := &models.Note{URI: uri, Type: "Note", Content: "<p>hello</p>", Visibility: models.VisibilityPublic,
-				AudienceURI: f.group.URI, To: `["` + service.PublicCollection + `"]`, CC: "[]"}
+				AudienceURI: f.group.URI, To: []string{service.PublicCollection}}
 			_, err := f.s.Social.ReceiveNote(f.ctx, author, service.RemoteNote{Note: note, Addressed: []string{f.group.URI},
 				Activity: fmt.Sprintf(`{"type":"Create","id":%q}`, uri+"/activity")}, false)
 			return uri, err
@@ -638,7 +638,7 @@ func TestNoteDeletionRace(t *testing.T) {
 			uri := fmt.Sprintf("%s/notes/%d", remote.URI, i)
 			remoteNote := func(content string) service.RemoteNote {
 				return service.RemoteNote{Note: &models.Note{URI: uri, Type: "Note", Content: content,
-					Visibility: models.VisibilityPublic, To: `["` + service.PublicCollection + `"]`, CC: "[]"}}
+					Visibility: models.VisibilityPublic, To: []string{service.PublicCollection}}}
 			}
 			if _, err := f.s.Social.ReceiveNote(f.ctx, remote, remoteNote("<p>first</p>"), false); err != nil {
 				t.Fatal(err)

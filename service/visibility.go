@@ -94,7 +94,7 @@ func (s *Service) CanSee(ctx context.Context, reader *models.Actor, n *models.No
 	if host == "" {
 		return false
 	}
-	addressed := append(decodeList(n.To), decodeList(n.CC)...)
+	addressed := append(append([]string{}, n.To...), n.CC...)
 	if tags, err := s.Store.NoteTags(ctx, n.ID); err == nil {
 		for _, t := range tags {
 			if t.Type == "Mention" {

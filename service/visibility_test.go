@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"testing"
 	"time"
@@ -83,23 +82,24 @@ func TestCanSee(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		list := func(l ...string) string { b, _ := json.Marshal(l); return string(b) }
+		list := func(l ...string) []string { return l }
 		mention := func(a *models.Actor) models.NoteTag { return models.NoteTag{Type: "Mention", Href: a.URI} }
 		notes := map[string]*models.Note{}
 		for _, v := range []struct {
-			name, vis, to, cc string
-			tags              []models.NoteTag
-			deliveredTo       string
+			name, vis   string
+			to, cc      []string
+			tags        []models.NoteTag
+			deliveredTo string
 		}{
 			{"public", models.VisibilityPublic, list(service.PublicCollection), list(ada.FollowersURI), nil, ""},
 			{"unlisted", models.VisibilityUnlisted, list(ada.FollowersURI), list(service.PublicCollection), nil, ""},
 			{"followers", models.VisibilityFollowers, list(ada.FollowersURI), list(local["adr"].URI, remote["remy"].URI),
 				[]models.NoteTag{mention(local["adr"]), mention(remote["remy"])}, ""},
-			{"direct", models.VisibilityDirect, list(local["adr"].URI, remote["remy"].URI), "[]",
+			{"direct", models.VisibilityDirect, list(local["adr"].URI, remote["remy"].URI), nil,
 				[]models.NoteTag{mention(local["adr"])}, ""},
 			// ab_c must not match "abxc" as a LIKE pattern would.
-			{"direct-wildcard", models.VisibilityDirect, list(s.URLs().Actor("abxc")), "[]", nil, ""},
-			{"direct-delivered", models.VisibilityDirect, "[]", "[]", nil, "stew"},
+			{"direct-wildcard", models.VisibilityDirect, list(s.URLs().Actor("abxc")), nil, nil, ""},
+			{"direct-delivered", models.VisibilityDirect, nil, nil, nil, "stew"},
 		} {
 			id := models.NewID()
 			n := &models.Note{ID: id, URI: s.URLs().Note(id), Type: "Note", AuthorID: ada.ID, Content: v.name,

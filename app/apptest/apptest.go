@@ -64,11 +64,30 @@ func StartRole(t testing.TB, role string, opts ...Option) *Instance {
 		o(&cfg)
 	}
 	cfg.Database.DSN = storetest.NewDatabase(t, cfg.Database.Driver)
+	a := serve(t, cfg, ln, role)
+	inst := &Instance{URL: cfg.Server.PublicURL, Host: host, App: a, Cfg: cfg,
+		Client: &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	inst.waitReady(t)
+	return inst
+}
+
+// StartWorker runs another process of this instance in role worker: the same
+// configuration, keys and database, no HTTP server (a web + worker deployment).
+func (i *Instance) StartWorker(t testing.TB) *app.App {
+	t.Helper()
+	return serve(t, i.Cfg, nil, app.RoleWorker)
+}
+
+// serve builds an app on cfg and serves it in role until the test ends.
+func serve(t testing.TB, cfg config.Config, ln net.Listener, role string) *app.App {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.New(ctx, cfg, app.NewLogger(cfg.Log, testWriter{t}))
 	if err != nil {
 		cancel()
-		ln.Close()
+		if ln != nil {
+			ln.Close()
+		}
 		t.Fatalf("start instance: %v", err)
 	}
 	done := make(chan error, 1)
@@ -81,14 +100,11 @@ func StartRole(t testing.TB, role string, opts ...Option) *Instance {
 				t.Errorf("serve: %v", err)
 			}
 		case <-time.After(15 * time.Second):
-			t.Errorf("instance %s did not shut down", host)
+			t.Errorf("instance %s (%s) did not shut down", cfg.Server.PublicURL, role)
 		}
 		a.Close()
 	})
-	inst := &Instance{URL: cfg.Server.PublicURL, Host: host, App: a, Cfg: cfg,
-		Client: &http.Client{Timeout: 20 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	inst.waitReady(t)
-	return inst
+	return a
 }
 
 func (i *Instance) waitReady(t testing.TB) {
@@ -132,4 +148,69 @@ func Eventually(t testing.TB, what string, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("timed out waiting for %s", what)
+}
+
+// idleHorizon: a job scheduled this soon (a snoozed delivery, a quick retry)
+// counts as pending work; one scheduled later cannot run while a test waits.
+const idleHorizon = 5 * time.Second
+
+// busyJobs counts the jobs of the instance's queue that are pending, available or
+// running, or scheduled or retryable within idleHorizon. River compares its
+// SQLite timestamps as text in this same format.
+func (i *Instance) busyJobs(t testing.TB) int64 {
+	t.Helper()
+	secs := int(idleHorizon / time.Second)
+	due := fmt.Sprintf("scheduled_at <= now() + interval '%d seconds'", secs)
+	if i.App.Store.Driver == "sqlite" {
+		due = fmt.Sprintf("scheduled_at <= datetime('now', '+%d seconds', 'subsec')", secs)
+	}
+	var n int64
+	err := i.App.Store.DB.Raw("SELECT count(*) FROM river_job WHERE state IN ('pending', 'available', 'running')" +
+		" OR (state IN ('scheduled', 'retryable') AND " + due + ")").Scan(&n).Error
+	if err != nil {
+		t.Fatalf("count jobs of %s: %v", i.URL, err)
+	}
+	return n
+}
+
+// WaitQueueIdle waits until the instance's job queue has nothing left to do now
+// (see busyJobs), failing the test after 20 s. Tests that check that something did
+// NOT happen wait on it instead of sleeping: once the queue is idle, every inbox
+// activity has been processed and every delivery attempted.
+func (i *Instance) WaitQueueIdle(t testing.TB) {
+	t.Helper()
+	WaitIdle(t, i)
+}
+
+// WaitIdle waits until the queues of all the instances are idle together, twice in
+// a row (a delivery finishing on one instance can queue work on another between
+// two checks), failing the test after 20 s.
+func WaitIdle(t testing.TB, insts ...*Instance) {
+	t.Helper()
+	waitIdle(t, 20*time.Second, insts...)
+}
+
+func waitIdle(t testing.TB, timeout time.Duration, insts ...*Instance) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	quiet := 0
+	for {
+		busy := map[string]int64{}
+		for _, i := range insts {
+			if n := i.busyJobs(t); n > 0 {
+				busy[i.URL] = n
+			}
+		}
+		if len(busy) == 0 {
+			if quiet++; quiet == 2 {
+				return
+			}
+		} else {
+			quiet = 0
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job queues not idle after %s; busy jobs: %v", timeout, busy)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

@@ -22,7 +22,7 @@ func contribution(c *Converter, o service.ContributionObject) (*vocab.Object, er
 	if co.URI != c.urls.Contribution(co.ID) {
 		return vocab.Ref(co.URI), nil
 	}
-	return Contribution(co, o.Group, decodeList(co.Contributors)), nil
+	return Contribution(co, o.Group, co.Contributors), nil
 }
 
 // offer is the Offer that brought a contribution, as the object of the Group's
@@ -40,7 +40,7 @@ func Contribution(co *models.Contribution, group *models.Actor, contributors []s
 	var b strings.Builder
 	fmt.Fprintf(&b, "<p><strong>%s</strong></p>", html.EscapeString(co.Title))
 	b.WriteString(co.BodyHTML)
-	links := decodeList(co.Links)
+	links := co.Links
 	if len(links) > 0 {
 		b.WriteString("<ul>")
 		for _, l := range links {
@@ -83,7 +83,7 @@ func Contribution(co *models.Contribution, group *models.Actor, contributors []s
 
 // Contributors are the actor IRIs a contribution is attributed to, as recorded
 // with it; nil when none were recorded (the caller then names the contributor).
-func Contributors(co *models.Contribution) []string { return decodeList(co.Contributors) }
+func Contributors(co *models.Contribution) []string { return co.Contributors }
 
 // LedgerEntry is one entry of a community's contributor ledger: who (contributor,
 // when known) is credited for which contribution (its IRI, when known), how much.

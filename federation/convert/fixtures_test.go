@@ -59,16 +59,16 @@ func newWorld() *world {
 		AuthorID: w.alice.ID, Summary: "cw", Content: "<p>hello <a href=\"https://remote.example/@bob\">@bob</a> #tag</p>",
 		Source: "hello @bob@remote.example #tag", Sensitive: true, Visibility: models.VisibilityPublic,
 		InReplyToURI: "https://remote.example/notes/1", AudienceURI: w.group.URI,
-		To: `["https://www.w3.org/ns/activitystreams#Public"]`, CC: `["` + w.alice.FollowersURI + `","` + w.bob.URI + `"]`,
+		To: []string{"https://www.w3.org/ns/activitystreams#Public"}, CC: []string{w.alice.FollowersURI, w.bob.URI},
 		Local: true, Published: t0, EditedAt: &edited}
 	w.tags = []models.NoteTag{{Type: "Mention", Name: "@bob@remote.example", Href: w.bob.URI}, {Type: "Hashtag", Name: "#tag", Href: base + "/tags/tag"}}
 	w.follow = &models.Follow{ID: "01GFOLLOW", URI: "https://remote.example/follows/1", FollowerID: w.bob.ID, TargetID: w.alice.ID, State: models.FollowAccepted}
 	w.myFollow = &models.Follow{ID: "01GMYFOLLOW", URI: base + "/activities/01GMYFOLLOW", FollowerID: w.alice.ID, TargetID: w.bob.ID}
 	w.accepted = t0.Add(2 * time.Hour)
 	w.offered = &models.Contribution{ID: "01GCONTRIB", URI: base + "/contributions/01GCONTRIB", OfferURI: base + "/activities/01GOFFER",
-		CommunityID: w.rgroup.ID, ContributorID: w.alice.ID, Contributors: `["` + w.alice.URI + `","` + w.bob.URI + `"]`,
+		CommunityID: w.rgroup.ID, ContributorID: w.alice.ID, Contributors: []string{w.alice.URI, w.bob.URI},
 		Title: "A <better> bench", Body: "plans **here**", BodyHTML: "<p>plans <strong>here</strong></p>", Kind: "design",
-		Links: `["https://x.example/plan?a=1&b=2"]`, Attachments: `[{"url":"` + base + `/media/m1","media_type":"application/pdf","name":"plan.pdf"}]`,
+		Links: []string{"https://x.example/plan?a=1&b=2"}, Attachments: `[{"url":"` + base + `/media/m1","media_type":"application/pdf","name":"plan.pdf"}]`,
 		Licence: "CC-BY-SA-4.0", State: "pending", Local: true, CreatedAt: t0}
 	local := *w.offered
 	local.CommunityID, local.State, local.AcceptedAt, local.Licence = w.group.ID, models.ContributionAccepted, &w.accepted, "PPL"

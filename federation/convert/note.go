@@ -20,7 +20,7 @@ func Note(n *models.Note, author *models.Actor, tags []models.NoteTag) *vocab.Ob
 	o := &vocab.Object{
 		ID: n.URI, Type: n.Type, AttributedTo: []string{author.URI}, Content: n.Content, Name: n.Name,
 		Summary: n.Summary, Sensitive: n.Sensitive, Published: n.Published, URL: n.URL,
-		InReplyTo: n.InReplyToURI, To: decodeList(n.To), CC: decodeList(n.CC),
+		InReplyTo: n.InReplyToURI, To: n.To, CC: n.CC,
 	}
 	if n.AudienceURI != "" {
 		o.Audience = []string{n.AudienceURI}
