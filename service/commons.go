@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -365,6 +366,24 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}})
 		}
 		co.AcceptedAt = &now
+		// Credit goes to the contributors as they are now that the row is ours: a
+		// co-contributor's confirmation that committed after our first read is
+		// counted here, and one that comes after this transaction sees the
+		// contribution accepted and adds its own entry.
+		if fresh, err := tx.ContributionByID(ctx, co.ID); err != nil {
+			return err
+		} else if !slices.Equal(fresh.Contributors, co.Contributors) {
+			co.Contributors, co.PendingContributors = fresh.Contributors, fresh.PendingContributors
+			contributors = contributors[:0]
+			for _, u := range co.Contributors {
+				if a, err := tx.ActorByURI(ctx, u); err == nil {
+					contributors = append(contributors, a)
+				}
+			}
+			if len(contributors) == 0 {
+				contributors = []*models.Actor{contributor}
+			}
+		}
 		weight := com.WeightMin
 		if weight < 1 && com.WeightMax >= 1 {
 			weight = 1

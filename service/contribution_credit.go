@@ -121,7 +121,7 @@ func (c *Communities) confirmCreditOf(ctx context.Context, group *models.Actor, 
 			entries = []models.LedgerEntry{{ID: models.NewID(), CommunityID: group.ID, ContributionID: co.ID,
 				ContributorID: a.ID, Kind: co.Kind, Weight: weight, SetByID: co.DecidedByID, RecordedAt: c.svc.Now()}}
 		}
-		changed, err := c.svc.Store.SetContributors(ctx, co.ID, co.PendingContributors, mustJSON(contributors), newPending, entries)
+		changed, err := c.svc.Store.SetContributors(ctx, co.ID, co.State, co.PendingContributors, contributors, newPending, entries)
 		if err != nil {
 			return nil, errs.Internal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -753,6 +754,50 @@ func TestJoinLeaveRace(t *testing.T) {
 				t.Fatalf("round %d: leave: %v", i, errLeave)
 			case errLeave != nil && (err != nil || m.State != models.MembershipActive):
 				t.Fatalf("round %d: the Leave was refused but the membership is %+v (%v)", i, m, err)
+			}
+		}
+	})
+}
+
+// TestCreditConfirmDecideRace: a named co-contributor confirms their credit
+// while a maintainer accepts the contribution. Whatever the order, they end up
+// credited with exactly one ledger entry (added by the decision if their
+// confirmation came first, by the confirmation if it came after).
+func TestCreditConfirmDecideRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newCommonsFixture(t, st, models.PolicyOpen)
+		for i := 0; i < raceRounds; i++ {
+			contributor := f.remote(t, "offerer")
+			co2 := f.local(t, fmt.Sprintf("cocontrib%d", i))
+			co, err := f.s.Communities.Offer(f.ctx, contributor, f.group, service.ContributionInput{Title: fmt.Sprint("joint work ", i), Body: "body", Kind: "code", Licence: "MIT"},
+				&service.RemoteOffer{ObjectURI: contributor.URI + "/works/1", OfferURI: contributor.URI + "/offers/1", Contributors: []string{contributor.URI, co2.URI}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p := service.PendingContributors(co); len(p) != 1 || p[0] != co2.URI {
+				t.Fatalf("round %d: pending %v, want the co-contributor", i, p)
+			}
+			errA, errB := race(
+				func() error { _, err := f.s.Communities.Decide(f.ctx, f.steward, co.ID, true, ""); return err },
+				func() error { _, err := f.s.Communities.ConfirmCredit(f.ctx, co2, co.ID); return err })
+			if errA != nil || errB != nil {
+				t.Fatalf("round %d: decide %v, confirm %v", i, errA, errB)
+			}
+			got, err := st.ContributionByID(f.ctx, co.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.State != models.ContributionAccepted || !slices.Contains(got.Contributors, co2.URI) || len(service.PendingContributors(got)) != 0 {
+				t.Fatalf("round %d: state %s, contributors %v, pending %q", i, got.State, got.Contributors, got.PendingContributors)
+			}
+			for _, a := range []*models.Actor{contributor, co2} {
+				var n int64
+				if err := st.DB.Model(&models.LedgerEntry{}).Where("contribution_id = ? AND contributor_id = ?", co.ID, a.ID).Count(&n).Error; err != nil {
+					t.Fatal(err)
+				}
+				if n != 1 {
+					t.Fatalf("round %d: %s has %d ledger entries, want 1", i, a.Username, n)
+				}
 			}
 		}
 	})

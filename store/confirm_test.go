@@ -45,7 +45,7 @@ func TestMigration0006AddsPendingContributors(t *testing.T) {
 		}
 		entry := []models.LedgerEntry{{ID: models.NewID(), CommunityID: "g1", ContributionID: "c1", ContributorID: "b", Kind: "other", Weight: 1}}
 		for i, want := range []bool{true, false} {
-			changed, err := s.SetContributors(ctx, "c1", `["https://x.example/b"]`, `["https://x.example/a1","https://x.example/b"]`, "", entry)
+			changed, err := s.SetContributors(ctx, "c1", "open", `["https://x.example/b"]`, []string{"https://x.example/a1", "https://x.example/b"}, "", entry)
 			if err != nil || changed != want {
 				t.Fatalf("attempt %d: changed %v, %v", i, changed, err)
 			}
