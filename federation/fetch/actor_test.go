@@ -303,3 +303,69 @@ func check(t *testing.T, got *models.Actor, want models.Actor) {
 		}
 	}
 }
+
+// TestFetchKeyActorStub: GoToSocial serves at its keyId (…/main-key, no
+// fragment) a minimal actor whose id is the actor's URL and which has no
+// inbox; the key is accepted when the actor's own document publishes the
+// same key id and the same public key.
+func TestFetchKeyActorStub(t *testing.T) {
+	ctx := context.Background()
+	stub := func(id, keyID, owner, pem string) string {
+		b, _ := json.Marshal(map[string]any{
+			"@context": []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
+			"id":       id, "type": "Person", "preferredUsername": "gts",
+			"publicKey": map[string]any{"id": keyID, "owner": owner, "publicKeyPem": pem},
+		})
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name    string
+		serve   func(p *peer, id, keyID, pem, other string)
+		wantErr error
+	}{
+		{"stub of the actor", func(p *peer, id, keyID, pem, _ string) {
+			p.json("/users/gts/main-key", stub(id, keyID, id, pem))
+		}, nil},
+		{"key document with owner", func(p *peer, id, keyID, pem, _ string) {
+			b, _ := json.Marshal(map[string]any{"id": keyID, "owner": id, "publicKeyPem": pem})
+			p.json("/users/gts/main-key", string(b))
+		}, nil},
+		{"stub with another PEM than the actor's", func(p *peer, id, keyID, _, other string) {
+			p.json("/users/gts/main-key", stub(id, keyID, id, other))
+		}, ErrKeyNotFound},
+		{"key document with another PEM", func(p *peer, id, keyID, _, other string) {
+			b, _ := json.Marshal(map[string]any{"id": keyID, "owner": id, "publicKeyPem": other})
+			p.json("/users/gts/main-key", string(b))
+		}, ErrKeyNotFound},
+		{"stub naming a key of another actor", func(p *peer, id, keyID, pem, _ string) {
+			p.json("/users/gts/main-key", stub(id, keyID, p.URL+"/users/other", pem))
+		}, ErrInvalidActor},
+		{"stub for another key id", func(p *peer, id, _, pem, _ string) {
+			p.json("/users/gts/main-key", stub(id, id+"/other-key", id, pem))
+		}, ErrOrigin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			p := newPeer(t)
+			id := p.URL + "/users/gts"
+			keyID := id + "/main-key"
+			pem, other := newPEM(t), newPEM(t)
+			p.json("/users/gts", strings.Replace(actorJSON(t, id, "gts", pem), `"`+id+`#main-key"`, `"`+keyID+`"`, 1))
+			tc.serve(p, id, keyID, pem, other)
+			k, err := e.f.FetchKey(ctx, keyID, false)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("got %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || k.Owner != id || k.ID != keyID {
+				t.Fatalf("FetchKey: %+v %v", k, err)
+			}
+			row, err := e.st.ActorByURI(ctx, id)
+			if err != nil || row.InboxURI != id+"/inbox" || row.PublicKeyID != keyID {
+				t.Fatalf("stored owner: %+v %v", row, err)
+			}
+		})
+	}
+}
