@@ -350,12 +350,16 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			return nil, errs.Unprocessable("community posts are public or unlisted")
 		}
 	}
+	var parent *models.Note
 	if in.InReplyTo != "" {
 		// A reply to a note its author may not read is refused as if the note
 		// did not exist: ids of private notes must not be probed, nor a public
 		// reply hung under them.
-		if parent, err := s.svc.Store.NoteByURI(ctx, in.InReplyTo); err == nil && !s.svc.CanSee(ctx, author, parent) {
-			return nil, errs.NotFound("the note replied to was not found")
+		if p, err := s.svc.Store.NoteByURI(ctx, in.InReplyTo); err == nil {
+			if !s.svc.CanSee(ctx, author, p) {
+				return nil, errs.NotFound("the note replied to was not found")
+			}
+			parent = p
 		}
 	}
 	if err := s.svc.Communities.threadOpen(ctx, in.InReplyTo); err != nil {
@@ -386,6 +390,11 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			link = fmt.Sprintf(`[@%s](%s)`, act.Username, act.URI)
 		}
 		linked = strings.Replace(linked, m[0], m[1]+link, 1)
+	}
+	if a := s.replyAddressee(ctx, author, parent, in.Visibility, len(mentioned)); a != nil && !seen[a.URI] {
+		seen[a.URI] = true
+		mentioned = append(mentioned, a)
+		tags = append(tags, models.NoteTag{Type: "Mention", Name: "@" + a.Username + "@" + s.domainOf(a), Href: a.URI})
 	}
 	for _, m := range hashtagRE.FindAllStringSubmatch(src, 20) {
 		name := strings.ToLower(m[2])
