@@ -229,6 +229,15 @@ func (s *Social) ReceiveUndoFollow(ctx context.Context, follower *models.Actor, 
 	if err != nil {
 		return errs.NotFound("no such follow")
 	}
+	if f.FollowerID == follower.ID {
+		// Unfollowing a community is how Mastodon's users leave it: the
+		// membership ends first, so that a retried Undo still ends it.
+		if target, err := s.svc.Store.ActorByID(ctx, f.TargetID); err == nil {
+			if err := s.svc.Communities.UnfollowedBy(ctx, target, follower); err != nil {
+				return err
+			}
+		}
+	}
 	return s.Unfollow(ctx, follower, f)
 }
 
