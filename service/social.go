@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html"
 	"regexp"
 	"strings"
@@ -374,46 +373,11 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 	if err := s.svc.Communities.threadOpen(ctx, in.InReplyTo); err != nil {
 		return nil, err
 	}
-	var tags []models.NoteTag
-	var mentioned []*models.Actor
-	seen := map[string]bool{}
-	linked := src
-	for _, m := range mentionRE.FindAllStringSubmatch(src, 20) {
-		handle := "@" + m[2]
-		if m[3] != "" {
-			handle += "@" + m[3]
-		}
-		act, err := s.ResolveActor(ctx, handle)
-		if err != nil {
-			continue // an unknown handle stays plain text, as on Mastodon
-		}
-		if seen[act.URI] {
-			continue
-		}
-		seen[act.URI] = true
-		mentioned = append(mentioned, act)
-		full := "@" + act.Username + "@" + s.domainOf(act)
-		tags = append(tags, models.NoteTag{Type: "Mention", Name: full, Href: act.URI})
-		link := fmt.Sprintf(`[@%s](%s)`, act.Username, act.URL)
-		if act.URL == "" {
-			link = fmt.Sprintf(`[@%s](%s)`, act.Username, act.URI)
-		}
-		linked = strings.Replace(linked, m[0], m[1]+link, 1)
-	}
+	linked, tags, mentioned, seen := s.renderSource(ctx, src)
 	if a := s.replyAddressee(ctx, author, parent, in.Visibility, len(mentioned)); a != nil && !seen[a.URI] {
 		seen[a.URI] = true
 		mentioned = append(mentioned, a)
 		tags = append(tags, models.NoteTag{Type: "Mention", Name: "@" + a.Username + "@" + s.domainOf(a), Href: a.URI})
-	}
-	for _, m := range hashtagRE.FindAllStringSubmatch(src, 20) {
-		name := strings.ToLower(m[2])
-		if seen["#"+name] {
-			continue
-		}
-		seen["#"+name] = true
-		href := s.svc.Cfg.Server.PublicURL + "/tags/" + name
-		tags = append(tags, models.NoteTag{Type: "Hashtag", Name: "#" + name, Href: href})
-		linked = strings.Replace(linked, m[0], m[1]+fmt.Sprintf(`[#%s](%s)`, m[2], href), 1)
 	}
 	id := models.NewID()
 	n := &models.Note{
