@@ -184,3 +184,13 @@ func slicesHasURI(l []*models.Actor, uri string) bool {
 	}
 	return false
 }
+
+// OwnNote is one of by's own local notes, for the edit form; any other note
+// is a 404, so that ids cannot be probed.
+func (s *Social) OwnNote(ctx context.Context, by *models.Actor, noteID string) (*models.Note, error) {
+	n, err := s.svc.Store.NoteByID(ctx, noteID)
+	if err != nil || n.DeletedAt != nil || n.AuthorID != by.ID || !n.Local {
+		return nil, errs.NotFound("note not found")
+	}
+	return n, nil
+}
