@@ -63,3 +63,36 @@ func TestEditNotePage(t *testing.T) {
 	}
 	want(t, ada.get("/home"), http.StatusOK, "<em>one</em>", "edited")
 }
+
+// TestEditFromThreadPage: the author of a community post and of a reply finds
+// an Edit link on the thread page (nobody else does); after the edit the
+// browser lands back on the thread, which shows the new text as edited.
+func TestEditFromThreadPage(t *testing.T) {
+	inst, ada := startWithAdmin(t)
+	want(t, ada.post("/communities/new", "/communities", communityForm("seeds", "PPL")), http.StatusSeeOther)
+	bob := newBrowser(t, inst)
+	want(t, bob.signup("bob", nil), http.StatusSeeOther)
+	want(t, bob.post("/c/seeds", "/c/seeds/join", url.Values{}), http.StatusSeeOther)
+	want(t, bob.post("/c/seeds/post", "/c/seeds/post", url.Values{"content": {"Swap day on Saturday"}}), http.StatusSeeOther)
+	id := regexpFind(t, bob.get("/c/seeds").Body, `href="/c/seeds/posts/([^"/]+)"`)
+	thread := "/c/seeds/posts/" + id
+	want(t, ada.post(thread, thread+"/reply", url.Values{"content": {"I will bring beans."}}), http.StatusSeeOther)
+
+	edit := "/notes/" + id + "/edit"
+	if !strings.Contains(bob.get(thread).Body, `href="`+edit+`"`) {
+		t.Fatal("no Edit link for the post's author")
+	}
+	page := ada.get(thread).Body
+	if strings.Contains(page, `href="`+edit+`"`) || strings.Count(page, `/edit">Edit</a>`) != 1 {
+		t.Fatal("ada sees an Edit link on bob's post, or none on her reply")
+	}
+	p := bob.post(edit, edit, url.Values{"content": {"Swap day on Sunday"}})
+	if p.Status != http.StatusSeeOther || p.Location != "/notes/"+id {
+		t.Fatalf("edit: %d %q", p.Status, p.Location)
+	}
+	// /notes/{id} sends browsers on to the thread.
+	if next := bob.get(p.Location); next.Status != http.StatusSeeOther || next.Location != thread {
+		t.Fatalf("note URL: %d %q", next.Status, next.Location)
+	}
+	want(t, bob.get(thread), http.StatusOK, "Swap day on Sunday", `class="edited"`)
+}
