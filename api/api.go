@@ -48,6 +48,7 @@ func (a *API) Register(e *echo.Echo) {
 	g.POST("/follow_requests/:id/reject", a.rejectFollowRequest, auth)
 
 	g.POST("/notes", a.createNote, auth)
+	g.PUT("/notes/:id", a.updateNote, auth)
 	g.DELETE("/notes/:id", a.deleteNote, auth)
 	g.GET("/timeline", a.timeline, auth)
 

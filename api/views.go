@@ -14,6 +14,9 @@ import (
 type fieldJSON struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+	// VerifiedAt is when the value (a URL) was found linking back with
+	// rel="me"; null when not verified (as Mastodon's API).
+	VerifiedAt *time.Time `json:"verified_at"`
 }
 
 // accountJSON is the public view of a local actor.
@@ -37,7 +40,7 @@ type accountJSON struct {
 func accountView(act *models.Actor) accountJSON {
 	fields := []fieldJSON{}
 	for _, f := range service.Fields(act) {
-		fields = append(fields, fieldJSON{Name: f.Name, Value: f.Value})
+		fields = append(fields, fieldJSON{Name: f.Name, Value: f.Value, VerifiedAt: f.VerifiedAt})
 	}
 	return accountJSON{
 		ID: act.ID, URI: act.URI, Username: act.Username, Acct: act.Username, DisplayName: act.Name,

@@ -109,6 +109,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
+	// The service's own jobs (service.Jobs): their handlers are the service's.
+	if err := queue.AddWorker(q, svc.Actors.VerifyFields); err != nil {
+		st.Close()
+		return nil, err
+	}
 	web := frontend.New(cfg, svc, log)
 	e, reg := server.New(server.Options{
 		Log: log, DB: st.SQL(), Ready: st.Ready, TrustProxy: cfg.Server.TrustProxy,

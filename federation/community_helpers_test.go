@@ -411,3 +411,27 @@ func cmNote(t *testing.T, inst *apptest.Instance, a *cmActor, group *models.Acto
 	a.fake.put(noteID, served)
 	return create, noteID
 }
+
+// docPEM is the publicKeyPem of the actor document served at uri.
+func (f *cmFake) docPEM(t *testing.T, uri string) string {
+	t.Helper()
+	f.mu.Lock()
+	b := f.doc[strings.TrimPrefix(uri, f.srv.URL)]
+	f.mu.Unlock()
+	var m struct {
+		PublicKey struct {
+			PEM string `json:"publicKeyPem"`
+		} `json:"publicKey"`
+	}
+	if err := json.Unmarshal(b, &m); err != nil || m.PublicKey.PEM == "" {
+		t.Fatalf("no key served at %s: %v", uri, err)
+	}
+	return m.PublicKey.PEM
+}
+
+// cmDecode decodes a JSON list of ids as stored in a note's To or CC.
+func cmDecode(s string) []string {
+	var l []string
+	_ = json.Unmarshal([]byte(s), &l)
+	return l
+}

@@ -70,6 +70,7 @@ func New(cfg config.Config, svc *service.Service, q *queue.Queue, log *slog.Logg
 		return nil, err
 	}
 	svc.SetPorts(f, f, policy)
+	svc.SetPageFetcher(f.fetch)
 	return f, nil
 }
 

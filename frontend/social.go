@@ -20,6 +20,8 @@ func (w *Web) registerSocial(e router) {
 	e.GET("/tags/:name", w.tag)
 	e.POST("/home", w.postNote)
 	e.POST("/notes/:id/delete", w.deleteNote)
+	e.GET("/notes/:id/edit", w.noteEditForm)
+	e.POST("/notes/:id/edit", w.noteEdit)
 	e.GET("/follow", w.followPage)
 	e.POST("/follow", w.follow)
 	e.POST("/follow/:id/unfollow", w.unfollow)
@@ -96,6 +98,7 @@ type noteView struct {
 	Sensitive  bool
 	Visibility string
 	Published  time.Time
+	EditedAt   *time.Time
 	Own        bool
 }
 
@@ -146,7 +149,7 @@ func (w *Web) renderTimeline(c echo.Context, status int, act *models.Actor, f *f
 		}
 		d.Notes = append(d.Notes, noteView{NoteID: n.ID, URL: url, Author: w.actorView(e.Author), BoostedBy: w.actorView(e.BoostedBy),
 			Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
-			Visibility: n.Visibility, Published: n.Published, Own: n.AuthorID == act.ID && n.Local})
+			Visibility: n.Visibility, Published: n.Published, EditedAt: n.EditedAt, Own: n.AuthorID == act.ID && n.Local})
 	}
 	p := w.page(c, "Home")
 	p.Data = d

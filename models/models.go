@@ -95,6 +95,10 @@ func (a *Actor) Local() bool { return a.Domain == "" }
 type Field struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+	// VerifiedAt is when a local actor's URL value was last found linking back
+	// to the profile with rel="me" (nil: not verified). Not federated: as on
+	// Mastodon, every server verifies for itself.
+	VerifiedAt *time.Time `json:"verified_at,omitempty"`
 }
 
 // User is a local account. Its public face is ActorID.

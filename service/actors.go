@@ -177,6 +177,7 @@ func (a *Actors) UpdateProfile(ctx context.Context, act *models.Actor, p Profile
 	act.Name = p.DisplayName
 	act.SummarySource = p.Bio
 	act.Summary = content.Plain(p.Bio)
+	verify := keepVerified(Fields(act), fields)
 	b, _ := json.Marshal(fields)
 	act.Fields = string(b)
 	if p.Discoverable != nil {
@@ -188,7 +189,16 @@ func (a *Actors) UpdateProfile(ctx context.Context, act *models.Actor, p Profile
 	if p.HideFollowers != nil {
 		act.HideFollowers = *p.HideFollowers
 	}
-	if err := a.svc.Store.UpdateActor(ctx, act); err != nil {
+	err := a.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateActor(ctx, act); err != nil {
+			return err
+		}
+		if verify {
+			return a.enqueueVerify(ctx, tx, act)
+		}
+		return nil
+	})
+	if err != nil {
 		return errs.Internal(err)
 	}
 	return nil

@@ -37,6 +37,8 @@ type Service struct {
 	// Ports to the job queue, set by SetQueue (app builds the queue).
 	Jobs       Jobs
 	Deliveries DeliveryLog
+	// pages fetches web pages for rel=me verification (SetPageFetcher).
+	pages PageFetcher
 }
 
 // SetPorts plugs in the federation edge.

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"errors"
-	"fmt"
 	"html"
 	"regexp"
 	"strings"
@@ -216,6 +215,15 @@ func (s *Social) ReceiveUndoFollow(ctx context.Context, follower *models.Actor, 
 	if err != nil {
 		return errs.NotFound("no such follow")
 	}
+	if f.FollowerID == follower.ID {
+		// Unfollowing a community is how Mastodon's users leave it: the
+		// membership ends first, so that a retried Undo still ends it.
+		if target, err := s.svc.Store.ActorByID(ctx, f.TargetID); err == nil {
+			if err := s.svc.Communities.UnfollowedBy(ctx, target, follower); err != nil {
+				return err
+			}
+		}
+	}
 	return s.Unfollow(ctx, follower, f)
 }
 
@@ -352,52 +360,26 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			return nil, errs.Unprocessable("community posts are public or unlisted")
 		}
 	}
+	var parent *models.Note
 	if in.InReplyTo != "" {
 		// A reply to a note its author may not read is refused as if the note
 		// did not exist: ids of private notes must not be probed, nor a public
 		// reply hung under them.
-		if parent, err := s.svc.Store.NoteByURI(ctx, in.InReplyTo); err == nil && !s.svc.CanSee(ctx, author, parent) {
-			return nil, errs.NotFound("the note replied to was not found")
+		if p, err := s.svc.Store.NoteByURI(ctx, in.InReplyTo); err == nil {
+			if !s.svc.CanSee(ctx, author, p) {
+				return nil, errs.NotFound("the note replied to was not found")
+			}
+			parent = p
 		}
 	}
 	if err := s.svc.Communities.threadOpen(ctx, in.InReplyTo); err != nil {
 		return nil, err
 	}
-	var tags []models.NoteTag
-	var mentioned []*models.Actor
-	seen := map[string]bool{}
-	linked := src
-	for _, m := range mentionRE.FindAllStringSubmatch(src, 20) {
-		handle := "@" + m[2]
-		if m[3] != "" {
-			handle += "@" + m[3]
-		}
-		act, err := s.ResolveActor(ctx, handle)
-		if err != nil {
-			continue // an unknown handle stays plain text, as on Mastodon
-		}
-		if seen[act.URI] {
-			continue
-		}
-		seen[act.URI] = true
-		mentioned = append(mentioned, act)
-		full := "@" + act.Username + "@" + s.domainOf(act)
-		tags = append(tags, models.NoteTag{Type: "Mention", Name: full, Href: act.URI})
-		link := fmt.Sprintf(`[@%s](%s)`, act.Username, act.URL)
-		if act.URL == "" {
-			link = fmt.Sprintf(`[@%s](%s)`, act.Username, act.URI)
-		}
-		linked = strings.Replace(linked, m[0], m[1]+link, 1)
-	}
-	for _, m := range hashtagRE.FindAllStringSubmatch(src, 20) {
-		name := strings.ToLower(m[2])
-		if seen["#"+name] {
-			continue
-		}
-		seen["#"+name] = true
-		href := s.svc.Cfg.Server.PublicURL + "/tags/" + name
-		tags = append(tags, models.NoteTag{Type: "Hashtag", Name: "#" + name, Href: href})
-		linked = strings.Replace(linked, m[0], m[1]+fmt.Sprintf(`[#%s](%s)`, m[2], href), 1)
+	linked, tags, mentioned, seen := s.renderSource(ctx, src)
+	if a := s.replyAddressee(ctx, author, parent, in.Visibility, len(mentioned)); a != nil && !seen[a.URI] {
+		seen[a.URI] = true
+		mentioned = append(mentioned, a)
+		tags = append(tags, models.NoteTag{Type: "Mention", Name: "@" + a.Username + "@" + s.domainOf(a), Href: a.URI})
 	}
 	id := models.NewID()
 	n := &models.Note{

@@ -175,21 +175,28 @@ func (s *Store) CreateNote(ctx context.Context, n *models.Note, tags []models.No
 // note not being deleted — not a full-row save of a copy read earlier — so an
 // edit racing a Delete cannot bring the content back: ErrConflict then.
 func (s *Store) UpdateNote(ctx context.Context, n *models.Note, tags []models.NoteTag) error {
+	return s.editNote(ctx, n.ID, map[string]any{
+		"content": n.Content, "summary": n.Summary, "name": n.Name, "sensitive": n.Sensitive, "edited_at": n.EditedAt}, tags)
+}
+
+// editNote writes fields of a note that is not deleted and replaces its tags,
+// in one transaction. The update is conditional (deleted_at IS NULL), so an
+// edit racing a Delete cannot bring the note back.
+func (s *Store) editNote(ctx context.Context, id string, fields map[string]any, tags []models.NoteTag) error {
 	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.with(ctx).Model(&models.Note{}).Where("id = ? AND deleted_at IS NULL", n.ID).Updates(map[string]any{
-			"content": n.Content, "summary": n.Summary, "name": n.Name, "sensitive": n.Sensitive, "edited_at": n.EditedAt})
+		res := tx.with(ctx).Model(&models.Note{}).Where("id = ? AND deleted_at IS NULL", id).Updates(fields)
 		if res.Error != nil {
 			return translate(res.Error)
 		}
 		if res.RowsAffected == 0 {
-			return tx.missingOrConflict(ctx, &models.Note{}, n.ID)
+			return tx.missingOrConflict(ctx, &models.Note{}, id)
 		}
-		if err := translate(tx.with(ctx).Where("note_id = ?", n.ID).Delete(&models.NoteTag{}).Error); err != nil {
+		if err := translate(tx.with(ctx).Where("note_id = ?", id).Delete(&models.NoteTag{}).Error); err != nil {
 			return err
 		}
 		for i := range tags {
 			tags[i].ID = models.NewID()
-			tags[i].NoteID = n.ID
+			tags[i].NoteID = id
 		}
 		if len(tags) > 0 {
 			return translate(tx.with(ctx).Create(&tags).Error)

@@ -22,7 +22,7 @@ func Actor(a *models.Actor) *vocab.Object {
 		o.Name = a.Username
 	}
 	for _, f := range service.Fields(a) {
-		o.Fields = append(o.Fields, vocab.PropertyValue{Name: f.Name, Value: f.Value})
+		o.Fields = append(o.Fields, vocab.PropertyValue{Name: f.Name, Value: service.FieldValueHTML(f.Value)})
 	}
 	return o
 }

@@ -28,7 +28,7 @@ func actor(typ, name, domain string) *models.Actor {
 		FeaturedURI: uri + "/collections/featured", SharedInbox: b + "/inbox", PublicKeyID: uri + "#main-key",
 		PublicKeyPEM: "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n", Discoverable: true,
 		IconURL: b + "/media/icon-" + name, ImageURL: b + "/media/banner-" + name,
-		Fields: `[{"name":"Site","value":"<a href=\"https://x.example\">x</a>"}]`, CreatedAt: t0}
+		Fields: `[{"name":"Site","value":"https://x.example/ada"},{"name":"Pronouns","value":"she/<her>"}]`, CreatedAt: t0}
 }
 
 type world struct {

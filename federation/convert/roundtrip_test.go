@@ -280,7 +280,8 @@ func TestActorDocumentsRoundTrip(t *testing.T) {
 			sameTime(t, "published", o.Published, a.CreatedAt)
 			var fields []vocab.PropertyValue
 			for _, f := range service.Fields(a) {
-				fields = append(fields, vocab.PropertyValue{Name: f.Name, Value: f.Value})
+				// Values go out as Mastodon writes them: HTML, a URL as a rel="me" link.
+				fields = append(fields, vocab.PropertyValue{Name: f.Name, Value: service.FieldValueHTML(f.Value)})
 			}
 			check(t, "fields", o.Fields, fields)
 			if a.Type != models.ActorGroup {

@@ -275,12 +275,16 @@ func (f *Fetcher) FetchKey(ctx context.Context, keyID string, refresh bool) (*si
 		return nil, err
 	}
 	var a *models.Actor
-	if owner, kid, ok := keyDocument(r.body); ok {
-		a, err = f.keyDocOwner(ctx, keyID, kid, owner, r, refresh)
+	if kd, ok := keyDocument(r.body); ok {
+		a, err = f.keyDocOwner(ctx, keyID, kd, r, refresh)
 	} else {
 		var obj *vocab.Object
 		if obj, r, err = f.checked(ctx, doc, r, nil, false); err == nil {
-			a, err = f.saveActor(ctx, obj, r)
+			if kd, stub := actorStub(obj, doc); stub {
+				a, err = f.keyDocOwner(ctx, keyID, kd, r, refresh)
+			} else {
+				a, err = f.saveActor(ctx, obj, r)
+			}
 		}
 	}
 	if err != nil {
@@ -312,34 +316,89 @@ func (f *Fetcher) cachedKeyOwner(ctx context.Context, keyID string) (*models.Act
 	return nil, nil
 }
 
-// keyDocument recognises a stand-alone key document.
-func keyDocument(body []byte) (owner, id string, ok bool) {
+// keyDoc is a public key as a key document names it: its id, its owner
+// (the actor) and its PEM.
+type keyDoc struct {
+	ID, Owner, PEM string
+}
+
+// keyDocument recognises a stand-alone key document
+// ({"id", "owner", "publicKeyPem"}), as some servers serve at a keyId of
+// its own.
+func keyDocument(body []byte) (keyDoc, bool) {
 	var m struct {
 		ID    string `json:"id"`
 		Owner string `json:"owner"`
 		PEM   string `json:"publicKeyPem"`
 	}
 	if json.Unmarshal(body, &m) != nil || m.Owner == "" || m.PEM == "" {
-		return "", "", false
+		return keyDoc{}, false
 	}
-	return m.Owner, m.ID, true
+	return keyDoc{ID: m.ID, Owner: m.Owner, PEM: m.PEM}, true
 }
 
-// keyDocOwner resolves the owner of a key document and checks that it
-// publishes that key.
-func (f *Fetcher) keyDocOwner(ctx context.Context, keyID, docID, owner string, r *response, refresh bool) (*models.Actor, error) {
-	if stripFragment(docID) != stripFragment(keyID) || hostOf(docID) != canonicalHost(r.final) {
-		return nil, fmt.Errorf("%w: key %s served as %s by %s", ErrOrigin, keyID, docID, r.final.Redacted())
+// actorStub recognises what GoToSocial serves at its keyId
+// (…/users/NAME/main-key, no fragment): a minimal actor whose id is the
+// actor's URL, not the URL fetched, with only preferredUsername and
+// publicKey. Such a document stands for its publicKey: the actor itself is
+// fetched from its own id (never stored from the stub, which has no inbox).
+// An actor document served at its own URL (Mastodon's actor#main-key) is
+// not a stub.
+func actorStub(obj *vocab.Object, fetched string) (keyDoc, bool) {
+	if stripFragment(obj.ID) == stripFragment(fetched) || obj.PublicKey == nil || obj.PublicKey.PublicKeyPEM == "" {
+		return keyDoc{}, false
 	}
-	if hostOf(owner) != hostOf(docID) {
-		return nil, fmt.Errorf("%w: key %s has owner %s on another host", ErrOrigin, docID, owner)
+	owner := obj.PublicKey.Owner
+	if owner == "" {
+		owner = obj.ID
 	}
-	a, err := f.Actor(ctx, owner, refresh)
+	if owner != obj.ID {
+		// A document naming one actor and a key of another is neither.
+		return keyDoc{}, false
+	}
+	return keyDoc{ID: obj.PublicKey.ID, Owner: owner, PEM: obj.PublicKey.PublicKeyPEM}, true
+}
+
+// keyDocOwner resolves the owner of a key document (or actor stub) and
+// checks, as Mastodon does, that the owner's own actor document publishes
+// that key: the same key id and the same public key. The owner is fetched
+// from its own URL on the key's host. When a cached owner publishes another
+// key, it is refetched once (the key may have been rotated since).
+func (f *Fetcher) keyDocOwner(ctx context.Context, keyID string, kd keyDoc, r *response, refresh bool) (*models.Actor, error) {
+	if stripFragment(kd.ID) != stripFragment(keyID) || hostOf(kd.ID) != canonicalHost(r.final) {
+		return nil, fmt.Errorf("%w: key %s served as %s by %s", ErrOrigin, keyID, kd.ID, r.final.Redacted())
+	}
+	if hostOf(kd.Owner) != hostOf(kd.ID) {
+		return nil, fmt.Errorf("%w: key %s has owner %s on another host", ErrOrigin, kd.ID, kd.Owner)
+	}
+	served, err := signing.DecodePublicKey([]byte(kd.PEM))
+	if err != nil {
+		return nil, fmt.Errorf("%w: key %s: %v", ErrInvalidActor, kd.ID, err)
+	}
+	publishes := func(a *models.Actor) error {
+		if a.PublicKeyID != kd.ID && a.PublicKeyID != keyID {
+			return fmt.Errorf("%w: %s does not publish %s", ErrKeyNotFound, kd.Owner, kd.ID)
+		}
+		pub, err := signing.DecodePublicKey([]byte(a.PublicKeyPEM))
+		if err != nil || !pub.Equal(served) {
+			return fmt.Errorf("%w: %s publishes another key than %s serves", ErrKeyNotFound, kd.Owner, kd.ID)
+		}
+		return nil
+	}
+	a, err := f.Actor(ctx, kd.Owner, refresh)
 	if err != nil {
 		return nil, err
 	}
-	if a.PublicKeyID != docID && a.PublicKeyID != keyID {
-		return nil, fmt.Errorf("%w: %s does not publish %s", ErrKeyNotFound, owner, docID)
+	if err := publishes(a); err != nil {
+		if refresh || a.Local() {
+			return nil, err
+		}
+		if a, err = f.Actor(ctx, kd.Owner, true); err != nil {
+			return nil, err
+		}
+		if err := publishes(a); err != nil {
+			return nil, err
+		}
 	}
 	// Report the key under the id the signer used.
 	k := *a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
 )
 
 func TestActorCache(t *testing.T) {
@@ -301,5 +303,158 @@ func check(t *testing.T, got *models.Actor, want models.Actor) {
 		if g[k] != w[k] {
 			t.Errorf("%s: %s = %q, want %q", got.URI, k, g[k], w[k])
 		}
+	}
+}
+
+// TestFetchKeyActorStub: GoToSocial serves at its keyId (…/main-key, no
+// fragment) a minimal actor whose id is the actor's URL and which has no
+// inbox; the key is accepted when the actor's own document publishes the
+// same key id and the same public key.
+func TestFetchKeyActorStub(t *testing.T) {
+	ctx := context.Background()
+	stub := func(id, keyID, owner, pem string) string {
+		b, _ := json.Marshal(map[string]any{
+			"@context": []any{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
+			"id":       id, "type": "Person", "preferredUsername": "gts",
+			"publicKey": map[string]any{"id": keyID, "owner": owner, "publicKeyPem": pem},
+		})
+		return string(b)
+	}
+	for _, tc := range []struct {
+		name    string
+		serve   func(p *peer, id, keyID, pem, other string)
+		wantErr error
+	}{
+		{"stub of the actor", func(p *peer, id, keyID, pem, _ string) {
+			p.json("/users/gts/main-key", stub(id, keyID, id, pem))
+		}, nil},
+		{"key document with owner", func(p *peer, id, keyID, pem, _ string) {
+			b, _ := json.Marshal(map[string]any{"id": keyID, "owner": id, "publicKeyPem": pem})
+			p.json("/users/gts/main-key", string(b))
+		}, nil},
+		{"stub with another PEM than the actor's", func(p *peer, id, keyID, _, other string) {
+			p.json("/users/gts/main-key", stub(id, keyID, id, other))
+		}, ErrKeyNotFound},
+		{"key document with another PEM", func(p *peer, id, keyID, _, other string) {
+			b, _ := json.Marshal(map[string]any{"id": keyID, "owner": id, "publicKeyPem": other})
+			p.json("/users/gts/main-key", string(b))
+		}, ErrKeyNotFound},
+		{"stub naming a key of another actor", func(p *peer, id, keyID, pem, _ string) {
+			p.json("/users/gts/main-key", stub(id, keyID, p.URL+"/users/other", pem))
+		}, ErrInvalidActor},
+		{"stub for another key id", func(p *peer, id, _, pem, _ string) {
+			p.json("/users/gts/main-key", stub(id, id+"/other-key", id, pem))
+		}, ErrOrigin},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			p := newPeer(t)
+			id := p.URL + "/users/gts"
+			keyID := id + "/main-key"
+			pem, other := newPEM(t), newPEM(t)
+			p.json("/users/gts", strings.Replace(actorJSON(t, id, "gts", pem), `"`+id+`#main-key"`, `"`+keyID+`"`, 1))
+			tc.serve(p, id, keyID, pem, other)
+			k, err := e.f.FetchKey(ctx, keyID, false)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("got %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || k.Owner != id || k.ID != keyID {
+				t.Fatalf("FetchKey: %+v %v", k, err)
+			}
+			row, err := e.st.ActorByURI(ctx, id)
+			if err != nil || row.InboxURI != id+"/inbox" || row.PublicKeyID != keyID {
+				t.Fatalf("stored owner: %+v %v", row, err)
+			}
+		})
+	}
+}
+
+// TestMastodonProfileFields: profile fields as Mastodon emits them
+// (PropertyValue, the value HTML with invisible/ellipsis spans and rel="me")
+// are stored as sanitised HTML: the link and its spans stay, anything
+// active goes.
+func TestMastodonProfileFields(t *testing.T) {
+	mastoLink := `<a href="https://example.org/a-rather-long-path/that-goes-on" target="_blank" rel="nofollow noopener noreferrer me" translate="no"><span class="invisible">https://</span><span class="ellipsis">example.org/a-rather-long-pat</span><span class="invisible">h/that-goes-on</span></a>`
+	for _, tc := range []struct {
+		name, value   string
+		want, wantNot []string
+	}{
+		{"Mastodon link", mastoLink,
+			[]string{`href="https://example.org/a-rather-long-path/that-goes-on"`, `<span class="invisible">https://</span>`, `<span class="ellipsis">`, `rel="nofollow`},
+			[]string{"translate=", "target="}},
+		{"text", "they/them", []string{"they/them"}, nil},
+		{"script", `<script>alert(1)</script>hi`, []string{"hi"}, []string{"<script", "alert"}},
+		{"javascript link", `<a href="javascript:alert(1)" onclick="x()">x</a>`, []string{"x"}, []string{"javascript:", "onclick"}},
+		{"ours", `<a href="https://x.example/ada" rel="me nofollow noopener" target="_blank"><span class="invisible">https://</span><span class="">x.example/ada</span><span class="invisible"></span></a>`,
+			[]string{`href="https://x.example/ada"`, `<span class="invisible">https://</span>`}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			p := newPeer(t)
+			masto := strings.ReplaceAll(fixture(t, "mastodon/objects/person.json"), "https://masto.qa.urbanwildlife.biz", p.URL)
+			field, _ := json.Marshal(map[string]any{"type": "PropertyValue", "name": "Web <b>site</b>", "value": tc.value})
+			masto = strings.Replace(masto, `"attachment": []`, `"attachment": [`+string(field)+`]`, 1)
+			p.json("/users/mastodon", masto)
+			a, err := e.f.Actor(context.Background(), p.URL+"/users/mastodon", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fields := service.Fields(a)
+			if len(fields) != 1 || fields[0].Name != "Web site" || fields[0].VerifiedAt != nil {
+				t.Fatalf("fields %+v", fields)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(fields[0].Value, w) {
+					t.Errorf("value %q lacks %q", fields[0].Value, w)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(fields[0].Value, w) {
+					t.Errorf("value %q has %q", fields[0].Value, w)
+				}
+			}
+		})
+	}
+}
+
+// TestPage: a web page is fetched (HTML only, bounded, under the policy).
+func TestPage(t *testing.T) {
+	e := newEnv(t)
+	p := newPeer(t)
+	ctx := context.Background()
+	p.handle("/page", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<a rel="me" href="http://local.test/@ada">me</a>`)
+	})
+	p.json("/doc", `{"id":"x"}`)
+	p.handle("/big", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, strings.Repeat("x", int(e.f.MaxBodySize)+1))
+	})
+	if b, err := e.f.Page(ctx, p.URL+"/page"); err != nil || !strings.Contains(string(b), `rel="me"`) {
+		t.Fatalf("page: %q %v", b, err)
+	}
+	for _, tc := range []struct {
+		url  string
+		want error
+	}{
+		{p.URL + "/doc", ErrContentType},
+		{p.URL + "/big", ErrTooLarge},
+		{p.URL + "/missing", ErrNotFound},
+		{"http://local.test/@ada", ErrLocal},
+		{"ftp://example.org/x", ErrInvalidURL},
+	} {
+		if _, err := e.f.Page(ctx, tc.url); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.url, err, tc.want)
+		}
+	}
+	if err := e.block(ctx, "127.0.0.1", "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.f.Page(ctx, p.URL+"/page"); !errors.Is(err, ErrBlockedDomain) {
+		t.Errorf("blocked: %v", err)
 	}
 }

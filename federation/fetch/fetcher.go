@@ -239,7 +239,7 @@ func (f *Fetcher) do(ctx context.Context, u *url.URL, signer *models.Actor, acce
 			u = next
 			continue
 		}
-		body, err := f.read(resp, u)
+		body, err := f.read(resp, u, accept)
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +248,7 @@ func (f *Fetcher) do(ctx context.Context, u *url.URL, signer *models.Actor, acce
 }
 
 // read checks status, type and size, and reads the body.
-func (f *Fetcher) read(resp *http.Response, u *url.URL) ([]byte, error) {
+func (f *Fetcher) read(resp *http.Response, u *url.URL, accept string) ([]byte, error) {
 	defer drain(resp)
 	switch c := resp.StatusCode; {
 	case c == http.StatusNotFound:
@@ -258,7 +258,11 @@ func (f *Fetcher) read(resp *http.Response, u *url.URL) ([]byte, error) {
 	case c < 200 || c > 299:
 		return nil, &StatusError{Code: c, URL: u.Redacted()}
 	}
-	if ct := resp.Header.Get("Content-Type"); !jsonish(ct) {
+	if ct := resp.Header.Get("Content-Type"); accept == AcceptHTML {
+		if !htmlish(ct) {
+			return nil, fmt.Errorf("GET %s: %w (%q)", u.Redacted(), ErrContentType, ct)
+		}
+	} else if !jsonish(ct) {
 		return nil, fmt.Errorf("GET %s: %w (%q)", u.Redacted(), ErrContentType, ct)
 	}
 	limit := f.MaxBodySize
