@@ -31,9 +31,16 @@ func (f *Federation) processInbox(ctx context.Context, job ProcessInbox) error {
 	if row.State != models.ActivityPending {
 		return nil
 	}
-	act, err := vocab.Parse([]byte(row.Raw))
+	// The same reading the inbox checked, and the actor it verified: anything
+	// else is refused for good (defence in depth against a second reader).
+	act, err := vocab.ParseInbound([]byte(row.Raw))
 	if err != nil {
 		_ = f.svc.Store.FinishActivity(ctx, row.ID, models.ActivityFailed, err.Error())
+		return queue.Permanent(err)
+	}
+	if act.Actor != row.ActorURI || row.ActorURI == "" {
+		err := fmt.Errorf("activity %s: parsed actor %q is not the verified actor %q", row.ID, act.Actor, row.ActorURI)
+		_ = f.svc.Store.FinishActivity(ctx, row.ID, models.ActivityFailed, "actor is not the verified signer")
 		return queue.Permanent(err)
 	}
 	if undone, err := f.cancelled(ctx, act); err != nil {

@@ -1,0 +1,122 @@
+package vocab
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestParseInboundAcceptsEveryFixture: the strict reading accepts every real
+// payload we hold and agrees with the lenient reading on everything the inbox
+// checks and acts on.
+func TestParseInboundAcceptsEveryFixture(t *testing.T) {
+	root := fixturesDir(t)
+	n := 0
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		n++
+		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			strict, err := ParseInbound(data)
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			lenient, err := Parse(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range []struct {
+				name string
+				a, b any
+			}{
+				{"id", strict.ID, lenient.ID}, {"type", strict.Type, lenient.Type},
+				{"actor", strict.Actor, lenient.Actor}, {"object", strict.ObjectID(), lenient.ObjectID()},
+				{"to", strict.To, lenient.To}, {"cc", strict.CC, lenient.CC},
+				{"attributedTo", strict.AttributedTo, lenient.AttributedTo},
+			} {
+				if !reflect.DeepEqual(c.a, c.b) {
+					t.Errorf("%s: strict %v, lenient %v", c.name, c.a, c.b)
+				}
+			}
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 50 {
+		t.Fatalf("only %d fixtures", n)
+	}
+}
+
+// TestParseInboundRefuses lists the ambiguous shapes the strict reading refuses.
+func TestParseInboundRefuses(t *testing.T) {
+	const head = `{"@context":"https://www.w3.org/ns/activitystreams","id":"https://a.example/1",`
+	cases := []struct{ name, doc, reason string }{
+		{"duplicate actor", head + `"type":"Follow","actor":"https://a.example/u/x","actor":"https://b.example/u/v","object":"https://c.example/u/y"}`, "duplicate key"},
+		{"Actor after actor", head + `"type":"Follow","actor":"https://a.example/u/x","Actor":"https://b.example/u/v","object":"https://c.example/u/y"}`, "differ only in case"},
+		{"ACTOR", head + `"type":"Follow","ACTOR":"https://b.example/u/v","actor":"https://a.example/u/x","object":"https://c.example/u/y"}`, "differ only in case"},
+		{"Kelvin sign", head + `"type":"Follow","actor":"https://a.example/u/x","object":"https://c.example/u/y","\u212aey":1,"key":2}`, "differ only in case"},
+		{"nested duplicate", head + `"type":"Create","actor":"https://a.example/u/x","object":{"id":"https://a.example/n/1","type":"Note","content":"a","content":"b"}}`, "duplicate key"},
+		{"nested case variant", head + `"type":"Create","actor":"https://a.example/u/x","object":{"id":"https://a.example/n/1","type":"Note","attributedTo":"https://a.example/u/x","attributedto":"https://b.example/u/v"}}`, "differ only in case"},
+		{"actor array", head + `"type":"Follow","actor":[{"type":"Link","href":"https://b.example/u/v"},"https://a.example/u/x"],"object":"https://c.example/u/y"}`, "not a list"},
+		{"actor Link", head + `"type":"Follow","actor":{"type":"Link","href":"https://b.example/u/v"},"object":"https://c.example/u/y"}`, "Link"},
+		{"actor Mention", head + `"type":"Follow","actor":{"type":"Mention","id":"https://b.example/u/v"},"object":"https://c.example/u/y"}`, "Mention"},
+		{"actor object without id", head + `"type":"Follow","actor":{"type":"Person"},"object":"https://c.example/u/y"}`, "no absolute"},
+		{"actor not http", head + `"type":"Follow","actor":"acct:x@a.example","object":"https://c.example/u/y"}`, "http(s)"},
+		{"actor null", head + `"type":"Follow","actor":null,"object":"https://c.example/u/y"}`, "null"},
+		{"object array for Follow", head + `"type":"Follow","actor":"https://a.example/u/x","object":["https://c.example/u/y","https://c.example/u/z"]}`, "one object"},
+		{"object array null first", head + `"type":"Create","actor":"https://a.example/u/x","object":[null,{"id":"https://b.example/n/1","type":"Note"}]}`, "null"},
+		{"object array id-less first", head + `"type":"Create","actor":"https://a.example/u/x","object":[{"type":"Note"},{"id":"https://b.example/n/1","type":"Note"}]}`, "one object"},
+		{"id-less object", head + `"type":"Create","actor":"https://a.example/u/x","object":{"type":"Note","content":"x"}}`, "no id"},
+		{"null in to", head + `"type":"Create","actor":"https://a.example/u/x","to":[null,"https://b.example/u/v"],"object":"https://a.example/n/1"}`, "null"},
+		{"number in cc", head + `"type":"Create","actor":"https://a.example/u/x","cc":[1],"object":"https://a.example/n/1"}`, "where an id belongs"},
+		{"null in nested audience", head + `"type":"Create","actor":"https://a.example/u/x","object":{"id":"https://a.example/n/1","type":"Note","audience":[null]}}`, "null"},
+		{"nested actor array", head + `"type":"Undo","actor":"https://a.example/u/x","object":{"id":"https://a.example/f/1","type":"Follow","actor":["https://b.example/u/v"],"object":"https://c.example/u/y"}}`, "not a list"},
+		{"nested object list", head + `"type":"Undo","actor":"https://a.example/u/x","object":{"id":"https://a.example/f/1","type":"Follow","actor":"https://a.example/u/x","object":["https://c.example/u/y","https://c.example/u/z"]}}`, "one object"},
+		{"too many tags", head + `"type":"Create","actor":"https://a.example/u/x","object":{"id":"https://a.example/n/1","type":"Note","tag":[` + strings.TrimSuffix(strings.Repeat(`{"type":"Hashtag","name":"#a"},`, MaxTags+1), ",") + `]}}`, "at most"},
+		{"too many addressees", head + `"type":"Create","actor":"https://a.example/u/x","to":[` + strings.TrimSuffix(strings.Repeat(`"https://b.example/u/v",`, MaxAddressees+1), ",") + `],"object":"https://a.example/n/1"}`, "at most"},
+		{"activity without actor", head + `"type":"Like","object":"https://a.example/n/1"}`, "without actor"},
+		{"too deep", head + `"type":"Like","actor":"https://a.example/u/x","object":"https://a.example/n/1","x":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, "nested deeper"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseInbound([]byte(tc.doc))
+			if !errors.Is(err, ErrRefused) {
+				t.Fatalf("err = %v, want a refusal", err)
+			}
+			if !strings.Contains(err.Error(), tc.reason) {
+				t.Errorf("reason %q does not say %q", err, tc.reason)
+			}
+		})
+	}
+	for _, bad := range []string{`{"a":`, `{"a":1} {"b":2}`, "{\"a\":\"\xff\"}", `[1]`} {
+		if _, err := ParseInbound([]byte(bad)); err == nil || errors.Is(err, ErrRefused) && bad != `{"a":1} {"b":2}` {
+			if err == nil {
+				t.Errorf("%q accepted", bad)
+			}
+		}
+	}
+}
+
+// TestParseInboundKeepsIDsByteForByte: WordPress ids with a second '#' or
+// "&#038;" are kept as sent.
+func TestParseInboundKeepsIDsByteForByte(t *testing.T) {
+	id := "https://blog.example/?p=1&#038;c=2#comment-3#x"
+	o, err := ParseInbound([]byte(`{"id":"https://a.example/l/1","type":"Like","actor":"https://a.example/u/x","object":"` + id + `"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.ObjectID() != id {
+		t.Fatalf("object id %q, want %q", o.ObjectID(), id)
+	}
+}
