@@ -27,8 +27,10 @@ const (
 	// only its own connection.
 	InboxReadTimeout = 10 * time.Second
 	// InboxSlotsPerPeer is how many of the InboxConcurrency slots one client
-	// address may hold at once: a few busy or stalled senders cannot make the
-	// others get 503.
+	// address may hold once half of them are taken: a few busy or stalled
+	// senders cannot make the others get 503. While more than half are free a
+	// sender may use them (one relay, or a reverse proxy whose address is
+	// every client's, keeps its throughput when nobody else is waiting).
 	InboxSlotsPerPeer = 8
 )
 
@@ -236,7 +238,7 @@ func hostOf(raw string) string {
 // acquireInboxSlot takes one of the instance's inbox slots and one of the
 // client address's share of them.
 func (f *Federation) acquireInboxSlot(ctx context.Context, peer string) (func(), bool) {
-	if !f.inboxPeers.acquire(peer) {
+	if !f.inboxPeers.acquire(peer, 2*len(f.inboxSlots) >= cap(f.inboxSlots)) {
 		return nil, false
 	}
 	release, ok := f.inboxSlots.acquire(ctx, 250*time.Millisecond)
@@ -275,13 +277,15 @@ type peerSlots struct {
 	held map[string]int
 }
 
-func (p *peerSlots) acquire(peer string) bool {
+// acquire counts one more slot for peer; under contention (busy) a peer that
+// already holds its share gets none.
+func (p *peerSlots) acquire(peer string, busy bool) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.held == nil {
 		p.held = map[string]int{}
 	}
-	if p.held[peer] >= InboxSlotsPerPeer {
+	if busy && p.held[peer] >= InboxSlotsPerPeer {
 		return false
 	}
 	p.held[peer]++

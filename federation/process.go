@@ -10,6 +10,7 @@ import (
 	"github.com/commonsd/commonsd/content"
 
 	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/federation/fetch"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/queue"
@@ -50,6 +51,10 @@ func (f *Federation) processInbox(ctx context.Context, job ProcessInbox) error {
 	}
 	actor, err := f.fetch.Actor(ctx, act.Actor, false)
 	if err != nil {
+		if permanentFailure(err) {
+			_ = f.svc.Store.FinishActivity(ctx, row.ID, models.ActivityFailed, clientReason(err))
+			return nil
+		}
 		return err
 	}
 	err = f.dispatch(ctx, actor, act)
@@ -59,6 +64,11 @@ func (f *Federation) processInbox(ctx context.Context, job ProcessInbox) error {
 	case errors.Is(err, errIgnored):
 		f.log.Debug("inbox: ignored", "type", act.Type, "id", act.ID, "why", err)
 		return f.svc.Store.FinishActivity(ctx, row.ID, models.ActivityIgnored, err.Error())
+	case permanentFailure(err):
+		// Another try within the retry window would get the same answer.
+		f.log.Info("inbox: gave up", "type", act.Type, "id", act.ID, "actor", act.Actor, "why", err)
+		_ = f.svc.Store.FinishActivity(ctx, row.ID, models.ActivityFailed, clientReason(err))
+		return nil
 	case errs.Status(err) < 500:
 		f.log.Info("inbox: refused", "type", act.Type, "id", act.ID, "actor", act.Actor, "why", errs.Message(err))
 		_ = f.svc.Store.FinishActivity(ctx, row.ID, models.ActivityFailed, errs.Message(err))
@@ -82,6 +92,30 @@ func (f *Federation) cancelled(ctx context.Context, act *vocab.Object) (bool, er
 		}
 	}
 	return false, nil
+}
+
+// permanentFailure reports whether err will not change by retrying: the object
+// is gone (404, 410), too large, not a document we read, refused by the
+// parser or over its limits, served from the wrong origin, or on a host we do
+// not talk to.
+func permanentFailure(err error) bool {
+	for _, s := range []error{fetch.ErrNotFound, fetch.ErrGone, fetch.ErrTooLarge, fetch.ErrInvalidDocument,
+		fetch.ErrOrigin, fetch.ErrNotActor, fetch.ErrInvalidActor, fetch.ErrLocal, fetch.ErrInvalidURL,
+		fetch.ErrBlockedDomain, fetch.ErrPrivateAddress, vocab.ErrRefused, vocab.ErrTooLarge} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientReason is the recorded reason of a permanent failure.
+func clientReason(err error) string {
+	var r *vocab.Refusal
+	if errors.As(err, &r) {
+		return r.Reason
+	}
+	return errs.Message(fetch.ClientError(err))
 }
 
 func ignored(format string, args ...any) error {
@@ -271,6 +305,9 @@ func (f *Federation) authoredObject(ctx context.Context, actor *models.Actor, ob
 		}
 		o = fetched
 	}
+	if err := vocab.CheckLimits(o); err != nil {
+		return nil, err
+	}
 	if !noteTypes[o.Type] {
 		return nil, ignored("object type %s", o.Type)
 	}
@@ -302,6 +339,9 @@ func (f *Federation) knownOrFetchedNote(ctx context.Context, uri string) (*model
 	}
 	o, err := f.fetch.Object(ctx, uri)
 	if err != nil {
+		return nil, err
+	}
+	if err := vocab.CheckLimits(o); err != nil {
 		return nil, err
 	}
 	if !noteTypes[o.Type] || len(o.AttributedTo) == 0 {
@@ -463,6 +503,9 @@ func (f *Federation) receiveOffer(ctx context.Context, actor *models.Actor, act 
 		if o, err = f.fetch.Object(ctx, o.ID); err != nil {
 			return err
 		}
+	}
+	if err := vocab.CheckLimits(o); err != nil {
+		return err
 	}
 	if hostOf(o.ID) != hostOf(actor.URI) {
 		return errs.BadRequest("the offered object does not live on the contributor's host")

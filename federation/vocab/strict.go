@@ -409,3 +409,28 @@ func isHTTPIRI(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }
+
+// CheckLimits applies ParseInbound's count limits to an object read by
+// another path (a fetched document, read by Parse): more than MaxTags tags,
+// MaxAddressees entries in an addressing list or MaxAttachments attachments
+// is a refusal (errors.Is ErrRefused), never a truncation.
+func CheckLimits(o *Object) error {
+	if o == nil {
+		return nil
+	}
+	if len(o.Tags) > MaxTags {
+		return refuse("tag has %d entries; at most %d are accepted", len(o.Tags), MaxTags)
+	}
+	for _, l := range []struct {
+		name string
+		ids  []string
+	}{{"to", o.To}, {"cc", o.CC}, {"bto", o.BTo}, {"bcc", o.BCC}, {"audience", o.Audience}} {
+		if len(l.ids) > MaxAddressees {
+			return refuse("%s has %d entries; at most %d are accepted", l.name, len(l.ids), MaxAddressees)
+		}
+	}
+	if n := len(o.Attachments) + len(o.Fields); n > MaxAttachments {
+		return refuse("attachment has %d entries; at most %d are accepted", n, MaxAttachments)
+	}
+	return nil
+}
