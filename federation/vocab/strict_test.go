@@ -99,11 +99,17 @@ func TestParseInboundRefuses(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{`{"a":`, `{"a":1} {"b":2}`, "{\"a\":\"\xff\"}", `[1]`} {
-		if _, err := ParseInbound([]byte(bad)); err == nil || errors.Is(err, ErrRefused) && bad != `{"a":1} {"b":2}` {
-			if err == nil {
-				t.Errorf("%q accepted", bad)
-			}
+	for _, bad := range []struct {
+		doc  string
+		want error
+	}{
+		{`{"a":`, ErrInvalidJSON},
+		{`{"a":1} {"b":2}`, ErrInvalidJSON},
+		{"{\"a\":\"\xff\"}", ErrInvalidJSON},
+		{`[1]`, ErrNotJSONObject},
+	} {
+		if _, err := ParseInbound([]byte(bad.doc)); !errors.Is(err, bad.want) {
+			t.Errorf("%q: err = %v, want %v", bad.doc, err, bad.want)
 		}
 	}
 }
@@ -118,5 +124,45 @@ func TestParseInboundKeepsIDsByteForByte(t *testing.T) {
 	}
 	if o.ObjectID() != id {
 		t.Fatalf("object id %q, want %q", o.ObjectID(), id)
+	}
+}
+
+// TestSerializeKeepsIDsByteForByte: ids that url.URL would re-encode (a
+// second '#', "&#038;") are written as given, in every IRI-valued field.
+func TestSerializeKeepsIDsByteForByte(t *testing.T) {
+	for _, id := range []string{
+		"https://blog.example/?p=1&#038;c=2#comment-3#x",
+		"https://blog.example/2026/post/#comment-5#reply",
+		"https://blog.example/a%2Fb?q=%7e",
+	} {
+		for _, o := range []*Object{
+			{ID: "https://a.example/likes/1", Type: "Like", Actor: "https://a.example/u/x", Object: Ref(id)},
+			{ID: "https://a.example/undo/1", Type: "Undo", Actor: "https://a.example/u/x",
+				Object: &Object{ID: "https://a.example/likes/1", Type: "Like", Actor: "https://a.example/u/x", Object: Ref(id)}},
+			{ID: "https://a.example/boosts/1", Type: "Announce", Actor: "https://a.example/u/x", Object: Ref(id), To: []string{PublicAddress}},
+			{ID: id, Type: "Note", AttributedTo: []string{"https://a.example/u/x"}, InReplyTo: id, URL: id, To: []string{id}, Content: "x"},
+		} {
+			b, err := Marshal(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := ParseInbound(b)
+			if err != nil {
+				t.Fatalf("%s: %v", b, err)
+			}
+			got := back.ObjectID()
+			if o.Type == "Undo" {
+				got = back.Object.ObjectID()
+			}
+			if o.Type == "Note" {
+				got = back.ID
+				if back.InReplyTo != id || back.URL != id || len(back.To) != 1 || back.To[0] != id {
+					t.Errorf("note fields rewritten: %s", b)
+				}
+			}
+			if got != id {
+				t.Errorf("%s of %q written as %q: %s", o.Type, id, got, b)
+			}
+		}
 	}
 }
