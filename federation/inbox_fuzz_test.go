@@ -100,10 +100,20 @@ func FuzzInboxActor(f *testing.F) {
 				t.Fatalf("encoding/json reads object id %q, strict %q", ref.ID, act.ObjectID())
 			}
 		}
-		if lenient, err := vocab.Parse(data); err == nil {
-			if lenient.Actor != signer || lenient.ObjectID() != act.ObjectID() || lenient.Type != act.Type {
-				t.Fatalf("lenient reading: actor %q object %q type %q; strict: %q %q %q",
-					lenient.Actor, lenient.ObjectID(), lenient.Type, signer, act.ObjectID(), act.Type)
+		// A map decode (encoding/json keeps the last of duplicate keys) agrees
+		// too. (go-fed's reading is left out: it is exponential in nesting and
+		// is no longer on the inbound path.)
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err == nil {
+			var a string
+			switch v := m["actor"].(type) {
+			case string:
+				a = v
+			case map[string]any:
+				a, _ = v["id"].(string)
+			}
+			if a != signer {
+				t.Fatalf("map decode reads actor %q, strict %q", a, signer)
 			}
 		}
 	})

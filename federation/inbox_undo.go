@@ -65,7 +65,17 @@ func (f *Federation) undoJoin(ctx context.Context, actor *models.Actor, _ string
 }
 
 func (f *Federation) undoLock(ctx context.Context, actor *models.Actor, _ string, inner *vocab.Object) error {
-	return f.lockThread(ctx, actor, inner, false)
+	// The note is the Lock's object (by id: the Lock we stored names it).
+	note := ""
+	if inner.Object != nil {
+		note = inner.Object.ID
+	} else if known, err := f.svc.Store.ActivityByURI(ctx, inner.ID); err == nil && known.ActorURI == actor.URI {
+		note = known.ObjectURI
+	}
+	if note == "" {
+		return ignored("undo of an unknown lock")
+	}
+	return f.lockThread(ctx, actor, vocab.Ref(note), false)
 }
 
 // groupOf resolves the Group an Undo{Join} is about.
