@@ -16,9 +16,13 @@ func TestInboxCreate(t *testing.T) {
 				}
 			}},
 		{name: "note attributed to y", status: 403, reason: "attributed to",
-			doc: func(e *inboxEnv) map[string]any { return e.act("Create", e.x, "object", e.note(e.id("notes"), e.y, "")) }},
+			doc: func(e *inboxEnv) map[string]any {
+				return e.act("Create", e.x, "object", e.note(e.id("notes"), e.y, ""))
+			}},
 		{name: "note attributed to a local user", status: 403, reason: "attributed to",
-			doc: func(e *inboxEnv) map[string]any { return e.act("Create", e.x, "object", e.note(e.id("notes"), e.ada, "")) }},
+			doc: func(e *inboxEnv) map[string]any {
+				return e.act("Create", e.x, "object", e.note(e.id("notes"), e.ada, ""))
+			}},
 		{name: "note on another host", status: 400, reason: "object id",
 			doc: func(e *inboxEnv) map[string]any {
 				return e.act("Create", e.x, "object", e.note("https://victim.example/n/1", e.x, ""))
