@@ -7,10 +7,13 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/commonsd/commonsd/app/apptest"
+	"github.com/commonsd/commonsd/federation"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/store"
 )
 
 const asPublic = "https://www.w3.org/ns/activitystreams#Public"
@@ -272,3 +275,43 @@ func TestInboxOneReadingOfTheActor(t *testing.T) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// TestProcessingActsOnlyAsTheVerifiedActor: a stored activity whose body names
+// another actor than the verified one stored with it (what a second,
+// disagreeing reader would produce) is refused for good by the job, and
+// changes nothing. Defence in depth behind the inbox's one reading.
+func TestProcessingActsOnlyAsTheVerifiedActor(t *testing.T) {
+	e := newInboxEnv(t)
+	ctx := context.Background()
+	yNote := e.id("notes")
+	e.setup(e.y, e.act("Create", e.y, "object", e.note(yNote, e.y, ""), "to", []string{asPublic}))
+	for _, tc := range []struct {
+		name string
+		body map[string]any
+	}{
+		{"body names y, verified x", e.act("Delete", e.y, "object", yNote)},
+		{"body names a local user", e.act("Follow", e.ada, "object", e.inst.ActorURL("bob"))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := world(t, e.inst, "")
+			row := models.Activity{ID: models.NewID(), URI: tc.body["id"].(string), Type: tc.body["type"].(string), ActorURI: e.x,
+				Raw: string(mustJSON(t, tc.body)), State: models.ActivityPending, CreatedAt: time.Now()}
+			err := e.inst.App.Store.Tx(ctx, func(tx *store.Store) error {
+				if _, err := tx.InsertActivities(ctx, []models.Activity{row}); err != nil {
+					return err
+				}
+				return e.inst.App.Fed.Queue().InsertTx(ctx, tx, federation.ProcessInbox{ActivityID: row.ID})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := waitProcessed(t, e.inst, row.URI)
+			if got.State != models.ActivityFailed || !strings.Contains(got.Error, "verified") {
+				t.Fatalf("state %s (%s), want failed: not the verified signer", got.State, got.Error)
+			}
+			if after := world(t, e.inst, ""); after != before {
+				t.Errorf("data changed:\n--- before\n%s\n--- after\n%s", before, after)
+			}
+		})
+	}
+}
