@@ -232,6 +232,7 @@ func TestInboxOneReadingOfTheActor(t *testing.T) {
 		{"201 tags", 400, "at most", doc("Create", "object", map[string]any{"id": rem.URL() + "/notes/n10", "type": "Note", "attributedTo": x, "tag": tags})},
 		{"201 addressees", 400, "at most", doc("Create", "to", many, "object", note(rem.URL()+"/notes/n11", x))},
 		{"Kelvin-sign key variant", 400, "differ only in case", raw(`{"@context":%q,"id":%q,"type":"Follow","actor":%q,"object":%q,"\u212a":1,"k":2}`, ctxAS, next(), x, ada)},
+		{"two verbs in one activity", 400, "one type", doc("Like", "type", []string{"Like", "Delete"}, "object", x+"/notes/1")},
 		{"trailing second document", 400, "not valid JSON", raw(`{"@context":%q,"id":%q,"type":"Follow","actor":%q,"object":%q} {"actor":%q}`, ctxAS, next(), x, ada, y)},
 		// Accepted at the inbox (nothing in them is ambiguous), then processed
 		// strictly as x: the service refuses to touch what x does not own.

@@ -83,6 +83,7 @@ var countCaps = map[string]int{
 //     servers send the whole Person) is accepted and reduced to that id;
 //   - an "object" that is an array (except for Flag), a null or an object
 //     without an id, in the activity and in every embedded activity;
+//   - an activity with several types (["Create", "Delete"]);
 //   - nulls, numbers or booleans inside id lists (to, cc, bto, bcc, audience,
 //     attributedTo, object, target, origin, inReplyTo, instrument);
 //   - more than [MaxTags] tags, [MaxAddressees] entries in any addressing
@@ -259,6 +260,14 @@ func checkShape(m map[string]any, top bool) error {
 	typ, _ := readType(m["type"])
 	_, hasActor := m["actor"]
 	activity := hasActor || activityTypes[typ]
+	if types, ok := m["type"].([]any); ok && len(types) > 1 {
+		for _, t := range types {
+			if s, _ := t.(string); activity || activityTypes[s] {
+				// Which of two verbs is meant? Readers would differ.
+				return refuse("an activity has one type, not %d", len(types))
+			}
+		}
+	}
 	for _, k := range keys {
 		if k == "@context" {
 			continue

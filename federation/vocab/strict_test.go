@@ -85,6 +85,8 @@ func TestParseInboundRefuses(t *testing.T) {
 		{"nested object list", head + `"type":"Undo","actor":"https://a.example/u/x","object":{"id":"https://a.example/f/1","type":"Follow","actor":"https://a.example/u/x","object":["https://c.example/u/y","https://c.example/u/z"]}}`, "one object"},
 		{"too many tags", head + `"type":"Create","actor":"https://a.example/u/x","object":{"id":"https://a.example/n/1","type":"Note","tag":[` + strings.TrimSuffix(strings.Repeat(`{"type":"Hashtag","name":"#a"},`, MaxTags+1), ",") + `]}}`, "at most"},
 		{"too many addressees", head + `"type":"Create","actor":"https://a.example/u/x","to":[` + strings.TrimSuffix(strings.Repeat(`"https://b.example/u/v",`, MaxAddressees+1), ",") + `],"object":"https://a.example/n/1"}`, "at most"},
+		{"two verbs", head + `"type":["Create","Delete"],"actor":"https://a.example/u/x","object":"https://a.example/n/1"}`, "one type"},
+		{"nested two verbs", head + `"type":"Announce","actor":"https://a.example/u/x","object":{"id":"https://a.example/d/1","type":["Note","Delete"],"object":"https://b.example/n/1"}}`, "one type"},
 		{"activity without actor", head + `"type":"Like","object":"https://a.example/n/1"}`, "without actor"},
 		{"too deep", head + `"type":"Like","actor":"https://a.example/u/x","object":"https://a.example/n/1","x":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, "nested deeper"},
 	}
