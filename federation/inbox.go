@@ -22,10 +22,6 @@ import (
 const (
 	MaxInboxBody = 1 << 20
 	MaxJSONDepth = vocab.MaxInboundDepth
-	// InboxReadTimeout bounds how long a sender may take to send its body. The
-	// body is read before a processing slot is taken, so a slow sender holds
-	// only its own connection.
-	InboxReadTimeout = 10 * time.Second
 	// InboxSlotsPerPeer is how many of the InboxConcurrency slots one client
 	// address may hold once half of them are taken: a few busy or stalled
 	// senders cannot make the others get 503. While more than half are free a
@@ -33,6 +29,11 @@ const (
 	// every client's, keeps its throughput when nobody else is waiting).
 	InboxSlotsPerPeer = 8
 )
+
+// InboxReadTimeout bounds how long a sender may take to send its body. The
+// body is read before a processing slot is taken, so a slow sender holds only
+// its own connection. (A variable for tests.)
+var InboxReadTimeout = 10 * time.Second
 
 // ProcessInbox is the job that turns a stored inbound activity into service calls.
 type ProcessInbox struct {
@@ -85,13 +86,14 @@ func (f *Federation) inbox(c echo.Context) error {
 
 // readInboxBody reads at most MaxInboxBody bytes within InboxReadTimeout.
 func readInboxBody(c echo.Context) ([]byte, error) {
-	rc := http.NewResponseController(c.Response().Writer)
+	rc := http.NewResponseController(c.Response())
 	// Not every ResponseWriter supports deadlines (tests' recorders): then the
 	// server's own ReadTimeout is the bound.
 	_ = rc.SetReadDeadline(time.Now().Add(InboxReadTimeout))
 	body, err := io.ReadAll(io.LimitReader(c.Request().Body, MaxInboxBody+1))
-	_ = rc.SetReadDeadline(time.Time{})
 	if err != nil {
+		// The deadline stays: net/http reads what is left of the body before
+		// it answers, and must not wait for a stalled sender.
 		if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 			return nil, errs.New(http.StatusRequestTimeout, "the body did not arrive within %s", InboxReadTimeout)
 		}
@@ -100,6 +102,7 @@ func readInboxBody(c echo.Context) ([]byte, error) {
 	if len(body) > MaxInboxBody {
 		return nil, errs.New(http.StatusRequestEntityTooLarge, "activity is larger than %d bytes", MaxInboxBody)
 	}
+	_ = rc.SetReadDeadline(time.Time{})
 	return body, nil
 }
 

@@ -1,9 +1,18 @@
 package federation
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/commonsd/commonsd/errs"
+	"github.com/labstack/echo/v4"
 )
 
 // TestInboxSlotsFairShare: while half the slots are free one client address
@@ -59,5 +68,39 @@ func TestInboxSlotsFairShare(t *testing.T) {
 	defer cancel()
 	if _, ok := full.acquireInboxSlot(c, "b"); ok {
 		t.Fatal("a full pool gave a slot")
+	}
+}
+
+// TestInboxBodyReadDeadline: a sender that stalls in its body is answered 408
+// once InboxReadTimeout passes, instead of holding the connection.
+func TestInboxBodyReadDeadline(t *testing.T) {
+	old := InboxReadTimeout
+	InboxReadTimeout = 200 * time.Millisecond
+	t.Cleanup(func() { InboxReadTimeout = old })
+	e := echo.New()
+	e.HTTPErrorHandler = func(err error, c echo.Context) { _ = c.String(errs.Status(err), errs.Message(err)) }
+	e.POST("/inbox", func(c echo.Context) error {
+		_, err := readInboxBody(c)
+		if err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusAccepted)
+	})
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /inbox HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"type\":")
+	// Wait for the answer (bounded, so a missing deadline fails instead of hanging).
+	_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer to a stalled body: %v", err)
+	}
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Fatalf("status %d, want 408", resp.StatusCode)
 	}
 }
