@@ -58,6 +58,30 @@ var idListKeys = map[string]bool{
 	"inReplyTo": true, "instrument": true, "actor": true,
 }
 
+// terms are the property names we read. A key that differs from one of them
+// only in case ("Actor", "oBjeCt") is refused even alone: JSON-LD names are
+// case-sensitive, so we would ignore it, while a case-insensitive reader
+// (encoding/json's struct decoding) would take it for the term.
+var terms = []string{
+	"id", "type", "actor", "object", "target", "origin", "instrument", "result",
+	"to", "cc", "bto", "bcc", "audience", "attributedTo", "inReplyTo", "context", "conversation",
+	"name", "nameMap", "summary", "summaryMap", "content", "contentMap", "mediaType", "source",
+	"published", "updated", "startTime", "endTime", "deleted", "closed", "url", "href",
+	"tag", "attachment", "sensitive", "oneOf", "anyOf", "votersCount", "replies", "likes", "shares",
+	"formerType", "preferredUsername", "inbox", "outbox", "followers", "following", "featured",
+	"featuredTags", "endpoints", "sharedInbox", "publicKey", "owner", "publicKeyPem",
+	"manuallyApprovesFollowers", "discoverable", "icon", "image", "alsoKnownAs", "movedTo",
+	"moderators", "totalItems", "first", "last", "next", "prev", "partOf", "items", "orderedItems",
+}
+
+var foldedTerms = func() map[string]string {
+	m := make(map[string]string, len(terms))
+	for _, t := range terms {
+		m[foldKey(t)] = t
+	}
+	return m
+}()
+
 // countCaps bounds list-valued properties per object.
 var countCaps = map[string]int{
 	"to": MaxAddressees, "cc": MaxAddressees, "bto": MaxAddressees, "bcc": MaxAddressees,
@@ -76,7 +100,8 @@ var countCaps = map[string]int{
 //   - two members with the same name, or names that differ only in case
 //     (Unicode simple folding, as encoding/json matches them), at any level
 //     outside "@context" (JSON-LD terms there are case-sensitive and never
-//     read by us; exact duplicates are refused there too);
+//     read by us; exact duplicates are refused there too), and a key that
+//     differs only in case from a term we read ("Actor" alone);
 //   - an "actor" that is not exactly one absolute http(s) IRI: an array, a
 //     Link, Mention or other object with an "href", an object without an id.
 //     Decision: an embedded actor object whose identity is its "id" (some
@@ -185,6 +210,9 @@ func readValue(d *jsontext.Decoder, depth int, inContext bool) (any, error) {
 				k := foldKey(name)
 				if prev, ok := folded[k]; ok {
 					return nil, refuse("keys %q and %q differ only in case", prev, name)
+				}
+				if term, ok := foldedTerms[k]; ok && term != name {
+					return nil, refuse("key %q is not %q: names are case-sensitive", name, term)
 				}
 				folded[k] = name
 			}

@@ -64,7 +64,7 @@ func TestParseInboundRefuses(t *testing.T) {
 	cases := []struct{ name, doc, reason string }{
 		{"duplicate actor", head + `"type":"Follow","actor":"https://a.example/u/x","actor":"https://b.example/u/v","object":"https://c.example/u/y"}`, "duplicate key"},
 		{"Actor after actor", head + `"type":"Follow","actor":"https://a.example/u/x","Actor":"https://b.example/u/v","object":"https://c.example/u/y"}`, "differ only in case"},
-		{"ACTOR", head + `"type":"Follow","ACTOR":"https://b.example/u/v","actor":"https://a.example/u/x","object":"https://c.example/u/y"}`, "differ only in case"},
+		{"ACTOR", head + `"type":"Follow","ACTOR":"https://b.example/u/v","actor":"https://a.example/u/x","object":"https://c.example/u/y"}`, "ACTOR"},
 		{"Kelvin sign", head + `"type":"Follow","actor":"https://a.example/u/x","object":"https://c.example/u/y","\u212aey":1,"key":2}`, "differ only in case"},
 		{"nested duplicate", head + `"type":"Create","actor":"https://a.example/u/x","object":{"id":"https://a.example/n/1","type":"Note","content":"a","content":"b"}}`, "duplicate key"},
 		{"nested case variant", head + `"type":"Create","actor":"https://a.example/u/x","object":{"id":"https://a.example/n/1","type":"Note","attributedTo":"https://a.example/u/x","attributedto":"https://b.example/u/v"}}`, "differ only in case"},
@@ -85,6 +85,8 @@ func TestParseInboundRefuses(t *testing.T) {
 		{"nested object list", head + `"type":"Undo","actor":"https://a.example/u/x","object":{"id":"https://a.example/f/1","type":"Follow","actor":"https://a.example/u/x","object":["https://c.example/u/y","https://c.example/u/z"]}}`, "one object"},
 		{"too many tags", head + `"type":"Create","actor":"https://a.example/u/x","object":{"id":"https://a.example/n/1","type":"Note","tag":[` + strings.TrimSuffix(strings.Repeat(`{"type":"Hashtag","name":"#a"},`, MaxTags+1), ",") + `]}}`, "at most"},
 		{"too many addressees", head + `"type":"Create","actor":"https://a.example/u/x","to":[` + strings.TrimSuffix(strings.Repeat(`"https://b.example/u/v",`, MaxAddressees+1), ",") + `],"object":"https://a.example/n/1"}`, "at most"},
+		{"lone case variant of object", head + `"type":"Like","actor":"https://a.example/u/x","oBjeCt":"https://b.example/n/1"}`, "case-sensitive"},
+		{"lone Actor", head + `"type":"Like","Actor":"https://b.example/u/y","object":"https://b.example/n/1"}`, "case-sensitive"},
 		{"two verbs", head + `"type":["Create","Delete"],"actor":"https://a.example/u/x","object":"https://a.example/n/1"}`, "one type"},
 		{"nested two verbs", head + `"type":"Announce","actor":"https://a.example/u/x","object":{"id":"https://a.example/d/1","type":["Note","Delete"],"object":"https://b.example/n/1"}}`, "one type"},
 		{"activity without actor", head + `"type":"Like","object":"https://a.example/n/1"}`, "without actor"},
