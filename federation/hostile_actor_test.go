@@ -216,7 +216,7 @@ func TestInboxOneReadingOfTheActor(t *testing.T) {
 		{"nested object attributed to y", 403, "attributed to", doc("Create", "object", note(rem.URL()+"/notes/n6", y))},
 		{"nested object attributed to [y, x]", 403, "attributed to", doc("Create", "object", map[string]any{"id": rem.URL() + "/notes/n7", "type": "Note", "attributedTo": []string{y, x}})},
 		{"nested object attributed to a local user", 403, "attributed to", doc("Create", "object", note(rem.URL()+"/notes/n8", ada))},
-		{"nested object whose actor is y", 403, "names", doc("Create", "object", map[string]any{"id": rem.URL() + "/notes/n9", "type": "Note", "actor": y, "attributedTo": x})},
+		{"nested activity whose actor is y", 403, "names", doc("Create", "object", map[string]any{"id": rem.URL() + "/follows/n9", "type": "Follow", "actor": y, "object": ada})},
 		{"Create with object on another host", 400, "object id", doc("Create", "object", note("https://victim.example/notes/1", x))},
 		{"Create of a local user's note", 400, "object id", doc("Create", "object", note(adaNote.URI, ada))},
 		{"Update of another actor", 403, "only itself", doc("Update", "object", map[string]any{"id": y, "type": "Person", "name": "pwned"})},
@@ -243,6 +243,7 @@ func TestInboxOneReadingOfTheActor(t *testing.T) {
 		{"Undo of y's Like by IRI (same host)", 202, "", doc("Undo", "object", yLike)},
 		{"Announce{Delete ada's note} by a Person", 202, "", doc("Announce", "object", map[string]any{"id": next(), "type": "Delete", "actor": ada, "object": adaNote.URI})},
 		{"Accept of y's follow of ada", 202, "", doc("Accept", "object", map[string]any{"id": yFollow, "type": "Follow", "actor": y, "object": ada})},
+		{"nested note whose actor is y (kept as x's note)", 202, "", doc("Create", "object", map[string]any{"id": rem.URL() + "/notes/n9", "type": "Note", "actor": y, "attributedTo": x, "content": "x"})},
 		{"actor as embedded Person (the signer)", 202, "", doc("Like", "actor", map[string]any{"id": x, "type": "Person"}, "object", yNote)},
 	}
 	if len(cases) < 25 {

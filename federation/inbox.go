@@ -206,7 +206,10 @@ func checkClaims(act *vocab.Object, signer string) error {
 	}
 	switch act.Type {
 	case "Create", "Update", "Delete", "Undo", "Offer":
-		if obj.Actor != "" && obj.Actor != signer {
+		// An embedded activity (Undo's, or one created) must be the sender's
+		// own. On a content object "actor" is no authorship term (Mobilizon
+		// names an event's organiser with it; attributedTo is checked below).
+		if (obj.IsActivity() || act.Type == "Undo") && obj.Actor != "" && obj.Actor != signer {
 			return errs.Forbidden("the embedded %s names %s as its actor, not the sender", obj.Type, obj.Actor)
 		}
 	}

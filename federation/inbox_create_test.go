@@ -35,11 +35,25 @@ func TestInboxCreate(t *testing.T) {
 			doc: func(e *inboxEnv) map[string]any {
 				return e.act("Create", e.x, "object", []any{e.note(e.id("notes"), e.x, ""), e.note(e.id("notes"), e.y, "")})
 			}},
-		{name: "note whose actor is y", status: 403, reason: "names",
+		{name: "created activity whose actor is y", status: 403, reason: "names",
+			doc: func(e *inboxEnv) map[string]any {
+				return e.act("Create", e.x, "object", map[string]any{"id": e.id("follows"), "type": "Follow", "actor": e.y, "object": e.ada})
+			}},
+		{name: "note whose actor is y is x's note", status: 202, state: "processed",
 			doc: func(e *inboxEnv) map[string]any {
 				n := e.note(e.id("notes"), e.x, "")
 				n["actor"] = e.y
 				return e.act("Create", e.x, "object", n)
+			}},
+		{name: "Mobilizon group event sent by the group", signer: e.g, status: 202, state: "processed",
+			doc: func(e *inboxEnv) map[string]any {
+				return e.act("Create", e.g, "object", map[string]any{"id": e.id("events"), "type": "Event", "name": "e",
+					"actor": e.x, "attributedTo": e.g, "to": []string{asPublic}}, "to", []string{asPublic})
+			}},
+		{name: "Mobilizon event sent by the organiser, authored by the group", status: 403, reason: "attributed to",
+			doc: func(e *inboxEnv) map[string]any {
+				return e.act("Create", e.x, "object", map[string]any{"id": e.id("events"), "type": "Event", "name": "e",
+					"actor": e.x, "attributedTo": e.g})
 			}},
 		{name: "note with 201 mentions", status: 400, reason: "at most",
 			doc: func(e *inboxEnv) map[string]any {
