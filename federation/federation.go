@@ -37,6 +37,7 @@ type Federation struct {
 	client     *http.Client
 	verifier   *signing.Verifier
 	inboxSlots slots
+	inboxPeers peerSlots // per client address share of inboxSlots
 	keys       keyCache
 	bodies     bodyCache
 	docs       *docCache

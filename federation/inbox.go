@@ -1,13 +1,13 @@
 package federation
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/commonsd/commonsd/errs"
@@ -21,8 +21,19 @@ import (
 // Inbox limits. An activity is small; anything larger or deeper is hostile.
 const (
 	MaxInboxBody = 1 << 20
-	MaxJSONDepth = 32
+	MaxJSONDepth = vocab.MaxInboundDepth
+	// InboxSlotsPerPeer is how many of the InboxConcurrency slots one client
+	// address may hold once half of them are taken: a few busy or stalled
+	// senders cannot make the others get 503. While more than half are free a
+	// sender may use them (one relay, or a reverse proxy whose address is
+	// every client's, keeps its throughput when nobody else is waiting).
+	InboxSlotsPerPeer = 8
 )
+
+// InboxReadTimeout bounds how long a sender may take to send its body. The
+// body is read before a processing slot is taken, so a slow sender holds only
+// its own connection. (A variable for tests.)
+var InboxReadTimeout = 10 * time.Second
 
 // ProcessInbox is the job that turns a stored inbound activity into service calls.
 type ProcessInbox struct {
@@ -32,34 +43,35 @@ type ProcessInbox struct {
 // Kind implements queue.Job.
 func (ProcessInbox) Kind() string { return "inbox.process" }
 
-// inbox accepts a signed activity: it proves who sent it, checks that the sender
-// speaks only for itself, stores it once (deduplicated by id) with its processing
-// job, and answers 202. Nothing here is slow: the work happens in the job.
+// inbox accepts a signed activity: it reads the body (bounded in size and
+// time), proves who sent it, checks that the sender speaks only for itself,
+// stores it once (deduplicated by id) with its processing job, and answers 202.
+// Nothing here is slow: the work happens in the job. The body is read before a
+// processing slot is taken and before the database is touched.
 func (f *Federation) inbox(c echo.Context) error {
 	ctx := c.Request().Context()
-	if name := c.Param("name"); name != "" {
-		if _, err := f.svc.Actors.LocalByHandle(ctx, name); err != nil {
-			return err
-		}
+	body, err := readInboxBody(c)
+	if err != nil {
+		return err
 	}
-	release, ok := f.inboxSlots.acquire(ctx, 250*time.Millisecond)
+	release, ok := f.acquireInboxSlot(ctx, c.RealIP())
 	if !ok {
 		c.Response().Header().Set("Retry-After", "5")
 		return errs.New(http.StatusServiceUnavailable, "inbox is busy; retry later")
 	}
 	defer release()
 
-	body, err := io.ReadAll(io.LimitReader(c.Request().Body, MaxInboxBody+1))
-	if err != nil {
-		return errs.BadRequest("could not read the body")
-	}
-	if len(body) > MaxInboxBody {
-		return errs.New(http.StatusRequestEntityTooLarge, "activity is larger than %d bytes", MaxInboxBody)
+	if name := c.Param("name"); name != "" {
+		if _, err := f.svc.Actors.LocalByHandle(ctx, name); err != nil {
+			return err
+		}
 	}
 	act, err := f.checkInbound(ctx, c.Request(), body)
 	if err != nil {
 		return err
 	}
+	// ActorURI is the verified signer (checkInbound refused any other actor);
+	// the processing job acts only as this actor.
 	row := models.Activity{ID: models.NewID(), URI: act.ID, Type: act.Type, ActorURI: act.Actor,
 		ObjectURI: act.ObjectID(), Raw: string(body), State: models.ActivityPending, CreatedAt: f.svc.Now()}
 	duplicate, err := f.inboxBatch.store(ctx, row)
@@ -72,16 +84,40 @@ func (f *Federation) inbox(c echo.Context) error {
 	return c.JSON(http.StatusAccepted, map[string]string{"status": "accepted"})
 }
 
-// checkInbound verifies everything the activity claims before we store it.
-func (f *Federation) checkInbound(ctx context.Context, r *http.Request, body []byte) (*vocab.Object, error) {
-	if d := jsonDepth(body); d < 0 {
-		return nil, errs.BadRequest("body is not valid JSON")
-	} else if d > MaxJSONDepth {
-		return nil, errs.BadRequest("JSON is nested deeper than %d levels", MaxJSONDepth)
-	}
-	act, err := peekActivity(body)
+// readInboxBody reads at most MaxInboxBody bytes within InboxReadTimeout.
+func readInboxBody(c echo.Context) ([]byte, error) {
+	rc := http.NewResponseController(c.Response())
+	// Not every ResponseWriter supports deadlines (tests' recorders): then the
+	// server's own ReadTimeout is the bound.
+	_ = rc.SetReadDeadline(time.Now().Add(InboxReadTimeout))
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, MaxInboxBody+1))
 	if err != nil {
-		return nil, errs.BadRequest("not an ActivityStreams document: %s", err)
+		// The deadline stays: net/http reads what is left of the body before
+		// it answers, and must not wait for a stalled sender.
+		if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
+			return nil, errs.New(http.StatusRequestTimeout, "the body did not arrive within %s", InboxReadTimeout)
+		}
+		return nil, errs.BadRequest("could not read the body")
+	}
+	if len(body) > MaxInboxBody {
+		return nil, errs.New(http.StatusRequestEntityTooLarge, "activity is larger than %d bytes", MaxInboxBody)
+	}
+	_ = rc.SetReadDeadline(time.Time{})
+	return body, nil
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+// checkInbound verifies everything the activity claims before we store it. It
+// returns the one reading of the body (vocab.ParseInbound) that the processing
+// job will also act on.
+func (f *Federation) checkInbound(ctx context.Context, r *http.Request, body []byte) (*vocab.Object, error) {
+	act, err := vocab.ParseInbound(body)
+	if err != nil {
+		return nil, parseRefusal(err)
 	}
 	if !act.IsActivity() || act.Actor == "" {
 		return nil, errs.BadRequest("a %s is not an activity", act.Type)
@@ -103,48 +139,97 @@ func (f *Federation) checkInbound(ctx context.Context, r *http.Request, body []b
 	if key.Owner != act.Actor {
 		return nil, errs.Unauthorized("signature: key %s belongs to %s, not to the activity's actor", key.ID, key.Owner)
 	}
-	if hostOf(act.ID) != actorHost {
-		return nil, errs.BadRequest("activity id %s is not on the actor's host %s", act.ID, actorHost)
-	}
-	// An embedded object that claims another host would let a sender speak for
-	// someone else: for authored content that is refused; an Announce or Like of
-	// someone else's object is fine, its object is re-fetched from its origin.
-	if obj := act.Object; obj != nil && !obj.IsIRIOnly() && obj.ID != "" && hostOf(obj.ID) != actorHost {
-		switch act.Type {
-		case "Create", "Update", "Delete", "Offer":
-			return nil, errs.BadRequest("object id %s is not on the actor's host %s", obj.ID, actorHost)
-		}
+	if err := checkClaims(act, key.Owner); err != nil {
+		return nil, err
 	}
 	return act, nil
 }
 
-// jsonDepth returns the deepest nesting of a JSON document, or -1 if invalid.
-func jsonDepth(b []byte) int {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	depth, max := 0, 0
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return max
+// parseRefusal turns a ParseInbound error into a 400 with its reason.
+func parseRefusal(err error) error {
+	switch {
+	case errors.Is(err, vocab.ErrRefused):
+		return errs.BadRequest("%s", err.Error())
+	case errors.Is(err, vocab.ErrTooLarge):
+		return errs.New(http.StatusRequestEntityTooLarge, "activity is too large")
+	case errors.Is(err, vocab.ErrInvalidJSON):
+		return errs.BadRequest("body is not valid JSON")
+	}
+	return errs.BadRequest("not an ActivityStreams document: %s", strings.TrimPrefix(err.Error(), "vocab: "))
+}
+
+// checkClaims checks that signer, the verified owner of the signing key,
+// speaks only for itself in act: the actor is the signer, the activity's id is
+// on the signer's host, and what it creates, changes, deletes or undoes is its
+// own. It is a pure function of the parsed activity, shared by the inbox and
+// the fuzz tests. What the object names (a Follow's target, a Like's note) is
+// checked by the service; an Announce's object is re-fetched from its origin.
+func checkClaims(act *vocab.Object, signer string) error {
+	if act.Actor != signer {
+		return errs.Unauthorized("signature: key belongs to %s, not to the activity's actor", signer)
+	}
+	actorHost := hostOf(signer)
+	if actorHost == "" {
+		return errs.BadRequest("actor is not an http(s) URL")
+	}
+	if hostOf(act.ID) != actorHost {
+		return errs.BadRequest("activity id %s is not on the actor's host %s", act.ID, actorHost)
+	}
+	obj := act.Object
+	if obj == nil {
+		return nil
+	}
+	embedded := !obj.IsIRIOnly()
+	switch act.Type {
+	case "Create", "Update", "Delete", "Offer":
+		// Authored content: an embedded copy claiming another host would let a
+		// sender speak for someone else.
+		if embedded && hostOf(obj.ID) != actorHost {
+			return errs.BadRequest("object id %s is not on the actor's host %s", obj.ID, actorHost)
 		}
-		if err != nil {
-			return -1
+	}
+	switch act.Type {
+	case "Delete", "Undo":
+		// Only what the sender made can be deleted or undone by it (a Delete of
+		// the actor itself included). A community's moderation arrives as the
+		// Group's Announce{Delete}, handled apart.
+		if hostOf(obj.ID) != actorHost {
+			return errs.BadRequest("object id %s is not on the actor's host %s", obj.ID, actorHost)
 		}
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{', '[':
-				depth++
-				if depth > max {
-					max = depth
+	case "Update":
+		if obj.IsActor() && obj.ID != signer {
+			return errs.Forbidden("an actor may update only itself")
+		}
+	}
+	if !embedded {
+		return nil
+	}
+	switch act.Type {
+	case "Create", "Update", "Delete", "Undo", "Offer":
+		// An embedded activity (Undo's, or one created) must be the sender's
+		// own. On a content object "actor" is no authorship term (Mobilizon
+		// names an event's organiser with it; attributedTo is checked below).
+		if (obj.IsActivity() || act.Type == "Undo") && obj.Actor != "" && obj.Actor != signer {
+			return errs.Forbidden("the embedded %s names %s as its actor, not the sender", obj.Type, obj.Actor)
+		}
+	}
+	switch act.Type {
+	case "Create", "Update", "Offer":
+		if !obj.IsActor() && len(obj.AttributedTo) > 0 && obj.AttributedTo[0] != signer {
+			return errs.Forbidden("the object is attributed to %s, not to the sender", obj.AttributedTo[0])
+		}
+	}
+	switch act.Type {
+	case "Create", "Update":
+		if !obj.IsActor() {
+			for _, a := range obj.AttributedTo {
+				if hostOf(a) != actorHost {
+					return errs.Forbidden("the object is attributed to %s, on another host", a)
 				}
-				if max > MaxJSONDepth {
-					return max
-				}
-			default:
-				depth--
 			}
 		}
 	}
+	return nil
 }
 
 // hostOf is the lower-case host[:port] of an http(s) URL, or "".
@@ -154,6 +239,20 @@ func hostOf(raw string) string {
 		return ""
 	}
 	return strings.ToLower(u.Host)
+}
+
+// acquireInboxSlot takes one of the instance's inbox slots and one of the
+// client address's share of them.
+func (f *Federation) acquireInboxSlot(ctx context.Context, peer string) (func(), bool) {
+	if !f.inboxPeers.acquire(peer, 2*len(f.inboxSlots) >= cap(f.inboxSlots)) {
+		return nil, false
+	}
+	release, ok := f.inboxSlots.acquire(ctx, 250*time.Millisecond)
+	if !ok {
+		f.inboxPeers.release(peer)
+		return nil, false
+	}
+	return func() { release(); f.inboxPeers.release(peer) }, true
 }
 
 // slots bounds concurrent inbox requests: past the bound a sender waits briefly,
@@ -175,6 +274,38 @@ func (s slots) acquire(ctx context.Context, wait time.Duration) (func(), bool) {
 	case <-ctx.Done():
 	}
 	return nil, false
+}
+
+// peerSlots counts the inbox slots each client address holds. The zero value
+// is ready to use.
+type peerSlots struct {
+	mu   sync.Mutex
+	held map[string]int
+}
+
+// acquire counts one more slot for peer; under contention (busy) a peer that
+// already holds its share gets none.
+func (p *peerSlots) acquire(peer string, busy bool) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.held == nil {
+		p.held = map[string]int{}
+	}
+	if busy && p.held[peer] >= InboxSlotsPerPeer {
+		return false
+	}
+	p.held[peer]++
+	return true
+}
+
+func (p *peerSlots) release(peer string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.held[peer] <= 1 {
+		delete(p.held, peer)
+	} else {
+		p.held[peer]--
+	}
 }
 
 var _ queue.Job = ProcessInbox{}

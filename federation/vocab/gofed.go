@@ -407,7 +407,9 @@ func parseIRI(s string) *url.URL {
 		return nil
 	}
 	u, err := url.Parse(s)
-	if err != nil {
+	if err != nil || u.String() != s {
+		// url.URL would re-encode it (a second '#' becomes %23, as in
+		// WordPress ids): write the string as given instead.
 		return nil
 	}
 	return u

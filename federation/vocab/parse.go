@@ -49,39 +49,48 @@ func parse(data []byte, strict bool) (*Object, error) {
 // FromMap is Parse for an already decoded JSON object. strict requires
 // "@context". The map is kept as Raw and must not be modified afterwards.
 func FromMap(m map[string]any, strict bool) (*Object, error) {
+	o, hasCtx, err := readTop(m, strict)
+	if err != nil {
+		return nil, err
+	}
+	applyGoFed(o, m, hasCtx)
+	return o, nil
+}
+
+// readTop reads a top-level document from its map without go-fed.
+func readTop(m map[string]any, strict bool) (*Object, bool, error) {
 	if m == nil {
-		return nil, ErrNotJSONObject
+		return nil, false, ErrNotJSONObject
 	}
 	ctx, hasCtx := m["@context"]
 	if !hasCtx && strict {
-		return nil, ErrMissingContext
+		return nil, false, ErrMissingContext
 	}
 	if hasCtx {
 		switch ctx.(type) {
 		case string, []any, map[string]any:
 		default:
-			return nil, ErrInvalidContext
+			return nil, false, ErrInvalidContext
 		}
 	}
 	typ, err := readType(m["type"])
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	idv, ok := m["id"]
 	if !ok || idv == nil {
-		return nil, ErrMissingID
+		return nil, false, ErrMissingID
 	}
 	id, ok := idv.(string)
 	if !ok || !isAbsoluteIRI(id) {
-		return nil, ErrInvalidID
+		return nil, false, ErrInvalidID
 	}
 	o := readObject(m, 0)
 	o.Type = typ
 	if o.IsActivity() && o.Actor == "" {
-		return nil, ErrMissingActor
+		return nil, false, ErrMissingActor
 	}
-	applyGoFed(o, m, hasCtx)
-	return o, nil
+	return o, hasCtx, nil
 }
 
 func isAbsoluteIRI(s string) bool {
