@@ -147,7 +147,7 @@ func bareInbox(b *testing.B, driver string, ra *remoteActor) string {
 			return
 		}
 		if _, err := v.Verify(r.Context(), r, body); err != nil {
-			http.Error(w, err.Error(), 401)
+			http.Error(w, err.Error(), http.StatusUnauthorized)
 			return
 		}
 		row := &models.Activity{ID: models.NewID(), URI: models.NewID(), Type: "Create", ActorURI: ra.uri, Raw: string(body), State: models.ActivityPending}

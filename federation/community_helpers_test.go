@@ -429,9 +429,3 @@ func (f *cmFake) docPEM(t *testing.T, uri string) string {
 	return m.PublicKey.PEM
 }
 
-// cmDecode decodes a JSON list of ids as stored in a note's To or CC.
-func cmDecode(s string) []string {
-	var l []string
-	_ = json.Unmarshal([]byte(s), &l)
-	return l
-}

@@ -221,15 +221,6 @@ func (f *Federation) remoteNote(author *models.Actor, o *vocab.Object) service.R
 	return service.RemoteNote{Note: n, Tags: tags}
 }
 
-func isPublic(l []string) bool {
-	for _, v := range l {
-		if v == vocab.PublicAddress || v == "as:Public" || v == "Public" {
-			return true
-		}
-	}
-	return false
-}
-
 // visibility derives Mastodon's four levels from the addressing; the rule is the
 // service's (an audience-only Group post is public).
 func visibility(o *vocab.Object, author *models.Actor) string {

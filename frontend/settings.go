@@ -170,8 +170,6 @@ func (w *Web) readImageUpload(c echo.Context, field string) ([]byte, string, err
 	return data, strings.ToLower(ctype), nil
 }
 
-func (w *Web) avatarError(c echo.Context, err error) error { return w.imageError(c, "avatar", err) }
-
 // imageError re-renders the settings page with the upload's error next to field.
 func (w *Web) imageError(c echo.Context, field string, err error) error {
 	act, aerr := w.settingsActor(c)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"sync"
 	"testing"
@@ -183,7 +182,3 @@ func finished(n int64) func(map[string]int64) bool {
 	}
 }
 
-func hostOf(s string) string {
-	u, _ := url.Parse(s)
-	return u.Host
-}

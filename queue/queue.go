@@ -318,12 +318,6 @@ func Permanent(err error) error {
 	return &permanentError{err}
 }
 
-// IsPermanent reports whether err was marked by Permanent.
-func IsPermanent(err error) bool {
-	var p *permanentError
-	return errors.As(err, &p)
-}
-
 // Snooze asks for the job to run again after d without counting an attempt (for
 // waiting on something that is not a failure, e.g. a busy host).
 func Snooze(d time.Duration) error { return river.JobSnooze(d) }

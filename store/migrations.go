@@ -49,12 +49,6 @@ func sorted() []*gormigrate.Migration {
 	return out
 }
 
-// LatestMigration is the id the schema must have reached.
-func LatestMigration() string {
-	m := sorted()
-	return m[len(m)-1].ID
-}
-
 // MigrationIDs lists every migration id in the order they apply.
 func MigrationIDs() []string {
 	var ids []string
