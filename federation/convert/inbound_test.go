@@ -210,6 +210,12 @@ func TestInboundNoteShapes(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { tc.check(t, RemoteNote(author, readJSON(t, tc.doc))) })
 	}
+	// The reader already falls back to contentMap; RemoteNote does too for an
+	// object built by other means.
+	t.Run("contentMap only, object not from the reader", func(t *testing.T) {
+		o := &vocab.Object{ID: "https://a.example/n/2", Type: "Note", ContentMap: map[string]string{"fr": "<p>Salut</p>"}}
+		check(t, "content", RemoteNote(author, o).Note.Content, "<p>Salut</p>")
+	})
 }
 
 // TestCreatedNoteFixtures: a note received in a Create keeps every id the
