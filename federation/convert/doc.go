@@ -14,6 +14,7 @@
 // strictly (vocab.ParseInbound, vocab.ParseDocument), check origins and
 // authorship, and map what they keep with the plain functions of the
 // inbound_*.go files here (no I/O, no store): RemoteNote and CreatedNote
-// (remote notes and their visibility), RemoteActor (actor documents), and
-// OfferedContribution (a remote Offer of a contribution).
+// (remote notes and their visibility), RemoteActor (actor documents),
+// OfferedContribution (a remote Offer of a contribution), FlaggedObjects (what a
+// Flag reports) and AnswerReason (why an Offer was accepted or rejected).
 package convert

@@ -577,3 +577,33 @@ func TestOfferedContribution(t *testing.T) {
 		})
 	}
 }
+
+// TestFlaggedObjects: the ids a Flag reports, from real reports and the shapes
+// the strict reading lets through.
+func TestFlaggedObjects(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		act  *vocab.Object
+		want []string
+	}{
+		{"Mastodon: the account and its posts", readFixture(t, "mastodon/activities/flag.json"),
+			[]string{"https://example.com/users/1", "https://example.com/posts/380590", "https://example.com/posts/380591"}},
+		{"Lemmy: one post", readFixture(t, "lemmy/activities/community/report_page.json"), []string{"http://enterprise.lemmy.ml/post/7"}},
+		{"embedded objects by their id", readJSON(t, `{"id":"https://a.example/f/1","type":"Flag","actor":"https://a.example/u/x",`+
+			`"object":[{"id":"https://b.example/u/y","type":"Person"},"https://b.example/n/1"]}`),
+			[]string{"https://b.example/u/y", "https://b.example/n/1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { check(t, "objects", FlaggedObjects(tc.act), tc.want) })
+	}
+}
+
+// TestAnswerReason: content, else summary.
+func TestAnswerReason(t *testing.T) {
+	for _, tc := range []struct{ content, summary, want string }{
+		{"in content", "in summary", "in content"},
+		{"", "in summary", "in summary"},
+		{"", "", ""},
+	} {
+		check(t, "reason", AnswerReason(&vocab.Object{Content: tc.content, Summary: tc.summary}), tc.want)
+	}
+}
