@@ -2,7 +2,6 @@ package fetch
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -248,17 +247,21 @@ type keyDoc struct {
 
 // keyDocument recognises a stand-alone key document
 // ({"id", "owner", "publicKeyPem"}), as some servers serve at a keyId of
-// its own.
+// its own. It is read with the strict tokenizer and exact member names, as
+// every fetched document is (a case-insensitive reader would take "Owner"
+// or a second "owner" for the owner).
 func keyDocument(body []byte) (keyDoc, bool) {
-	var m struct {
-		ID    string `json:"id"`
-		Owner string `json:"owner"`
-		PEM   string `json:"publicKeyPem"`
-	}
-	if json.Unmarshal(body, &m) != nil || m.Owner == "" || m.PEM == "" {
+	m, err := vocab.DecodeStrict(body)
+	if err != nil {
 		return keyDoc{}, false
 	}
-	return keyDoc{ID: m.ID, Owner: m.Owner, PEM: m.PEM}, true
+	id, idOK := m["id"].(string)
+	owner, _ := m["owner"].(string)
+	pem, _ := m["publicKeyPem"].(string)
+	if (!idOK && m["id"] != nil) || owner == "" || pem == "" {
+		return keyDoc{}, false
+	}
+	return keyDoc{ID: id, Owner: owner, PEM: pem}, true
 }
 
 // actorStub recognises what GoToSocial serves at its keyId

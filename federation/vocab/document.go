@@ -36,3 +36,23 @@ func ParseDocument(data []byte) (*Object, error) {
 	}
 	return o, nil
 }
+
+// DecodeStrict decodes a JSON object with the strict tokenizer of
+// [ParseInbound] and [ParseDocument] (duplicate and case-folded names, invalid
+// UTF-8, trailing data and excessive depth refused), for documents that are not
+// ActivityStreams objects of their own, such as a stand-alone key document
+// ({"id", "owner", "publicKeyPem"}, no type). Read its members by exact name.
+func DecodeStrict(data []byte) (map[string]any, error) {
+	if len(data) > MaxDocumentSize {
+		return nil, ErrTooLarge
+	}
+	v, err := decodeStrict(data)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, ErrNotJSONObject
+	}
+	return m, nil
+}
