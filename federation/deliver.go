@@ -122,13 +122,3 @@ func (f *Federation) signingKey(ctx context.Context, actorID string) (*rsa.Priva
 	f.keys.mu.Unlock()
 	return key, act.PublicKeyID, nil
 }
-
-// jsonOf was the JSON encoding of an inbound note's addressing; the model's
-// columns now encode themselves (serializer:json). It only keeps an empty list
-// stored as [] rather than NULL, as before, until process.go stops calling it.
-func jsonOf(l []string) []string {
-	if l == nil {
-		return []string{}
-	}
-	return l
-}

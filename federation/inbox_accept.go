@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 
+	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 )
@@ -29,11 +30,7 @@ func (f *Federation) answer(ctx context.Context, actor *models.Actor, act *vocab
 	case "Join":
 		return f.svc.Communities.ReceiveJoinAnswer(ctx, actor, obj.ID, accept)
 	case "Offer":
-		reason := act.Content
-		if reason == "" {
-			reason = act.Summary
-		}
-		return f.svc.Communities.ReceiveOfferAnswer(ctx, actor, obj.ID, accept, reason)
+		return f.svc.Communities.ReceiveOfferAnswer(ctx, actor, obj.ID, accept, convert.AnswerReason(act))
 	}
 	return ignored("%s of a %q", act.Type, obj.Type)
 }

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 
+	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 )
@@ -27,10 +28,6 @@ func (f *Federation) receiveAuthored(ctx context.Context, actor *models.Actor, a
 	if err != nil {
 		return err
 	}
-	rn := f.remoteNote(actor, o)
-	rn.Addressed = append(append(append([]string{}, act.Audience...), act.To...), act.CC...)
-	rn.Addressed = append(append(append(rn.Addressed, o.Audience...), o.To...), o.CC...)
-	rn.Activity = string(mustMarshalRaw(act))
-	_, err = f.svc.Social.ReceiveNote(ctx, actor, rn, update)
+	_, err = f.svc.Social.ReceiveNote(ctx, actor, convert.CreatedNote(actor, act, o), update)
 	return err
 }

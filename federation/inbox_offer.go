@@ -2,12 +2,11 @@ package federation
 
 import (
 	"context"
-	"strings"
 
 	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
-	"github.com/commonsd/commonsd/service"
 )
 
 // inboxOffer: a remote contribution offered to one of our communities.
@@ -16,7 +15,7 @@ func (f *Federation) inboxOffer(ctx context.Context, actor *models.Actor, act *v
 }
 
 // receiveOffer turns a remote Offer{object: contribution, target: Group} into the
-// same service call a local offer makes. The inbox already checked that the
+// same service call a local offer makes (the mapping: convert.OfferedContribution). The inbox already checked that the
 // embedded object lives on the sender's host; one given by id is fetched.
 func (f *Federation) receiveOffer(ctx context.Context, actor *models.Actor, act *vocab.Object) error {
 	if act.Target == nil {
@@ -41,24 +40,7 @@ func (f *Federation) receiveOffer(ctx context.Context, actor *models.Actor, act 
 	if len(o.AttributedTo) > 0 && o.AttributedTo[0] != actor.URI {
 		return errs.Forbidden("the offered object is attributed to someone else")
 	}
-	in := service.ContributionInput{Title: o.Name, Kind: str(o.Raw["contributionKind"]), Licence: str(o.Raw["licence"])}
-	if o.Source != nil && strings.Contains(o.Source.MediaType, "markdown") {
-		in.Body = o.Source.Content
-	}
-	var docs []models.Attachment
-	for _, att := range o.Attachments {
-		switch {
-		case att.URL == "":
-		case att.Type == "Link":
-			in.Links = append(in.Links, att.URL)
-		case att.Type == "Document" || att.Type == "Image" || att.Type == "Audio" || att.Type == "Video":
-			docs = append(docs, models.Attachment{URL: att.URL, MediaType: att.MediaType, Name: att.Name})
-		}
-	}
-	if in.Title == "" {
-		in.Title = firstLineOf(o.Content)
-	}
-	_, err = f.svc.Communities.Offer(ctx, actor, group, in, &service.RemoteOffer{ObjectURI: o.ID, OfferURI: act.ID,
-		Contributors: o.AttributedTo, BodyHTML: o.Content, Attachments: docs})
+	in, remote := convert.OfferedContribution(act, o)
+	_, err = f.svc.Communities.Offer(ctx, actor, group, in, remote)
 	return err
 }

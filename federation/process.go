@@ -2,19 +2,15 @@ package federation
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
-
-	"github.com/commonsd/commonsd/content"
 
 	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/fetch"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/queue"
-	"github.com/commonsd/commonsd/service"
 	"github.com/commonsd/commonsd/store"
 )
 
@@ -195,66 +191,15 @@ func (f *Federation) knownOrFetchedNote(ctx context.Context, uri string) (*model
 	if hostOf(author.URI) != hostOf(o.ID) {
 		return nil, errs.BadRequest("boosted object and its author live on different hosts")
 	}
-	return f.svc.Social.ReceiveNote(ctx, author, f.remoteNote(author, o), false)
-}
-
-// remoteNote maps a remote object onto our note model.
-func (f *Federation) remoteNote(author *models.Actor, o *vocab.Object) service.RemoteNote {
-	n := &models.Note{ID: models.NewID(), URI: o.ID, URL: o.URL, Type: o.Type, Name: o.Name, Summary: o.Summary,
-		Content: o.Content, Sensitive: o.Sensitive, InReplyToURI: o.InReplyTo, Published: o.Published,
-		To: jsonOf(o.To), CC: jsonOf(o.CC), Visibility: visibility(o, author)}
-	if n.Content == "" {
-		for _, v := range o.ContentMap {
-			n.Content = v
-			break
-		}
-	}
-	if len(o.Audience) > 0 {
-		n.AudienceURI = o.Audience[0]
-	}
-	var tags []models.NoteTag
-	for _, t := range o.Tags {
-		if t.Type == vocab.TagMention || t.Type == vocab.TagHashtag {
-			tags = append(tags, models.NoteTag{Type: t.Type, Name: t.Name, Href: t.Href})
-		}
-	}
-	return service.RemoteNote{Note: n, Tags: tags}
-}
-
-// visibility derives Mastodon's four levels from the addressing; the rule is the
-// service's (an audience-only Group post is public).
-func visibility(o *vocab.Object, author *models.Actor) string {
-	return service.VisibilityOf(o.To, o.CC, o.Audience, author.FollowersURI)
+	return f.svc.Social.ReceiveNote(ctx, author, convert.RemoteNote(author, o), false)
 }
 
 func (f *Federation) known(_ any, err error) bool { return err == nil }
-
-func mustMarshalRaw(o *vocab.Object) []byte {
-	b, err := json.Marshal(o.Raw)
-	if err != nil {
-		return nil
-	}
-	return b
-}
 
 // isNoteURI reports whether uri names a note we already have.
 func (f *Federation) isNoteURI(ctx context.Context, uri string) bool {
 	_, err := f.svc.Store.NoteByURI(ctx, uri)
 	return err == nil
-}
-
-func str(v any) string {
-	s, _ := v.(string)
-	return s
-}
-
-func firstLineOf(htmlText string) string {
-	t := strings.TrimSpace(content.Text(htmlText))
-	line, _, _ := strings.Cut(t, "\n")
-	if r := []rune(line); len(r) > 200 {
-		return string(r[:199]) + "…"
-	}
-	return line
 }
 
 // finish records how processing an activity ended. The transition applies to a

@@ -10,6 +10,11 @@
 // its converter and an init() that registers it, a round-trip case in the tests.
 // TestEveryObjectKindHasAConverter fails while a kind has none.
 //
-// Inbound reading (remote notes, actors) is not here yet: it lives in the inbox
-// handlers and federation/fetch, which read the raw JSON once, strictly.
+// Inbound: the inbox handlers and federation/fetch read the raw JSON once,
+// strictly (vocab.ParseInbound, vocab.ParseDocument), check origins and
+// authorship, and map what they keep with the plain functions of the
+// inbound_*.go files here (no I/O, no store): RemoteNote and CreatedNote
+// (remote notes and their visibility), RemoteActor (actor documents),
+// OfferedContribution (a remote Offer of a contribution), FlaggedObjects (what a
+// Flag reports) and AnswerReason (why an Offer was accepted or rejected).
 package convert

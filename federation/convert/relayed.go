@@ -9,9 +9,10 @@ func init() { register(relayed) }
 
 // relayed is an activity a Group re-publishes (FEP-1b12). Only what we parsed is
 // re-serialised: it keeps its id, actor and object, and readers re-fetch from the
-// origin anyway.
+// origin anyway. The stored JSON is a peer's, already read strictly by the inbox:
+// it is read again the same way (vocab.ParseDocument), without go-fed.
 func relayed(_ *Converter, r service.RelayedActivity) (*vocab.Object, error) {
-	in, err := vocab.Parse([]byte(r.JSON))
+	in, err := vocab.ParseDocument([]byte(r.JSON))
 	if err != nil {
 		return nil, err
 	}

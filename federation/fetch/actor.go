@@ -2,15 +2,13 @@ package fetch
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
-	"path"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/commonsd/commonsd/content"
+	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/signing"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
@@ -27,9 +25,9 @@ import (
 // on the actor's host and a decodable RSA key; an http(s) inbox; the origin
 // check of Object (the id lives on the host that served it).
 //
-// Conversion: Domain is the id's lower-case host[:port] (default port
-// dropped), Username its preferredUsername (else the last path segment).
-// Storing it (refreshes, renaming a reassigned handle, never overwriting a
+// Conversion (convert.RemoteActor): Domain is the id's lower-case
+// host[:port] (default port dropped), Username its preferredUsername (else
+// the last path segment). Storing it (refreshes, renaming a reassigned handle, never overwriting a
 // local actor) is the service's: service.Actors.UpsertRemote.
 //
 // When a refetch of a cached actor fails for a reason other than 404, 410
@@ -146,85 +144,10 @@ func (f *Fetcher) saveActor(ctx context.Context, obj *vocab.Object, r *response)
 	if domain == "" || domain == f.publicHost || domain != canonicalHost(r.final) {
 		return nil, fmt.Errorf("%w: actor %s served by %s", ErrOrigin, obj.ID, r.final.Redacted())
 	}
-	a := &models.Actor{}
-	f.fill(a, obj, domain)
-	return f.keys.UpsertRemote(ctx, a)
-}
-
-// fill converts an actor document into a's fields.
-func (f *Fetcher) fill(a *models.Actor, obj *vocab.Object, domain string) {
-	a.Type = truncate(obj.Type, 32)
-	a.Username = username(obj)
-	a.Domain = domain
-	a.URI = obj.ID
-	a.URL = obj.ID
-	if isHTTPURL(obj.URL) {
-		a.URL = obj.URL
-	}
-	a.Name = truncate(strings.TrimSpace(content.Text(obj.Name)), 255)
-	a.Summary = content.Sanitize(obj.Summary)
-	a.SummarySource = ""
-	if obj.Source != nil && obj.Source.Content != "" {
-		a.SummarySource = obj.Source.Content
-	}
-	a.InboxURI = obj.Inbox
-	a.OutboxURI = httpOrEmpty(obj.Outbox)
-	a.FollowersURI = httpOrEmpty(obj.Followers)
-	a.FollowingURI = httpOrEmpty(obj.Following)
-	a.FeaturedURI = httpOrEmpty(obj.Featured)
-	a.SharedInbox = httpOrEmpty(obj.SharedInbox)
-	a.IconURL = httpOrEmpty(obj.Icon)
-	a.ImageURL = httpOrEmpty(obj.Image)
-	a.PublicKeyID = obj.PublicKey.ID
-	a.PublicKeyPEM = obj.PublicKey.PublicKeyPEM
-	a.ManuallyApprovesFollowers = obj.ManuallyApprovesFollowers
-	a.Discoverable = obj.Discoverable
-	a.Bot = obj.Type == "Service" || obj.Type == models.ActorApplication
-	var fields []models.Field
-	for _, pv := range obj.Fields {
-		if len(fields) == 16 {
-			break
-		}
-		fields = append(fields, models.Field{Name: truncate(content.Text(pv.Name), 255), Value: content.Sanitize(pv.Value)})
-	}
-	a.Fields = ""
-	if len(fields) > 0 {
-		b, _ := json.Marshal(fields)
-		a.Fields = string(b)
-	}
-	now := f.Now().UTC()
-	a.FetchedAt = &now
-}
-
-// username is preferredUsername, or the id's last path segment.
-func username(obj *vocab.Object) string {
-	n := strings.TrimSpace(obj.PreferredUsername)
-	if n == "" {
-		if u, err := url.Parse(obj.ID); err == nil {
-			n = path.Base(strings.TrimRight(u.Path, "/"))
-		}
-	}
-	n = strings.TrimPrefix(n, "@")
-	if n == "" || n == "." || n == "/" {
-		n = "actor"
-	}
-	return truncate(n, 200)
+	return f.keys.UpsertRemote(ctx, convert.RemoteActor(obj, domain, f.Now()))
 }
 
 func isHTTPURL(s string) bool { return s != "" && content.SafeURL(s) == s }
-
-// httpOrEmpty keeps an http(s) URL from an actor document (content.SafeURL:
-// the one rule for URLs from remote content).
-func httpOrEmpty(s string) string { return content.SafeURL(s) }
-
-// truncate cuts s to at most n runes.
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n])
-}
 
 // FetchKey implements signing.KeyFetcher. The key is looked up in the
 // actors table by key id (then by actor URI, for servers whose keyId is
@@ -324,17 +247,21 @@ type keyDoc struct {
 
 // keyDocument recognises a stand-alone key document
 // ({"id", "owner", "publicKeyPem"}), as some servers serve at a keyId of
-// its own.
+// its own. It is read with the strict tokenizer and exact member names, as
+// every fetched document is (a case-insensitive reader would take "Owner"
+// or a second "owner" for the owner).
 func keyDocument(body []byte) (keyDoc, bool) {
-	var m struct {
-		ID    string `json:"id"`
-		Owner string `json:"owner"`
-		PEM   string `json:"publicKeyPem"`
-	}
-	if json.Unmarshal(body, &m) != nil || m.Owner == "" || m.PEM == "" {
+	m, err := vocab.DecodeStrict(body)
+	if err != nil {
 		return keyDoc{}, false
 	}
-	return keyDoc{ID: m.ID, Owner: m.Owner, PEM: m.PEM}, true
+	id, idOK := m["id"].(string)
+	owner, _ := m["owner"].(string)
+	pem, _ := m["publicKeyPem"].(string)
+	if (!idOK && m["id"] != nil) || owner == "" || pem == "" {
+		return keyDoc{}, false
+	}
+	return keyDoc{ID: id, Owner: owner, PEM: pem}, true
 }
 
 // actorStub recognises what GoToSocial serves at its keyId

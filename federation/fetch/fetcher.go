@@ -356,9 +356,11 @@ func (f *Fetcher) object(ctx context.Context, uri string, signer *models.Actor, 
 	return f.checked(ctx, uri, r, signer, refetched)
 }
 
-// checked parses r (fetched for uri) and applies the origin check.
+// checked reads r (fetched for uri) with the strict direct reader of fetched
+// documents (vocab.ParseDocument: no go-fed on the inbound path) and applies
+// the origin check.
 func (f *Fetcher) checked(ctx context.Context, uri string, r *response, signer *models.Actor, refetched bool) (*vocab.Object, *response, error) {
-	obj, err := vocab.Parse(r.body)
+	obj, err := vocab.ParseDocument(r.body)
 	if err != nil {
 		return nil, nil, fmt.Errorf("GET %s: %w: %w", uri, ErrInvalidDocument, err)
 	}

@@ -1,0 +1,103 @@
+package convert
+
+import (
+	"encoding/json"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/commonsd/commonsd/content"
+	"github.com/commonsd/commonsd/federation/vocab"
+	"github.com/commonsd/commonsd/models"
+)
+
+// MaxRemoteFields bounds the profile fields kept from a remote actor.
+const MaxRemoteFields = 16
+
+// RemoteActor maps a remote actor document, already validated by the fetcher
+// (an actor type, a publicKey owned by it, an http(s) inbox, served from its
+// own origin), onto our actor model; domain is its id's canonical host and now
+// its fetch time. Storing it (refreshes, renaming a reassigned handle, never
+// overwriting a local actor) is the service's: service.Actors.UpsertRemote.
+//
+//   - Username is preferredUsername, else the id's last path segment (see
+//     remoteUsername); URL is the document's url when http(s), else its id.
+//   - Name is plain text (at most 255 runes); the summary and field values are
+//     sanitised HTML, field names plain text; at most MaxRemoteFields fields.
+//   - Every other URL (outbox, followers, following, featured, sharedInbox,
+//     icon, image) is kept only when http(s) (content.SafeURL), else empty.
+//   - A Service or Application is a bot.
+func RemoteActor(obj *vocab.Object, domain string, now time.Time) *models.Actor {
+	a := &models.Actor{}
+	a.Type = truncate(obj.Type, 32)
+	a.Username = remoteUsername(obj)
+	a.Domain = domain
+	a.URI = obj.ID
+	a.URL = obj.ID
+	if obj.URL != "" && content.SafeURL(obj.URL) == obj.URL {
+		a.URL = obj.URL
+	}
+	a.Name = truncate(strings.TrimSpace(content.Text(obj.Name)), 255)
+	a.Summary = content.Sanitize(obj.Summary)
+	a.SummarySource = ""
+	if obj.Source != nil && obj.Source.Content != "" {
+		a.SummarySource = obj.Source.Content
+	}
+	a.InboxURI = obj.Inbox
+	a.OutboxURI = content.SafeURL(obj.Outbox)
+	a.FollowersURI = content.SafeURL(obj.Followers)
+	a.FollowingURI = content.SafeURL(obj.Following)
+	a.FeaturedURI = content.SafeURL(obj.Featured)
+	a.SharedInbox = content.SafeURL(obj.SharedInbox)
+	a.IconURL = content.SafeURL(obj.Icon)
+	a.ImageURL = content.SafeURL(obj.Image)
+	if obj.PublicKey != nil {
+		a.PublicKeyID = obj.PublicKey.ID
+		a.PublicKeyPEM = obj.PublicKey.PublicKeyPEM
+	}
+	a.ManuallyApprovesFollowers = obj.ManuallyApprovesFollowers
+	a.Discoverable = obj.Discoverable
+	a.Bot = obj.Type == "Service" || obj.Type == models.ActorApplication
+	var fields []models.Field
+	for _, pv := range obj.Fields {
+		if len(fields) == MaxRemoteFields {
+			break
+		}
+		fields = append(fields, models.Field{Name: truncate(content.Text(pv.Name), 255), Value: content.Sanitize(pv.Value)})
+	}
+	a.Fields = ""
+	if len(fields) > 0 {
+		b, _ := json.Marshal(fields)
+		a.Fields = string(b)
+	}
+	t := now.UTC()
+	a.FetchedAt = &t
+	return a
+}
+
+// remoteUsername is preferredUsername, or the id's last path segment, without
+// a leading "@", at most 200 runes; "actor" when neither gives a name.
+func remoteUsername(obj *vocab.Object) string {
+	n := strings.TrimSpace(obj.PreferredUsername)
+	if n == "" {
+		if u, err := url.Parse(obj.ID); err == nil {
+			n = path.Base(strings.TrimRight(u.Path, "/"))
+		}
+	}
+	n = strings.TrimPrefix(n, "@")
+	if n == "" || n == "." || n == "/" {
+		n = "actor"
+	}
+	return truncate(n, 200)
+}
+
+// truncate cuts s to at most n runes.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n])
+}
