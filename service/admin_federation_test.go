@@ -60,7 +60,10 @@ func TestDomainPolicyRules(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		s := newService(t, st)
-		s.Cfg.Federation.BlockedDomains = []string{"Config.Example."}
+		// Domain services take their configuration when built: rebuild with it.
+		cfg := s.Cfg
+		cfg.Federation.BlockedDomains = []string{"Config.Example."}
+		s = service.New(cfg, st, s.Keys, s.Log)
 		pol := &fakePolicy{}
 		s.SetPorts(nil, nil, pol)
 		a := s.Admin

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -18,7 +18,9 @@ import (
 // Accounts owns local users: registration rules, authentication, sessions, API
 // tokens, roles and suspension.
 type Accounts struct {
-	svc      *Service
+	d        Deps
+	actors   *Actors
+	instance *Instance
 	limitMu  sync.Mutex
 	limiters map[string]*limiterEntry
 	// dummyHash makes a login for an unknown user cost as much as a real one.
@@ -30,9 +32,9 @@ type limiterEntry struct {
 	seen time.Time
 }
 
-func newAccounts(s *Service) *Accounts {
+func newAccounts(d Deps, actors *Actors, instance *Instance) *Accounts {
 	h, _ := HashPassword("dummy password for timing")
-	return &Accounts{svc: s, limiters: map[string]*limiterEntry{}, dummyHash: h}
+	return &Accounts{d: d, actors: actors, instance: instance, limiters: map[string]*limiterEntry{}, dummyHash: h}
 }
 
 // Registration is a sign-up request.
@@ -87,7 +89,7 @@ func validateEmail(e string) error {
 // first account on an empty instance becomes an approved admin whatever the mode, so
 // a fresh instance can be set up from the browser.
 func (a *Accounts) SignUp(ctx context.Context, r Registration) (*models.User, error) {
-	n, err := a.svc.Store.CountUsers(ctx)
+	n, err := a.d.Store.CountUsers(ctx)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -96,7 +98,7 @@ func (a *Accounts) SignUp(ctx context.Context, r Registration) (*models.User, er
 		return a.create(ctx, r, true)
 	}
 	r.Role = models.RoleMember
-	switch a.svc.Instance.RegistrationMode(ctx) {
+	switch a.instance.RegistrationMode(ctx) {
 	case "open":
 		return a.create(ctx, r, true)
 	case "approval":
@@ -140,15 +142,15 @@ func (a *Accounts) create(ctx context.Context, r Registration, approved bool) (*
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	act, err := a.svc.Actors.NewLocal(models.ActorPerson, r.Username, r.Username)
+	act, err := a.actors.NewLocal(models.ActorPerson, r.Username, r.Username)
 	if err != nil {
 		return nil, err
 	}
 	u := &models.User{ID: models.NewID(), Username: r.Username, Email: r.Email, PasswordHash: hash,
 		Role: r.Role, Approved: approved, SignupReason: r.Reason, InviteCode: r.InviteCode}
-	err = a.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = a.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if r.InviteCode != "" {
-			if err := tx.UseInvite(ctx, r.InviteCode, a.svc.Now()); err != nil {
+			if err := tx.UseInvite(ctx, r.InviteCode, a.d.Now()); err != nil {
 				if errors.Is(err, store.ErrNotFound) {
 					return errs.Forbidden("invite link is invalid, used up or expired")
 				}
@@ -163,14 +165,14 @@ func (a *Accounts) create(ctx context.Context, r Registration, approved bool) (*
 			return nil, e
 		}
 		if errors.Is(err, store.ErrExists) {
-			if _, err2 := a.svc.Store.UserByEmail(ctx, r.Email); err2 == nil {
+			if _, err2 := a.d.Store.UserByEmail(ctx, r.Email); err2 == nil {
 				return nil, errs.Conflict("email address is already registered")
 			}
 			return nil, errs.Conflict("handle %q is taken", r.Username)
 		}
 		return nil, errs.Internal(err)
 	}
-	a.svc.Log.Info("account created", "user", u.Username, "role", u.Role, "approved", u.Approved)
+	a.d.Log.Info("account created", "user", u.Username, "role", u.Role, "approved", u.Approved)
 	return u, nil
 }
 
@@ -192,13 +194,18 @@ func (a *Accounts) limiter(key string) *rate.Limiter {
 	}
 	e, ok := a.limiters[key]
 	if !ok {
-		per := a.svc.Cfg.Security.LoginAttemptsPerMinute
+		per := a.d.Cfg.Security.LoginAttemptsPerMinute
 		e = &limiterEntry{l: rate.NewLimiter(rate.Every(time.Minute/time.Duration(per)), per)}
 		a.limiters[key] = e
 	}
 	e.seen = now
 	return e.l
 }
+
+// AllowRequest takes one attempt from key's bucket of the login rate (the
+// same per-minute budget as login attempts), for other requests that must be
+// limited per client address, such as join requests by handle.
+func (a *Accounts) AllowRequest(key string) bool { return a.limiter(key).Allow() }
 
 // Authenticate checks a username (or email) and password.
 //
@@ -222,9 +229,9 @@ func (a *Accounts) Authenticate(ctx context.Context, login, password, clientIP s
 		err error
 	)
 	if strings.Contains(login, "@") {
-		u, err = a.svc.Store.UserByEmail(ctx, login)
+		u, err = a.d.Store.UserByEmail(ctx, login)
 	} else {
-		u, err = a.svc.Store.UserByUsername(ctx, login)
+		u, err = a.d.Store.UserByUsername(ctx, login)
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, errs.Internal(err)
@@ -253,9 +260,9 @@ func (a *Accounts) Authenticate(ctx context.Context, login, password, clientIP s
 	if err := usable(u); err != nil {
 		return nil, err
 	}
-	now := a.svc.Now()
+	now := a.d.Now()
 	u.LastLoginAt = &now
-	_ = a.svc.Store.UpdateUserFields(ctx, u.ID, map[string]any{"last_login_at": now})
+	_ = a.d.Store.UpdateUserFields(ctx, u.ID, map[string]any{"last_login_at": now})
 	return u, nil
 }
 
@@ -276,8 +283,8 @@ func (a *Accounts) NewSession(ctx context.Context, u *models.User, userAgent str
 		userAgent = userAgent[:500]
 	}
 	s = &models.Session{ID: tokenHash(secret), UserID: u.ID, CSRFToken: randomToken(24), UserAgent: userAgent,
-		ExpiresAt: a.svc.Now().Add(a.svc.Cfg.Security.SessionLifetime)}
-	if err := a.svc.Store.CreateSession(ctx, s); err != nil {
+		ExpiresAt: a.d.Now().Add(a.d.Cfg.Security.SessionLifetime)}
+	if err := a.d.Store.CreateSession(ctx, s); err != nil {
 		return "", nil, errs.Internal(err)
 	}
 	return secret, s, nil
@@ -285,11 +292,11 @@ func (a *Accounts) NewSession(ctx context.Context, u *models.User, userAgent str
 
 // SessionUser resolves a session cookie to its user.
 func (a *Accounts) SessionUser(ctx context.Context, secret string) (*models.User, *models.Session, error) {
-	s, err := a.svc.Store.SessionByID(ctx, tokenHash(secret), a.svc.Now())
+	s, err := a.d.Store.SessionByID(ctx, tokenHash(secret), a.d.Now())
 	if err != nil {
 		return nil, nil, errs.Unauthorized("not logged in")
 	}
-	u, err := a.svc.Store.UserByID(ctx, s.UserID)
+	u, err := a.d.Store.UserByID(ctx, s.UserID)
 	if err != nil {
 		return nil, nil, errs.Unauthorized("not logged in")
 	}
@@ -301,7 +308,7 @@ func (a *Accounts) SessionUser(ctx context.Context, secret string) (*models.User
 
 // EndSession logs out.
 func (a *Accounts) EndSession(ctx context.Context, secret string) error {
-	return a.svc.Store.DeleteSession(ctx, tokenHash(secret))
+	return a.d.Store.DeleteSession(ctx, tokenHash(secret))
 }
 
 // NewToken issues an API bearer token; the secret is shown once and stored hashed.
@@ -311,7 +318,7 @@ func (a *Accounts) NewToken(ctx context.Context, u *models.User, name string) (s
 	}
 	secret := "cmd_" + randomToken(32)
 	t := &models.APIToken{ID: models.NewID(), UserID: u.ID, Name: name, TokenHash: tokenHash(secret)}
-	if err := a.svc.Store.CreateAPIToken(ctx, t); err != nil {
+	if err := a.d.Store.CreateAPIToken(ctx, t); err != nil {
 		return "", nil, errs.Internal(err)
 	}
 	return secret, t, nil
@@ -322,26 +329,26 @@ func (a *Accounts) TokenUser(ctx context.Context, secret string) (*models.User, 
 	if secret == "" {
 		return nil, errs.Unauthorized("missing bearer token")
 	}
-	t, err := a.svc.Store.APITokenByHash(ctx, tokenHash(secret))
+	t, err := a.d.Store.APITokenByHash(ctx, tokenHash(secret))
 	if err != nil {
 		return nil, errs.Unauthorized("invalid or revoked token")
 	}
-	u, err := a.svc.Store.UserByID(ctx, t.UserID)
+	u, err := a.d.Store.UserByID(ctx, t.UserID)
 	if err != nil {
 		return nil, errs.Unauthorized("invalid or revoked token")
 	}
 	if err := usable(u); err != nil {
 		return nil, err
 	}
-	if t.LastUsedAt == nil || a.svc.Now().Sub(*t.LastUsedAt) > time.Minute {
-		_ = a.svc.Store.TouchAPIToken(ctx, t.ID, a.svc.Now())
+	if t.LastUsedAt == nil || a.d.Now().Sub(*t.LastUsedAt) > time.Minute {
+		_ = a.d.Store.TouchAPIToken(ctx, t.ID, a.d.Now())
 	}
 	return u, nil
 }
 
 // Tokens lists the user's API tokens (secrets are never stored, so never shown).
 func (a *Accounts) Tokens(ctx context.Context, u *models.User) ([]models.APIToken, error) {
-	out, err := a.svc.Store.ListAPITokens(ctx, u.ID)
+	out, err := a.d.Store.ListAPITokens(ctx, u.ID)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -350,7 +357,7 @@ func (a *Accounts) Tokens(ctx context.Context, u *models.User) ([]models.APIToke
 
 // RevokeToken revokes one of the user's tokens.
 func (a *Accounts) RevokeToken(ctx context.Context, u *models.User, id string) error {
-	if err := a.svc.Store.RevokeAPIToken(ctx, u.ID, id, a.svc.Now()); err != nil {
+	if err := a.d.Store.RevokeAPIToken(ctx, u.ID, id, a.d.Now()); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return errs.NotFound("token not found")
 		}
@@ -361,7 +368,7 @@ func (a *Accounts) RevokeToken(ctx context.Context, u *models.User, id string) e
 
 // ByUsername loads a user.
 func (a *Accounts) ByUsername(ctx context.Context, username string) (*models.User, error) {
-	u, err := a.svc.Store.UserByUsername(ctx, username)
+	u, err := a.d.Store.UserByUsername(ctx, username)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.NotFound("no user %q", username)
 	}
@@ -373,7 +380,7 @@ func (a *Accounts) ByUsername(ctx context.Context, username string) (*models.Use
 
 // List pages users for admins.
 func (a *Accounts) List(ctx context.Context, limit, offset int) ([]models.User, error) {
-	out, err := a.svc.Store.ListUsers(ctx, limit, offset)
+	out, err := a.d.Store.ListUsers(ctx, limit, offset)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -418,7 +425,7 @@ func (a *Accounts) Moderate(ctx context.Context, by *models.User, username strin
 	if len(fields) == 0 {
 		return u, nil
 	}
-	err = a.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = a.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.UpdateUserFields(ctx, u.ID, fields); err != nil {
 			return err
 		}
@@ -440,11 +447,11 @@ func (a *Accounts) Moderate(ctx context.Context, by *models.User, username strin
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	a.svc.Log.Info("account moderated", "user", u.Username, "changes", fields)
+	a.d.Log.Info("account moderated", "user", u.Username, "changes", fields)
 	return a.ByUsername(ctx, username)
 }
 
 // ActorOf returns the Person actor of a user.
 func (a *Accounts) ActorOf(ctx context.Context, u *models.User) (*models.Actor, error) {
-	return a.svc.Actors.ByID(ctx, u.ActorID)
+	return a.actors.ByID(ctx, u.ActorID)
 }

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -11,12 +11,13 @@ import (
 	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
 )
 
 // Actors owns the rules shared by every kind of local actor: handle syntax, the one
 // namespace of handles, key pairs and profile fields.
-type Actors struct{ svc *Service }
+type Actors struct{ d Deps }
 
 var handleRE = regexp.MustCompile(`^[a-zA-Z0-9_]{1,30}$`)
 
@@ -43,11 +44,11 @@ func ValidateHandle(h string) error {
 
 // NewLocal builds (without saving) a local actor with a fresh key pair.
 func (a *Actors) NewLocal(typ, username, name string) (*models.Actor, error) {
-	sealed, pub, err := a.svc.Keys.NewKeyPair()
+	sealed, pub, err := a.d.Keys.NewKeyPair()
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	u := a.svc.URLs()
+	u := a.d.URLs
 	uri := u.Actor(username)
 	if typ == models.ActorApplication {
 		uri = u.InstanceActor()
@@ -71,7 +72,7 @@ func (a *Actors) CreateLocal(ctx context.Context, typ, username, name string) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := a.svc.Store.CreateActor(ctx, act); err != nil {
+	if err := a.d.Store.CreateActor(ctx, act); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, errs.Conflict("handle %q is taken", username)
 		}
@@ -85,12 +86,12 @@ func (a *Actors) PrivateKey(act *models.Actor) (*rsa.PrivateKey, error) {
 	if !act.Local() || len(act.PrivateKey) == 0 {
 		return nil, errs.Internal(errors.New("actor has no private key: " + act.URI))
 	}
-	return a.svc.Keys.Private(act.PrivateKey)
+	return a.d.Keys.Private(act.PrivateKey)
 }
 
 // LocalByHandle finds a local, unsuspended actor by handle.
 func (a *Actors) LocalByHandle(ctx context.Context, username string) (*models.Actor, error) {
-	act, err := a.svc.Store.ActorByHandle(ctx, username, "")
+	act, err := a.d.Store.ActorByHandle(ctx, username, "")
 	if errors.Is(err, store.ErrNotFound) || (err == nil && act.Suspended) {
 		return nil, errs.NotFound("no actor @%s here", username)
 	}
@@ -102,7 +103,7 @@ func (a *Actors) LocalByHandle(ctx context.Context, username string) (*models.Ac
 
 // ByID loads any actor.
 func (a *Actors) ByID(ctx context.Context, id string) (*models.Actor, error) {
-	act, err := a.svc.Store.ActorByID(ctx, id)
+	act, err := a.d.Store.ActorByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.NotFound("actor not found")
 	}
@@ -118,23 +119,23 @@ func (a *Actors) Instance(ctx context.Context) (*models.Actor, error) {
 }
 
 func (a *Actors) ensureInstance(ctx context.Context) (*models.Actor, error) {
-	act, err := a.svc.Store.ActorByURI(ctx, a.svc.URLs().InstanceActor())
+	act, err := a.d.Store.ActorByURI(ctx, a.d.URLs.InstanceActor())
 	if err == nil {
 		return act, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return nil, errs.Internal(err)
 	}
-	act, err = a.NewLocal(models.ActorApplication, InstanceActorName, a.svc.Cfg.Instance.Name)
+	act, err = a.NewLocal(models.ActorApplication, core.InstanceActorName, a.d.Cfg.Instance.Name)
 	if err != nil {
 		return nil, err
 	}
-	act.URL = a.svc.Cfg.Server.PublicURL + "/about"
+	act.URL = a.d.Cfg.Server.PublicURL + "/about"
 	act.ManuallyApprovesFollowers = true
 	act.Discoverable = false
-	if err := a.svc.Store.CreateActor(ctx, act); err != nil {
+	if err := a.d.Store.CreateActor(ctx, act); err != nil {
 		if errors.Is(err, store.ErrExists) { // another process won the race
-			return a.svc.Store.ActorByURI(ctx, a.svc.URLs().InstanceActor())
+			return a.d.Store.ActorByURI(ctx, a.d.URLs.InstanceActor())
 		}
 		return nil, errs.Internal(err)
 	}
@@ -188,7 +189,7 @@ func (a *Actors) UpdateProfile(ctx context.Context, act *models.Actor, p Profile
 	if p.HideFollowers != nil {
 		act.HideFollowers = *p.HideFollowers
 	}
-	if err := a.svc.Store.UpdateActor(ctx, act); err != nil {
+	if err := a.d.Store.UpdateActor(ctx, act); err != nil {
 		return errs.Internal(err)
 	}
 	return nil
@@ -232,7 +233,7 @@ func (a *Actors) SetImage(ctx context.Context, act *models.Actor, slot, contentT
 	} else if slot != ImageIcon {
 		return errs.Unprocessable("image must be icon or banner")
 	}
-	if max := a.svc.Cfg.Media.MaxAvatarBytes; int64(len(data)) > max {
+	if max := a.d.Cfg.Media.MaxAvatarBytes; int64(len(data)) > max {
 		return errs.New(413, "%s is larger than %d bytes", what, max)
 	}
 	if len(data) == 0 {
@@ -251,12 +252,12 @@ func (a *Actors) SetImage(ctx context.Context, act *models.Actor, slot, contentT
 		idField, urlField = &act.ImageMediaID, &act.ImageURL
 	}
 	old := *idField
-	err := a.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err := a.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateMedia(ctx, m); err != nil {
 			return err
 		}
 		*idField = m.ID
-		*urlField = a.svc.URLs().Media(m.ID)
+		*urlField = a.d.URLs.Media(m.ID)
 		if err := tx.UpdateActor(ctx, act); err != nil {
 			return err
 		}
@@ -273,7 +274,7 @@ func (a *Actors) SetImage(ctx context.Context, act *models.Actor, slot, contentT
 
 // Media returns an uploaded file.
 func (a *Actors) Media(ctx context.Context, id string) (*models.Media, error) {
-	m, err := a.svc.Store.MediaByID(ctx, id)
+	m, err := a.d.Store.MediaByID(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.NotFound("media not found")
 	}
@@ -281,4 +282,23 @@ func (a *Actors) Media(ctx context.Context, id string) (*models.Media, error) {
 		return nil, errs.Internal(err)
 	}
 	return m, nil
+}
+
+// ByIDs loads known actors by row id.
+func (a *Actors) ByIDs(ctx context.Context, ids []string) (map[string]*models.Actor, error) {
+	out, err := a.d.Store.ActorsByIDs(ctx, ids)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// KnownByURI loads an actor already stored here (nil when unknown); it does not
+// fetch.
+func (a *Actors) KnownByURI(ctx context.Context, uri string) *models.Actor {
+	act, err := a.d.Store.ActorByURI(ctx, uri)
+	if err != nil {
+		return nil
+	}
+	return act
 }

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -31,7 +31,7 @@ func (a *Actors) UpsertRemote(ctx context.Context, doc *models.Actor) (*models.A
 		return nil, errs.Internal(errors.New("upsert of a remote actor without domain, id or username"))
 	}
 	var saved *models.Actor
-	err := a.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err := a.d.Store.Tx(ctx, func(tx *store.Store) error {
 		row, err := tx.ActorByURI(ctx, doc.URI)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
@@ -62,7 +62,7 @@ func (a *Actors) UpsertRemote(ctx context.Context, doc *models.Actor) (*models.A
 	})
 	if errors.Is(err, store.ErrExists) {
 		// Inserted concurrently: update that row.
-		row, err := a.svc.Store.ActorByURI(ctx, doc.URI)
+		row, err := a.d.Store.ActorByURI(ctx, doc.URI)
 		if err != nil {
 			return nil, err
 		}
@@ -70,7 +70,7 @@ func (a *Actors) UpsertRemote(ctx context.Context, doc *models.Actor) (*models.A
 			return row, nil
 		}
 		act := fromDocument(row, doc)
-		if err := a.svc.Store.UpdateActor(ctx, act); err != nil {
+		if err := a.d.Store.UpdateActor(ctx, act); err != nil {
 			return nil, err
 		}
 		return act, nil

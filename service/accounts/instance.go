@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -12,15 +12,15 @@ import (
 
 // Instance owns instance-wide settings that admins change at run time. A value set
 // by an admin wins over the configuration file, which only gives the default.
-type Instance struct{ svc *Service }
+type Instance struct{ d Deps }
 
 const settingRegistrationMode = "registration_mode"
 
 // RegistrationMode is open, approval or closed.
 func (i *Instance) RegistrationMode(ctx context.Context) string {
-	v, err := i.svc.Store.Setting(ctx, settingRegistrationMode)
+	v, err := i.d.Store.Setting(ctx, settingRegistrationMode)
 	if err != nil {
-		return i.svc.Cfg.Instance.RegistrationMode
+		return i.d.Cfg.Instance.RegistrationMode
 	}
 	return v
 }
@@ -35,7 +35,7 @@ func (i *Instance) SetRegistrationMode(ctx context.Context, by *models.User, mod
 	default:
 		return errs.Unprocessable("registration mode must be open, approval or closed")
 	}
-	if err := i.svc.Store.PutSetting(ctx, settingRegistrationMode, mode); err != nil {
+	if err := i.d.Store.PutSetting(ctx, settingRegistrationMode, mode); err != nil {
 		return errs.Internal(err)
 	}
 	return nil
@@ -50,20 +50,20 @@ type Stats struct {
 func (i *Instance) Stats(ctx context.Context) (Stats, error) {
 	var s Stats
 	var err error
-	if s.Users, err = i.svc.Store.CountLocalActors(ctx, models.ActorPerson); err != nil {
+	if s.Users, err = i.d.Store.CountLocalActors(ctx, models.ActorPerson); err != nil {
 		return s, errs.Internal(err)
 	}
-	now := i.svc.Now()
-	if s.ActiveMonth, err = i.svc.Store.CountActiveUsers(ctx, now.Add(-30*24*time.Hour)); err != nil {
+	now := i.d.Now()
+	if s.ActiveMonth, err = i.d.Store.CountActiveUsers(ctx, now.Add(-30*24*time.Hour)); err != nil {
 		return s, errs.Internal(err)
 	}
-	if s.ActiveHalfyear, err = i.svc.Store.CountActiveUsers(ctx, now.Add(-180*24*time.Hour)); err != nil {
+	if s.ActiveHalfyear, err = i.d.Store.CountActiveUsers(ctx, now.Add(-180*24*time.Hour)); err != nil {
 		return s, errs.Internal(err)
 	}
-	if s.Communities, err = i.svc.Store.CountLocalActors(ctx, models.ActorGroup); err != nil {
+	if s.Communities, err = i.d.Store.CountLocalActors(ctx, models.ActorGroup); err != nil {
 		return s, errs.Internal(err)
 	}
-	if s.LocalPosts, err = i.svc.Store.CountLocalNotes(ctx); err != nil {
+	if s.LocalPosts, err = i.d.Store.CountLocalNotes(ctx); err != nil {
 		return s, errs.Internal(err)
 	}
 	return s, nil
@@ -79,10 +79,10 @@ func (i *Instance) CreateInvite(ctx context.Context, by *models.User, maxUses in
 	}
 	inv := &models.Invite{Code: randomToken(12), CreatedByID: by.ID, MaxUses: maxUses}
 	if ttl > 0 {
-		t := i.svc.Now().Add(ttl)
+		t := i.d.Now().Add(ttl)
 		inv.ExpiresAt = &t
 	}
-	if err := i.svc.Store.CreateInvite(ctx, inv); err != nil {
+	if err := i.d.Store.CreateInvite(ctx, inv); err != nil {
 		return nil, errs.Internal(err)
 	}
 	return inv, nil
@@ -90,7 +90,7 @@ func (i *Instance) CreateInvite(ctx context.Context, by *models.User, maxUses in
 
 // Invites lists invites for admins.
 func (i *Instance) Invites(ctx context.Context) ([]models.Invite, error) {
-	out, err := i.svc.Store.ListInvites(ctx)
+	out, err := i.d.Store.ListInvites(ctx)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, errs.Internal(err)
 	}

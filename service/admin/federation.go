@@ -1,4 +1,4 @@
-package service
+package admin
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/core"
 )
 
 // FederationAdmin is what admins and moderators see and change of the
@@ -19,76 +20,25 @@ import (
 // neither the queue nor the policy directly.
 //
 // by == nil means the operator (CLI and tests), as in Accounts.Moderate.
-type FederationAdmin struct{ svc *Service }
-
-// Delivery job states (River's names); the queue's tests check they agree.
-const (
-	DeliveryPending   = "pending"
-	DeliveryScheduled = "scheduled"
-	DeliveryAvailable = "available"
-	DeliveryRunning   = "running"
-	DeliveryRetryable = "retryable"
-	DeliveryCompleted = "completed"
-	DeliveryCancelled = "cancelled"
-	DeliveryDiscarded = "discarded"
-)
-
-// DeliveryStates lists every delivery state, in the order admin pages show them.
-var DeliveryStates = []string{DeliveryAvailable, DeliveryScheduled, DeliveryRunning, DeliveryRetryable,
-	DeliveryCompleted, DeliveryDiscarded, DeliveryCancelled, DeliveryPending}
-
-// ValidDeliveryState reports whether s is one of DeliveryStates.
-func ValidDeliveryState(s string) bool {
-	for _, x := range DeliveryStates {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// DeliveryFilter selects deliveries for admins.
-type DeliveryFilter struct {
-	State      string // one of DeliveryStates; empty: all
-	Host       string // exact host[:port]; empty: all
-	ActivityID string // empty: all
-	Limit      int    // default 100, at most 1000
-}
-
-// DeliveryInfo is one delivery as admins see it.
-type DeliveryInfo struct {
-	JobID       int64      `json:"job_id"`
-	ActivityID  string     `json:"activity_id"`
-	ActorID     string     `json:"actor_id"`
-	Inbox       string     `json:"inbox"`
-	Host        string     `json:"host"`
-	State       string     `json:"state"`
-	Attempt     int        `json:"attempt"`
-	MaxAttempts int        `json:"max_attempts"`
-	LastError   string     `json:"last_error,omitempty"`
-	CreatedAt   time.Time  `json:"created_at"`
-	AttemptedAt *time.Time `json:"attempted_at,omitempty"`
-	NextAttempt *time.Time `json:"next_attempt,omitempty"` // unset once finished
-	FinalizedAt *time.Time `json:"finalized_at,omitempty"`
-}
+type FederationAdmin struct{ d Deps }
 
 func staff(by *models.User) bool {
 	return by == nil || by.Role == models.RoleAdmin || by.Role == models.RoleModerator
 }
 
-func (a *FederationAdmin) deliveryLog() (DeliveryLog, error) {
-	if a.svc.Deliveries == nil {
+func (a *FederationAdmin) deliveryLog() (core.DeliveryLog, error) {
+	if a.d.Deliveries == nil {
 		return nil, errs.New(http.StatusServiceUnavailable, "the delivery queue is not available")
 	}
-	return a.svc.Deliveries, nil
+	return a.d.Deliveries, nil
 }
 
 // Deliveries lists delivery jobs, newest first (admins and moderators).
-func (a *FederationAdmin) Deliveries(ctx context.Context, by *models.User, f DeliveryFilter) ([]DeliveryInfo, error) {
+func (a *FederationAdmin) Deliveries(ctx context.Context, by *models.User, f core.DeliveryFilter) ([]core.DeliveryInfo, error) {
 	if !staff(by) {
 		return nil, errs.Forbidden("only admins and moderators may see deliveries")
 	}
-	if f.State != "" && !ValidDeliveryState(f.State) {
+	if f.State != "" && !core.ValidDeliveryState(f.State) {
 		return nil, errs.BadRequest("state must be one of pending, scheduled, available, running, retryable, completed, cancelled, discarded")
 	}
 	if f.Limit <= 0 {
@@ -171,7 +121,7 @@ func validDomain(d string) bool {
 }
 
 // AllowlistMode reports whether only allowed domains federate.
-func (a *FederationAdmin) AllowlistMode() bool { return a.svc.Cfg.Federation.AllowlistMode }
+func (a *FederationAdmin) AllowlistMode() bool { return a.d.Cfg.Federation.AllowlistMode }
 
 // DomainPolicies returns the configuration's and the admins' entries, by domain
 // (admins and moderators).
@@ -184,7 +134,7 @@ func (a *FederationAdmin) DomainPolicies(ctx context.Context, by *models.User) (
 
 func (a *FederationAdmin) domainPolicies(ctx context.Context) ([]DomainEntry, error) {
 	var out []DomainEntry
-	cfg := a.svc.Cfg.Federation
+	cfg := a.d.Cfg.Federation
 	for _, set := range []struct {
 		domains []string
 		policy  string
@@ -195,7 +145,7 @@ func (a *FederationAdmin) domainPolicies(ctx context.Context) ([]DomainEntry, er
 			}
 		}
 	}
-	rows, err := a.svc.Store.ListDomainPolicies(ctx)
+	rows, err := a.d.Store.ListDomainPolicies(ctx)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -225,11 +175,11 @@ func (a *FederationAdmin) PutDomainPolicy(ctx context.Context, by *models.User, 
 	if !validDomain(d) {
 		return nil, errs.Unprocessable("%q is not a domain", domain)
 	}
-	row := &models.DomainPolicy{Domain: d, Policy: policy, Reason: strings.TrimSpace(reason), CreatedAt: a.svc.Now()}
-	if err := a.svc.Store.PutDomainPolicy(ctx, row); err != nil {
+	row := &models.DomainPolicy{Domain: d, Policy: policy, Reason: strings.TrimSpace(reason), CreatedAt: a.d.Now()}
+	if err := a.d.Store.PutDomainPolicy(ctx, row); err != nil {
 		return nil, errs.Internal(err)
 	}
-	a.svc.Log.Info("domain policy set", "domain", d, "policy", policy)
+	a.d.Log.Info("domain policy set", "domain", d, "policy", policy)
 	if err := a.reload(ctx); err != nil {
 		return nil, err
 	}
@@ -261,26 +211,20 @@ func (a *FederationAdmin) RemoveDomainPolicy(ctx context.Context, by *models.Use
 	if !found {
 		return errs.NotFound("no domain block for %s", d)
 	}
-	if err := a.svc.Store.DeleteDomainPolicy(ctx, d); err != nil {
+	if err := a.d.Store.DeleteDomainPolicy(ctx, d); err != nil {
 		return errs.Internal(err)
 	}
-	a.svc.Log.Info("domain policy removed", "domain", d)
+	a.d.Log.Info("domain policy removed", "domain", d)
 	return a.reload(ctx)
 }
 
 // reload tells the enforcing edge (when wired) to re-read the entries.
 func (a *FederationAdmin) reload(ctx context.Context) error {
-	if a.svc.Domains == nil {
+	if a.d.Domains == nil {
 		return nil
 	}
-	if err := a.svc.Domains.Reload(ctx); err != nil {
+	if err := a.d.Domains.Reload(ctx); err != nil {
 		return errs.Internal(err)
 	}
 	return nil
-}
-
-// DomainAllowed reports whether the instance talks to host under the domain
-// policy (true when no federation edge is wired).
-func (s *Service) DomainAllowed(host string) bool {
-	return s.Domains == nil || s.Domains.Allowed(host)
 }

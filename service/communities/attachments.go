@@ -1,4 +1,4 @@
-package service
+package communities
 
 import (
 	"bytes"
@@ -86,7 +86,7 @@ func (c *Communities) checkUploads(owner *models.Actor, ups []Upload, already in
 	if len(ups)+already > models.MaxAttachments {
 		return nil, errs.Unprocessable("at most %d attachments", models.MaxAttachments)
 	}
-	max := c.svc.Cfg.Media.MaxAttachmentBytes
+	max := c.d.Cfg.Media.MaxAttachmentBytes
 	out := make([]*models.Media, 0, len(ups))
 	for i, up := range ups {
 		name := cleanFileName(up.Name)
@@ -119,7 +119,7 @@ func (c *Communities) storeUploads(ctx context.Context, tx *store.Store, co *mod
 		if err := tx.CreateMedia(ctx, m); err != nil {
 			return nil, err
 		}
-		out = append(out, models.Attachment{URL: c.svc.URLs().Media(m.ID), MediaType: m.ContentType, Name: m.Name, Size: m.Size})
+		out = append(out, models.Attachment{URL: c.d.URLs.Media(m.ID), MediaType: m.ContentType, Name: m.Name, Size: m.Size})
 	}
 	return out, nil
 }

@@ -1,4 +1,4 @@
-package service
+package communities
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/social"
 	"github.com/commonsd/commonsd/store"
 )
 
@@ -105,7 +107,7 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 		named = append(named, remote.Contributors...)
 	} else {
 		for _, h := range in.CoContributors {
-			a, err := c.svc.Social.ResolveActor(ctx, h)
+			a, err := c.d.Social.ResolveActor(ctx, h)
 			if err != nil {
 				return nil, errs.Unprocessable("co-contributor %s not found", h)
 			}
@@ -168,14 +170,14 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 		if remote.BodyHTML != "" && strings.TrimSpace(in.Body) == "" {
 			co.BodyHTML = content.Sanitize(remote.BodyHTML)
 		}
-		if existing, err := c.svc.Store.ContributionByURI(ctx, co.URI); err == nil {
+		if existing, err := c.d.Store.ContributionByURI(ctx, co.URI); err == nil {
 			return existing, nil // a re-delivered Offer
 		}
 	} else {
-		co.URI = c.svc.URLs().Contribution(id)
-		co.OfferURI = c.svc.URLs().Activity(models.NewID())
+		co.URI = c.d.URLs.Contribution(id)
+		co.OfferURI = c.d.URLs.Activity(models.NewID())
 	}
-	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if len(media) > 0 {
 			atts, err := c.storeUploads(ctx, tx, co, media)
 			if err != nil {
@@ -187,8 +189,8 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 			return err
 		}
 		if !group.Local() && contributor.Local() {
-			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: co.OfferURI, Type: TypeOffer, Actor: contributor,
-				Object: ContributionObject{Contribution: co, Group: group}, Target: group.URI, To: []string{group.URI}, Recipients: []*models.Actor{group}})
+			return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: co.OfferURI, Type: core.TypeOffer, Actor: contributor,
+				Object: core.ContributionObject{Contribution: co, Group: group}, Target: group.URI, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 		}
 		return nil
 	})
@@ -203,11 +205,11 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 
 // Contribution loads a contribution with its community.
 func (c *Communities) Contribution(ctx context.Context, id string) (*models.Contribution, *models.Actor, error) {
-	co, err := c.svc.Store.ContributionByID(ctx, id)
+	co, err := c.d.Store.ContributionByID(ctx, id)
 	if err != nil {
 		return nil, nil, errs.NotFound("contribution not found")
 	}
-	group, err := c.svc.Actors.ByID(ctx, co.CommunityID)
+	group, err := c.d.Actors.ByID(ctx, co.CommunityID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -239,7 +241,7 @@ func (c *Communities) Comment(ctx context.Context, by *models.Actor, contributio
 	}
 	rc := &models.ReviewComment{ID: models.NewID(), ContributionID: co.ID, AuthorID: by.ID, Body: body,
 		BodyHTML: content.Markdown(body), RequestChanges: requestChanges}
-	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.AddReviewComment(ctx, rc); err != nil {
 			return err
 		}
@@ -276,7 +278,7 @@ func (c *Communities) Comment(ctx context.Context, by *models.Actor, contributio
 // another server as a direct note in reply to the contribution, so it reaches them
 // where they are (their home timeline). Review itself stays on this instance.
 func (c *Communities) notifyRemoteContributor(ctx context.Context, by *models.Actor, co *models.Contribution, body string, requestChanges bool) {
-	contributor, err := c.svc.Store.ActorByID(ctx, co.ContributorID)
+	contributor, err := c.d.Store.ActorByID(ctx, co.ContributorID)
 	if err != nil || contributor.Local() {
 		return
 	}
@@ -285,14 +287,14 @@ func (c *Communities) notifyRemoteContributor(ctx context.Context, by *models.Ac
 		prefix = "Changes requested on"
 	}
 	text := fmt.Sprintf("@%s@%s %s “%s”:\n\n%s", contributor.Username, contributor.Domain, prefix, co.Title, body)
-	if _, err := c.svc.Social.PostNote(ctx, by, NoteInput{Content: text, Visibility: models.VisibilityDirect, InReplyTo: co.URI}); err != nil {
-		c.svc.Log.Warn("review comment not sent to the contributor", "contribution", co.ID, "err", err)
+	if _, err := c.d.Social.PostNote(ctx, by, social.NoteInput{Content: text, Visibility: models.VisibilityDirect, InReplyTo: co.URI}); err != nil {
+		c.d.Log.Warn("review comment not sent to the contributor", "contribution", co.ID, "err", err)
 	}
 }
 
 // Comments lists a contribution's review comments.
 func (c *Communities) Comments(ctx context.Context, contributionID string) ([]models.ReviewComment, error) {
-	out, err := c.svc.Store.ReviewComments(ctx, contributionID)
+	out, err := c.d.Store.ReviewComments(ctx, contributionID)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -326,22 +328,22 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 	if err != nil {
 		return nil, err
 	}
-	contributor, err := c.svc.Actors.ByID(ctx, co.ContributorID)
+	contributor, err := c.d.Actors.ByID(ctx, co.ContributorID)
 	if err != nil {
 		return nil, err
 	}
 	var contributors []*models.Actor
 	for _, u := range co.Contributors {
-		if a, err := c.svc.Store.ActorByURI(ctx, u); err == nil {
+		if a, err := c.d.Store.ActorByURI(ctx, u); err == nil {
 			contributors = append(contributors, a)
 		}
 	}
 	if len(contributors) == 0 {
 		contributors = []*models.Actor{contributor}
 	}
-	now := c.svc.Now()
+	now := c.d.Now()
 	undecided := []string{models.ContributionOpen, models.ContributionChangesRequested}
-	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		// The decision is one conditional update; the ledger entries and the
 		// activities follow only if it applied, in the same transaction, so a
 		// racing accept and reject cannot both take effect.
@@ -361,8 +363,8 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 			if contributor.Local() {
 				return nil
 			}
-			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeReject,
-				Actor: group, Object: OfferObject{Contribution: co, Contributor: contributor, Group: group}, Content: reason,
+			return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeReject,
+				Actor: group, Object: core.OfferObject{Contribution: co, Contributor: contributor, Group: group}, Content: reason,
 				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}})
 		}
 		co.AcceptedAt = &now
@@ -403,21 +405,21 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 			}
 		}
 		if !contributor.Local() {
-			if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAccept,
-				Actor: group, Object: OfferObject{Contribution: co, Contributor: contributor, Group: group},
+			if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAccept,
+				Actor: group, Object: core.OfferObject{Contribution: co, Contributor: contributor, Group: group},
 				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}}); err != nil {
 				return err
 			}
 		}
-		audience := []string{PublicCollection}
+		audience := []string{core.PublicCollection}
 		cc := []string{group.FollowersURI}
-		if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAdd,
-			Actor: group, Object: ContributionObject{Contribution: co, Group: group},
+		if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAdd,
+			Actor: group, Object: core.ContributionObject{Contribution: co, Group: group},
 			Target: group.URI + "/commons", Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote}); err != nil {
 			return err
 		}
-		return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
-			Actor: group, Object: ContributionObject{Contribution: co, Group: group},
+		return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
+			Actor: group, Object: core.ContributionObject{Contribution: co, Group: group},
 			Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote, Public: true})
 	})
 	if err != nil {
@@ -429,9 +431,9 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 // ReceiveOfferAnswer records a remote community's Accept or Reject of a local
 // actor's offer. Only the community the offer was made to may answer.
 func (c *Communities) ReceiveOfferAnswer(ctx context.Context, group *models.Actor, offerURI string, accept bool, reason string) error {
-	co, err := c.svc.Store.ContributionByOfferURI(ctx, offerURI)
+	co, err := c.d.Store.ContributionByOfferURI(ctx, offerURI)
 	if err != nil {
-		co, err = c.svc.Store.ContributionByURI(ctx, offerURI)
+		co, err = c.d.Store.ContributionByURI(ctx, offerURI)
 	}
 	if err != nil {
 		return errs.NotFound("no such offer")
@@ -441,14 +443,14 @@ func (c *Communities) ReceiveOfferAnswer(ctx context.Context, group *models.Acto
 	}
 	to, extra := models.ContributionRejected, map[string]any{"reason": content.Text(content.Sanitize(reason))}
 	if accept {
-		to, extra = models.ContributionAccepted, map[string]any{"accepted_at": c.svc.Now()}
+		to, extra = models.ContributionAccepted, map[string]any{"accepted_at": c.d.Now()}
 	}
-	err = c.svc.Store.TransitionContribution(ctx, co.ID,
+	err = c.d.Store.TransitionContribution(ctx, co.ID,
 		[]string{models.ContributionOpen, models.ContributionChangesRequested}, to, extra)
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 		// Decided already: the same answer delivered again changes nothing; the
 		// opposite answer cannot undo the first.
-		if cur, err := c.svc.Store.ContributionByID(ctx, co.ID); err == nil && cur.State == to {
+		if cur, err := c.d.Store.ContributionByID(ctx, co.ID); err == nil && cur.State == to {
 			return nil
 		}
 		return errs.Conflict("this offer was already answered")
@@ -462,11 +464,11 @@ func (c *Communities) ReceiveOfferAnswer(ctx context.Context, group *models.Acto
 // Commons pages a community's accepted contributions, with a search term.
 func (c *Communities) Commons(ctx context.Context, group *models.Actor, q string, limit, offset int) ([]models.Contribution, int64, error) {
 	states := []string{models.ContributionAccepted}
-	out, err := c.svc.Store.ListContributions(ctx, group.ID, states, q, limit, offset)
+	out, err := c.d.Store.ListContributions(ctx, group.ID, states, q, limit, offset)
 	if err != nil {
 		return nil, 0, errs.Internal(err)
 	}
-	n, err := c.svc.Store.CountContributions(ctx, group.ID, states)
+	n, err := c.d.Store.CountContributions(ctx, group.ID, states)
 	if err != nil {
 		return nil, 0, errs.Internal(err)
 	}
@@ -475,7 +477,7 @@ func (c *Communities) Commons(ctx context.Context, group *models.Actor, q string
 
 // OpenContributions pages contributions awaiting review.
 func (c *Communities) OpenContributions(ctx context.Context, group *models.Actor, limit, offset int) ([]models.Contribution, error) {
-	out, err := c.svc.Store.ListContributions(ctx, group.ID, []string{models.ContributionOpen, models.ContributionChangesRequested}, "", limit, offset)
+	out, err := c.d.Store.ListContributions(ctx, group.ID, []string{models.ContributionOpen, models.ContributionChangesRequested}, "", limit, offset)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -484,11 +486,11 @@ func (c *Communities) OpenContributions(ctx context.Context, group *models.Actor
 
 // Ledger pages a community's contributor ledger.
 func (c *Communities) Ledger(ctx context.Context, group *models.Actor, limit, offset int) ([]models.LedgerEntry, int64, error) {
-	out, err := c.svc.Store.Ledger(ctx, group.ID, limit, offset)
+	out, err := c.d.Store.Ledger(ctx, group.ID, limit, offset)
 	if err != nil {
 		return nil, 0, errs.Internal(err)
 	}
-	n, err := c.svc.Store.CountLedger(ctx, group.ID)
+	n, err := c.d.Store.CountLedger(ctx, group.ID)
 	if err != nil {
 		return nil, 0, errs.Internal(err)
 	}
@@ -504,14 +506,14 @@ func (c *Communities) SetWeight(ctx context.Context, by, group *models.Actor, en
 	if err != nil {
 		return err
 	}
-	e, err := c.svc.Store.LedgerEntryByID(ctx, entryID)
+	e, err := c.d.Store.LedgerEntryByID(ctx, entryID)
 	if err != nil || e.CommunityID != group.ID {
 		return errs.NotFound("ledger entry not found")
 	}
 	if weight < com.WeightMin || weight > com.WeightMax {
 		return errs.Unprocessable("weight must be between %d and %d (the charter's bounds)", com.WeightMin, com.WeightMax)
 	}
-	if err := c.svc.Store.SetLedgerWeight(ctx, e.ID, weight, by.ID); err != nil {
+	if err := c.d.Store.SetLedgerWeight(ctx, e.ID, weight, by.ID); err != nil {
 		return errs.Internal(err)
 	}
 	return nil
@@ -538,24 +540,24 @@ func (c *Communities) mayPost(ctx context.Context, group *models.Actor, com *mod
 // never stored without its relay, so a failure leaves nothing and the retry of
 // the whole (the inbox job, the author's request) completes both.
 func (c *Communities) relay(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note, created string) error {
-	if !visibleToAnyone(n) {
+	if !core.VisibleToAnyone(n) {
 		return errs.Unprocessable("community posts are public or unlisted")
 	}
 	if created != "" {
-		if err := c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
-			Actor: group, Object: RelayedActivity{JSON: created}, Audience: group.URI,
-			To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}); err != nil {
+		if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
+			Actor: group, Object: core.RelayedActivity{JSON: created}, Audience: group.URI,
+			To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}); err != nil {
 			return err
 		}
 	}
-	return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeAnnounce,
-		Actor: group, Object: Ref{URI: n.URI}, Audience: group.URI,
-		To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Public: true})
+	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
+		Actor: group, Object: core.Ref{URI: n.URI}, Audience: group.URI,
+		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Public: true})
 }
 
 // Discussions pages a community's top-level posts.
 func (c *Communities) Discussions(ctx context.Context, group *models.Actor, limit, offset int) ([]models.Note, error) {
-	out, err := c.svc.Store.ListDiscussions(ctx, group.URI, limit, offset)
+	out, err := c.d.Store.ListDiscussions(ctx, group.URI, limit, offset)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -568,7 +570,7 @@ const maxThreadReplies = 200
 // Thread loads a top-level post of a community and its public (or unlisted)
 // replies, oldest first; replies to replies are included, up to maxThreadReplies.
 func (c *Communities) Thread(ctx context.Context, group *models.Actor, noteID string) (*models.Note, []models.Note, error) {
-	post, err := c.svc.Store.NoteByID(ctx, noteID)
+	post, err := c.d.Store.NoteByID(ctx, noteID)
 	if err != nil || post.AudienceURI != group.URI || post.DeletedAt != nil || post.InReplyToURI != "" || !threadVisible(post) {
 		return nil, nil, errs.NotFound("post not found in this community")
 	}
@@ -578,7 +580,7 @@ func (c *Communities) Thread(ctx context.Context, group *models.Actor, noteID st
 	for len(queue) > 0 && len(replies) < maxThreadReplies {
 		uri := queue[0]
 		queue = queue[1:]
-		list, err := c.svc.Store.ListReplies(ctx, uri, maxThreadReplies)
+		list, err := c.d.Store.ListReplies(ctx, uri, maxThreadReplies)
 		if err != nil {
 			return nil, nil, errs.Internal(err)
 		}
@@ -601,12 +603,12 @@ func (c *Communities) ThreadRoot(ctx context.Context, n *models.Note) (*models.A
 	if n.AudienceURI == "" {
 		return nil, nil
 	}
-	group, err := c.svc.Store.ActorByURI(ctx, n.AudienceURI)
+	group, err := c.d.Store.ActorByURI(ctx, n.AudienceURI)
 	if err != nil || !group.Local() || group.Type != models.ActorGroup {
 		return nil, nil
 	}
 	for i := 0; i < 20 && n.InReplyToURI != ""; i++ {
-		parent, err := c.svc.Store.NoteByURI(ctx, n.InReplyToURI)
+		parent, err := c.d.Store.NoteByURI(ctx, n.InReplyToURI)
 		if err != nil || parent.AudienceURI != group.URI {
 			return nil, nil
 		}
@@ -619,7 +621,7 @@ func (c *Communities) ThreadRoot(ctx context.Context, n *models.Note) (*models.A
 }
 
 // threadVisible: only public and unlisted notes appear in a thread.
-func threadVisible(n *models.Note) bool { return visibleToAnyone(n) }
+func threadVisible(n *models.Note) bool { return core.VisibleToAnyone(n) }
 
 // Moderate removes a post or (un)locks its thread; maintainers of the post's
 // community only. The Group federates the Delete or Lock to its followers.
@@ -627,35 +629,35 @@ func (c *Communities) Moderate(ctx context.Context, by, group *models.Actor, not
 	if err := c.require(ctx, group, by, models.RoleCommunityMaintainer, "moderate posts"); err != nil {
 		return err
 	}
-	n, err := c.svc.Store.NoteByID(ctx, noteID)
+	n, err := c.d.Store.NoteByID(ctx, noteID)
 	if err != nil || n.AudienceURI != group.URI || n.DeletedAt != nil {
 		return errs.NotFound("post not found in this community")
 	}
-	out := &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Actor: group, Object: Ref{URI: n.URI},
-		Audience: group.URI, To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}
-	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	out := &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Actor: group, Object: core.Ref{URI: n.URI},
+		Audience: group.URI, To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		switch action {
 		case "remove":
-			out.Type = TypeDelete
-			if err := tx.TombstoneNote(ctx, n.ID, time.Now().UTC()); lostRace(err) {
+			out.Type = core.TypeDelete
+			if err := tx.TombstoneNote(ctx, n.ID, time.Now().UTC()); core.LostRace(err) {
 				return errs.NotFound("post not found in this community")
 			} else if err != nil {
 				return err
 			}
 		case "lock", "unlock":
-			out.Type = TypeLock
+			out.Type = core.TypeLock
 			if err := tx.SetNoteLocked(ctx, n.ID, action == "lock"); err != nil {
 				return err
 			}
 			if action == "unlock" {
 				inner := *out
-				out = &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeUndo, Actor: group, Object: &inner,
+				out = &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeUndo, Actor: group, Object: &inner,
 					Audience: group.URI, To: out.To, CC: out.CC, ToFollowers: true}
 			}
 		default:
 			return errs.Unprocessable("action must be remove, lock or unlock")
 		}
-		return c.svc.Pub.Publish(ctx, tx, out)
+		return c.d.Pub.Publish(ctx, tx, out)
 	})
 	var e *errs.Error
 	if errors.As(err, &e) {

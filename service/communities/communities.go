@@ -1,4 +1,4 @@
-package service
+package communities
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/accounts"
+	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
 )
 
@@ -18,7 +20,7 @@ import (
 // roles, contributions to their commons and the contributor ledger. As everywhere
 // in this package, one method serves a local action and the same action arriving
 // from another server.
-type Communities struct{ svc *Service }
+type Communities struct{ d Deps }
 
 // Licences offered for a commons: common SPDX ids plus the Peer Production License
 // (not in SPDX; "PPL" here). Contributions must be offered under the commons' own.
@@ -124,20 +126,20 @@ func (c *Communities) Create(ctx context.Context, by *models.User, in CommunityI
 	if by == nil {
 		return nil, nil, errs.Unauthorized("log in to create a community")
 	}
-	if c.svc.Cfg.Instance.CommunityCreation == "admins" && by.Role != models.RoleAdmin {
+	if c.d.Cfg.Instance.CommunityCreation == "admins" && by.Role != models.RoleAdmin {
 		return nil, nil, errs.Forbidden("only admins create communities on this instance")
 	}
-	if err := ValidateHandle(in.Handle); err != nil {
+	if err := accounts.ValidateHandle(in.Handle); err != nil {
 		return nil, nil, err
 	}
 	if err := in.normalise(); err != nil {
 		return nil, nil, err
 	}
-	founder, err := c.svc.Actors.ByID(ctx, by.ActorID)
+	founder, err := c.d.Actors.ByID(ctx, by.ActorID)
 	if err != nil {
 		return nil, nil, err
 	}
-	act, err := c.svc.Actors.NewLocal(models.ActorGroup, in.Handle, in.Name)
+	act, err := c.d.Actors.NewLocal(models.ActorGroup, in.Handle, in.Name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -150,27 +152,27 @@ func (c *Communities) Create(ctx context.Context, by *models.User, in CommunityI
 		MembershipPolicy: in.MembershipPolicy, MembersPublic: in.MembersPublic, WeightMin: in.WeightMin,
 		WeightMax: in.WeightMax, CreatedByID: by.ID}
 	owner := &models.Membership{ID: models.NewID(), ActorID: founder.ID, Role: models.RoleCommunitySteward, State: models.MembershipActive}
-	if err := c.svc.Store.CreateCommunity(ctx, act, com, owner); err != nil {
+	if err := c.d.Store.CreateCommunity(ctx, act, com, owner); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, nil, errs.Conflict("handle %q is taken", in.Handle)
 		}
 		return nil, nil, errs.Internal(err)
 	}
-	_ = c.svc.Store.LogRoleChange(ctx, &models.RoleChange{ID: models.NewID(), CommunityID: act.ID, ActorID: founder.ID, ByID: founder.ID, NewRole: models.RoleCommunitySteward})
-	c.svc.Log.Info("community created", "handle", in.Handle, "by", by.Username)
+	_ = c.d.Store.LogRoleChange(ctx, &models.RoleChange{ID: models.NewID(), CommunityID: act.ID, ActorID: founder.ID, ByID: founder.ID, NewRole: models.RoleCommunitySteward})
+	c.d.Log.Info("community created", "handle", in.Handle, "by", by.Username)
 	return act, com, nil
 }
 
 // Local loads a local community by handle.
 func (c *Communities) Local(ctx context.Context, handle string) (*models.Actor, *models.Community, error) {
-	act, err := c.svc.Actors.LocalByHandle(ctx, strings.TrimPrefix(handle, "@"))
+	act, err := c.d.Actors.LocalByHandle(ctx, strings.TrimPrefix(handle, "@"))
 	if err != nil {
 		return nil, nil, err
 	}
 	if act.Type != models.ActorGroup {
 		return nil, nil, errs.NotFound("@%s is not a community", act.Username)
 	}
-	com, err := c.svc.Store.CommunityByActorID(ctx, act.ID)
+	com, err := c.d.Store.CommunityByActorID(ctx, act.ID)
 	if err != nil {
 		return nil, nil, errs.NotFound("community not found")
 	}
@@ -180,7 +182,7 @@ func (c *Communities) Local(ctx context.Context, handle string) (*models.Actor, 
 // Resolve finds a community by handle ("name", "@name@host") or URL, local or
 // remote. com is nil for a remote community.
 func (c *Communities) Resolve(ctx context.Context, handle string) (*models.Actor, *models.Community, error) {
-	act, err := c.svc.Social.ResolveActor(ctx, handle)
+	act, err := c.d.Social.ResolveActor(ctx, handle)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -190,7 +192,7 @@ func (c *Communities) Resolve(ctx context.Context, handle string) (*models.Actor
 	if !act.Local() {
 		return act, nil, nil
 	}
-	com, err := c.svc.Store.CommunityByActorID(ctx, act.ID)
+	com, err := c.d.Store.CommunityByActorID(ctx, act.ID)
 	if err != nil {
 		return nil, nil, errs.NotFound("community not found")
 	}
@@ -202,7 +204,7 @@ func (c *Communities) ByActor(ctx context.Context, group *models.Actor) (*models
 	if !group.Local() || group.Type != models.ActorGroup {
 		return nil, errs.NotFound("not a local community")
 	}
-	com, err := c.svc.Store.CommunityByActorID(ctx, group.ID)
+	com, err := c.d.Store.CommunityByActorID(ctx, group.ID)
 	if err != nil {
 		return nil, errs.NotFound("community not found")
 	}
@@ -211,7 +213,7 @@ func (c *Communities) ByActor(ctx context.Context, group *models.Actor) (*models
 
 // Directory lists local communities.
 func (c *Communities) Directory(ctx context.Context, q string, limit, offset int) ([]models.Actor, error) {
-	out, err := c.svc.Store.ListCommunities(ctx, q, limit, offset)
+	out, err := c.d.Store.ListCommunities(ctx, q, limit, offset)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -223,7 +225,7 @@ func (c *Communities) Role(ctx context.Context, group, actor *models.Actor) stri
 	if actor == nil {
 		return ""
 	}
-	m, err := c.svc.Store.Membership(ctx, group.ID, actor.ID)
+	m, err := c.d.Store.Membership(ctx, group.ID, actor.ID)
 	if err != nil || m.State != models.MembershipActive {
 		return ""
 	}
@@ -236,7 +238,7 @@ func (c *Communities) threadOpen(ctx context.Context, inReplyTo string) error {
 	if inReplyTo == "" {
 		return nil
 	}
-	if parent, err := c.svc.Store.NoteByURI(ctx, inReplyTo); err == nil && parent.Locked {
+	if parent, err := c.d.Store.NoteByURI(ctx, inReplyTo); err == nil && parent.Locked {
 		return errs.Forbidden("this thread is locked")
 	}
 	return nil
@@ -261,12 +263,12 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 	if err := c.clearAwaiting(ctx, group, actor); err != nil {
 		return nil, errs.Internal(err)
 	}
-	if existing, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
+	if existing, err := c.d.Store.Membership(ctx, group.ID, actor.ID); err == nil {
 		if existing.State != models.MembershipInvited {
 			if !actor.Local() && existing.State == models.MembershipActive && group.Local() {
 				// A repeated Join (lost Accept) is answered again.
-				err := c.svc.Store.Tx(ctx, func(tx *store.Store) error {
-					return c.svc.Pub.Publish(ctx, tx, c.answerJoin(group, actor, existing, true, ""))
+				err := c.d.Store.Tx(ctx, func(tx *store.Store) error {
+					return c.d.Pub.Publish(ctx, tx, c.answerJoin(group, actor, existing, true, ""))
 				})
 				if err != nil {
 					return nil, errs.Internal(err)
@@ -275,11 +277,11 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 			return existing, nil
 		}
 		// An invitation is accepted by joining.
-		err := c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		err := c.d.Store.Tx(ctx, func(tx *store.Store) error {
 			err := tx.TransitionMembership(ctx, existing.ID, []string{models.MembershipInvited}, models.MembershipActive,
 				map[string]any{"uri": joinURI},
 				&models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: actor.ID, ByID: actor.ID, NewRole: existing.Role})
-			if lostRace(err) {
+			if core.LostRace(err) {
 				return errs.Conflict("this invitation was answered or withdrawn in the meantime")
 			}
 			if err != nil {
@@ -287,7 +289,7 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 			}
 			existing.State, existing.URI = models.MembershipActive, joinURI
 			if !actor.Local() {
-				return c.svc.Pub.Publish(ctx, tx, c.answerJoin(group, actor, existing, true, ""))
+				return c.d.Pub.Publish(ctx, tx, c.answerJoin(group, actor, existing, true, ""))
 			}
 			return nil
 		})
@@ -302,17 +304,17 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 		if !actor.Local() {
 			return nil, errs.Forbidden("not a community of this instance")
 		}
-		m.URI = c.svc.URLs().Activity(m.ID)
-		err := c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		m.URI = c.d.URLs.Activity(m.ID)
+		err := c.d.Store.Tx(ctx, func(tx *store.Store) error {
 			if err := tx.PutMembership(ctx, m); err != nil {
 				return err
 			}
-			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: m.URI, Type: TypeJoin, Actor: actor,
-				Object: Ref{URI: group.URI}, To: []string{group.URI}, Recipients: []*models.Actor{group}})
+			return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: m.URI, Type: core.TypeJoin, Actor: actor,
+				Object: core.Ref{URI: group.URI}, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 		})
 		if errors.Is(err, store.ErrExists) {
 			// A concurrent Join got there first and sent the only Join activity.
-			if existing, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
+			if existing, err := c.d.Store.Membership(ctx, group.ID, actor.ID); err == nil {
 				return existing, nil
 			}
 			return nil, errs.Conflict("your membership changed in the meantime; try again")
@@ -329,8 +331,8 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 	switch com.MembershipPolicy {
 	case models.PolicyInvitation:
 		if !actor.Local() && joinURI != "" {
-			_ = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
-				return c.svc.Pub.Publish(ctx, tx, c.answerJoin(group, actor, m, false, "membership is by invitation only"))
+			_ = c.d.Store.Tx(ctx, func(tx *store.Store) error {
+				return c.d.Pub.Publish(ctx, tx, c.answerJoin(group, actor, m, false, "membership is by invitation only"))
 			})
 		}
 		return nil, errs.Forbidden("membership of this community is by invitation only")
@@ -338,9 +340,9 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 		m.State = models.MembershipActive
 	}
 	if actor.Local() && m.URI == "" {
-		m.URI = c.svc.URLs().Activity(m.ID)
+		m.URI = c.d.URLs.Activity(m.ID)
 	}
-	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.PutMembership(ctx, m); err != nil {
 			return err
 		}
@@ -349,14 +351,14 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 				return err
 			}
 			if !actor.Local() {
-				return c.svc.Pub.Publish(ctx, tx, c.answerJoin(group, actor, m, true, ""))
+				return c.d.Pub.Publish(ctx, tx, c.answerJoin(group, actor, m, true, ""))
 			}
 		}
 		return nil
 	})
 	if errors.Is(err, store.ErrExists) {
 		// A concurrent Join (or invitation) created the membership first.
-		if existing, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
+		if existing, err := c.d.Store.Membership(ctx, group.ID, actor.ID); err == nil {
 			return existing, nil
 		}
 		return nil, errs.Conflict("your membership changed in the meantime; try again")
@@ -367,13 +369,13 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 	return m, nil
 }
 
-func (c *Communities) answerJoin(group, actor *models.Actor, m *models.Membership, accept bool, reason string) *Outbound {
-	t := TypeAccept
+func (c *Communities) answerJoin(group, actor *models.Actor, m *models.Membership, accept bool, reason string) *core.Outbound {
+	t := core.TypeAccept
 	if !accept {
-		t = TypeReject
+		t = core.TypeReject
 	}
-	return &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: t, Actor: group,
-		Object: MembershipObject{Membership: m, Member: actor, Group: group}, Content: reason, To: []string{actor.URI}, Recipients: []*models.Actor{actor}}
+	return &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: t, Actor: group,
+		Object: core.MembershipObject{Membership: m, Member: actor, Group: group}, Content: reason, To: []string{actor.URI}, Recipients: []*models.Actor{actor}}
 }
 
 // DecideMembership approves or refuses a pending membership request (maintainers).
@@ -381,18 +383,18 @@ func (c *Communities) DecideMembership(ctx context.Context, by, group *models.Ac
 	if err := c.require(ctx, group, by, models.RoleCommunityMaintainer, "approve members"); err != nil {
 		return nil, err
 	}
-	m, err := c.svc.Store.MembershipByID(ctx, membershipID)
+	m, err := c.d.Store.MembershipByID(ctx, membershipID)
 	if err != nil || m.CommunityID != group.ID {
 		return nil, errs.NotFound("membership request not found")
 	}
 	if m.State != models.MembershipPending {
 		return nil, errs.Conflict("this request was already answered")
 	}
-	member, err := c.svc.Actors.ByID(ctx, m.ActorID)
+	member, err := c.d.Actors.ByID(ctx, m.ActorID)
 	if err != nil {
 		return nil, err
 	}
-	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		// Approval is pending → active; refusal deletes the request while it is
 		// still pending. Either applies only to a pending request, so of an
 		// approval and a refusal (or a withdrawal) racing, one wins and the
@@ -404,7 +406,7 @@ func (c *Communities) DecideMembership(ctx context.Context, by, group *models.Ac
 		} else {
 			err = tx.RemoveMembership(ctx, m.ID, []string{models.MembershipPending})
 		}
-		if lostRace(err) {
+		if core.LostRace(err) {
 			return errs.Conflict("this request was already answered")
 		}
 		if err != nil {
@@ -414,7 +416,7 @@ func (c *Communities) DecideMembership(ctx context.Context, by, group *models.Ac
 			m.State = models.MembershipActive
 		}
 		if !member.Local() {
-			return c.svc.Pub.Publish(ctx, tx, c.answerJoin(group, member, m, approve, ""))
+			return c.d.Pub.Publish(ctx, tx, c.answerJoin(group, member, m, approve, ""))
 		}
 		return nil
 	})
@@ -434,7 +436,7 @@ func (c *Communities) Invite(ctx context.Context, by, group, invitee *models.Act
 		return nil, errs.Internal(err)
 	}
 	m := &models.Membership{ID: models.NewID(), CommunityID: group.ID, ActorID: invitee.ID, Role: models.RoleCommunityMember, State: models.MembershipInvited}
-	if err := c.svc.Store.PutMembership(ctx, m); err != nil {
+	if err := c.d.Store.PutMembership(ctx, m); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, errs.Conflict("already a member or invited")
 		}
@@ -446,7 +448,7 @@ func (c *Communities) Invite(ctx context.Context, by, group, invitee *models.Act
 // ReceiveJoinAnswer handles a remote community's Accept or Reject of a local
 // actor's Join. Only the community itself may answer.
 func (c *Communities) ReceiveJoinAnswer(ctx context.Context, group *models.Actor, joinURI string, accept bool) error {
-	m, err := c.svc.Store.MembershipByURI(ctx, joinURI)
+	m, err := c.d.Store.MembershipByURI(ctx, joinURI)
 	if err != nil {
 		return errs.NotFound("no such membership request")
 	}
@@ -455,16 +457,16 @@ func (c *Communities) ReceiveJoinAnswer(ctx context.Context, group *models.Actor
 	}
 	if !accept {
 		// A Reject ends the request, or the membership (the group removed us).
-		err := c.svc.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipPending, models.MembershipActive})
+		err := c.d.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipPending, models.MembershipActive})
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return errs.Internal(err)
 		}
 		return nil
 	}
-	err = c.svc.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipPending}, models.MembershipActive, nil, nil)
-	if lostRace(err) {
+	err = c.d.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipPending}, models.MembershipActive, nil, nil)
+	if core.LostRace(err) {
 		// An Accept delivered again is no change; one for a request we withdrew is.
-		if cur, err := c.svc.Store.MembershipByID(ctx, m.ID); err == nil && cur.State == models.MembershipActive {
+		if cur, err := c.d.Store.MembershipByID(ctx, m.ID); err == nil && cur.State == models.MembershipActive {
 			return nil
 		}
 		return errs.Conflict("this membership request was withdrawn")
@@ -477,11 +479,11 @@ func (c *Communities) ReceiveJoinAnswer(ctx context.Context, group *models.Actor
 
 // Leave ends actor's membership (a local action, or a remote Leave/Undo Join).
 func (c *Communities) Leave(ctx context.Context, actor, group *models.Actor) error {
-	m, err := c.svc.Store.Membership(ctx, group.ID, actor.ID)
+	m, err := c.d.Store.Membership(ctx, group.ID, actor.ID)
 	if err != nil {
 		return errs.NotFound("not a member")
 	}
-	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if group.Local() {
 			if err := c.keepsSteward(ctx, tx, group, m, "the last steward cannot leave; name another steward first"); err != nil {
 				return err
@@ -489,7 +491,7 @@ func (c *Communities) Leave(ctx context.Context, actor, group *models.Actor) err
 		}
 		// Removed only as read: an approval or a role change that came first
 		// makes this a 409, to be retried against the new state.
-		if err := tx.RemoveMembershipAsRead(ctx, m); lostRace(err) {
+		if err := tx.RemoveMembershipAsRead(ctx, m); core.LostRace(err) {
 			return errs.Conflict("your membership changed in the meantime; try again")
 		} else if err != nil {
 			return err
@@ -498,8 +500,8 @@ func (c *Communities) Leave(ctx context.Context, actor, group *models.Actor) err
 			return tx.LogRoleChange(ctx, &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: actor.ID, ByID: actor.ID, OldRole: m.Role})
 		}
 		if actor.Local() {
-			return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: TypeLeave,
-				Actor: actor, Object: Ref{URI: group.URI}, To: []string{group.URI}, Recipients: []*models.Actor{group}})
+			return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeLeave,
+				Actor: actor, Object: core.Ref{URI: group.URI}, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 		}
 		return nil
 	})
@@ -525,7 +527,7 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 	if roleRank(role) == 0 {
 		return nil, errs.Unprocessable("role must be member, maintainer or steward")
 	}
-	m, err := c.svc.Store.Membership(ctx, group.ID, member.ID)
+	m, err := c.d.Store.Membership(ctx, group.ID, member.ID)
 	if err != nil || m.State != models.MembershipActive {
 		return nil, errs.NotFound("%s is not a member", member.Username)
 	}
@@ -534,7 +536,7 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 	}
 	old := m.Role
 	wasMod, isMod := roleRank(old) >= 2, roleRank(role) >= 2
-	err = c.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.LockCommunity(ctx, group.ID); err != nil {
 			return err
 		}
@@ -550,7 +552,7 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 		}
 		err := tx.SetMembershipRole(ctx, m.ID, old, role,
 			&models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: member.ID, ByID: by.ID, OldRole: old, NewRole: role})
-		if lostRace(err) {
+		if core.LostRace(err) {
 			return errs.Conflict("%s's membership changed in the meantime; try again", member.Username)
 		}
 		if err != nil {
@@ -560,17 +562,17 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 		if wasMod == isMod {
 			return nil
 		}
-		t := TypeAdd
+		t := core.TypeAdd
 		if !isMod {
-			t = TypeRemove
+			t = core.TypeRemove
 		}
 		var recipients []*models.Actor
 		if !member.Local() {
 			recipients = append(recipients, member)
 		}
-		return c.svc.Pub.Publish(ctx, tx, &Outbound{ID: c.svc.URLs().Activity(models.NewID()), Type: t, Actor: group,
-			Object: Ref{URI: member.URI}, Target: group.URI + "/moderators", Audience: group.URI,
-			To: []string{PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Recipients: recipients})
+		return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: t, Actor: group,
+			Object: core.Ref{URI: member.URI}, Target: group.URI + "/moderators", Audience: group.URI,
+			To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Recipients: recipients})
 	})
 	if err != nil {
 		return nil, errs.Internal(err)
@@ -599,12 +601,6 @@ func (c *Communities) keepsSteward(ctx context.Context, tx *store.Store, group *
 	return nil
 }
 
-// lostRace reports whether a conditional transition did not apply because its
-// row was changed or removed by another request first.
-func lostRace(err error) bool {
-	return errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound)
-}
-
 // Members lists active members (for the members collection, the API and the UI).
 // Hidden member lists are shown only to members.
 func (c *Communities) Members(ctx context.Context, viewer, group *models.Actor, state string, limit, offset int) ([]store.MemberRow, error) {
@@ -622,7 +618,7 @@ func (c *Communities) Members(ctx context.Context, viewer, group *models.Actor, 
 	} else if !com.MembersPublic && c.Role(ctx, group, viewer) == "" {
 		return nil, errs.Forbidden("this community's member list is private")
 	}
-	out, err := c.svc.Store.ListMembers(ctx, group.ID, state, nil, limit, offset)
+	out, err := c.d.Store.ListMembers(ctx, group.ID, state, nil, limit, offset)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -631,7 +627,7 @@ func (c *Communities) Members(ctx context.Context, viewer, group *models.Actor, 
 
 // Maintainers lists maintainers and stewards (public: the moderators collection).
 func (c *Communities) Maintainers(ctx context.Context, group *models.Actor) ([]store.MemberRow, error) {
-	out, err := c.svc.Store.ListMembers(ctx, group.ID, models.MembershipActive,
+	out, err := c.d.Store.ListMembers(ctx, group.ID, models.MembershipActive,
 		[]string{models.RoleCommunityMaintainer, models.RoleCommunitySteward}, 200, 0)
 	if err != nil {
 		return nil, errs.Internal(err)
@@ -641,7 +637,7 @@ func (c *Communities) Maintainers(ctx context.Context, group *models.Actor) ([]s
 
 // RoleLog lists role changes, newest first.
 func (c *Communities) RoleLog(ctx context.Context, group *models.Actor, limit int) ([]models.RoleChange, error) {
-	out, err := c.svc.Store.ListRoleChanges(ctx, group.ID, limit)
+	out, err := c.d.Store.ListRoleChanges(ctx, group.ID, limit)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -658,7 +654,7 @@ func mustJSON(v any) string {
 
 // MustActorID returns the row id of a known actor URI ("" when unknown).
 func (c *Communities) MustActorID(ctx context.Context, uri string) string {
-	a, err := c.svc.Store.ActorByURI(ctx, uri)
+	a, err := c.d.Store.ActorByURI(ctx, uri)
 	if err != nil {
 		return ""
 	}
@@ -673,5 +669,5 @@ func (c *Communities) SetImage(ctx context.Context, by, group *models.Actor, slo
 	if err := c.require(ctx, group, by, models.RoleCommunitySteward, "change the community's images"); err != nil {
 		return err
 	}
-	return c.svc.Actors.SetImage(ctx, group, slot, contentType, data)
+	return c.d.Actors.SetImage(ctx, group, slot, contentType, data)
 }

@@ -1,4 +1,4 @@
-package service
+package communities
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/social"
 )
 
 // Confirmation by message. Someone on another server confirms something we
@@ -29,7 +30,7 @@ const maxCodesPerMessage = 8
 // co-contributor credits of author whose codes the note carries, for the local
 // communities the note addresses or mentions. Errors are logged, never
 // returned: a confirmation must not stop the note itself.
-func (c *Communities) ConfirmByMessage(ctx context.Context, author *models.Actor, n *models.Note, in RemoteNote) {
+func (c *Communities) ConfirmByMessage(ctx context.Context, author *models.Actor, n *models.Note, in social.RemoteNote) {
 	text := strings.ToLower(content.Text(n.Content))
 	if !strings.Contains(text, "join-") && !strings.Contains(text, "credit-") {
 		return
@@ -51,7 +52,7 @@ func (c *Communities) ConfirmByMessage(ctx context.Context, author *models.Actor
 			continue
 		}
 		seen[uri] = true
-		if g, err := c.svc.Store.ActorByURI(ctx, uri); err == nil && g.Local() && g.Type == models.ActorGroup {
+		if g, err := c.d.Store.ActorByURI(ctx, uri); err == nil && g.Local() && g.Type == models.ActorGroup {
 			groups = append(groups, g)
 		}
 	}
@@ -65,7 +66,7 @@ func (c *Communities) ConfirmByMessage(ctx context.Context, author *models.Actor
 				err = c.confirmCredit(ctx, g, author, m[2])
 			}
 			if err != nil {
-				c.svc.Log.Warn("confirmation by message failed", "community", g.Username, "actor", author.URI, "code", m[0], "err", err)
+				c.d.Log.Warn("confirmation by message failed", "community", g.Username, "actor", author.URI, "code", m[0], "err", err)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package service
+package communities
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
 )
 
@@ -39,7 +40,7 @@ func JoinMessage(groupHandle string, m *models.Membership) string {
 // waits for the owner's confirming message (JoinCode). clientIP is the asking
 // client's address: requests are limited per address like login attempts.
 func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, handle, clientIP string) (*models.Actor, *models.Membership, error) {
-	if !c.svc.Accounts.limiter("join-request\x00ip:" + clientIP).Allow() {
+	if !c.d.Accounts.AllowRequest("join-request\x00ip:" + clientIP) {
 		return nil, nil, errs.TooMany("too many join requests from your address; wait a minute")
 	}
 	com, err := c.ByActor(ctx, group)
@@ -49,7 +50,7 @@ func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, 
 	if com.MembershipPolicy == models.PolicyInvitation {
 		return nil, nil, errs.Forbidden("membership of this community is by invitation only")
 	}
-	actor, err := c.svc.Social.ResolveActor(ctx, handle)
+	actor, err := c.d.Social.ResolveActor(ctx, handle)
 	if err != nil {
 		if s := errs.Status(err); s == 404 || s == 400 || s == 422 {
 			return nil, nil, errs.Unprocessable("no account %s was found", handle)
@@ -65,16 +66,16 @@ func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, 
 	if actor.Suspended {
 		return nil, nil, errs.Forbidden("this account is suspended")
 	}
-	if blocked, _ := c.svc.Store.IsBlocked(ctx, group.ID, actor.ID); blocked {
+	if blocked, _ := c.d.Store.IsBlocked(ctx, group.ID, actor.ID); blocked {
 		return nil, nil, errs.Forbidden("this account is blocked by the community")
 	}
-	now := c.svc.Now()
-	if m, err := c.svc.Store.Membership(ctx, group.ID, actor.ID); err == nil {
+	now := c.d.Now()
+	if m, err := c.d.Store.Membership(ctx, group.ID, actor.ID); err == nil {
 		switch m.State {
 		case models.MembershipAwaitingFollow: // asked again: the wait starts over
-			err := c.svc.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow},
+			err := c.d.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow},
 				models.MembershipAwaitingFollow, map[string]any{"created_at": now}, nil)
-			if lostRace(err) {
+			if core.LostRace(err) {
 				return nil, nil, errs.Conflict("%s's request changed in the meantime; try again", handle)
 			}
 			if err != nil {
@@ -92,7 +93,7 @@ func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, 
 	}
 	m := &models.Membership{ID: models.NewID(), CommunityID: group.ID, ActorID: actor.ID,
 		Role: models.RoleCommunityMember, State: models.MembershipAwaitingFollow, CreatedAt: now}
-	if err := c.svc.Store.PutMembership(ctx, m); err != nil {
+	if err := c.d.Store.PutMembership(ctx, m); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, nil, errs.Conflict("%s has already asked to join", handle)
 		}
@@ -108,7 +109,7 @@ func (c *Communities) RequestByFollow(ctx context.Context, group *models.Actor, 
 // blocked by the community or suspended since, is dropped. The
 // change is conditional on the state, so a repeated message changes nothing.
 func (c *Communities) confirmJoin(ctx context.Context, group, follower *models.Actor, code string) error {
-	m, err := c.svc.Store.Membership(ctx, group.ID, follower.ID)
+	m, err := c.d.Store.Membership(ctx, group.ID, follower.ID)
 	if err != nil || m.State != models.MembershipAwaitingFollow || JoinCode(m) != code {
 		return nil
 	}
@@ -118,10 +119,10 @@ func (c *Communities) confirmJoin(ctx context.Context, group, follower *models.A
 	}
 	// Each change applies only to a still-awaiting intent: a repeated message, a
 	// Join or an invitation that came first has superseded it.
-	blocked, _ := c.svc.Store.IsBlocked(ctx, group.ID, follower.ID)
-	if c.svc.Now().Sub(m.CreatedAt) > models.AwaitingFollowTTL || com.MembershipPolicy == models.PolicyInvitation ||
+	blocked, _ := c.d.Store.IsBlocked(ctx, group.ID, follower.ID)
+	if c.d.Now().Sub(m.CreatedAt) > models.AwaitingFollowTTL || com.MembershipPolicy == models.PolicyInvitation ||
 		blocked || follower.Suspended {
-		if err := c.svc.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}); err != nil && !lostRace(err) {
+		if err := c.d.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}); err != nil && !core.LostRace(err) {
 			return errs.Internal(err)
 		}
 		return nil
@@ -132,25 +133,25 @@ func (c *Communities) confirmJoin(ctx context.Context, group, follower *models.A
 		state = models.MembershipActive
 		log = &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: follower.ID, ByID: follower.ID, NewRole: m.Role}
 	}
-	err = c.svc.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}, state, nil, log)
-	if lostRace(err) {
+	err = c.d.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}, state, nil, log)
+	if core.LostRace(err) {
 		return nil
 	}
 	if err != nil {
 		return errs.Internal(err)
 	}
-	c.svc.Log.Info("membership request confirmed by message", "community", group.Username, "actor", follower.URI, "state", state)
+	c.d.Log.Info("membership request confirmed by message", "community", group.Username, "actor", follower.URI, "state", state)
 	return nil
 }
 
 // clearAwaiting drops an awaiting_follow membership before another path (Join,
 // Invite) creates one: the intent is superseded.
 func (c *Communities) clearAwaiting(ctx context.Context, group, actor *models.Actor) error {
-	m, err := c.svc.Store.Membership(ctx, group.ID, actor.ID)
+	m, err := c.d.Store.Membership(ctx, group.ID, actor.ID)
 	if err != nil || m.State != models.MembershipAwaitingFollow {
 		return nil
 	}
-	if err := c.svc.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}); err != nil && !lostRace(err) {
+	if err := c.d.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}); err != nil && !core.LostRace(err) {
 		return err
 	}
 	return nil

@@ -1,10 +1,11 @@
-package service
+package communities
 
 import (
 	"context"
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
 )
 
 // Read helpers for the API's views of communities: they load what is already
@@ -16,7 +17,7 @@ func (c *Communities) MembershipOf(ctx context.Context, group, actor *models.Act
 	if group == nil || actor == nil {
 		return nil
 	}
-	m, err := c.svc.Store.Membership(ctx, group.ID, actor.ID)
+	m, err := c.d.Store.Membership(ctx, group.ID, actor.ID)
 	if err != nil {
 		return nil
 	}
@@ -25,28 +26,25 @@ func (c *Communities) MembershipOf(ctx context.Context, group, actor *models.Act
 
 // MemberCount counts a community's active members.
 func (c *Communities) MemberCount(ctx context.Context, group *models.Actor) (int64, error) {
-	n, err := c.svc.Store.CountMembers(ctx, group.ID, nil)
+	n, err := c.d.Store.CountMembers(ctx, group.ID, nil)
 	if err != nil {
 		return 0, errs.Internal(err)
 	}
 	return n, nil
 }
 
-// ByIDs loads known actors by row id.
-func (a *Actors) ByIDs(ctx context.Context, ids []string) (map[string]*models.Actor, error) {
-	out, err := a.svc.Store.ActorsByIDs(ctx, ids)
-	if err != nil {
-		return nil, errs.Internal(err)
-	}
-	return out, nil
-}
+// MemberRow is a membership with its actor, as member lists return it.
+type MemberRow = store.MemberRow
 
-// KnownByURI loads an actor already stored here (nil when unknown); it does not
-// fetch.
-func (a *Actors) KnownByURI(ctx context.Context, uri string) *models.Actor {
-	act, err := a.svc.Store.ActorByURI(ctx, uri)
+// ReplyCount counts the public and unlisted replies to n, up to max; more
+// reports that there are more than max.
+func (c *Communities) ReplyCount(ctx context.Context, n *models.Note, max int) (count int, more bool, err error) {
+	replies, err := c.d.Store.ListReplies(ctx, n.URI, max+1)
 	if err != nil {
-		return nil
+		return 0, false, errs.Internal(err)
 	}
-	return act
+	if len(replies) > max {
+		return max, true, nil
+	}
+	return len(replies), false, nil
 }

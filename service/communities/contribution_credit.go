@@ -1,4 +1,4 @@
-package service
+package communities
 
 import (
 	"context"
@@ -70,7 +70,7 @@ func (c *Communities) ConfirmCredit(ctx context.Context, by *models.Actor, contr
 // confirmCredit is a remote co-contributor's confirming message for the
 // contribution id (a ULID, lower-cased like our ids) in group.
 func (c *Communities) confirmCredit(ctx context.Context, group, author *models.Actor, id string) error {
-	co, err := c.svc.Store.ContributionByID(ctx, strings.ToLower(id))
+	co, err := c.d.Store.ContributionByID(ctx, strings.ToLower(id))
 	if err != nil || co.CommunityID != group.ID {
 		return nil
 	}
@@ -119,13 +119,13 @@ func (c *Communities) confirmCreditOf(ctx context.Context, group *models.Actor, 
 				weight = 1
 			}
 			entries = []models.LedgerEntry{{ID: models.NewID(), CommunityID: group.ID, ContributionID: co.ID,
-				ContributorID: a.ID, Kind: co.Kind, Weight: weight, SetByID: co.DecidedByID, RecordedAt: c.svc.Now()}}
+				ContributorID: a.ID, Kind: co.Kind, Weight: weight, SetByID: co.DecidedByID, RecordedAt: c.d.Now()}}
 		}
-		changed, err := c.svc.Store.SetContributors(ctx, co.ID, co.State, co.PendingContributors, contributors, newPending, entries)
+		changed, err := c.d.Store.SetContributors(ctx, co.ID, co.State, co.PendingContributors, contributors, newPending, entries)
 		if err != nil {
 			return nil, errs.Internal(err)
 		}
-		fresh, ferr := c.svc.Store.ContributionByID(ctx, co.ID)
+		fresh, ferr := c.d.Store.ContributionByID(ctx, co.ID)
 		if ferr != nil {
 			if errors.Is(ferr, store.ErrNotFound) {
 				return nil, errs.NotFound("no such contribution")
@@ -133,7 +133,7 @@ func (c *Communities) confirmCreditOf(ctx context.Context, group *models.Actor, 
 			return nil, errs.Internal(ferr)
 		}
 		if changed {
-			c.svc.Log.Info("co-contributor confirmed", "contribution", co.ID, "actor", a.URI)
+			c.d.Log.Info("co-contributor confirmed", "contribution", co.ID, "actor", a.URI)
 			return fresh, nil
 		}
 		if attempt == 1 {

@@ -1,4 +1,4 @@
-package service
+package core
 
 import (
 	"context"
@@ -82,22 +82,22 @@ type Outbound struct {
 // ObjectID makes an activity the object of another one (Undo of a Lock we sent).
 func (o *Outbound) ObjectID() string { return o.ID }
 
-// noJobs stands in until app plugs in the queue (CLI tools, unit tests): a job
+// NoJobs stands in until app plugs in the queue (CLI tools, unit tests): a job
 // that cannot be written fails the change that needs it rather than being lost.
-type noJobs struct{}
+type NoJobs struct{}
 
-func (noJobs) Enqueue(_ context.Context, _ *store.Store, job Job) error {
+func (NoJobs) Enqueue(_ context.Context, _ *store.Store, job Job) error {
 	return errs.New(http.StatusServiceUnavailable, "no job queue to run %s", job.Kind())
 }
 
-func (noJobs) ScheduleAt(_ context.Context, _ *store.Store, job Job, _ time.Time) error {
+func (NoJobs) ScheduleAt(_ context.Context, _ *store.Store, job Job, _ time.Time) error {
 	return errs.New(http.StatusServiceUnavailable, "no job queue to run %s", job.Kind())
 }
 
-// nopPublisher is used until federation is wired (CLI tools, unit tests).
-type nopPublisher struct{}
+// NopPublisher is used until federation is wired (CLI tools, unit tests).
+type NopPublisher struct{}
 
-func (nopPublisher) Publish(context.Context, *store.Store, *Outbound) error { return nil }
+func (NopPublisher) Publish(context.Context, *store.Store, *Outbound) error { return nil }
 
 // Job is the arguments of one background job: a JSON-encodable struct with a
 // stable kind name (the queue's worker for that kind decodes it).

@@ -1,7 +1,8 @@
-package service
+package core
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 
@@ -65,19 +66,33 @@ func VisibilityOf(to, cc, audience []string, authorFollowersURI string) string {
 	return models.VisibilityDirect
 }
 
-// visibleToAnyone: public and unlisted notes (the only ones a community shows).
-func visibleToAnyone(n *models.Note) bool {
+// VisibleToAnyone: public and unlisted notes (the only ones a community shows).
+func VisibleToAnyone(n *models.Note) bool {
 	return n.Visibility == models.VisibilityPublic || n.Visibility == models.VisibilityUnlisted
 }
+
+// VisibilityStore is what the read rule needs of the store.
+type VisibilityStore interface {
+	NoteVisible(ctx context.Context, noteID string, sc store.NoteScope) (bool, error)
+	NoteTags(ctx context.Context, noteID string) ([]models.NoteTag, error)
+	ActorByID(ctx context.Context, id string) (*models.Actor, error)
+	HasFollowerOnHost(ctx context.Context, actorID, host string) (bool, error)
+}
+
+var _ VisibilityStore = (*store.Store)(nil)
+
+// Visibility applies the read rule above; every domain that reads notes for
+// someone holds one.
+type Visibility struct{ Store VisibilityStore }
 
 // CanSee decides whether reader (nil: anonymous; a remote actor: the signer of a
 // signed GET) may read n. It does not look at deletion: callers serve a
 // Tombstone or nothing for a deleted note.
-func (s *Service) CanSee(ctx context.Context, reader *models.Actor, n *models.Note) bool {
+func (s Visibility) CanSee(ctx context.Context, reader *models.Actor, n *models.Note) bool {
 	if n == nil {
 		return false
 	}
-	if visibleToAnyone(n) {
+	if VisibleToAnyone(n) {
 		return true
 	}
 	if reader == nil || reader.Suspended {
@@ -87,7 +102,7 @@ func (s *Service) CanSee(ctx context.Context, reader *models.Actor, n *models.No
 		return true
 	}
 	if reader.Local() {
-		ok, err := s.Store.NoteVisible(ctx, n.ID, s.NoteScope(reader, ListAll))
+		ok, err := s.Store.NoteVisible(ctx, n.ID, NoteScope(reader, ListAll))
 		return err == nil && ok
 	}
 	host := hostOfURI(reader.URI)
@@ -135,7 +150,7 @@ const (
 // NoteScope is CanSee for a list, as a store condition, so that lists are
 // filtered in SQL before they are paged. Remote readers only ever list what
 // anonymous readers list (outboxes); single notes go through CanSee.
-func (s *Service) NoteScope(reader *models.Actor, l Listing) store.NoteScope {
+func NoteScope(reader *models.Actor, l Listing) store.NoteScope {
 	switch l {
 	case ListTag:
 		return store.NoteScope{Visibilities: []string{models.VisibilityPublic}}
@@ -147,6 +162,12 @@ func (s *Service) NoteScope(reader *models.Actor, l Listing) store.NoteScope {
 		sc.Reader = reader
 	}
 	return sc
+}
+
+// LostRace reports whether a conditional transition did not apply because its
+// row was changed or removed by another request first.
+func LostRace(err error) bool {
+	return errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound)
 }
 
 func hostOfURI(u string) string {

@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -17,7 +17,7 @@ func (s *Social) FollowRequests(ctx context.Context, target *models.Actor, limit
 
 // FollowOf returns follower's follow of target, or nil when there is none.
 func (s *Social) FollowOf(ctx context.Context, follower, target *models.Actor) (*models.Follow, error) {
-	f, err := s.svc.Store.FollowByPair(ctx, follower.ID, target.ID)
+	f, err := s.d.Store.FollowByPair(ctx, follower.ID, target.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}

@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -16,13 +16,13 @@ import (
 // (403). Errors: 403 blocked, 502 when host gives no usable template (the
 // message names the host), 503 without a federation edge.
 func (s *Social) RemoteFollowURL(ctx context.Context, user, host, objectURI string) (string, error) {
-	if s.svc.Resolver == nil {
+	if s.d.Resolver == nil {
 		return "", errs.New(http.StatusServiceUnavailable, "federation is not available")
 	}
-	if !s.svc.DomainAllowed(host) {
+	if !s.domainAllowed(host) {
 		return "", errs.Forbidden("%s is blocked on this instance", host)
 	}
-	tpl, err := s.svc.Resolver.SubscribeTemplate(ctx, user, host)
+	tpl, err := s.d.Resolver.SubscribeTemplate(ctx, user, host)
 	if err != nil {
 		switch errs.Status(err) {
 		case http.StatusBadRequest, http.StatusForbidden:

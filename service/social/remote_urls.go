@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"github.com/commonsd/commonsd/content"

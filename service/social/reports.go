@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -28,7 +28,7 @@ func (s *Social) Reports(ctx context.Context, by *models.User, limit, offset int
 	if offset < 0 {
 		offset = 0
 	}
-	list, err := s.svc.Store.ListReports(ctx, limit, offset)
+	list, err := s.d.Store.ListReports(ctx, limit, offset)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -39,7 +39,7 @@ func (s *Social) Reports(ctx context.Context, by *models.User, limit, offset int
 			ids = append(ids, r.TargetActorID)
 		}
 	}
-	actors, err := s.svc.Store.ActorsByIDs(ctx, ids)
+	actors, err := s.d.Store.ActorsByIDs(ctx, ids)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}

@@ -1,4 +1,4 @@
-package service
+package social
 
 import (
 	"context"
@@ -12,19 +12,22 @@ import (
 	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
 )
-
-// PublicCollection is ActivityStreams' "everyone" address.
-const PublicCollection = "https://www.w3.org/ns/activitystreams#Public"
 
 // Social owns follows, notes, boosts, likes, blocks, reports and timelines. Each
 // rule lives in one method that serves both a local action and the same action
 // arriving from another server: Follow is called by the API for a local user and by
 // the inbox for a remote one.
-type Social struct{ svc *Service }
+type Social struct {
+	d Deps
+	// hooks are the community rules and side effects social calls back; see
+	// CommunityHooks.
+	hooks CommunityHooks
+}
 
-func (s *Social) now() time.Time { return s.svc.Now() }
+func (s *Social) now() time.Time { return s.d.Now() }
 
 // ---- Follows ----
 
@@ -38,18 +41,18 @@ func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri
 	if target.Suspended || follower.Suspended {
 		return nil, errs.Forbidden("this account is suspended")
 	}
-	if blocked, _ := s.svc.Store.IsBlocked(ctx, target.ID, follower.ID); blocked {
+	if blocked, _ := s.d.Store.IsBlocked(ctx, target.ID, follower.ID); blocked {
 		return nil, errs.Forbidden("you are blocked by this actor")
 	}
-	if existing, err := s.svc.Store.FollowByPair(ctx, follower.ID, target.ID); err == nil {
+	if existing, err := s.d.Store.FollowByPair(ctx, follower.ID, target.ID); err == nil {
 		// A repeated Follow (a remote server retrying, or after a lost Accept) is
 		// answered again instead of failing, as Mastodon does.
 		if !follower.Local() && target.Local() && existing.State == models.FollowAccepted {
 			if uri != "" && uri != existing.URI {
 				existing.URI = uri
 			}
-			err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
-				return s.svc.Pub.Publish(ctx, tx, s.acceptOut(target, follower, existing))
+			err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
+				return s.d.Pub.Publish(ctx, tx, s.acceptOut(target, follower, existing))
 			})
 			if err != nil {
 				return nil, errs.Internal(err)
@@ -60,23 +63,23 @@ func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri
 	id := models.NewID()
 	f := &models.Follow{ID: id, URI: uri, FollowerID: follower.ID, TargetID: target.ID, State: models.FollowPending}
 	if follower.Local() {
-		f.URI = s.svc.URLs().Activity(id)
+		f.URI = s.d.URLs.Activity(id)
 	} else if uri == "" {
 		return nil, errs.BadRequest("a remote Follow needs an id")
 	}
 	if target.Local() && !target.ManuallyApprovesFollowers {
 		f.State = models.FollowAccepted
 	}
-	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateFollow(ctx, f); err != nil {
 			return err
 		}
 		switch {
 		case follower.Local() && !target.Local():
-			return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: f.URI, Type: TypeFollow, Actor: follower, Object: Ref{URI: target.URI},
+			return s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: f.URI, Type: core.TypeFollow, Actor: follower, Object: core.Ref{URI: target.URI},
 				To: []string{target.URI}, Recipients: []*models.Actor{target}})
 		case !follower.Local() && f.State == models.FollowAccepted:
-			return s.svc.Pub.Publish(ctx, tx, s.acceptOut(target, follower, f))
+			return s.d.Pub.Publish(ctx, tx, s.acceptOut(target, follower, f))
 		}
 		return nil
 	})
@@ -89,9 +92,9 @@ func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri
 	return f, nil
 }
 
-func (s *Social) acceptOut(target, follower *models.Actor, f *models.Follow) *Outbound {
-	return &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeAccept, Actor: target,
-		Object: FollowObject{Follow: f, Follower: follower, Target: target}, To: []string{follower.URI}, Recipients: []*models.Actor{follower}}
+func (s *Social) acceptOut(target, follower *models.Actor, f *models.Follow) *core.Outbound {
+	return &core.Outbound{ID: s.d.URLs.Activity(models.NewID()), Type: core.TypeAccept, Actor: target,
+		Object: core.FollowObject{Follow: f, Follower: follower, Target: target}, To: []string{follower.URI}, Recipients: []*models.Actor{follower}}
 }
 
 // FollowByHandle follows "@name@host", "name@host" or an actor URL.
@@ -111,22 +114,22 @@ func (s *Social) ResolveActor(ctx context.Context, handle string) (*models.Actor
 		return nil, errs.Unprocessable("target is required")
 	}
 	local := strings.TrimPrefix(handle, "@")
-	if name, host, ok := strings.Cut(local, "@"); ok && strings.EqualFold(host, s.svc.Cfg.PublicHost()) {
-		return s.svc.Actors.LocalByHandle(ctx, name)
+	if name, host, ok := strings.Cut(local, "@"); ok && strings.EqualFold(host, s.d.Cfg.PublicHost()) {
+		return s.d.Actors.LocalByHandle(ctx, name)
 	} else if !ok && !strings.Contains(handle, "/") {
-		return s.svc.Actors.LocalByHandle(ctx, local)
+		return s.d.Actors.LocalByHandle(ctx, local)
 	}
-	if strings.HasPrefix(handle, s.svc.Cfg.Server.PublicURL+"/") {
-		act, err := s.svc.Store.ActorByURI(ctx, handle)
+	if strings.HasPrefix(handle, s.d.Cfg.Server.PublicURL+"/") {
+		act, err := s.d.Store.ActorByURI(ctx, handle)
 		if err != nil {
 			return nil, errs.NotFound("no actor at %s", handle)
 		}
 		return act, nil
 	}
-	if s.svc.Resolver == nil {
+	if s.d.Resolver == nil {
 		return nil, errs.New(503, "federation is not available")
 	}
-	return s.svc.Resolver.ResolveActor(ctx, handle)
+	return s.d.Resolver.ResolveActor(ctx, handle)
 }
 
 // Unfollow ends follower's follow of target (a local action, or a remote Undo).
@@ -134,11 +137,11 @@ func (s *Social) Unfollow(ctx context.Context, follower *models.Actor, f *models
 	if f.FollowerID != follower.ID {
 		return errs.Forbidden("not your follow")
 	}
-	target, err := s.svc.Store.ActorByID(ctx, f.TargetID)
+	target, err := s.d.Store.ActorByID(ctx, f.TargetID)
 	if err != nil {
 		return errs.Internal(err)
 	}
-	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		// Whatever its state; but only the request that removes it sends the Undo.
 		if err := tx.RemoveFollow(ctx, f.ID, nil); errors.Is(err, store.ErrNotFound) {
 			return errs.NotFound("follow not found")
@@ -146,8 +149,8 @@ func (s *Social) Unfollow(ctx context.Context, follower *models.Actor, f *models
 			return err
 		}
 		if follower.Local() && !target.Local() {
-			return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeUndo,
-				Actor: follower, Object: FollowObject{Follow: f, Follower: follower, Target: target},
+			return s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: s.d.URLs.Activity(models.NewID()), Type: core.TypeUndo,
+				Actor: follower, Object: core.FollowObject{Follow: f, Follower: follower, Target: target},
 				To: []string{target.URI}, Recipients: []*models.Actor{target}})
 		}
 		return nil
@@ -161,7 +164,7 @@ func (s *Social) Unfollow(ctx context.Context, follower *models.Actor, f *models
 // UnfollowByID ends a local actor's follow by the follow's id. Someone else's
 // follow is a 404, as if it did not exist, so that follow ids cannot be probed.
 func (s *Social) UnfollowByID(ctx context.Context, follower *models.Actor, id string) error {
-	f, err := s.svc.Store.FollowByID(ctx, id)
+	f, err := s.d.Store.FollowByID(ctx, id)
 	if err != nil || f.FollowerID != follower.ID {
 		return errs.NotFound("follow not found")
 	}
@@ -177,7 +180,7 @@ type FollowEntry struct {
 
 // Following pages the follows actor made, pending ones included, newest first.
 func (s *Social) Following(ctx context.Context, actor *models.Actor, limit, offset int) ([]FollowEntry, error) {
-	page, err := s.svc.Store.FollowsBy(ctx, actor.ID, "", limit, offset)
+	page, err := s.d.Store.FollowsBy(ctx, actor.ID, "", limit, offset)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -187,7 +190,7 @@ func (s *Social) Following(ctx context.Context, actor *models.Actor, limit, offs
 // Followers pages the follows of actor in state (accepted followers, or pending
 // follow requests), newest first.
 func (s *Social) Followers(ctx context.Context, actor *models.Actor, state string, limit, offset int) ([]FollowEntry, error) {
-	page, err := s.svc.Store.FollowsOf(ctx, actor.ID, state, limit, offset)
+	page, err := s.d.Store.FollowsOf(ctx, actor.ID, state, limit, offset)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -207,10 +210,10 @@ func followEntries(page *store.FollowPage, other func(models.Follow) string) []F
 // ReceiveUndoFollow handles a remote Undo{Follow}; followURI may be empty when the
 // sender only named the target.
 func (s *Social) ReceiveUndoFollow(ctx context.Context, follower *models.Actor, followURI, targetURI string) error {
-	f, err := s.svc.Store.FollowByURI(ctx, followURI)
+	f, err := s.d.Store.FollowByURI(ctx, followURI)
 	if err != nil && targetURI != "" {
-		if target, err2 := s.svc.Store.ActorByURI(ctx, targetURI); err2 == nil {
-			f, err = s.svc.Store.FollowByPair(ctx, follower.ID, target.ID)
+		if target, err2 := s.d.Store.ActorByURI(ctx, targetURI); err2 == nil {
+			f, err = s.d.Store.FollowByPair(ctx, follower.ID, target.ID)
 		}
 	}
 	if err != nil {
@@ -222,18 +225,18 @@ func (s *Social) ReceiveUndoFollow(ctx context.Context, follower *models.Actor, 
 // Decide accepts or rejects a pending follow of a local actor that approves
 // followers manually.
 func (s *Social) Decide(ctx context.Context, target *models.Actor, followID string, accept bool) error {
-	f, err := s.svc.Store.FollowByID(ctx, followID)
+	f, err := s.d.Store.FollowByID(ctx, followID)
 	if err != nil || f.TargetID != target.ID {
 		return errs.NotFound("follow request not found")
 	}
 	if f.State != models.FollowPending {
 		return errs.Conflict("this follow request was already answered")
 	}
-	follower, err := s.svc.Store.ActorByID(ctx, f.FollowerID)
+	follower, err := s.d.Store.ActorByID(ctx, f.FollowerID)
 	if err != nil {
 		return errs.Internal(err)
 	}
-	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		// Both answers apply only to a pending request: of two racing answers (or
 		// an answer and an Undo) one wins and only its Accept/Reject is sent.
 		var err error
@@ -253,9 +256,9 @@ func (s *Social) Decide(ctx context.Context, target *models.Actor, followID stri
 		}
 		out := s.acceptOut(target, follower, f)
 		if !accept {
-			out.Type = TypeReject
+			out.Type = core.TypeReject
 		}
-		return s.svc.Pub.Publish(ctx, tx, out)
+		return s.d.Pub.Publish(ctx, tx, out)
 	})
 	if err != nil {
 		return errs.Internal(err)
@@ -266,10 +269,10 @@ func (s *Social) Decide(ctx context.Context, target *models.Actor, followID stri
 // ReceiveFollowAnswer handles a remote Accept or Reject of a local actor's follow.
 // Only the followed actor may answer.
 func (s *Social) ReceiveFollowAnswer(ctx context.Context, target *models.Actor, followURI, followerURI string, accept bool) error {
-	f, err := s.svc.Store.FollowByURI(ctx, followURI)
+	f, err := s.d.Store.FollowByURI(ctx, followURI)
 	if err != nil && followerURI != "" {
-		if follower, err2 := s.svc.Store.ActorByURI(ctx, followerURI); err2 == nil {
-			f, err = s.svc.Store.FollowByPair(ctx, follower.ID, target.ID)
+		if follower, err2 := s.d.Store.ActorByURI(ctx, followerURI); err2 == nil {
+			f, err = s.d.Store.FollowByPair(ctx, follower.ID, target.ID)
 		}
 	}
 	if err != nil {
@@ -280,12 +283,12 @@ func (s *Social) ReceiveFollowAnswer(ctx context.Context, target *models.Actor, 
 	}
 	if !accept {
 		// A Reject ends the request, or the follow (the target removed us).
-		if err := s.svc.Store.RemoveFollow(ctx, f.ID, nil); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := s.d.Store.RemoveFollow(ctx, f.ID, nil); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return errs.Internal(err)
 		}
 		return nil
 	}
-	err = s.svc.Store.TransitionFollow(ctx, f.ID, []string{models.FollowPending}, models.FollowAccepted)
+	err = s.d.Store.TransitionFollow(ctx, f.ID, []string{models.FollowPending}, models.FollowAccepted)
 	switch {
 	case errors.Is(err, store.ErrConflict):
 		return nil // accepted already: an Accept delivered again
@@ -338,12 +341,12 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 	}
 	var group *models.Actor
 	if in.Community != "" {
-		g, com, err := s.svc.Communities.Resolve(ctx, in.Community)
+		g, com, err := s.hooks.Resolve(ctx, in.Community)
 		if err != nil {
 			return nil, err
 		}
 		if com != nil {
-			if err := s.svc.Communities.mayPost(ctx, g, com, author); err != nil {
+			if err := s.hooks.MayPost(ctx, g, com, author); err != nil {
 				return nil, err
 			}
 		}
@@ -356,11 +359,11 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 		// A reply to a note its author may not read is refused as if the note
 		// did not exist: ids of private notes must not be probed, nor a public
 		// reply hung under them.
-		if parent, err := s.svc.Store.NoteByURI(ctx, in.InReplyTo); err == nil && !s.svc.CanSee(ctx, author, parent) {
+		if parent, err := s.d.Store.NoteByURI(ctx, in.InReplyTo); err == nil && !s.d.Visibility.CanSee(ctx, author, parent) {
 			return nil, errs.NotFound("the note replied to was not found")
 		}
 	}
-	if err := s.svc.Communities.threadOpen(ctx, in.InReplyTo); err != nil {
+	if err := s.hooks.ThreadOpen(ctx, in.InReplyTo); err != nil {
 		return nil, err
 	}
 	var tags []models.NoteTag
@@ -395,13 +398,13 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			continue
 		}
 		seen["#"+name] = true
-		href := s.svc.Cfg.Server.PublicURL + "/tags/" + name
+		href := s.d.Cfg.Server.PublicURL + "/tags/" + name
 		tags = append(tags, models.NoteTag{Type: "Hashtag", Name: "#" + name, Href: href})
 		linked = strings.Replace(linked, m[0], m[1]+fmt.Sprintf(`[#%s](%s)`, m[2], href), 1)
 	}
 	id := models.NewID()
 	n := &models.Note{
-		ID: id, URI: s.svc.URLs().Note(id), Type: "Note", AuthorID: author.ID,
+		ID: id, URI: s.d.URLs.Note(id), Type: "Note", AuthorID: author.ID,
 		Content: content.Markdown(linked), Source: src, Summary: html.EscapeString(strings.TrimSpace(in.Summary)),
 		Sensitive: in.Sensitive || strings.TrimSpace(in.Summary) != "", Visibility: in.Visibility,
 		InReplyToURI: in.InReplyTo, Local: true, Published: s.now(),
@@ -414,9 +417,9 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 	var to, cc []string
 	switch in.Visibility {
 	case models.VisibilityPublic:
-		to, cc = []string{PublicCollection}, append([]string{author.FollowersURI}, mentionURIs...)
+		to, cc = []string{core.PublicCollection}, append([]string{author.FollowersURI}, mentionURIs...)
 	case models.VisibilityUnlisted:
-		to, cc = []string{author.FollowersURI}, append([]string{PublicCollection}, mentionURIs...)
+		to, cc = []string{author.FollowersURI}, append([]string{core.PublicCollection}, mentionURIs...)
 	case models.VisibilityFollowers:
 		to, cc = []string{author.FollowersURI}, mentionURIs
 	case models.VisibilityDirect:
@@ -443,8 +446,8 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 			remote = append(remote, a)
 		}
 	}
-	createID := s.svc.URLs().Activity(models.NewID())
-	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	createID := s.d.URLs.Activity(models.NewID())
+	err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateNote(ctx, n, tags); err != nil {
 			return err
 		}
@@ -459,8 +462,8 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 		if err := tx.AddToTimelines(ctx, n.ID, "", owners); err != nil {
 			return err
 		}
-		err := s.svc.Pub.Publish(ctx, tx, &Outbound{ID: createID, Type: TypeCreate, Published: n.Published,
-			Actor: author, Object: NoteObject{Note: n, Tags: tags, Author: author}, To: to, CC: cc, Recipients: remote, Audience: n.AudienceURI,
+		err := s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: createID, Type: core.TypeCreate, Published: n.Published,
+			Actor: author, Object: core.NoteObject{Note: n, Tags: tags, Author: author}, To: to, CC: cc, Recipients: remote, Audience: n.AudienceURI,
 			ToFollowers: in.Visibility != models.VisibilityDirect,
 			Public:      in.Visibility == models.VisibilityPublic || in.Visibility == models.VisibilityUnlisted})
 		if err != nil || group == nil || !group.Local() {
@@ -472,7 +475,7 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 		if err != nil {
 			return err
 		}
-		return s.svc.Communities.relay(ctx, tx, group, n, created.Raw)
+		return s.hooks.Relay(ctx, tx, group, n, created.Raw)
 	})
 	if err != nil {
 		return nil, errs.Internal(err)
@@ -493,7 +496,7 @@ func firstLine(text string, max int) string {
 
 func (s *Social) domainOf(a *models.Actor) string {
 	if a.Local() {
-		return s.svc.Cfg.PublicHost()
+		return s.d.Cfg.PublicHost()
 	}
 	return a.Domain
 }
@@ -501,7 +504,7 @@ func (s *Social) domainOf(a *models.Actor) string {
 // DeleteNote tombstones a note; its author (or a local moderator for local
 // notes) may. The Delete goes to everyone who got the note.
 func (s *Social) DeleteNote(ctx context.Context, by *models.Actor, noteID string) error {
-	n, err := s.svc.Store.NoteByID(ctx, noteID)
+	n, err := s.d.Store.NoteByID(ctx, noteID)
 	if err != nil || n.DeletedAt != nil {
 		return errs.NotFound("note not found")
 	}
@@ -512,19 +515,19 @@ func (s *Social) DeleteNote(ctx context.Context, by *models.Actor, noteID string
 }
 
 func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models.Note) error {
-	tags, _ := s.svc.Store.NoteTags(ctx, n.ID)
+	tags, _ := s.d.Store.NoteTags(ctx, n.ID)
 	var recipients []*models.Actor
 	for _, t := range tags {
 		if t.Type == "Mention" {
-			if a, err := s.svc.Store.ActorByURI(ctx, t.Href); err == nil && !a.Local() {
+			if a, err := s.d.Store.ActorByURI(ctx, t.Href); err == nil && !a.Local() {
 				recipients = append(recipients, a)
 			}
 		}
 	}
 	now := s.now()
-	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		// Only the deletion that tombstones the note publishes the Delete.
-		if err := tx.TombstoneNote(ctx, n.ID, now); lostRace(err) {
+		if err := tx.TombstoneNote(ctx, n.ID, now); core.LostRace(err) {
 			return errs.NotFound("note not found")
 		} else if err != nil {
 			return err
@@ -533,8 +536,8 @@ func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models
 			return nil
 		}
 		n.DeletedAt = &now
-		return s.svc.Pub.Publish(ctx, tx, &Outbound{ID: s.svc.URLs().Activity(models.NewID()), Type: TypeDelete,
-			Actor: author, Object: Tombstone{URI: n.URI}, To: n.To, CC: n.CC, Recipients: recipients,
+		return s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: s.d.URLs.Activity(models.NewID()), Type: core.TypeDelete,
+			Actor: author, Object: core.Tombstone{URI: n.URI}, To: n.To, CC: n.CC, Recipients: recipients,
 			ToFollowers: n.Visibility != models.VisibilityDirect})
 	})
 	if err != nil {
@@ -563,8 +566,8 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 	n.Content = content.Sanitize(n.Content)
 	n.Summary = content.Sanitize(n.Summary)
 	in.Tags = safeRemoteURLs(n, in.Tags)
-	s.svc.Communities.ConfirmByMessage(ctx, author, n, in)
-	existing, err := s.svc.Store.NoteByURI(ctx, n.URI)
+	s.hooks.ConfirmByMessage(ctx, author, n, in)
+	existing, err := s.d.Store.NoteByURI(ctx, n.URI)
 	if err == nil {
 		if existing.AuthorID != author.ID {
 			return nil, errs.Forbidden("note belongs to another actor")
@@ -575,7 +578,7 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		now := s.now()
 		existing.Content, existing.Summary, existing.Name, existing.Sensitive = n.Content, n.Summary, n.Name, n.Sensitive
 		existing.EditedAt = &now
-		if err := s.svc.Store.UpdateNote(ctx, existing, in.Tags); lostRace(err) {
+		if err := s.d.Store.UpdateNote(ctx, existing, in.Tags); core.LostRace(err) {
 			return nil, errs.Conflict("the note was deleted before this update arrived")
 		} else if err != nil {
 			return nil, errs.Internal(err)
@@ -588,7 +591,7 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 	if n.Published.IsZero() {
 		n.Published = s.now()
 	}
-	owners, err := s.svc.Store.LocalFollowerIDs(ctx, author.ID)
+	owners, err := s.d.Store.LocalFollowerIDs(ctx, author.ID)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -597,22 +600,22 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 	}
 	for _, t := range in.Tags {
 		if t.Type == "Mention" {
-			if a, err := s.svc.Store.ActorByURI(ctx, t.Href); err == nil && a.Local() {
+			if a, err := s.d.Store.ActorByURI(ctx, t.Href); err == nil && a.Local() {
 				owners = append(owners, a.ID)
 			}
 		}
 	}
 	owners = append(owners, s.localAddressees(ctx, in.Addressed)...)
-	if err := s.svc.Communities.threadOpen(ctx, n.InReplyToURI); err != nil {
+	if err := s.hooks.ThreadOpen(ctx, n.InReplyToURI); err != nil {
 		return nil, err
 	}
 	group := s.addressedCommunity(ctx, in)
-	if group != nil && !visibleToAnyone(n) {
+	if group != nil && !core.VisibleToAnyone(n) {
 		// Only public and unlisted notes become community posts (as for local
 		// authors, see PostNote). A followers-only or direct note addressed to a
 		// community reaches its maintainers and stewards, and nobody else: it is
 		// neither listed, nor in feeds, nor relayed.
-		if mods, err := s.svc.Communities.Maintainers(ctx, group); err == nil {
+		if mods, err := s.hooks.Maintainers(ctx, group); err == nil {
 			for _, m := range mods {
 				owners = append(owners, m.Actor.ID)
 			}
@@ -622,11 +625,11 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 	}
 	if group != nil {
 		// Check the community's rules before anything is stored.
-		com, err := s.svc.Communities.ByActor(ctx, group)
+		com, err := s.hooks.ByActor(ctx, group)
 		if err != nil {
 			return nil, err
 		}
-		if err := s.svc.Communities.mayPost(ctx, group, com, author); err != nil {
+		if err := s.hooks.MayPost(ctx, group, com, author); err != nil {
 			return nil, err
 		}
 		n.AudienceURI = group.URI
@@ -634,7 +637,7 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 			n.Name = firstLine(content.Text(n.Content), 100)
 		}
 	}
-	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateNote(ctx, n, in.Tags); err != nil {
 			return err
 		}
@@ -646,10 +649,10 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		}
 		// Stored and relayed together: if the relay cannot be written the note
 		// is not stored either, and the inbox job's retry does both.
-		return s.svc.Communities.relay(ctx, tx, group, n, in.Activity)
+		return s.hooks.Relay(ctx, tx, group, n, in.Activity)
 	})
 	if errors.Is(err, store.ErrExists) {
-		return s.svc.Store.NoteByURI(ctx, n.URI)
+		return s.d.Store.NoteByURI(ctx, n.URI)
 	}
 	if err != nil {
 		return nil, errs.Internal(err)
@@ -661,7 +664,7 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 // to (to, cc): they get it in their timelines, as mentioned actors do.
 // Communities are left to addressedCommunity.
 func (s *Social) localAddressees(ctx context.Context, addressed []string) []string {
-	prefix := s.svc.Cfg.Server.PublicURL + "/"
+	prefix := s.d.Cfg.Server.PublicURL + "/"
 	var out []string
 	seen := map[string]bool{}
 	for _, u := range addressed {
@@ -669,7 +672,7 @@ func (s *Social) localAddressees(ctx context.Context, addressed []string) []stri
 			continue
 		}
 		seen[u] = true
-		if a, err := s.svc.Store.ActorByURI(ctx, u); err == nil && a.Local() && a.Type != models.ActorGroup && !a.Suspended {
+		if a, err := s.d.Store.ActorByURI(ctx, u); err == nil && a.Local() && a.Type != models.ActorGroup && !a.Suspended {
 			out = append(out, a.ID)
 		}
 	}
@@ -685,12 +688,12 @@ func (s *Social) addressedCommunity(ctx context.Context, in RemoteNote) *models.
 			cands = append(cands, t.Href)
 		}
 	}
-	prefix := s.svc.Cfg.Server.PublicURL + "/"
+	prefix := s.d.Cfg.Server.PublicURL + "/"
 	for _, u := range cands {
 		if !strings.HasPrefix(u, prefix) {
 			continue
 		}
-		if a, err := s.svc.Store.ActorByURI(ctx, u); err == nil && a.Local() && a.Type == models.ActorGroup && !a.Suspended {
+		if a, err := s.d.Store.ActorByURI(ctx, u); err == nil && a.Local() && a.Type == models.ActorGroup && !a.Suspended {
 			return a
 		}
 	}
@@ -702,7 +705,7 @@ func (s *Social) addressedCommunity(ctx context.Context, in RemoteNote) *models.
 func (s *Social) ReceiveDelete(ctx context.Context, actor *models.Actor, objectURI string) error {
 	if objectURI == actor.URI {
 		now := s.now()
-		err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
 			if err := tx.DeleteFollowsOf(ctx, actor.ID); err != nil {
 				return err
 			}
@@ -717,7 +720,7 @@ func (s *Social) ReceiveDelete(ctx context.Context, actor *models.Actor, objectU
 		}
 		return nil
 	}
-	n, err := s.svc.Store.NoteByURI(ctx, objectURI)
+	n, err := s.d.Store.NoteByURI(ctx, objectURI)
 	if err != nil {
 		return nil // nothing of it here: nothing to delete
 	}
@@ -733,11 +736,11 @@ func (s *Social) ReceiveDelete(ctx context.Context, actor *models.Actor, objectU
 // ReceiveAnnounce records a boost of a note we have (fetched from its origin by the
 // caller) and shows it to the booster's local followers.
 func (s *Social) ReceiveAnnounce(ctx context.Context, actor *models.Actor, uri string, n *models.Note) error {
-	owners, err := s.svc.Store.LocalFollowerIDs(ctx, actor.ID)
+	owners, err := s.d.Store.LocalFollowerIDs(ctx, actor.ID)
 	if err != nil {
 		return errs.Internal(err)
 	}
-	err = s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err = s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.PutAnnounce(ctx, &models.Announce{ID: models.NewID(), URI: uri, ActorID: actor.ID, ObjectURI: n.URI}); err != nil {
 			return err
 		}
@@ -752,16 +755,16 @@ func (s *Social) ReceiveAnnounce(ctx context.Context, actor *models.Actor, uri s
 // ReceiveUndo undoes a remote Announce, Like or Block by its activity id.
 func (s *Social) ReceiveUndo(ctx context.Context, actor *models.Actor, innerType, innerURI string) error {
 	switch innerType {
-	case TypeAnnounce:
-		a, err := s.svc.Store.AnnounceByURI(ctx, innerURI)
+	case core.TypeAnnounce:
+		a, err := s.d.Store.AnnounceByURI(ctx, innerURI)
 		if err != nil {
 			return nil
 		}
 		if a.ActorID != actor.ID {
 			return errs.Forbidden("not your boost")
 		}
-		n, _ := s.svc.Store.NoteByURI(ctx, a.ObjectURI)
-		return s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		n, _ := s.d.Store.NoteByURI(ctx, a.ObjectURI)
+		return s.d.Store.Tx(ctx, func(tx *store.Store) error {
 			if n != nil {
 				if err := tx.RemoveBoostFromTimelines(ctx, n.ID, actor.ID); err != nil {
 					return err
@@ -769,34 +772,34 @@ func (s *Social) ReceiveUndo(ctx context.Context, actor *models.Actor, innerType
 			}
 			return tx.DeleteAnnounce(ctx, a.ID)
 		})
-	case TypeLike:
-		l, err := s.svc.Store.LikeByURI(ctx, innerURI)
+	case core.TypeLike:
+		l, err := s.d.Store.LikeByURI(ctx, innerURI)
 		if err != nil {
 			return nil
 		}
 		if l.ActorID != actor.ID {
 			return errs.Forbidden("not your like")
 		}
-		return s.svc.Store.DeleteLike(ctx, l.ID)
-	case TypeBlock:
-		b, err := s.svc.Store.BlockByURI(ctx, innerURI)
+		return s.d.Store.DeleteLike(ctx, l.ID)
+	case core.TypeBlock:
+		b, err := s.d.Store.BlockByURI(ctx, innerURI)
 		if err != nil {
 			return nil
 		}
 		if b.ActorID != actor.ID {
 			return errs.Forbidden("not your block")
 		}
-		return s.svc.Store.DeleteBlock(ctx, b.ID)
+		return s.d.Store.DeleteBlock(ctx, b.ID)
 	}
 	return errs.Unprocessable("cannot undo a %s", innerType)
 }
 
 // ReceiveLike records a like of a local or known note.
 func (s *Social) ReceiveLike(ctx context.Context, actor *models.Actor, uri, objectURI string) error {
-	if _, err := s.svc.Store.NoteByURI(ctx, objectURI); err != nil {
+	if _, err := s.d.Store.NoteByURI(ctx, objectURI); err != nil {
 		return errs.NotFound("liked object is not known here")
 	}
-	if err := s.svc.Store.PutLike(ctx, &models.Like{ID: models.NewID(), URI: uri, ActorID: actor.ID, ObjectURI: objectURI}); err != nil {
+	if err := s.d.Store.PutLike(ctx, &models.Like{ID: models.NewID(), URI: uri, ActorID: actor.ID, ObjectURI: objectURI}); err != nil {
 		return errs.Internal(err)
 	}
 	return nil
@@ -805,7 +808,7 @@ func (s *Social) ReceiveLike(ctx context.Context, actor *models.Actor, uri, obje
 // ReceiveBlock records that a remote actor blocks a local one; any follow between
 // them ends, as on Mastodon.
 func (s *Social) ReceiveBlock(ctx context.Context, actor, target *models.Actor, uri string) error {
-	err := s.svc.Store.Tx(ctx, func(tx *store.Store) error {
+	err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.PutBlock(ctx, &models.Block{ID: models.NewID(), URI: uri, ActorID: actor.ID, TargetID: target.ID}); err != nil {
 			return err
 		}
@@ -829,16 +832,16 @@ func (s *Social) ReceiveFlag(ctx context.Context, reporter *models.Actor, uri st
 	r := &models.Report{ID: models.NewID(), URI: uri, ReporterID: reporter.ID, ObjectURIs: objects,
 		Content: content.Text(content.Sanitize(text))}
 	for _, o := range objects {
-		if a, err := s.svc.Store.ActorByURI(ctx, o); err == nil {
+		if a, err := s.d.Store.ActorByURI(ctx, o); err == nil {
 			r.TargetActorID = a.ID
 			break
 		}
-		if n, err := s.svc.Store.NoteByURI(ctx, o); err == nil {
+		if n, err := s.d.Store.NoteByURI(ctx, o); err == nil {
 			r.TargetActorID = n.AuthorID
 			break
 		}
 	}
-	if err := s.svc.Store.CreateReport(ctx, r); err != nil {
+	if err := s.d.Store.CreateReport(ctx, r); err != nil {
 		return errs.Internal(err)
 	}
 	return nil
@@ -858,7 +861,7 @@ func (s *Social) Timeline(ctx context.Context, owner *models.Actor, maxID string
 	if limit <= 0 || limit > 100 {
 		limit = 40
 	}
-	items, err := s.svc.Store.Timeline(ctx, owner.ID, maxID, limit, s.svc.NoteScope(owner, ListAll))
+	items, err := s.d.Store.Timeline(ctx, owner.ID, maxID, limit, core.NoteScope(owner, core.ListAll))
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -869,7 +872,7 @@ func (s *Social) Timeline(ctx context.Context, owner *models.Actor, maxID string
 			ids = append(ids, it.Entry.BoostedByID)
 		}
 	}
-	actors, err := s.svc.Store.ActorsByIDs(ctx, ids)
+	actors, err := s.d.Store.ActorsByIDs(ctx, ids)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -877,7 +880,7 @@ func (s *Social) Timeline(ctx context.Context, owner *models.Actor, maxID string
 	for _, it := range items {
 		noteIDs = append(noteIDs, it.Note.ID)
 	}
-	tags, err := s.svc.Store.NoteTagsOf(ctx, noteIDs)
+	tags, err := s.d.Store.NoteTagsOf(ctx, noteIDs)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -894,7 +897,7 @@ func (s *Social) Timeline(ctx context.Context, owner *models.Actor, maxID string
 
 // NoteTags returns a note's mentions and hashtags.
 func (s *Social) NoteTags(ctx context.Context, noteID string) ([]models.NoteTag, error) {
-	tags, err := s.svc.Store.NoteTags(ctx, noteID)
+	tags, err := s.d.Store.NoteTags(ctx, noteID)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -912,7 +915,7 @@ func (s *Social) Tagged(ctx context.Context, tag string, limit int) ([]TimelineE
 	if limit <= 0 || limit > 100 {
 		limit = 40
 	}
-	notes, err := s.svc.Store.TaggedNotes(ctx, tag, limit, s.svc.NoteScope(nil, ListTag))
+	notes, err := s.d.Store.TaggedNotes(ctx, tag, limit, core.NoteScope(nil, core.ListTag))
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -920,7 +923,7 @@ func (s *Social) Tagged(ctx context.Context, tag string, limit int) ([]TimelineE
 	for i, n := range notes {
 		ids[i] = n.AuthorID
 	}
-	actors, err := s.svc.Store.ActorsByIDs(ctx, ids)
+	actors, err := s.d.Store.ActorsByIDs(ctx, ids)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
