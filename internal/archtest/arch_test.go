@@ -44,6 +44,7 @@ var allowed = map[string][]string{
 	"service/social":      {"service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/communities": {"service/social", "service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/admin":       {"service/core", "store", "models", "config", "errs"},
+	"service/servicetest": {"service", "store", "config", "errs"},
 	"store":               {"models", "config", "errs"},
 	"store/storetest":     {"store", "models"},
 	"models":              {},
@@ -60,7 +61,7 @@ var allowed = map[string][]string{
 
 // testHelpers may be imported by any package's tests (they start instances,
 // open test databases, find fixtures, run the Fedify peer).
-var testHelpers = []string{"app/apptest", "store/storetest", "internal/fixtures", "internal/fedpeer"}
+var testHelpers = []string{"app/apptest", "store/storetest", "service/servicetest", "internal/fixtures", "internal/fedpeer"}
 
 // testExtra are further imports of a package's tests (black-box tests that
 // drive a whole instance, benchmarks).
@@ -68,7 +69,11 @@ var testExtra = map[string][]string{
 	"federation": {"app"},
 	"frontend":   {"federation/signing"}, // a fake remote server signs its messages
 	// domain tests drive the wired facade, as its callers do
+	"service/core":        {"service"},
+	"service/accounts":    {"service"},
+	"service/social":      {"service"},
 	"service/communities": {"service"},
+	"service/admin":       {"service"},
 	"bench":               {"app", "federation/signing", "models", "service", "store"},
 }
 

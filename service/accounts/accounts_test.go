@@ -1,42 +1,21 @@
-package service_test
+package accounts_test
 
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 
-	"github.com/commonsd/commonsd/config"
-	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/service/servicetest"
 	"github.com/commonsd/commonsd/store"
 	"github.com/commonsd/commonsd/store/storetest"
 )
 
-func newService(t *testing.T, st *store.Store) *service.Service {
-	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	keys, err := service.LoadKeys("", cfg.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return service.New(cfg, st, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
-}
-
-func status(err error) int {
-	if err == nil {
-		return 0
-	}
-	return errs.Status(err)
-}
-
 func TestSignUpRules(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		s := newService(t, st)
+		s := servicetest.New(t, st)
 		first, err := s.Accounts.SignUp(ctx, service.Registration{Username: "founder", Email: "f@example.org", Password: "correct horse battery"})
 		if err != nil || first.Role != models.RoleAdmin || !first.Approved {
 			t.Fatalf("first account must be an approved admin: %+v %v", first, err)
@@ -68,7 +47,7 @@ func TestSignUpRules(t *testing.T) {
 				}
 				before, _ := st.CountUsers(ctx)
 				_, err := s.Accounts.SignUp(ctx, c.reg)
-				if got := status(err); got != c.status {
+				if got := servicetest.Status(err); got != c.status {
 					t.Fatalf("status %d (%v), want %d", got, err, c.status)
 				}
 				after, _ := st.CountUsers(ctx)
@@ -82,7 +61,7 @@ func TestSignUpRules(t *testing.T) {
 		if _, err := s.Accounts.SignUp(ctx, service.Registration{Username: "dora", Email: "d@example.org", Password: "long enough pw", Reason: "I write docs"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Accounts.Authenticate(ctx, "dora", "long enough pw", "1.2.3.4"); status(err) != 403 {
+		if _, err := s.Accounts.Authenticate(ctx, "dora", "long enough pw", "1.2.3.4"); servicetest.Status(err) != 403 {
 			t.Fatalf("unapproved login: %v", err)
 		}
 		yes := true
@@ -103,7 +82,7 @@ func TestSignUpRules(t *testing.T) {
 			t.Fatalf("invite sign-up: %v", err)
 		}
 		reg.Username, reg.Email = "fred", "fred@example.org"
-		if _, err := s.Accounts.SignUp(ctx, reg); status(err) != 403 {
+		if _, err := s.Accounts.SignUp(ctx, reg); servicetest.Status(err) != 403 {
 			t.Fatalf("used invite accepted: %v", err)
 		}
 	})
@@ -112,15 +91,15 @@ func TestSignUpRules(t *testing.T) {
 func TestAuthTokensAndSessions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		s := newService(t, st)
+		s := servicetest.New(t, st)
 		u, err := s.Accounts.Create(ctx, service.Registration{Username: "ada", Email: "ada@example.org", Password: "long enough pw"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Accounts.Authenticate(ctx, "ada", "wrong password", "9.9.9.9"); status(err) != 401 {
+		if _, err := s.Accounts.Authenticate(ctx, "ada", "wrong password", "9.9.9.9"); servicetest.Status(err) != 401 {
 			t.Fatalf("wrong password: %v", err)
 		}
-		if _, err := s.Accounts.Authenticate(ctx, "nobody", "wrong password", "9.9.9.9"); status(err) != 401 {
+		if _, err := s.Accounts.Authenticate(ctx, "nobody", "wrong password", "9.9.9.9"); servicetest.Status(err) != 401 {
 			t.Fatalf("unknown user: %v", err)
 		}
 		if _, err := s.Accounts.Authenticate(ctx, "ADA@example.org", "long enough pw", "9.9.9.9"); err != nil {
@@ -134,14 +113,14 @@ func TestAuthTokensAndSessions(t *testing.T) {
 			t.Fatalf("token: %v", err)
 		}
 		for _, bad := range []string{"", "cmd_nope", secret + "x"} {
-			if _, err := s.Accounts.TokenUser(ctx, bad); status(err) != 401 {
+			if _, err := s.Accounts.TokenUser(ctx, bad); servicetest.Status(err) != 401 {
 				t.Fatalf("bad token %q: %v", bad, err)
 			}
 		}
 		if err := s.Accounts.RevokeToken(ctx, u, tok.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Accounts.TokenUser(ctx, secret); status(err) != 401 {
+		if _, err := s.Accounts.TokenUser(ctx, secret); servicetest.Status(err) != 401 {
 			t.Fatalf("revoked token accepted: %v", err)
 		}
 		cookie, _, err := s.Accounts.NewSession(ctx, u, "test")
@@ -159,10 +138,10 @@ func TestAuthTokensAndSessions(t *testing.T) {
 		if _, _, err := s.Accounts.SessionUser(ctx, cookie); err == nil {
 			t.Fatal("session survived suspension")
 		}
-		if _, err := s.Accounts.Authenticate(ctx, "ada", "long enough pw", "9.9.9.9"); status(err) != 403 {
+		if _, err := s.Accounts.Authenticate(ctx, "ada", "long enough pw", "9.9.9.9"); servicetest.Status(err) != 403 {
 			t.Fatalf("suspended login: %v", err)
 		}
-		if _, err := s.Actors.LocalByHandle(ctx, "ada"); status(err) != 404 {
+		if _, err := s.Actors.LocalByHandle(ctx, "ada"); servicetest.Status(err) != 404 {
 			t.Fatalf("suspended actor still served: %v", err)
 		}
 	})
@@ -170,20 +149,20 @@ func TestAuthTokensAndSessions(t *testing.T) {
 
 func TestLoginRateLimit(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	s := newService(t, st)
+	s := servicetest.New(t, st)
 	ctx := context.Background()
 	var last error
 	for i := 0; i < 12; i++ {
 		_, last = s.Accounts.Authenticate(ctx, "ghost", "whatever pw", "5.5.5.5")
 	}
-	if status(last) != 429 {
+	if servicetest.Status(last) != 429 {
 		t.Fatalf("12 attempts in a row: %v", last)
 	}
 }
 
 func TestKeysSealedAtRest(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	s := newService(t, st)
+	s := servicetest.New(t, st)
 	ctx := context.Background()
 	u, err := s.Accounts.Create(ctx, service.Registration{Username: "ada", Email: "ada@example.org", Password: "long enough pw"})
 	if err != nil {
@@ -208,7 +187,7 @@ func TestKeysSealedAtRest(t *testing.T) {
 
 func TestAvatarLimits(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
-	s := newService(t, st)
+	s := servicetest.New(t, st)
 	ctx := context.Background()
 	u, _ := s.Accounts.Create(ctx, service.Registration{Username: "ada", Email: "ada@example.org", Password: "long enough pw"})
 	act, _ := s.Accounts.ActorOf(ctx, u)
@@ -227,7 +206,7 @@ func TestAvatarLimits(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := s.Actors.SetAvatar(ctx, act, c.ct, c.data)
-			if status(err) != c.status {
+			if servicetest.Status(err) != c.status {
 				t.Fatalf("got %v want %d", err, c.status)
 			}
 			fresh, _ := st.ActorByID(ctx, act.ID)

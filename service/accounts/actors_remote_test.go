@@ -1,4 +1,4 @@
-package service_test
+package accounts_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/servicetest"
 	"github.com/commonsd/commonsd/store"
 	"github.com/commonsd/commonsd/store/storetest"
 )
@@ -23,7 +24,7 @@ func remoteDoc(uri, username, domain, name string) *models.Actor {
 func TestUpsertRemoteActor(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		s := newService(t, st)
+		s := servicetest.New(t, st)
 		up := s.Actors.UpsertRemote
 
 		first, err := up(ctx, remoteDoc("https://b.example/users/bea", "bea", "b.example", "Bea"))
@@ -80,7 +81,7 @@ func TestUpsertRemoteActor(t *testing.T) {
 		}
 
 		for _, bad := range []*models.Actor{nil, remoteDoc("https://x.example/a", "a", "", "no domain"), remoteDoc("", "a", "x.example", "no id")} {
-			if _, err := up(ctx, bad); status(err) != 500 {
+			if _, err := up(ctx, bad); servicetest.Status(err) != 500 {
 				t.Errorf("upsert of %+v: %v", bad, err)
 			}
 		}

@@ -1,16 +1,16 @@
-package service_test
+package admin_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
+	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/service/servicetest"
 	"github.com/commonsd/commonsd/store"
 	"github.com/commonsd/commonsd/store/storetest"
 )
@@ -59,11 +59,7 @@ var (
 func TestDomainPolicyRules(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		s := newService(t, st)
-		// Domain services take their configuration when built: rebuild with it.
-		cfg := s.Cfg
-		cfg.Federation.BlockedDomains = []string{"Config.Example."}
-		s = service.New(cfg, st, s.Keys, s.Log)
+		s := servicetest.New(t, st, func(c *config.Config) { c.Federation.BlockedDomains = []string{"Config.Example."} })
 		pol := &fakePolicy{}
 		s.SetPorts(nil, nil, pol)
 		a := s.Admin
@@ -86,8 +82,8 @@ func TestDomainPolicyRules(t *testing.T) {
 		for _, tc := range put {
 			before := pol.reloads
 			e, err := a.PutDomainPolicy(ctx, tc.by, tc.domain, tc.policy, " why ")
-			if status(err) != tc.status {
-				t.Fatalf("%s: status %d (%v), want %d", tc.name, status(err), err, tc.status)
+			if servicetest.Status(err) != tc.status {
+				t.Fatalf("%s: status %d (%v), want %d", tc.name, servicetest.Status(err), err, tc.status)
 			}
 			if tc.status != 0 {
 				if pol.reloads != before {
@@ -103,7 +99,7 @@ func TestDomainPolicyRules(t *testing.T) {
 			}
 		}
 
-		if _, err := a.DomainPolicies(ctx, memberUser); status(err) != http.StatusForbidden {
+		if _, err := a.DomainPolicies(ctx, memberUser); servicetest.Status(err) != http.StatusForbidden {
 			t.Errorf("member listed domain policies: %v", err)
 		}
 		list, err := a.DomainPolicies(ctx, modUser)
@@ -131,8 +127,8 @@ func TestDomainPolicyRules(t *testing.T) {
 			{"already removed", "spam.example", adminUser, http.StatusNotFound},
 		}
 		for _, tc := range remove {
-			if err := a.RemoveDomainPolicy(ctx, tc.by, tc.domain); status(err) != tc.status {
-				t.Errorf("%s: status %d (%v), want %d", tc.name, status(err), err, tc.status)
+			if err := a.RemoveDomainPolicy(ctx, tc.by, tc.domain); servicetest.Status(err) != tc.status {
+				t.Errorf("%s: status %d (%v), want %d", tc.name, servicetest.Status(err), err, tc.status)
 			}
 		}
 		rows, err := st.ListDomainPolicies(ctx)
@@ -163,8 +159,8 @@ func TestNormalizeDomain(t *testing.T) {
 func TestAdminDeliveries(t *testing.T) {
 	st := storetest.Open(t, "sqlite")
 	ctx := context.Background()
-	s := newService(t, st)
-	if _, err := s.Admin.DeliveryCounts(ctx, adminUser); status(err) != http.StatusServiceUnavailable {
+	s := servicetest.New(t, st)
+	if _, err := s.Admin.DeliveryCounts(ctx, adminUser); servicetest.Status(err) != http.StatusServiceUnavailable {
 		t.Fatalf("without a queue: %v", err)
 	}
 	d := &fakeDeliveries{}
@@ -185,90 +181,18 @@ func TestAdminDeliveries(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d.got = service.DeliveryFilter{}
 			list, err := s.Admin.Deliveries(ctx, tc.by, tc.f)
-			if status(err) != tc.status {
-				t.Fatalf("status %d (%v), want %d", status(err), err, tc.status)
+			if servicetest.Status(err) != tc.status {
+				t.Fatalf("status %d (%v), want %d", servicetest.Status(err), err, tc.status)
 			}
 			if tc.status == 0 && (len(list) != 1 || d.got.Limit != tc.wantLimit || d.got.State != tc.f.State) {
 				t.Errorf("list %+v, filter passed %+v", list, d.got)
 			}
 		})
 	}
-	if _, err := s.Admin.DeliveryCounts(ctx, memberUser); status(err) != http.StatusForbidden {
+	if _, err := s.Admin.DeliveryCounts(ctx, memberUser); servicetest.Status(err) != http.StatusForbidden {
 		t.Errorf("member counted deliveries: %v", err)
 	}
 	if c, err := s.Admin.DeliveryCounts(ctx, modUser); err != nil || c[service.DeliveryCompleted] != 1 {
 		t.Errorf("counts %v %v", c, err)
-	}
-}
-
-// fakeResolver serves subscribe templates by host.
-type fakeResolver struct {
-	templates map[string]string
-	asked     []string
-}
-
-func (r *fakeResolver) ResolveActor(context.Context, string) (*models.Actor, error) {
-	return nil, errors.New("not used")
-}
-
-func (r *fakeResolver) SubscribeTemplate(_ context.Context, user, host string) (string, error) {
-	r.asked = append(r.asked, user+"@"+host)
-	if t, ok := r.templates[host]; ok {
-		return t, nil
-	}
-	return "", errors.New("no webfinger")
-}
-
-// Remote follow goes through the Resolver port and the domain policy: a blocked
-// host is never asked.
-func TestRemoteFollowURL(t *testing.T) {
-	st := storetest.Open(t, "sqlite")
-	ctx := context.Background()
-	s := newService(t, st)
-	if _, err := s.Social.RemoteFollowURL(ctx, "bea", "b.example", "https://a.example/users/c"); status(err) != http.StatusServiceUnavailable {
-		t.Fatalf("without federation: %v", err)
-	}
-	r := &fakeResolver{templates: map[string]string{
-		"b.example":   "https://b.example/authorize_interaction?uri={uri}",
-		"odd.example": "javascript:alert({uri})",
-		"bad.example": "https://bad.example/x?uri={uri}",
-	}}
-	s.SetPorts(nil, r, &fakePolicy{blocked: map[string]bool{"bad.example": true}})
-	tests := []struct {
-		host, want string
-		status     int
-	}{
-		{"b.example", "https://b.example/authorize_interaction?uri=https%3A%2F%2Fa.example%2Fusers%2Fc", 0},
-		{"bad.example", "", http.StatusForbidden},
-		{"odd.example", "", http.StatusBadGateway},
-		{"none.example", "", http.StatusBadGateway},
-	}
-	for _, tc := range tests {
-		got, err := s.Social.RemoteFollowURL(ctx, "bea", tc.host, "https://a.example/users/c")
-		if status(err) != tc.status || got != tc.want {
-			t.Errorf("%s: %q %v, want %q status %d", tc.host, got, err, tc.want, tc.status)
-		}
-	}
-	for _, a := range r.asked {
-		if strings.HasSuffix(a, "@bad.example") {
-			t.Errorf("blocked host was asked: %s", a)
-		}
-	}
-}
-
-type noteJob struct{}
-
-func (noteJob) Kind() string { return "test_note" }
-
-// Without a queue (CLI tools), jobs are refused, never silently dropped.
-func TestJobsUnwired(t *testing.T) {
-	st := storetest.Open(t, "sqlite")
-	s := newService(t, st)
-	ctx := context.Background()
-	if err := s.Jobs.Enqueue(ctx, st, noteJob{}); status(err) != http.StatusServiceUnavailable {
-		t.Errorf("Enqueue without a queue: %v", err)
-	}
-	if err := s.Jobs.ScheduleAt(ctx, st, noteJob{}, time.Now()); status(err) != http.StatusServiceUnavailable {
-		t.Errorf("ScheduleAt without a queue: %v", err)
 	}
 }

@@ -2,17 +2,17 @@ package communities_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 
 	"github.com/commonsd/commonsd/config"
-	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/service/servicetest"
 	"github.com/commonsd/commonsd/store"
 )
+
+var status = servicetest.Status
 
 // The communities domain's own tests. They drive the wired facade, as every
 // caller does, so that the rules are checked with the real neighbours
@@ -72,16 +72,10 @@ func (f *fixture) rewired(t *testing.T, edit func(*config.Config)) *fixture {
 
 func (f *fixture) wire(t *testing.T, edit func(*config.Config)) {
 	t.Helper()
-	cfg := config.Default()
-	cfg.DataDir = t.TempDir()
-	if edit != nil {
-		edit(&cfg)
+	if edit == nil {
+		edit = func(*config.Config) {}
 	}
-	keys, err := service.LoadKeys("", cfg.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.s = service.New(cfg, f.st, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	f.s = servicetest.New(t, f.st, edit)
 	f.pub = &recorder{}
 	f.s.SetPorts(f.pub, nil, nil)
 }
@@ -121,11 +115,4 @@ func (f *fixture) community(t *testing.T, in service.CommunityInput) (*models.Ac
 		t.Fatal(err)
 	}
 	return g, com
-}
-
-func status(err error) int {
-	if err == nil {
-		return 0
-	}
-	return errs.Status(err)
 }

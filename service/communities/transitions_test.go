@@ -1,4 +1,4 @@
-package service_test
+package communities_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/service/servicetest"
 	"github.com/commonsd/commonsd/store"
 	"github.com/commonsd/commonsd/store/storetest"
 )
@@ -87,7 +88,7 @@ type commonsFixture struct {
 func newCommonsFixture(t *testing.T, st *store.Store, policy string) *commonsFixture {
 	t.Helper()
 	ctx := context.Background()
-	s := newService(t, st)
+	s := servicetest.New(t, st)
 	pub := &rowPublisher{}
 	s.SetPorts(pub, nil, nil)
 	u, err := s.Accounts.SignUp(ctx, service.Registration{Username: "steward", Email: "steward@example.org", Password: "correct horse battery"})
@@ -151,11 +152,11 @@ func race(a, b func() error) (errA, errB error) {
 func oneWins(t *testing.T, round int, errA, errB error, also ...int) (aWon bool) {
 	t.Helper()
 	lost := func(err error) bool {
-		if status(err) == http.StatusConflict {
+		if servicetest.Status(err) == http.StatusConflict {
 			return true
 		}
 		for _, s := range also {
-			if status(err) == s {
+			if servicetest.Status(err) == s {
 				return true
 			}
 		}
@@ -281,7 +282,7 @@ func TestMembershipApproveLeaveRace(t *testing.T) {
 				},
 				func() error { return f.s.Communities.Leave(f.ctx, joiner, f.group) })
 			for _, err := range []error{errApprove, errLeave} {
-				if err != nil && status(err) != http.StatusConflict && status(err) != http.StatusNotFound {
+				if err != nil && servicetest.Status(err) != http.StatusConflict && servicetest.Status(err) != http.StatusNotFound {
 					t.Fatalf("round %d: %v", i, err)
 				}
 			}
@@ -413,7 +414,7 @@ func TestUnfollowRace(t *testing.T) {
 			if (errA == nil) == (errB == nil) {
 				t.Fatalf("round %d: want exactly one unfollow to succeed: %v, %v", i, errA, errB)
 			}
-			if lost := errors.Join(errA, errB); status(lost) != http.StatusNotFound && status(lost) != http.StatusConflict {
+			if lost := errors.Join(errA, errB); servicetest.Status(lost) != http.StatusNotFound && servicetest.Status(lost) != http.StatusConflict {
 				t.Fatalf("round %d: the losing unfollow: %v", i, lost)
 			}
 			var undos int64
@@ -561,8 +562,8 @@ func TestContributionReviewTransitions(t *testing.T) {
 			}, http.StatusConflict, models.ContributionAccepted},
 		}
 		for _, step := range steps {
-			if err := step.do(); status(err) != step.status {
-				t.Fatalf("%s: status %d (%v), want %d", step.name, status(err), err, step.status)
+			if err := step.do(); servicetest.Status(err) != step.status {
+				t.Fatalf("%s: status %d (%v), want %d", step.name, servicetest.Status(err), err, step.status)
 			}
 			got, err := st.ContributionByID(f.ctx, co.ID)
 			if err != nil || got.State != step.wantState {
@@ -606,8 +607,8 @@ func TestOfferAnswerFromRemoteCommunity(t *testing.T) {
 		}
 		for _, step := range steps {
 			err := f.s.Communities.ReceiveOfferAnswer(f.ctx, step.by, co.OfferURI, step.accept, "no")
-			if status(err) != step.status {
-				t.Fatalf("%s: status %d (%v), want %d", step.name, status(err), err, step.status)
+			if servicetest.Status(err) != step.status {
+				t.Fatalf("%s: status %d (%v), want %d", step.name, servicetest.Status(err), err, step.status)
 			}
 			if got, _ := st.ContributionByID(f.ctx, co.ID); got.State != step.want {
 				t.Fatalf("%s: state %s, want %s", step.name, got.State, step.want)
@@ -650,7 +651,7 @@ func TestNoteDeletionRace(t *testing.T) {
 					return err
 				},
 				func() error { return f.s.Social.ReceiveDelete(f.ctx, remote, uri) })
-			if errDelete != nil || (errUpdate != nil && status(errUpdate) != http.StatusConflict) {
+			if errDelete != nil || (errUpdate != nil && servicetest.Status(errUpdate) != http.StatusConflict) {
 				t.Fatalf("round %d: update %v, delete %v", i, errUpdate, errDelete)
 			}
 			got, err := st.NoteByURI(f.ctx, uri)
@@ -710,7 +711,7 @@ func TestInvitationJoinRace(t *testing.T) {
 			join := func() error { _, err := f.s.Communities.Join(f.ctx, invitee, f.group, invitee.URI+"/join"); return err }
 			errA, errB := race(join, join)
 			for _, err := range []error{errA, errB} {
-				if err != nil && status(err) != http.StatusConflict {
+				if err != nil && servicetest.Status(err) != http.StatusConflict {
 					t.Fatalf("round %d: %v", i, err)
 				}
 			}
@@ -750,7 +751,7 @@ func TestJoinLeaveRace(t *testing.T) {
 			switch {
 			case errLeave == nil && err == nil:
 				t.Fatalf("round %d: left, but the membership is %s", i, m.State)
-			case errLeave != nil && status(errLeave) != http.StatusNotFound && status(errLeave) != http.StatusConflict:
+			case errLeave != nil && servicetest.Status(errLeave) != http.StatusNotFound && servicetest.Status(errLeave) != http.StatusConflict:
 				t.Fatalf("round %d: leave: %v", i, errLeave)
 			case errLeave != nil && (err != nil || m.State != models.MembershipActive):
 				t.Fatalf("round %d: the Leave was refused but the membership is %+v (%v)", i, m, err)

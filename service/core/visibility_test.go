@@ -1,4 +1,4 @@
-package service_test
+package core_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/service/servicetest"
 	"github.com/commonsd/commonsd/store"
 	"github.com/commonsd/commonsd/store/storetest"
 )
@@ -51,7 +52,7 @@ func TestVisibilityOf(t *testing.T) {
 func TestCanSee(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		s := newService(t, st)
+		s := servicetest.New(t, st)
 		local := map[string]*models.Actor{}
 		for _, name := range []string{"ada", "fol", "adr", "stranger", "ab_c", "stew"} {
 			u, err := s.Accounts.SignUp(ctx, service.Registration{Username: name, Email: name + "@example.org", Password: "correct horse battery"})
@@ -147,7 +148,7 @@ func TestCanSee(t *testing.T) {
 		// Replying is reading: a reply to a note its author may not see is
 		// refused as if the note did not exist.
 		if _, err := s.Social.PostNote(ctx, local["stranger"], service.NoteInput{Content: "hello",
-			InReplyTo: notes["direct"].URI}); status(err) != http.StatusNotFound {
+			InReplyTo: notes["direct"].URI}); servicetest.Status(err) != http.StatusNotFound {
 			t.Errorf("a stranger replies to a direct note: %v", err)
 		}
 		if _, err := s.Social.PostNote(ctx, local["adr"], service.NoteInput{Content: "hello",

@@ -1,4 +1,4 @@
-package service_test
+package social_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/service/servicetest"
 	"github.com/commonsd/commonsd/store"
 	"github.com/commonsd/commonsd/store/storetest"
 )
@@ -14,7 +15,7 @@ import (
 func TestReportsAndFollowViews(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		s := newService(t, st)
+		s := servicetest.New(t, st)
 		signUp := func(name string) (*models.User, *models.Actor) {
 			u, err := s.Accounts.SignUp(ctx, service.Registration{Username: name, Email: name + "@example.org", Password: "correct horse battery"})
 			if err != nil {
@@ -32,10 +33,10 @@ func TestReportsAndFollowViews(t *testing.T) {
 		if err := s.Social.ReceiveFlag(ctx, mia, "https://remote.example/flags/1", []string{ada.URI}, "<b>spam</b>"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Social.Reports(ctx, member, 10, 0); status(err) != http.StatusForbidden {
+		if _, err := s.Social.Reports(ctx, member, 10, 0); servicetest.Status(err) != http.StatusForbidden {
 			t.Fatalf("member reads reports: %v", err)
 		}
-		if _, err := s.Social.Reports(ctx, nil, 10, 0); status(err) != http.StatusForbidden {
+		if _, err := s.Social.Reports(ctx, nil, 10, 0); servicetest.Status(err) != http.StatusForbidden {
 			t.Fatalf("anonymous reads reports: %v", err)
 		}
 		rs, err := s.Social.Reports(ctx, admin, 10, 0)
