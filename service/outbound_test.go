@@ -7,6 +7,7 @@ import (
 
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/service/servicetest"
 	"github.com/commonsd/commonsd/store"
 	"github.com/commonsd/commonsd/store/storetest"
 )
@@ -39,7 +40,7 @@ func (r *recorder) take() []*service.Outbound {
 func TestPublishedActivities(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
-		s := newService(t, st)
+		s := servicetest.New(t, st)
 		rec := &recorder{}
 		s.SetPorts(rec, nil, nil)
 		u, err := s.Accounts.SignUp(ctx, service.Registration{Username: "alice", Email: "alice@example.org", Password: "correct horse battery"})

@@ -1,9 +1,28 @@
-// Package service is the domain layer: every state change — from the web UI, the
-// JSON API, the CLI or an inbox — goes through a method here, so one rule is written
-// once. It knows neither HTTP nor ActivityStreams JSON: it returns *errs.Error values
-// that carry a status and a client-safe message, reads and writes through the store,
-// and hands side effects that leave the process (deliveries) to the outbound port
-// Publisher, which the federation package implements.
+// Package service is the facade of the domain layer: every state change — from
+// the web UI, the JSON API, the CLI or an inbox — goes through a method of one
+// of its domain services, so one rule is written once. The domain knows neither
+// HTTP nor ActivityStreams JSON: it returns *errs.Error values that carry a
+// status and a client-safe message, reads and writes through the store, and
+// hands side effects that leave the process to its ports (Publisher, Jobs).
+//
+// The domain is split into one package per domain so that each sees only what
+// it needs and can be tested alone:
+//
+//	service/core         shared base: ports, Outbound and the object kinds,
+//	                     URLs, the visibility rule
+//	service/accounts     users, sessions, tokens, actors, keys, instance settings
+//	service/social       follows, notes, boosts, likes, blocks, reports, timelines
+//	service/communities  communities, membership, contributions, ledger
+//	service/admin        domain policy, delivery log
+//
+// Arrows: communities → social → accounts → core; admin → core; this package
+// imports them all and nothing imports it from inside service/. Each domain
+// service is built from an explicit Deps struct (its narrow store interface,
+// the ports it uses, clock, URLs, logger, the domain services it calls); the
+// one reverse call, social into communities, is social.CommunityHooks, plugged
+// in here. Service keeps the fields and type names callers have always used:
+// the types re-exported below are aliases, so service.Outbound and
+// core.Outbound are the same type.
 package service
 
 import (
@@ -13,12 +32,17 @@ import (
 
 	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/accounts"
+	"github.com/commonsd/commonsd/service/admin"
+	"github.com/commonsd/commonsd/service/communities"
+	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/social"
 	"github.com/commonsd/commonsd/store"
 )
 
 // Service bundles the domain services of one instance.
 type Service struct {
-	Cfg         config.Config
+	Cfg         config.Config // read by New: the domains keep their copy
 	Store       *store.Store
 	Keys        *Keys
 	Log         *slog.Logger
@@ -37,15 +61,19 @@ type Service struct {
 	// Ports to the job queue, set by SetQueue (app builds the queue).
 	Jobs       Jobs
 	Deliveries DeliveryLog
-	// pages fetches web pages for rel=me verification (SetPageFetcher).
-	pages PageFetcher
 }
 
-// SetPorts plugs in the federation edge.
+// SetPorts plugs in the federation edge (a nil p keeps publishing a no-op).
 func (s *Service) SetPorts(p Publisher, r Resolver, d DomainPolicy) {
+	if p == nil {
+		p = core.NopPublisher{}
+	}
 	s.Pub = p
 	s.Resolver = r
 	s.Domains = d
+	s.Social.SetPorts(p, r, d)
+	s.Communities.SetPublisher(p)
+	s.Admin.SetDomainPolicy(d)
 }
 
 // SetQueue plugs in the job queue (nil j keeps jobs refused).
@@ -53,51 +81,57 @@ func (s *Service) SetQueue(j Jobs, d DeliveryLog) {
 	if j != nil {
 		s.Jobs = j
 	}
+	s.Actors.SetJobs(s.Jobs)
 	s.Deliveries = d
+	s.Admin.SetDeliveryLog(d)
 }
 
 // New wires the domain services.
 func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Service {
 	s := &Service{Cfg: cfg, Store: st, Keys: keys, Log: log, Now: func() time.Time { return time.Now().UTC() }}
-	s.Instance = &Instance{svc: s}
-	s.Actors = &Actors{svc: s}
-	s.Accounts = newAccounts(s)
-	s.Social = &Social{svc: s}
-	s.Communities = &Communities{svc: s}
-	s.Admin = &FederationAdmin{svc: s}
-	s.Pub = nopPublisher{}
-	s.Jobs = noJobs{}
+	s.Pub = core.NopPublisher{}
+	s.Jobs = core.NoJobs{}
+	// now reads s.Now at each call, so a test that replaces s.Now moves every
+	// domain's clock.
+	now := func() time.Time { return s.Now() }
+	urls := s.URLs()
+	s.Accounts, s.Actors, s.Instance = accounts.New(accounts.Deps{Store: st, Cfg: cfg, Keys: keys, URLs: urls, Now: now, Log: log, Jobs: s.Jobs})
+	s.Social = social.New(social.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,
+		Visibility: core.Visibility{Store: st}, Actors: s.Actors})
+	s.Communities = communities.New(communities.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,
+		Accounts: s.Accounts, Actors: s.Actors, Social: s.Social})
+	s.Social.SetCommunityHooks(s.Communities.Hooks())
+	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
 	return s
 }
 
-// URLs builds this instance's public URLs in one place so ids never disagree.
-type URLs struct{ Base string }
-
-func (u URLs) Actor(username string) string     { return u.Base + "/users/" + username }
-func (u URLs) Inbox(username string) string     { return u.Actor(username) + "/inbox" }
-func (u URLs) Outbox(username string) string    { return u.Actor(username) + "/outbox" }
-func (u URLs) Followers(username string) string { return u.Actor(username) + "/followers" }
-func (u URLs) Following(username string) string { return u.Actor(username) + "/following" }
-func (u URLs) Featured(username string) string  { return u.Actor(username) + "/collections/featured" }
-func (u URLs) Profile(username string) string   { return u.Base + "/@" + username }
-func (u URLs) SharedInbox() string              { return u.Base + "/inbox" }
-func (u URLs) InstanceActor() string            { return u.Base + "/actor" }
-func (u URLs) Media(id string) string           { return u.Base + "/media/" + id }
-func (u URLs) KeyID(actorURI string) string     { return actorURI + "#main-key" }
-func (u URLs) Activity(id string) string        { return u.Base + "/activities/" + id }
-func (u URLs) Note(id string) string            { return u.Base + "/notes/" + id }
-func (u URLs) Contribution(id string) string    { return u.Base + "/contributions/" + id }
+// SetPageFetcher plugs in the fetcher of web pages (rel=me verification).
+func (s *Service) SetPageFetcher(p PageFetcher) { s.Actors.SetPageFetcher(p) }
 
 // URLs returns the URL builder for this instance.
 func (s *Service) URLs() URLs { return URLs{Base: s.Cfg.Server.PublicURL} }
-
-// InstanceActorName is the reserved username of the instance's Application actor.
-const InstanceActorName = "instance.actor"
 
 // Ctx-free helper so callers can tell local from remote actors.
 func (s *Service) IsLocal(a *models.Actor) bool { return a.Domain == "" }
 
 // EnsureInstanceActor creates the Application actor on first start.
 func (s *Service) EnsureInstanceActor(ctx context.Context) (*models.Actor, error) {
-	return s.Actors.ensureInstance(ctx)
+	return s.Actors.Instance(ctx)
+}
+
+// CanSee decides whether reader (nil: anonymous; a remote actor: the signer of
+// a signed GET) may read n; see core.Visibility.
+func (s *Service) CanSee(ctx context.Context, reader *models.Actor, n *models.Note) bool {
+	return core.Visibility{Store: s.Store}.CanSee(ctx, reader, n)
+}
+
+// NoteScope is CanSee for a list, as a store condition; see core.NoteScope.
+func (s *Service) NoteScope(reader *models.Actor, l Listing) store.NoteScope {
+	return core.NoteScope(reader, l)
+}
+
+// DomainAllowed reports whether the instance talks to host under the domain
+// policy (true when no federation edge is wired).
+func (s *Service) DomainAllowed(host string) bool {
+	return s.Domains == nil || s.Domains.Allowed(host)
 }

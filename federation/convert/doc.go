@@ -4,7 +4,7 @@
 // and the activities we publish.
 //
 // An outbound activity is a verb done to a typed object (service.Outbound and the
-// kinds in service/objects.go). Each object kind has exactly one converter,
+// kinds in service/core/objects.go). Each object kind has exactly one converter,
 // registered by its Go type in the file that writes it (register in registry.go
 // only dispatches). Adding a kind: the value type in service, one file here with
 // its converter and an init() that registers it, a round-trip case in the tests.

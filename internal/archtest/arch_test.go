@@ -20,46 +20,61 @@ const module = "github.com/commonsd/commonsd"
 // the module packages its non-test files may import. Arrows point down only:
 // cmd → app → {api, frontend, federation, queue, server} → service → store →
 // models, with config, errs, content and version usable from anywhere below.
+// Inside the domain: service (the facade) → service/communities →
+// service/social → service/accounts → service/core, and service/admin →
+// service/core.
 // api and frontend see only the service (never the store, the queue or the
 // federation edge). Keep README.md's table equal (TestReadmeTableMatches).
 var allowed = map[string][]string{
-	"cmd/commonsd":       {"app", "service", "config", "errs", "version"},
-	"app":                {"api", "frontend", "federation", "queue", "server", "service", "store", "config"},
-	"app/apptest":        {"app", "config", "store/storetest"},
-	"api":                {"service", "models", "config", "errs", "content", "version"},
-	"frontend":           {"service", "models", "config", "errs", "content", "version"},
-	"federation":         {"federation/convert", "federation/fetch", "federation/signing", "federation/vocab", "queue", "service", "store", "models", "config", "errs", "content", "version"},
-	"federation/convert": {"federation/vocab", "service", "models", "content"},
-	"federation/fetch":   {"federation/convert", "federation/signing", "federation/vocab", "service", "store", "models", "config", "errs", "content", "version"},
-	"federation/signing": {"errs"},
-	"federation/vocab":   {"errs"},
-	"queue":              {"service", "store", "config"},
-	"server":             {"config", "errs", "version"},
-	"service":            {"store", "models", "config", "errs", "content", "version"},
-	"store":              {"models", "config", "errs"},
-	"store/storetest":    {"store", "models"},
-	"models":             {},
-	"config":             {},
-	"errs":               {},
-	"content":            {},
-	"version":            {},
-	"internal/archtest":  {},
-	"internal/fixtures":  {},
-	"internal/fedpeer":   {},
-	"bench":              {},
-	"bench/cmd/startup":  {"store/storetest"},
+	"cmd/commonsd":        {"app", "service", "config", "errs", "version"},
+	"app":                 {"api", "frontend", "federation", "queue", "server", "service", "store", "config"},
+	"app/apptest":         {"app", "config", "store/storetest"},
+	"api":                 {"service", "models", "config", "errs", "content", "version"},
+	"frontend":            {"service", "models", "config", "errs", "content", "version"},
+	"federation":          {"federation/convert", "federation/fetch", "federation/signing", "federation/vocab", "queue", "service", "store", "models", "config", "errs", "content", "version"},
+	"federation/convert":  {"federation/vocab", "service", "models", "content"},
+	"federation/fetch":    {"federation/convert", "federation/signing", "federation/vocab", "service", "store", "models", "config", "errs", "content", "version"},
+	"federation/signing":  {"errs"},
+	"federation/vocab":    {"errs"},
+	"queue":               {"service", "store", "config"},
+	"server":              {"config", "errs", "version"},
+	"service":             {"service/core", "service/accounts", "service/social", "service/communities", "service/admin", "store", "models", "config", "errs", "content", "version"},
+	"service/core":        {"store", "models", "errs"},
+	"service/accounts":    {"service/core", "store", "models", "config", "errs", "content", "version"},
+	"service/social":      {"service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
+	"service/communities": {"service/social", "service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
+	"service/admin":       {"service/core", "store", "models", "config", "errs"},
+	"service/servicetest": {"service", "store", "config", "errs"},
+	"store":               {"models", "config", "errs"},
+	"store/storetest":     {"store", "models"},
+	"models":              {},
+	"config":              {},
+	"errs":                {},
+	"content":             {},
+	"version":             {},
+	"internal/archtest":   {},
+	"internal/fixtures":   {},
+	"internal/fedpeer":    {},
+	"bench":               {},
+	"bench/cmd/startup":   {"store/storetest"},
 }
 
 // testHelpers may be imported by any package's tests (they start instances,
 // open test databases, find fixtures, run the Fedify peer).
-var testHelpers = []string{"app/apptest", "store/storetest", "internal/fixtures", "internal/fedpeer"}
+var testHelpers = []string{"app/apptest", "store/storetest", "service/servicetest", "internal/fixtures", "internal/fedpeer"}
 
 // testExtra are further imports of a package's tests (black-box tests that
 // drive a whole instance, benchmarks).
 var testExtra = map[string][]string{
 	"federation": {"app"},
 	"frontend":   {"federation/signing"}, // a fake remote server signs its messages
-	"bench":      {"app", "federation/signing", "models", "service", "store"},
+	// domain tests drive the wired facade, as its callers do
+	"service/core":        {"service"},
+	"service/accounts":    {"service"},
+	"service/social":      {"service"},
+	"service/communities": {"service"},
+	"service/admin":       {"service"},
+	"bench":               {"app", "federation/signing", "models", "service", "store"},
 }
 
 // thirdParty confines heavy or layer-defining libraries to their home in

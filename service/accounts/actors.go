@@ -1,0 +1,314 @@
+package accounts
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/commonsd/commonsd/content"
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/store"
+)
+
+// Actors owns the rules shared by every kind of local actor: handle syntax, the one
+// namespace of handles, key pairs and profile fields.
+type Actors struct{ d Deps }
+
+var handleRE = regexp.MustCompile(`^[a-zA-Z0-9_]{1,30}$`)
+
+// reserved handles would shadow routes or confuse readers.
+var reserved = map[string]bool{
+	"admin": true, "administrator": true, "me": true, "verify_credentials": true, "api": true, "about": true, "actor": true, "inbox": true,
+	"outbox": true, "instance": true, "login": true, "logout": true, "signup": true, "settings": true,
+	"static": true, "media": true, "users": true, "c": true, "communities": true, "nodeinfo": true,
+	"root": true, "system": true, "support": true, "healthz": true, "readyz": true, "metrics": true,
+	"well_known": true, "commonsd": true, "moderator": true, "postmaster": true, "webmaster": true,
+}
+
+// ValidateHandle checks a new local handle (users, communities, organizations share
+// one namespace). It does not check availability: the unique index does, atomically.
+func ValidateHandle(h string) error {
+	if !handleRE.MatchString(h) {
+		return errs.Unprocessable("handle must be 1 to 30 letters, digits or underscores")
+	}
+	if reserved[strings.ToLower(h)] {
+		return errs.Unprocessable("handle %q is reserved", h)
+	}
+	return nil
+}
+
+// NewLocal builds (without saving) a local actor with a fresh key pair.
+func (a *Actors) NewLocal(typ, username, name string) (*models.Actor, error) {
+	sealed, pub, err := a.d.Keys.NewKeyPair()
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	u := a.d.URLs
+	uri := u.Actor(username)
+	if typ == models.ActorApplication {
+		uri = u.InstanceActor()
+	}
+	return &models.Actor{
+		ID: models.NewID(), Type: typ, Username: username, Domain: "", URI: uri,
+		URL: u.Profile(username), Name: name,
+		InboxURI: uri + "/inbox", OutboxURI: uri + "/outbox", FollowersURI: uri + "/followers",
+		FollowingURI: uri + "/following", FeaturedURI: uri + "/collections/featured",
+		SharedInbox: u.SharedInbox(), PublicKeyID: u.KeyID(uri), PublicKeyPEM: pub, PrivateKey: sealed,
+		Discoverable: true, Bot: typ == models.ActorApplication,
+	}, nil
+}
+
+// CreateLocal validates the handle and saves a new local actor.
+func (a *Actors) CreateLocal(ctx context.Context, typ, username, name string) (*models.Actor, error) {
+	if err := ValidateHandle(username); err != nil {
+		return nil, err
+	}
+	act, err := a.NewLocal(typ, username, name)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.d.Store.CreateActor(ctx, act); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			return nil, errs.Conflict("handle %q is taken", username)
+		}
+		return nil, errs.Internal(err)
+	}
+	return act, nil
+}
+
+// PrivateKey opens a local actor's signing key.
+func (a *Actors) PrivateKey(act *models.Actor) (*rsa.PrivateKey, error) {
+	if !act.Local() || len(act.PrivateKey) == 0 {
+		return nil, errs.Internal(errors.New("actor has no private key: " + act.URI))
+	}
+	return a.d.Keys.Private(act.PrivateKey)
+}
+
+// LocalByHandle finds a local, unsuspended actor by handle.
+func (a *Actors) LocalByHandle(ctx context.Context, username string) (*models.Actor, error) {
+	act, err := a.d.Store.ActorByHandle(ctx, username, "")
+	if errors.Is(err, store.ErrNotFound) || (err == nil && act.Suspended) {
+		return nil, errs.NotFound("no actor @%s here", username)
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return act, nil
+}
+
+// ByID loads any actor.
+func (a *Actors) ByID(ctx context.Context, id string) (*models.Actor, error) {
+	act, err := a.d.Store.ActorByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errs.NotFound("actor not found")
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return act, nil
+}
+
+// Instance returns the Application actor.
+func (a *Actors) Instance(ctx context.Context) (*models.Actor, error) {
+	return a.ensureInstance(ctx)
+}
+
+func (a *Actors) ensureInstance(ctx context.Context) (*models.Actor, error) {
+	act, err := a.d.Store.ActorByURI(ctx, a.d.URLs.InstanceActor())
+	if err == nil {
+		return act, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return nil, errs.Internal(err)
+	}
+	act, err = a.NewLocal(models.ActorApplication, core.InstanceActorName, a.d.Cfg.Instance.Name)
+	if err != nil {
+		return nil, err
+	}
+	act.URL = a.d.Cfg.Server.PublicURL + "/about"
+	act.ManuallyApprovesFollowers = true
+	act.Discoverable = false
+	if err := a.d.Store.CreateActor(ctx, act); err != nil {
+		if errors.Is(err, store.ErrExists) { // another process won the race
+			return a.d.Store.ActorByURI(ctx, a.d.URLs.InstanceActor())
+		}
+		return nil, errs.Internal(err)
+	}
+	return act, nil
+}
+
+// Profile is what a local actor may change about itself.
+type Profile struct {
+	DisplayName               string
+	Bio                       string // plain text with blank-line paragraphs, like Mastodon's
+	Fields                    []models.Field
+	Discoverable              *bool
+	ManuallyApprovesFollowers *bool
+	HideFollowers             *bool
+}
+
+// UpdateProfile validates and saves profile changes of a local actor.
+func (a *Actors) UpdateProfile(ctx context.Context, act *models.Actor, p Profile) error {
+	p.DisplayName = strings.TrimSpace(p.DisplayName)
+	if len([]rune(p.DisplayName)) > 100 {
+		return errs.Unprocessable("display name is longer than 100 characters")
+	}
+	if len([]rune(p.Bio)) > 2000 {
+		return errs.Unprocessable("bio is longer than 2000 characters")
+	}
+	if len(p.Fields) > 8 {
+		return errs.Unprocessable("at most 8 profile fields")
+	}
+	var fields []models.Field
+	for _, f := range p.Fields {
+		f.Name, f.Value = strings.TrimSpace(f.Name), strings.TrimSpace(f.Value)
+		if f.Name == "" && f.Value == "" {
+			continue
+		}
+		if len([]rune(f.Name)) > 255 || len([]rune(f.Value)) > 255 {
+			return errs.Unprocessable("profile field names and values are at most 255 characters")
+		}
+		fields = append(fields, f)
+	}
+	act.Name = p.DisplayName
+	act.SummarySource = p.Bio
+	act.Summary = content.Plain(p.Bio)
+	verify := keepVerified(Fields(act), fields)
+	b, _ := json.Marshal(fields)
+	act.Fields = string(b)
+	if p.Discoverable != nil {
+		act.Discoverable = *p.Discoverable
+	}
+	if p.ManuallyApprovesFollowers != nil {
+		act.ManuallyApprovesFollowers = *p.ManuallyApprovesFollowers
+	}
+	if p.HideFollowers != nil {
+		act.HideFollowers = *p.HideFollowers
+	}
+	err := a.d.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.UpdateActor(ctx, act); err != nil {
+			return err
+		}
+		if verify {
+			return a.enqueueVerify(ctx, tx, act)
+		}
+		return nil
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// Fields decodes an actor's profile fields.
+func Fields(act *models.Actor) []models.Field {
+	var f []models.Field
+	if act.Fields != "" {
+		_ = json.Unmarshal([]byte(act.Fields), &f)
+	}
+	return f
+}
+
+// Avatar types and their magic numbers: the declared type must match the bytes.
+var imageMagic = map[string][]byte{
+	"image/png":  {0x89, 'P', 'N', 'G'},
+	"image/jpeg": {0xFF, 0xD8, 0xFF},
+	"image/gif":  []byte("GIF8"),
+	"image/webp": []byte("RIFF"),
+}
+
+// Image slots of an actor.
+const (
+	ImageIcon   = "icon"   // avatar
+	ImageBanner = "banner" // header image
+)
+
+// SetAvatar stores an uploaded image and points the actor's icon at it.
+func (a *Actors) SetAvatar(ctx context.Context, act *models.Actor, contentType string, data []byte) error {
+	return a.SetImage(ctx, act, ImageIcon, contentType, data)
+}
+
+// SetImage stores an uploaded image as the actor's icon (avatar) or banner
+// (header image), replacing the previous one. The declared type must match the
+// bytes; the size limit is media.max_avatar_bytes.
+func (a *Actors) SetImage(ctx context.Context, act *models.Actor, slot, contentType string, data []byte) error {
+	what := "avatar"
+	if slot == ImageBanner {
+		what = "banner"
+	} else if slot != ImageIcon {
+		return errs.Unprocessable("image must be icon or banner")
+	}
+	if max := a.d.Cfg.Media.MaxAvatarBytes; int64(len(data)) > max {
+		return errs.New(413, "%s is larger than %d bytes", what, max)
+	}
+	if len(data) == 0 {
+		return errs.Unprocessable("%s file is empty", what)
+	}
+	magic, ok := imageMagic[contentType]
+	if !ok {
+		return errs.New(415, "%s must be PNG, JPEG, GIF or WebP", what)
+	}
+	if !strings.HasPrefix(string(data), string(magic)) {
+		return errs.New(415, "%s content is not a %s image", what, contentType)
+	}
+	m := &models.Media{ID: models.NewID(), OwnerID: act.ID, ContentType: contentType, Size: int64(len(data)), Data: data}
+	idField, urlField := &act.IconMediaID, &act.IconURL
+	if slot == ImageBanner {
+		idField, urlField = &act.ImageMediaID, &act.ImageURL
+	}
+	old := *idField
+	err := a.d.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateMedia(ctx, m); err != nil {
+			return err
+		}
+		*idField = m.ID
+		*urlField = a.d.URLs.Media(m.ID)
+		if err := tx.UpdateActor(ctx, act); err != nil {
+			return err
+		}
+		if old != "" {
+			return tx.DeleteMedia(ctx, old)
+		}
+		return nil
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
+// Media returns an uploaded file.
+func (a *Actors) Media(ctx context.Context, id string) (*models.Media, error) {
+	m, err := a.d.Store.MediaByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errs.NotFound("media not found")
+	}
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return m, nil
+}
+
+// ByIDs loads known actors by row id.
+func (a *Actors) ByIDs(ctx context.Context, ids []string) (map[string]*models.Actor, error) {
+	out, err := a.d.Store.ActorsByIDs(ctx, ids)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// KnownByURI loads an actor already stored here (nil when unknown); it does not
+// fetch.
+func (a *Actors) KnownByURI(ctx context.Context, uri string) *models.Actor {
+	act, err := a.d.Store.ActorByURI(ctx, uri)
+	if err != nil {
+		return nil
+	}
+	return act
+}

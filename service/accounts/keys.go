@@ -1,0 +1,100 @@
+package accounts
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Keys seals actors' private keys at rest with AES-256-GCM under the instance
+// secret, so a leaked database dump alone does not let anyone sign as our actors.
+type Keys struct{ aead cipher.AEAD }
+
+// LoadKeys uses the configured secret, or creates and keeps one in dataDir/secret.key.
+func LoadKeys(secret, dataDir string) (*Keys, error) {
+	if secret == "" {
+		path := filepath.Join(dataDir, "secret.key")
+		b, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			secret = strings.TrimSpace(string(b))
+		case errors.Is(err, os.ErrNotExist):
+			raw := make([]byte, 32)
+			if _, err := rand.Read(raw); err != nil {
+				return nil, err
+			}
+			secret = hex.EncodeToString(raw)
+			if err := os.MkdirAll(dataDir, 0o750); err != nil {
+				return nil, fmt.Errorf("secret key: %w", err)
+			}
+			if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+				return nil, fmt.Errorf("secret key: %w", err)
+			}
+		default:
+			return nil, fmt.Errorf("secret key: %w", err)
+		}
+	}
+	sum := sha256.Sum256([]byte(secret))
+	block, err := aes.NewCipher(sum[:])
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &Keys{aead: aead}, nil
+}
+
+// NewKeyPair makes an RSA-2048 key: the sealed private key and the public PEM.
+func (k *Keys) NewKeyPair() (sealed []byte, publicPEM string, err error) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, "", err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return nil, "", err
+	}
+	pubDER, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
+	if err != nil {
+		return nil, "", err
+	}
+	nonce := make([]byte, k.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, "", err
+	}
+	sealed = k.aead.Seal(nonce, nonce, der, nil)
+	return sealed, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})), nil
+}
+
+// Private opens a sealed private key.
+func (k *Keys) Private(sealed []byte) (*rsa.PrivateKey, error) {
+	n := k.aead.NonceSize()
+	if len(sealed) < n {
+		return nil, errors.New("sealed key too short")
+	}
+	der, err := k.aead.Open(nil, sealed[:n], sealed[n:], nil)
+	if err != nil {
+		return nil, fmt.Errorf("open private key (wrong security.secret_key?): %w", err)
+	}
+	key, err := x509.ParsePKCS8PrivateKey(der)
+	if err != nil {
+		return nil, err
+	}
+	rk, ok := key.(*rsa.PrivateKey)
+	if !ok {
+		return nil, errors.New("private key is not RSA")
+	}
+	return rk, nil
+}

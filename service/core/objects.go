@@ -1,0 +1,86 @@
+package core
+
+import (
+	"encoding/json"
+
+	"github.com/commonsd/commonsd/models"
+)
+
+// Object is what an outbound activity acts on. Each kind is a small typed domain
+// value below (or *Outbound, an activity as the object of another) and has exactly
+// one converter to ActivityStreams, registered by its type in federation/convert.
+// Adding a kind means one value type here and one converter file there.
+type Object interface {
+	// ObjectID is the object's id (IRI).
+	ObjectID() string
+}
+
+// Ref is anything referenced by id only: an actor (the object of a Follow, a
+// Join, an Add to moderators), a note a Group boosts or moderates.
+type Ref struct{ URI string }
+
+func (r Ref) ObjectID() string { return r.URI }
+
+// NoteObject is a note of ours, embedded whole (Create, Update).
+type NoteObject struct {
+	Note   *models.Note
+	Tags   []models.NoteTag
+	Author *models.Actor
+}
+
+func (n NoteObject) ObjectID() string { return n.Note.URI }
+
+// Tombstone is what a deleted object of ours leaves behind (the object of Delete).
+type Tombstone struct{ URI string }
+
+func (t Tombstone) ObjectID() string { return t.URI }
+
+// FollowObject is a Follow activity (ours or a remote actor's) as the object of
+// an Accept, a Reject or an Undo.
+type FollowObject struct {
+	Follow           *models.Follow
+	Follower, Target *models.Actor
+}
+
+func (f FollowObject) ObjectID() string { return f.Follow.URI }
+
+// MembershipObject is the Join activity that asked for a membership, as the
+// object of an Accept or a Reject.
+type MembershipObject struct {
+	Membership    *models.Membership
+	Member, Group *models.Actor
+}
+
+func (m MembershipObject) ObjectID() string { return m.Membership.URI }
+
+// ContributionObject is a contribution (Offer, Add to the commons, the Group's
+// Announce). One this instance hosts is embedded; one hosted elsewhere is sent
+// by id, and readers fetch it at its origin.
+type ContributionObject struct {
+	Contribution *models.Contribution
+	Group        *models.Actor // the community it is offered to
+}
+
+func (c ContributionObject) ObjectID() string { return c.Contribution.URI }
+
+// OfferObject is the Offer activity that brought a contribution, as the object
+// of the Group's Accept or Reject.
+type OfferObject struct {
+	Contribution       *models.Contribution
+	Contributor, Group *models.Actor
+}
+
+func (o OfferObject) ObjectID() string { return o.Contribution.OfferURI }
+
+// RelayedActivity is an activity a Group re-publishes as it was received (JSON):
+// the object of the Group's Announce (FEP-1b12).
+type RelayedActivity struct{ JSON string }
+
+// ObjectID reads the relayed activity's id; an unreadable one has none.
+func (r RelayedActivity) ObjectID() string {
+	var v struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal([]byte(r.JSON), &v)
+	return v.ID
+}

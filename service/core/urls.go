@@ -1,0 +1,25 @@
+package core
+
+// URLs builds this instance's public URLs in one place so ids never disagree.
+type URLs struct{ Base string }
+
+func (u URLs) Actor(username string) string     { return u.Base + "/users/" + username }
+func (u URLs) Inbox(username string) string     { return u.Actor(username) + "/inbox" }
+func (u URLs) Outbox(username string) string    { return u.Actor(username) + "/outbox" }
+func (u URLs) Followers(username string) string { return u.Actor(username) + "/followers" }
+func (u URLs) Following(username string) string { return u.Actor(username) + "/following" }
+func (u URLs) Featured(username string) string  { return u.Actor(username) + "/collections/featured" }
+func (u URLs) Profile(username string) string   { return u.Base + "/@" + username }
+func (u URLs) SharedInbox() string              { return u.Base + "/inbox" }
+func (u URLs) InstanceActor() string            { return u.Base + "/actor" }
+func (u URLs) Media(id string) string           { return u.Base + "/media/" + id }
+func (u URLs) KeyID(actorURI string) string     { return actorURI + "#main-key" }
+func (u URLs) Activity(id string) string        { return u.Base + "/activities/" + id }
+func (u URLs) Note(id string) string            { return u.Base + "/notes/" + id }
+func (u URLs) Contribution(id string) string    { return u.Base + "/contributions/" + id }
+
+// InstanceActorName is the reserved username of the instance's Application actor.
+const InstanceActorName = "instance.actor"
+
+// PublicCollection is ActivityStreams' "everyone" address.
+const PublicCollection = "https://www.w3.org/ns/activitystreams#Public"

@@ -1,0 +1,165 @@
+package service
+
+// The domain packages' exported names, re-exported so that callers keep
+// writing service.Outbound, service.NoteInput, service.LicenceName…: types are
+// aliases (the same types), constants the same values, functions the same
+// functions. New code may import the domain package instead.
+
+import (
+	"github.com/commonsd/commonsd/service/accounts"
+	"github.com/commonsd/commonsd/service/admin"
+	"github.com/commonsd/commonsd/service/communities"
+	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/social"
+)
+
+// From package core.
+
+type (
+	DeliveryFilter     = core.DeliveryFilter
+	DeliveryInfo       = core.DeliveryInfo
+	Object             = core.Object
+	Ref                = core.Ref
+	NoteObject         = core.NoteObject
+	Tombstone          = core.Tombstone
+	FollowObject       = core.FollowObject
+	MembershipObject   = core.MembershipObject
+	ContributionObject = core.ContributionObject
+	OfferObject        = core.OfferObject
+	RelayedActivity    = core.RelayedActivity
+	Publisher          = core.Publisher
+	Resolver           = core.Resolver
+	Outbound           = core.Outbound
+	Job                = core.Job
+	Jobs               = core.Jobs
+	DeliveryLog        = core.DeliveryLog
+	DomainPolicy       = core.DomainPolicy
+	URLs               = core.URLs
+	Listing            = core.Listing
+)
+
+const (
+	DeliveryPending   = core.DeliveryPending
+	DeliveryScheduled = core.DeliveryScheduled
+	DeliveryAvailable = core.DeliveryAvailable
+	DeliveryRunning   = core.DeliveryRunning
+	DeliveryRetryable = core.DeliveryRetryable
+	DeliveryCompleted = core.DeliveryCompleted
+	DeliveryCancelled = core.DeliveryCancelled
+	DeliveryDiscarded = core.DeliveryDiscarded
+	TypeCreate        = core.TypeCreate
+	TypeUpdate        = core.TypeUpdate
+	TypeDelete        = core.TypeDelete
+	TypeFollow        = core.TypeFollow
+	TypeAccept        = core.TypeAccept
+	TypeReject        = core.TypeReject
+	TypeUndo          = core.TypeUndo
+	TypeAnnounce      = core.TypeAnnounce
+	TypeLike          = core.TypeLike
+	TypeBlock         = core.TypeBlock
+	TypeJoin          = core.TypeJoin
+	TypeLeave         = core.TypeLeave
+	TypeOffer         = core.TypeOffer
+	TypeAdd           = core.TypeAdd
+	TypeRemove        = core.TypeRemove
+	TypeLock          = core.TypeLock
+	InstanceActorName = core.InstanceActorName
+	PublicCollection  = core.PublicCollection
+	ListAll           = core.ListAll
+	ListTag           = core.ListTag
+	ListCommunity     = core.ListCommunity
+)
+
+var (
+	DeliveryStates     = core.DeliveryStates
+	ValidDeliveryState = core.ValidDeliveryState
+	IsPublicAddress    = core.IsPublicAddress
+	VisibilityOf       = core.VisibilityOf
+	VisibleToAnyone    = core.VisibleToAnyone
+	NoteScope          = core.NoteScope
+	LostRace           = core.LostRace
+)
+
+// From package accounts.
+
+type (
+	Accounts         = accounts.Accounts
+	Registration     = accounts.Registration
+	ModerationChange = accounts.ModerationChange
+	Actors           = accounts.Actors
+	Profile          = accounts.Profile
+	Instance         = accounts.Instance
+	Stats            = accounts.Stats
+	Keys             = accounts.Keys
+	PageFetcher      = accounts.PageFetcher
+	VerifyFieldsJob  = accounts.VerifyFieldsJob
+)
+
+const (
+	ImageIcon   = accounts.ImageIcon
+	ImageBanner = accounts.ImageBanner
+)
+
+var (
+	ValidatePassword = accounts.ValidatePassword
+	ValidateHandle   = accounts.ValidateHandle
+	Fields           = accounts.Fields
+	LoadKeys         = accounts.LoadKeys
+	HashPassword     = accounts.HashPassword
+	CheckPassword    = accounts.CheckPassword
+)
+
+// From package social.
+
+type (
+	ReportView    = social.ReportView
+	Social        = social.Social
+	FollowEntry   = social.FollowEntry
+	NoteInput     = social.NoteInput
+	RemoteNote    = social.RemoteNote
+	TimelineEntry = social.TimelineEntry
+	NoteEdit      = social.NoteEdit
+)
+
+// From package communities.
+
+type (
+	Upload            = communities.Upload
+	ContributionInput = communities.ContributionInput
+	RemoteOffer       = communities.RemoteOffer
+	Communities       = communities.Communities
+	CommunityInput    = communities.CommunityInput
+	MemberRow         = communities.MemberRow
+)
+
+var (
+	Licences            = communities.Licences
+	IsImage             = communities.IsImage
+	Attachments         = communities.Attachments
+	LicenceName         = communities.LicenceName
+	JoinCode            = communities.JoinCode
+	JoinMessage         = communities.JoinMessage
+	CreditCode          = communities.CreditCode
+	PendingContributors = communities.PendingContributors
+)
+
+// From package admin.
+
+type (
+	FederationAdmin = admin.FederationAdmin
+	DomainEntry     = admin.DomainEntry
+)
+
+const (
+	PolicyBlock  = admin.PolicyBlock
+	PolicyAllow  = admin.PolicyAllow
+	SourceConfig = admin.SourceConfig
+	SourceAdmin  = admin.SourceAdmin
+)
+
+var (
+	NormalizeDomain = admin.NormalizeDomain
+)
+
+// FieldValueHTML is a local profile field's value as it is federated.
+var FieldValueHTML = accounts.FieldValueHTML
