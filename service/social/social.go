@@ -378,6 +378,20 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 	if err := s.hooks.ThreadOpen(ctx, in.InReplyTo); err != nil {
 		return nil, err
 	}
+	if group == nil && (in.Visibility == models.VisibilityPublic || in.Visibility == models.VisibilityUnlisted) {
+		// A public reply in a community thread is a comment of that community,
+		// relayed like its posts (a private reply stays with its addressees).
+		if g := s.threadCommunity(ctx, in.InReplyTo); g != nil {
+			com, err := s.hooks.ByActor(ctx, g)
+			if err != nil {
+				return nil, err
+			}
+			if err := s.hooks.MayPost(ctx, g, com, author); err != nil {
+				return nil, err
+			}
+			group = g
+		}
+	}
 	linked, tags, mentioned, seen := s.renderSource(ctx, src)
 	if a := s.replyAddressee(ctx, author, parent, in.Visibility, len(mentioned)); a != nil && !seen[a.URI] {
 		seen[a.URI] = true
@@ -678,6 +692,26 @@ func (s *Social) addressedCommunity(ctx context.Context, in RemoteNote) *models.
 		if a, err := s.d.Store.ActorByURI(ctx, u); err == nil && a.Local() && a.Type == models.ActorGroup && !a.Suspended {
 			return a
 		}
+	}
+	return s.threadCommunity(ctx, in.Note.InReplyToURI)
+}
+
+// threadCommunity is the local community a reply belongs to because the note it
+// answers is a post (or a reply) in that community, whoever it addresses: a
+// Mastodon user answering a post the Group boosted addresses only the post's
+// author. FEP-1b12 (and Lemmy) relay every comment of a thread, so followers on
+// other servers see the whole discussion.
+func (s *Social) threadCommunity(ctx context.Context, inReplyTo string) *models.Actor {
+	if inReplyTo == "" {
+		return nil
+	}
+	parent, err := s.d.Store.NoteByURI(ctx, inReplyTo)
+	if err != nil || parent.DeletedAt != nil || parent.AudienceURI == "" ||
+		!strings.HasPrefix(parent.AudienceURI, s.d.Cfg.Server.PublicURL+"/") {
+		return nil
+	}
+	if a, err := s.d.Store.ActorByURI(ctx, parent.AudienceURI); err == nil && a.Local() && a.Type == models.ActorGroup && !a.Suspended {
+		return a
 	}
 	return nil
 }
