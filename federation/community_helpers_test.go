@@ -428,4 +428,3 @@ func (f *cmFake) docPEM(t *testing.T, uri string) string {
 	}
 	return m.PublicKey.PEM
 }
-
