@@ -27,7 +27,7 @@ const (
 )
 
 // seedPlanTables fills the tables the inbox and processing paths read.
-func seedPlanTables(t testing.TB, s *store.Store) {
+func seedPlanTables(t testing.TB, s *store.Store) (actorIDs []string) {
 	t.Helper()
 	now := time.Now().UTC()
 	seedActivities(t, s, planSender, planActivity)
@@ -68,6 +68,10 @@ func seedPlanTables(t testing.TB, s *store.Store) {
 			t.Fatal(err)
 		}
 	}
+	for _, a := range actors {
+		actorIDs = append(actorIDs, a.ID)
+	}
+	return actorIDs
 }
 
 // seedActivities stores n inbound activities of sender, as a long-followed
@@ -201,6 +205,7 @@ func usesIndex(driver string, plan []string, table, index string) (bool, string)
 func TestInboundQueriesUseTheirIndex(t *testing.T) {
 	ctx := context.Background()
 	seen := planSender + "/activities/17"
+	var ids []string // actor ids of the seeded database in use
 	cases := []struct {
 		name           string
 		table          string
@@ -254,6 +259,24 @@ func TestInboundQueriesUseTheirIndex(t *testing.T) {
 			_, err := s.ContributionByOfferURI(ctx, planSender+"/offers/9")
 			return err
 		}, 1},
+		{"ActorByHandle", "actors", "idx_actor_handle", "idx_actor_handle", func(s *store.Store) error {
+			_, err := s.ActorByHandle(ctx, "u3", "h3.example")
+			return err
+		}, 1},
+		{"FollowByPair", "follows", "idx_follow_pair", "idx_follow_pair", func(s *store.Store) error {
+			_, err := s.FollowByPair(ctx, ids[0], ids[9])
+			return err
+		}, 1},
+		{"IsBlocked", "blocks", "idx_block_pair", "idx_block_pair", func(s *store.Store) error {
+			_, err := s.IsBlocked(ctx, ids[0], ids[9])
+			return err
+		}, 1},
+		{"InsertActivities' dedup", "activities", "sqlite_autoindex_activities_1", "activities_pkey", func(s *store.Store) error {
+			_, err := s.InsertActivities(ctx, []models.Activity{{ID: models.NewID(), URI: planSender + "/activities/new",
+				Type: "Create", ActorURI: planSender, ObjectURI: planSender + "/objects/new", Raw: "{}",
+				State: models.ActivityPending, CreatedAt: time.Now().UTC()}})
+			return err
+		}, 1},
 		{"LikeByURI", "likes", "idx_likes_uri", "idx_likes_uri", func(s *store.Store) error {
 			_, err := s.LikeByURI(ctx, planSender+"/likes/9")
 			return err
@@ -270,7 +293,7 @@ func TestInboundQueriesUseTheirIndex(t *testing.T) {
 	for _, driver := range storetest.Drivers(t) {
 		t.Run(driver, func(t *testing.T) {
 			s := storetest.Open(t, driver)
-			seedPlanTables(t, s)
+			ids = seedPlanTables(t, s)
 			stats := []bool{false, true} // SQLite as it runs (no ANALYZE), then with statistics
 			if driver == "postgres" {
 				stats = []bool{true}
