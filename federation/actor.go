@@ -60,13 +60,21 @@ func (f *Federation) actor(c echo.Context) error {
 	return c.Blob(http.StatusOK, ContentType, body)
 }
 
-// instanceActor serves the Application actor (FEP-2677).
+// instanceActor serves the Application actor (FEP-2677), cached like the other
+// actors (see docCache): every peer that verifies our signed GETs fetches it, and
+// rendering it cost a query and a go-fed serialisation.
 func (f *Federation) instanceActor(c echo.Context) error {
-	act, err := f.svc.Actors.Instance(c.Request().Context())
+	body, err := f.docs.get("instance-actor", func() ([]byte, error) {
+		act, err := f.svc.Actors.Instance(c.Request().Context())
+		if err != nil {
+			return nil, err
+		}
+		return vocab.Marshal(convert.Actor(act))
+	})
 	if err != nil {
 		return err
 	}
-	return writeAP(c, http.StatusOK, convert.Actor(act))
+	return c.Blob(http.StatusOK, ContentType, body)
 }
 
 // contextDocument serves our JSON-LD context at the namespace URL, so the terms we

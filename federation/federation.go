@@ -41,6 +41,7 @@ type Federation struct {
 	keys       keyCache
 	bodies     bodyCache
 	docs       *docCache
+	discovery  discoveryDocs
 	inboxBatch *inboxBatcher
 }
 

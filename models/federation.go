@@ -119,13 +119,16 @@ const (
 )
 
 // Activity is an ActivityPub activity we received (deduplicated by URI) or sent
-// (served at its id, and the body of its deliveries).
+// (served at its id, and the body of its deliveries). The index on (object_uri,
+// type) answers "did this actor Undo or Delete that?", asked for every inbound
+// activity, without reading the sender's history; actor_uri stays out of it
+// because two 2048-character URIs overflow a PostgreSQL btree entry.
 type Activity struct {
 	ID          string    `gorm:"primaryKey;size:26"`
 	URI         string    `gorm:"size:2048;not null;uniqueIndex"`
-	Type        string    `gorm:"size:32;not null"`
+	Type        string    `gorm:"size:32;not null;index:idx_activities_object_type,priority:2"`
 	ActorURI    string    `gorm:"size:2048;not null;index"`
-	ObjectURI   string    `gorm:"size:2048;index"`
+	ObjectURI   string    `gorm:"size:2048;index:idx_activities_object_type,priority:1"`
 	Local       bool      `gorm:"not null;index"`
 	Public      bool      `gorm:"not null"`
 	Raw         string    `gorm:"type:text;not null"`

@@ -401,13 +401,16 @@ func (s *Store) ActivityByURI(ctx context.Context, uri string) (*models.Activity
 }
 
 // InboundActivityExists reports whether an activity of type typ by actorURI about
-// objectURI was received, whatever its processing state.
+// objectURI was received, whatever its processing state. It runs for every
+// inbound activity, so it reads through idx_activities_object_type (object_uri,
+// type) only and stops at the first row: its cost does not grow with the
+// sender's history (TestInboundQueriesUseTheirIndex, BenchmarkInboundActivityExists).
 func (s *Store) InboundActivityExists(ctx context.Context, typ, actorURI, objectURI string) (bool, error) {
-	var n int64
+	var ids []string
 	err := s.with(ctx).Model(&models.Activity{}).
-		Where("local = ? AND type = ? AND actor_uri = ? AND object_uri = ?", false, typ, actorURI, objectURI).
-		Limit(1).Count(&n).Error
-	return n > 0, translate(err)
+		Where("object_uri = ? AND type = ? AND actor_uri = ? AND local = ?", objectURI, typ, actorURI, false).
+		Limit(1).Pluck("id", &ids).Error
+	return len(ids) > 0, translate(err)
 }
 
 // FinishActivity records the outcome of processing a pending inbound activity;
