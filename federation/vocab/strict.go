@@ -27,6 +27,10 @@ const (
 	MaxAddressees = 200
 	// MaxAttachments bounds "attachment" entries per object.
 	MaxAttachments = 200
+	// MaxIRILength bounds every id (an object's "id" and the entries of id
+	// lists) in bytes: the store keeps ids in columns of this size, so a longer
+	// one would fail the INSERT of a whole batch of received activities.
+	MaxIRILength = 2048
 )
 
 // ErrRefused marks a document [ParseInbound] refuses; the error's text is the
@@ -112,7 +116,9 @@ var countCaps = map[string]int{
 //   - nulls, numbers or booleans inside id lists (to, cc, bto, bcc, audience,
 //     attributedTo, object, target, origin, inReplyTo, instrument);
 //   - more than [MaxTags] tags, [MaxAddressees] entries in any addressing
-//     list or [MaxAttachments] attachments on any object.
+//     list or [MaxAttachments] attachments on any object;
+//   - an id (an object's "id", an entry of an id list) over [MaxIRILength]
+//     bytes.
 //
 // Unlike [Parse] it does not run go-fed: the inbound hot path reads the JSON
 // directly (go-fed stays the vocabulary that builds outbound documents).
@@ -296,6 +302,9 @@ func checkShape(m map[string]any, top bool) error {
 			}
 		}
 	}
+	if id, ok := m["id"].(string); ok && len(id) > MaxIRILength {
+		return refuse("an id of %d bytes; at most %d are accepted", len(id), MaxIRILength)
+	}
 	for _, k := range keys {
 		if k == "@context" {
 			continue
@@ -365,6 +374,9 @@ func checkIDList(key string, v any) error {
 		case string:
 			if x == "" {
 				return refuse("%s holds an empty id", key)
+			}
+			if len(x) > MaxIRILength {
+				return refuse("%s holds an id of %d bytes; at most %d are accepted", key, len(x), MaxIRILength)
 			}
 		case map[string]any:
 		default:

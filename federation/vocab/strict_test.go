@@ -90,6 +90,9 @@ func TestParseInboundRefuses(t *testing.T) {
 		{"two verbs", head + `"type":["Create","Delete"],"actor":"https://a.example/u/x","object":"https://a.example/n/1"}`, "one type"},
 		{"nested two verbs", head + `"type":"Announce","actor":"https://a.example/u/x","object":{"id":"https://a.example/d/1","type":["Note","Delete"],"object":"https://b.example/n/1"}}`, "one type"},
 		{"activity without actor", head + `"type":"Like","object":"https://a.example/n/1"}`, "without actor"},
+		{"id too long", `{"@context":"https://www.w3.org/ns/activitystreams","id":"https://a.example/` + strings.Repeat("x", MaxIRILength) + `","type":"Like","actor":"https://a.example/u/x","object":"https://b.example/n/1"}`, "at most"},
+		{"object id too long", head + `"type":"Like","actor":"https://a.example/u/x","object":"https://b.example/` + strings.Repeat("x", MaxIRILength) + `"}`, "at most"},
+		{"nested id too long", head + `"type":"Create","actor":"https://a.example/u/x","object":{"id":"https://a.example/` + strings.Repeat("x", MaxIRILength) + `","type":"Note"}}`, "at most"},
 		{"too deep", head + `"type":"Like","actor":"https://a.example/u/x","object":"https://a.example/n/1","x":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`, "nested deeper"},
 	}
 	for _, tc := range cases {
