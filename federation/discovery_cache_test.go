@@ -166,6 +166,10 @@ func TestNodeinfoServedFromCache(t *testing.T) {
 	usage.set(gate, false)
 	clock.advance(time.Second)
 	wantUsers(t, nodeinfoUsers(t, e, 100), 1)
+	// The refresh goroutine may not have run yet: wait for it to start, then
+	// check that 100 more requests start no other.
+	waitFor(t, "the background refresh to start", func() bool { return usage.calls.Load() >= 2 })
+	wantUsers(t, nodeinfoUsers(t, e, 100), 1)
 	if n := usage.calls.Load(); n != 2 {
 		t.Fatalf("usage read %d times once the interval passed, want 2 (one background refresh)", n)
 	}
