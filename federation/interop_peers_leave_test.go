@@ -13,8 +13,8 @@ import (
 
 // TestPeersLeaveByUnfollow (issue 9, 5): a member who joined garden@A with a
 // Join and also follows it leaves by unfollowing (Undo{Follow}): from another
-// commonsd instance and from Fedify. A member who only follows stays a member
-// of nothing else: the community's other members are untouched.
+// commonsd instance (whose own copy of the membership ends with it) and from
+// Fedify. The community's other members are untouched.
 func TestPeersLeaveByUnfollow(t *testing.T) {
 	a, b := apptest.Start(t), apptest.Start(t)
 	peer := fedpeer.Start(t)
@@ -44,6 +44,13 @@ func TestPeersLeaveByUnfollow(t *testing.T) {
 			t.Fatal(err)
 		}
 		eventually(t, "bob's membership ended on A", func() bool { return cmMembership(t, a, group, bob.URI) == nil })
+		// B keeps no copy of the membership A ended: bob is not shown a member.
+		if m, err := b.App.Store.Membership(ctx, onB.ID, bob.ID); err == nil {
+			t.Fatalf("B still has bob's membership: %+v", m)
+		}
+		if m, err := b.App.Store.Membership(ctx, onB.ID, bea.ID); err != nil || m.State != models.MembershipActive {
+			t.Fatalf("B's copy of bea's membership: %+v %v", m, err)
+		}
 		if !active(bea.URI) {
 			t.Fatal("bea's membership ended too")
 		}
