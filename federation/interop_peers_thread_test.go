@@ -16,7 +16,8 @@ import (
 // garden@A; bob, a member on B, answers the post from B. The Group relays the
 // reply (Announce) to its followers on other servers: cat@C shows it in her
 // timeline and in the thread, and Fedify's alice receives an Announce whose
-// object she can read.
+// object she can read. A reply from Fedify (addressed Mastodon-style to the
+// post's author only) reaches C the same way.
 func TestPeersThreadRepliesRelayed(t *testing.T) {
 	a, b, c := apptest.Start(t), apptest.Start(t), apptest.Start(t)
 	peer := fedpeer.Start(t)
@@ -88,6 +89,18 @@ func TestPeersThreadRepliesRelayed(t *testing.T) {
 			!strings.Contains(*got.FetchedObject.Content, "beans") {
 			t.Fatalf("the Announce's object as Fedify read it: %+v (error %v)", got.FetchedObject, got.FetchError)
 		}
+	})
+	t.Run("Fedify's reply relayed to C", func(t *testing.T) {
+		id, err := peer.Reply("<p>And I bring pumpkins</p>", post.URI, fedpeer.Public, maria.URI)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "Fedify's reply in cat's timeline", func() bool { return inTimeline(t, c, cat, id) })
+		n, err := c.App.Store.NoteByURI(ctx, id)
+		if err != nil || n.InReplyToURI != post.URI || !strings.Contains(n.Content, "pumpkins") {
+			t.Fatalf("Fedify's reply on C: %+v %v", n, err)
+		}
+		peer.WaitFor(t, func(x fedpeer.Activity) bool { return x.Type == "Announce" && x.Actor == group.URI && x.Object == id }, 20*time.Second)
 		peerRefusedNothing(t, peer)
 	})
 }

@@ -355,6 +355,16 @@ func (p *Peer) Post(content string, to ...string) (string, error) {
 	return p.idCall("/_control/post", body)
 }
 
+// Reply has alice publish a Note answering inReplyTo (a URL), like Post;
+// Mastodon-style, pass the parent's author in to.
+func (p *Peer) Reply(content, inReplyTo string, to ...string) (string, error) {
+	body := map[string]any{"content": content, "inReplyTo": inReplyTo}
+	if len(to) > 0 {
+		body["to"] = to
+	}
+	return p.idCall("/_control/post", body)
+}
+
 // Announce has alice boost object (a URL) to her followers and its author.
 func (p *Peer) Announce(object string) (string, error) {
 	return p.idCall("/_control/announce", map[string]any{"object": object})

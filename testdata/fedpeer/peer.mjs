@@ -413,10 +413,12 @@ const control = {
     const published = Temporal.Now.instant();
     const tos = to.map((u) => new URL(u));
     const ccs = [ctx.getFollowersUri(USER)];
+    if (body.inReplyTo != null && typeof body.inReplyTo !== "string") throw new HttpError(400, "inReplyTo must be a URL");
     const note = new Note({
       id: ctx.getObjectUri(Note, { identifier: USER, id }),
       attribution: me,
       content: body.content,
+      replyTarget: body.inReplyTo ? new URL(body.inReplyTo) : null,
       url: ctx.getObjectUri(Note, { identifier: USER, id }),
       published,
       tos,
