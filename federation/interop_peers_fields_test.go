@@ -16,7 +16,8 @@ import (
 // TestPeersProfileFields (issue 9, 2): ada@A has a URL field and a text field.
 // B fetches her actor and keeps the URL field as a safe HTML link (what its API
 // shows), the text field as escaped text; Fedify parses both as PropertyValue
-// attachments, the URL one with Mastodon's HTML link as value.
+// attachments, the URL one with Mastodon's HTML link as value. Two users on A
+// and B whose fields link to each other's profiles verify them (rel=me).
 func TestPeersProfileFields(t *testing.T) {
 	a, b := apptest.Start(t), apptest.Start(t)
 	peer := fedpeer.Start(t)
@@ -51,6 +52,40 @@ func TestPeersProfileFields(t *testing.T) {
 		if pron.Name != "Pronouns" || pron.Value != "she/&lt;her&gt;" {
 			t.Errorf("text field on B: %q", pron.Value)
 		}
+	})
+	t.Run("rel=me both ways", func(t *testing.T) {
+		newUser(t, a, "ida")
+		newUser(t, b, "ben")
+		ida, ben := actorOf(t, a, "ida"), actorOf(t, b, "ben")
+		verified := func(inst *apptest.Instance, id string) bool {
+			row, err := inst.App.Store.ActorByID(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fs := service.Fields(row)
+			return len(fs) == 1 && fs[0].VerifiedAt != nil
+		}
+		save := func(inst *apptest.Instance, who *models.Actor, link string) {
+			row, err := inst.App.Store.ActorByID(ctx, who.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := inst.App.Svc.Actors.UpdateProfile(ctx, row, service.Profile{Fields: []models.Field{{Name: "Elsewhere", Value: link}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// ben links to ida's profile first: her page does not link back yet.
+		save(b, ben, ida.URL)
+		b.WaitQueueIdle(t)
+		if verified(b, ben.ID) {
+			t.Fatal("ben's link verified before ida's page links back")
+		}
+		// ida links to ben: his page on B links back with rel="me".
+		save(a, ida, ben.URL)
+		eventually(t, "ida's link verified on A", func() bool { return verified(a, ida.ID) })
+		// ben saves again: now ida's page on A links back.
+		save(b, ben, ida.URL)
+		eventually(t, "ben's link verified on B", func() bool { return verified(b, ben.ID) })
 	})
 	t.Run("Fedify", func(t *testing.T) {
 		got, err := peer.Lookup(ada.URI)
