@@ -316,10 +316,49 @@ func (p *Peer) Unfollow(target string) (string, error) {
 	return p.idCall("/_control/unfollow", map[string]any{"target": target})
 }
 
+// Join has alice send Join{target} (a community's Group actor URL) and
+// returns the Join's id; the Accept or Reject arrives in the Inbox.
+func (p *Peer) Join(target string) (string, error) {
+	return p.idCall("/_control/join", map[string]any{"target": target})
+}
+
+// Field is one entry of an actor's `attachment` as Fedify's vocab parsed it;
+// Type is "PropertyValue" for a profile field (Name and Value set), else the
+// vocab class of the attachment.
+type Field struct {
+	Type  string `json:"type"`
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// LookedUp is an actor as alice's signed lookup parsed it.
+type LookedUp struct {
+	ID          string  `json:"id"`
+	Type        string  `json:"type"` // Fedify's class: Person, Group, …
+	Attachments []Field `json:"attachments"`
+}
+
+// Lookup has alice fetch the actor at target (signed) and returns it as
+// Fedify's vocabulary parsed it.
+func (p *Peer) Lookup(target string) (*LookedUp, error) {
+	var l LookedUp
+	return &l, p.call(http.MethodPost, "/_control/lookup", map[string]any{"target": target}, &l)
+}
+
 // Post has alice publish a Note (Create) to her followers and to each actor URL
 // in to (Public by default), and returns the Note id, which is fetchable.
 func (p *Peer) Post(content string, to ...string) (string, error) {
 	body := map[string]any{"content": content}
+	if len(to) > 0 {
+		body["to"] = to
+	}
+	return p.idCall("/_control/post", body)
+}
+
+// Reply has alice publish a Note answering inReplyTo (a URL), like Post;
+// Mastodon-style, pass the parent's author in to.
+func (p *Peer) Reply(content, inReplyTo string, to ...string) (string, error) {
+	body := map[string]any{"content": content, "inReplyTo": inReplyTo}
 	if len(to) > 0 {
 		body["to"] = to
 	}

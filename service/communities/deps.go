@@ -106,6 +106,7 @@ type Store interface {
 	NoteByURI(ctx context.Context, uri string) (*models.Note, error)
 	PutMembership(ctx context.Context, m *models.Membership) error
 	RemoveMembership(ctx context.Context, id string, from []string) error
+	RemoveMembershipAsRead(ctx context.Context, m *models.Membership) error
 	ReviewComments(ctx context.Context, contributionID string) ([]models.ReviewComment, error)
 	SetContributors(ctx context.Context, id, state, oldPending string, contributors []string, pending string, entries []models.LedgerEntry) (bool, error)
 	SetLedgerWeight(ctx context.Context, id string, weight int, by string) error

@@ -67,7 +67,8 @@ type CommunityHooks interface {
 	// Maintainers lists the community's stewards (moderators and admins).
 	Maintainers(ctx context.Context, group *models.Actor) ([]store.MemberRow, error)
 	// UnfollowedBy ends the membership of a remote member who unfollows a
-	// local community (how Mastodon's users leave it).
+	// local community (how Mastodon's users leave it), and a local user's copy
+	// of their membership of a remote community they unfollow.
 	UnfollowedBy(ctx context.Context, group, follower *models.Actor) error
 	// ConfirmByMessage lets a received note confirm a join or a credit.
 	ConfirmByMessage(ctx context.Context, author *models.Actor, n *models.Note, in RemoteNote)

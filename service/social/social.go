@@ -157,6 +157,11 @@ func (s *Social) Unfollow(ctx context.Context, follower *models.Actor, f *models
 	if err != nil {
 		return errs.Internal(err)
 	}
+	if follower.Local() && !target.Local() {
+		// The remote community ends the membership on our Undo{Follow}; so
+		// does our copy of it (CommunityHooks.UnfollowedBy).
+		return s.hooks.UnfollowedBy(ctx, target, follower)
+	}
 	return nil
 }
 

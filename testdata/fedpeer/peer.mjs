@@ -25,9 +25,11 @@ import {
   Endpoints,
   Follow,
   isActor,
+  Join,
   Like,
   Note,
   Person,
+  PropertyValue,
   PUBLIC_COLLECTION,
   Reject,
   Undo,
@@ -369,6 +371,34 @@ const control = {
     outbox.push(undo);
     return { id: undo.id.href };
   },
+  // Join a community (a Group): FEP-1b12 / commonsd membership.
+  "POST /_control/join": async (body) => {
+    if (typeof body.target !== "string") throw new HttpError(400, "target required");
+    const ctx = ctxNow();
+    const target = await lookupActor(ctx, body.target);
+    const me = ctx.getActorUri(USER);
+    const join = new Join({ id: new URL(`#joins/${randomUUID()}`, me), actor: me, object: target.id, to: target.id });
+    await ctx.sendActivity({ identifier: USER }, target, join);
+    outbox.push(join);
+    return { id: join.id.href };
+  },
+  // Look an actor up (signed fetch) and report it as Fedify's vocab parsed it:
+  // its profile fields are the PropertyValue entries of `attachments`.
+  "POST /_control/lookup": async (body) => {
+    if (typeof body.target !== "string") throw new HttpError(400, "target required");
+    const ctx = ctxNow();
+    const actor = await lookupActor(ctx, body.target);
+    const documentLoader = await ctx.getDocumentLoader({ identifier: USER });
+    const attachments = [];
+    for await (const a of actor.getAttachments({ documentLoader, contextLoader: ctx.contextLoader })) {
+      if (a instanceof PropertyValue) {
+        attachments.push({ type: "PropertyValue", name: a.name?.toString() ?? null, value: a.value?.toString() ?? null });
+      } else {
+        attachments.push({ type: a?.constructor?.name ?? null, name: null, value: null });
+      }
+    }
+    return { id: actor.id.href, type: actor.constructor.name, attachments };
+  },
   // Announce (boost) or Like a remote object; delivered to alice's followers
   // (Announce only) and to the object's author.
   "POST /_control/announce": (body) => react(body, "announce"),
@@ -383,10 +413,12 @@ const control = {
     const published = Temporal.Now.instant();
     const tos = to.map((u) => new URL(u));
     const ccs = [ctx.getFollowersUri(USER)];
+    if (body.inReplyTo != null && typeof body.inReplyTo !== "string") throw new HttpError(400, "inReplyTo must be a URL");
     const note = new Note({
       id: ctx.getObjectUri(Note, { identifier: USER, id }),
       attribution: me,
       content: body.content,
+      replyTarget: body.inReplyTo ? new URL(body.inReplyTo) : null,
       url: ctx.getObjectUri(Note, { identifier: USER, id }),
       published,
       tos,
