@@ -19,16 +19,9 @@ package vocab
 // readTime does not know, Question reply totals given only as go-fed reads
 // them): every fixture reads the same without it (TestParseDocumentMatchesParse).
 func ParseDocument(data []byte) (*Object, error) {
-	if len(data) > MaxDocumentSize {
-		return nil, ErrTooLarge
-	}
-	v, err := decodeStrict(data)
+	m, err := DecodeStrict(data)
 	if err != nil {
 		return nil, err
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, ErrNotJSONObject
 	}
 	o, _, err := readTop(m, false)
 	if err != nil {

@@ -124,16 +124,9 @@ var countCaps = map[string]int{
 // directly (go-fed stays the vocabulary that builds outbound documents).
 // Strings, ids included, are kept byte for byte.
 func ParseInbound(data []byte) (*Object, error) {
-	if len(data) > MaxDocumentSize {
-		return nil, ErrTooLarge
-	}
-	v, err := decodeStrict(data)
+	m, err := DecodeStrict(data)
 	if err != nil {
 		return nil, err
-	}
-	m, ok := v.(map[string]any)
-	if !ok {
-		return nil, ErrNotJSONObject
 	}
 	if err := checkShape(m, true); err != nil {
 		return nil, err
