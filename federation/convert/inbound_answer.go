@@ -5,6 +5,8 @@ import "github.com/commonsd/commonsd/federation/vocab"
 // AnswerReason is the reason a peer gives with its Accept or Reject of an Offer:
 // its content, else its summary (Mastodon shows summary, others content; we
 // send both).
+// A Flag's reason is read the same way: Mastodon writes it in content, Lemmy
+// in summary.
 func AnswerReason(act *vocab.Object) string {
 	if act.Content != "" {
 		return act.Content

@@ -607,3 +607,18 @@ func TestAnswerReason(t *testing.T) {
 		check(t, "reason", AnswerReason(&vocab.Object{Content: tc.content, Summary: tc.summary}), tc.want)
 	}
 }
+
+// TestFlagReason: a report's reason is its content (Mastodon) or, as Lemmy
+// sends it, its summary.
+func TestFlagReason(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(fixtures.Dir(t), "lemmy", "activities", "community", "report_page.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flag, err := vocab.ParseInbound(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, "Lemmy's reason", AnswerReason(flag), "report this post")
+	check(t, "Mastodon's reason", AnswerReason(&vocab.Object{Type: "Flag", Content: "spam"}), "spam")
+}
