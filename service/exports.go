@@ -26,6 +26,7 @@ type (
 	MembershipObject   = core.MembershipObject
 	ContributionObject = core.ContributionObject
 	OfferObject        = core.OfferObject
+	QuestionObject     = core.QuestionObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
