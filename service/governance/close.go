@@ -63,6 +63,17 @@ func (g *Governance) Close(ctx context.Context, id string) (closed bool, err err
 		}
 		res := Tally(rulesOf(p), byOption(counts), eligible)
 		outcome := describe(p, res)
+		err = tx.TransitionIf(ctx, &models.Proposal{}, p.ID, store.Guard{"state": models.ProposalOpen},
+			map[string]any{"state": res.State, "closed_at": now, "outcome": outcome, "tally": string(mustJSON(res.Counts))})
+		if core.LostRace(err) {
+			return errAlreadyClosed
+		} else if err != nil {
+			return err
+		}
+		p.State, p.ClosedAt, p.Outcome = res.State, &now, outcome
+		if err := g.publishQuestion(ctx, tx, core.TypeUpdate, group, p); err != nil {
+			return err
+		}
 		if res.State == models.ProposalPassed {
 			kind, ok := kinds[p.Kind]
 			if !ok {
@@ -78,13 +89,12 @@ func (g *Governance) Close(ctx context.Context, id string) (closed bool, err err
 			default:
 				return err
 			}
+			if err := tx.TransitionIf(ctx, &models.Proposal{}, p.ID, store.Guard{"state": res.State},
+				map[string]any{"outcome": outcome}); err != nil {
+				return err
+			}
 		}
-		err = tx.TransitionIf(ctx, &models.Proposal{}, p.ID, store.Guard{"state": models.ProposalOpen},
-			map[string]any{"state": res.State, "closed_at": now, "outcome": outcome, "tally": string(mustJSON(res.Counts))})
-		if core.LostRace(err) {
-			return errAlreadyClosed
-		}
-		return err
+		return g.publishOutcome(ctx, tx, group, p, outcome, now)
 	})
 	if errors.Is(err, errAlreadyClosed) {
 		return false, nil

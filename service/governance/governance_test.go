@@ -553,3 +553,56 @@ func TestEffectNoLongerPossible(t *testing.T) {
 func contains(s, sub string) bool {
 	return len(sub) == 0 || (len(s) >= len(sub) && (s[:len(sub)] == sub || contains(s[1:], sub)))
 }
+
+// TestWireOrder: opening sends Create{Question} to followers and the remote
+// members; closing sends Update{Question} (closed, final tallies), the
+// effect's activities, then the outcome note in reply to the Question.
+func TestWireOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		f.request(t, f.stranger)
+		f.pub.out = nil
+		p := f.propose(t, f.alice, governance.ProposalInput{Kind: "admit_member", Args: json.RawMessage(`{"member":"` + f.stranger.URI + `"}`)})
+		if len(f.pub.out) != 1 {
+			t.Fatalf("%d activities at opening", len(f.pub.out))
+		}
+		open := f.pub.out[0]
+		q, ok := open.Object.(service.QuestionObject)
+		if open.Type != core.TypeCreate || !ok || open.Actor.ID != f.group.ID || !open.ToFollowers || q.Proposal.ID != p.ID {
+			t.Fatalf("opening sent %s %T", open.Type, open.Object)
+		}
+		if len(open.Recipients) != 1 || open.Recipients[0].ID != f.rita.ID {
+			t.Fatalf("Create{Question} recipients %v, want rita (the remote member)", open.Recipients)
+		}
+		f.cast(t, p, vote{"alice", "Yes", 0})
+		f.cast(t, p, vote{"rita", "Yes", 0})
+		f.cast(t, p, vote{"stranger", "No", 0}) // advisory
+		f.pub.out = nil
+		f.closeNow(t, p)
+		var types []string
+		for _, o := range f.pub.out {
+			types = append(types, o.Type)
+		}
+		if len(types) != 3 || types[0] != core.TypeUpdate || types[1] != core.TypeAccept || types[2] != core.TypeCreate {
+			t.Fatalf("close sent %v, want Update, Accept, Create", types)
+		}
+		upd := f.pub.out[0].Object.(service.QuestionObject)
+		if upd.Proposal.ClosedAt == nil || upd.Counts["Yes"] != 2 || upd.Voters != 2 {
+			t.Fatalf("Update{Question}: closed %v, counts %v, voters %d", upd.Proposal.ClosedAt, upd.Counts, upd.Voters)
+		}
+		recipients := map[string]bool{}
+		for _, r := range f.pub.out[0].Recipients {
+			recipients[r.ID] = true
+		}
+		if !recipients[f.rita.ID] || !recipients[f.stranger.ID] {
+			t.Fatalf("Update{Question} misses a remote voter: %v", f.pub.out[0].Recipients)
+		}
+		note, ok := f.pub.out[2].Object.(service.NoteObject)
+		if !ok || note.Note.InReplyToURI != p.URI || note.Author.ID != f.group.ID || !contains(note.Note.Content, "Passed") {
+			t.Fatalf("outcome %T %+v", f.pub.out[2].Object, note.Note)
+		}
+		if _, err := f.st.NoteByURI(f.ctx, note.Note.URI); err != nil {
+			t.Fatalf("the outcome note is not stored: %v", err)
+		}
+	})
+}

@@ -127,7 +127,10 @@ func (g *Governance) Propose(ctx context.Context, author, group *models.Actor, i
 		if err := tx.CreateProposal(ctx, p); err != nil {
 			return err
 		}
-		return g.d.Jobs.ScheduleAt(ctx, tx, CloseJob{ProposalID: p.ID}, p.ClosesAt)
+		if err := g.d.Jobs.ScheduleAt(ctx, tx, CloseJob{ProposalID: p.ID}, p.ClosesAt); err != nil {
+			return err
+		}
+		return g.publishQuestion(ctx, tx, core.TypeCreate, group, p)
 	})
 	if err != nil {
 		return nil, errs.Internal(err)
@@ -157,8 +160,11 @@ func (g *Governance) Withdraw(ctx context.Context, by *models.Actor, id string) 
 			map[string]any{"state": models.ProposalWithdrawn, "closed_at": now, "outcome": "Withdrawn before the vote closed."})
 		if core.LostRace(err) {
 			return errs.Conflict("this proposal is already closed")
+		} else if err != nil {
+			return err
 		}
-		return err
+		p.State, p.ClosedAt = models.ProposalWithdrawn, &now
+		return g.publishQuestion(ctx, tx, core.TypeUpdate, group, p)
 	})
 	if err != nil {
 		return nil, errs.Internal(err)

@@ -1,0 +1,99 @@
+package governance
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"time"
+
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/store"
+)
+
+// What the Group publishes about a proposal (issue 11, "On the wire"): at
+// opening, Create{Question} to its followers and the remote members of the
+// electorate; at close, Update{Question} with closed and the final tallies to
+// them and every remote voter, the effect's own activities, then the outcome
+// as a Create{Note} by the Group in reply to the Question. Decision: the
+// outcome note comes after the effect (the issue lists it before) so that it
+// says what actually happened, including an effect that could no longer be
+// carried out.
+
+// question builds the Question of p with its current tallies.
+func (g *Governance) question(ctx context.Context, tx *store.Store, group *models.Actor, p *models.Proposal) (core.QuestionObject, error) {
+	counts, eligible, err := tx.CountBallots(ctx, p)
+	if err != nil {
+		return core.QuestionObject{}, err
+	}
+	c := byOption(counts)
+	var voters int64
+	for _, n := range c {
+		voters += n
+	}
+	return core.QuestionObject{Proposal: p, Group: group, Options: Options(p), Counts: c, Voters: voters,
+		Lines: Lines(p, eligible)}, nil
+}
+
+// Lines are the plain lines under the motion: the method, the quorum, who
+// counts and the closing time.
+func Lines(p *models.Proposal, eligible int64) []string {
+	method := "Majority: passes if Yes outnumbers No (a tie fails)."
+	if p.Method == MethodSupermajority {
+		method = fmt.Sprintf("Supermajority: passes if Yes is at least %d/%d of Yes and No.", p.ThresholdNum, p.ThresholdDen)
+	}
+	return []string{
+		method,
+		fmt.Sprintf("Quorum: %d/%d of the %d eligible members must vote.", p.QuorumNum, p.QuorumDen, eligible),
+		"Who counts: the members when the proposal opened; other votes are advisory.",
+		"Closes: " + p.ClosesAt.UTC().Format(time.RFC1123) + ".",
+	}
+}
+
+// publishQuestion sends Create or Update of p's Question.
+func (g *Governance) publishQuestion(ctx context.Context, tx *store.Store, verb string, group *models.Actor, p *models.Proposal) error {
+	q, err := g.question(ctx, tx, group, p)
+	if err != nil {
+		return err
+	}
+	recipients, err := g.remoteAudience(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	return g.d.Pub.Publish(ctx, tx, &core.Outbound{ID: g.d.URLs.Activity(models.NewID()), Type: verb, Actor: group,
+		Object: q, Audience: group.URI, To: []string{core.PublicCollection}, CC: []string{group.FollowersURI},
+		ToFollowers: true, Recipients: recipients, Public: true})
+}
+
+// publishOutcome stores the outcome as a note of the Group in reply to the
+// Question and sends it.
+func (g *Governance) publishOutcome(ctx context.Context, tx *store.Store, group *models.Actor, p *models.Proposal, outcome string, now time.Time) error {
+	id := models.NewID()
+	n := &models.Note{ID: id, URI: g.d.URLs.Note(id), URL: g.d.URLs.Note(id), Type: "Note", AuthorID: group.ID,
+		Content: "<p>" + html.EscapeString(p.Title) + ": " + html.EscapeString(outcome) + "</p>",
+		Visibility: models.VisibilityPublic, InReplyToURI: p.URI, AudienceURI: group.URI,
+		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, Local: true, Published: now}
+	if err := tx.CreateNote(ctx, n, nil); err != nil {
+		return err
+	}
+	recipients, err := g.remoteAudience(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	return g.d.Pub.Publish(ctx, tx, &core.Outbound{ID: g.d.URLs.Activity(models.NewID()), Type: core.TypeCreate, Actor: group,
+		Object: core.NoteObject{Note: n, Author: group}, Audience: group.URI, Published: now,
+		To: n.To, CC: n.CC, ToFollowers: true, Recipients: recipients, Public: true})
+}
+
+func (g *Governance) remoteAudience(ctx context.Context, tx *store.Store, p *models.Proposal) ([]*models.Actor, error) {
+	rows, err := tx.ProposalRemoteAudience(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.Actor, len(rows))
+	for i := range rows {
+		out[i] = &rows[i]
+	}
+	return out, nil
+}
+
