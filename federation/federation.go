@@ -114,6 +114,7 @@ func (f *Federation) Register(e *echo.Echo, pages HTMLPages) {
 	e.GET("/notes/:id", negotiate(ap(f.note), f.noteHTML))
 	e.GET("/activities/:id", ap(f.activity))
 	e.GET("/contributions/:id", negotiate(ap(f.contribution), pages.Contribution))
+	e.GET("/proposals/:id", ap(f.proposal))
 	e.GET("/users/:name/moderators", ap(f.moderators))
 	e.GET("/users/:name/members", ap(f.members))
 	e.GET("/users/:name/commons", ap(f.commons))

@@ -116,7 +116,7 @@ func (g *Governance) Propose(ctx context.Context, author, group *models.Actor, i
 	}
 	id := models.NewID()
 	p := &models.Proposal{
-		ID: id, URI: g.d.URLs.Base + "/proposals/" + id, CommunityID: group.ID, AuthorID: author.ID,
+		ID: id, URI: g.QuestionPrefix() + id, CommunityID: group.ID, AuthorID: author.ID,
 		Kind: kind.Name(), Title: in.Title, Motion: in.Motion, MotionHTML: content.Markdown(in.Motion),
 		Method: in.Method, QuorumNum: int(in.QuorumNum), QuorumDen: int(in.QuorumDen),
 		ThresholdNum: int(in.ThresholdNum), ThresholdDen: int(in.ThresholdDen),

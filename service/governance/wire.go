@@ -6,6 +6,7 @@ import (
 	"html"
 	"time"
 
+	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
@@ -21,8 +22,8 @@ import (
 // carried out.
 
 // question builds the Question of p with its current tallies.
-func (g *Governance) question(ctx context.Context, tx *store.Store, group *models.Actor, p *models.Proposal) (core.QuestionObject, error) {
-	counts, eligible, err := tx.CountBallots(ctx, p)
+func (g *Governance) question(ctx context.Context, st Store, group *models.Actor, p *models.Proposal) (core.QuestionObject, error) {
+	counts, eligible, err := st.CountBallots(ctx, p)
 	if err != nil {
 		return core.QuestionObject{}, err
 	}
@@ -70,7 +71,7 @@ func (g *Governance) publishQuestion(ctx context.Context, tx *store.Store, verb 
 func (g *Governance) publishOutcome(ctx context.Context, tx *store.Store, group *models.Actor, p *models.Proposal, outcome string, now time.Time) error {
 	id := models.NewID()
 	n := &models.Note{ID: id, URI: g.d.URLs.Note(id), URL: g.d.URLs.Note(id), Type: "Note", AuthorID: group.ID,
-		Content: "<p>" + html.EscapeString(p.Title) + ": " + html.EscapeString(outcome) + "</p>",
+		Content:    "<p>" + html.EscapeString(p.Title) + ": " + html.EscapeString(outcome) + "</p>",
 		Visibility: models.VisibilityPublic, InReplyToURI: p.URI, AudienceURI: group.URI,
 		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, Local: true, Published: now}
 	if err := tx.CreateNote(ctx, n, nil); err != nil {
@@ -97,3 +98,24 @@ func (g *Governance) remoteAudience(ctx context.Context, tx *store.Store, p *mod
 	return out, nil
 }
 
+// Question returns proposal id's Question with its current tallies: what its
+// URL serves (Mastodon refetches it to refresh a poll).
+func (g *Governance) Question(ctx context.Context, id string) (core.QuestionObject, error) {
+	p, err := g.d.Store.ProposalByID(ctx, id)
+	if err != nil {
+		return core.QuestionObject{}, errs.NotFound("proposal not found")
+	}
+	group, err := g.d.Store.ActorByID(ctx, p.CommunityID)
+	if err != nil {
+		return core.QuestionObject{}, errs.Internal(err)
+	}
+	q, err := g.question(ctx, g.d.Store, group, p)
+	if err != nil {
+		return core.QuestionObject{}, errs.Internal(err)
+	}
+	return q, nil
+}
+
+// QuestionPrefix is where this instance's Questions live: a vote is a reply to
+// an id under it.
+func (g *Governance) QuestionPrefix() string { return g.d.URLs.Base + "/proposals/" }
