@@ -10,6 +10,7 @@ import (
 	"github.com/commonsd/commonsd/service/admin"
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/social"
 )
 
@@ -164,3 +165,12 @@ var (
 
 // FieldValueHTML is a local profile field's value as it is federated.
 var FieldValueHTML = accounts.FieldValueHTML
+
+// From package governance.
+
+type (
+	Governance       = governance.Governance
+	ProposalInput    = governance.ProposalInput
+	ProposalView     = governance.View
+	CloseProposalJob = governance.CloseJob
+)
