@@ -11,7 +11,7 @@ type proposal struct {
 	Options                                      []string
 	Counts, Advisory                             map[string]int64
 	Cast, Eligible                               int64
-	MyVote                                       string `json:"my_vote"`
+	MyVote                                       string    `json:"my_vote"`
 	ClosesAt                                     time.Time `json:"closes_at"`
 }
 
