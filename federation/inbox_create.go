@@ -25,7 +25,10 @@ func (f *Federation) receiveAuthored(ctx context.Context, actor *models.Actor, a
 		_, err := f.fetch.Actor(ctx, actor.URI, true)
 		return err
 	}
-	if question, option, ok := convert.Vote(obj, f.svc.Governance.QuestionPrefix()); ok && !update {
+	if question, option, ok := convert.Vote(obj, f.svc.Governance.QuestionPrefix()); ok {
+		if update {
+			return ignored("a vote is never updated")
+		}
 		return f.receiveVote(ctx, actor, obj, question, option)
 	}
 	o, err := f.authoredObject(ctx, actor, obj)

@@ -174,3 +174,6 @@ type (
 	ProposalView     = governance.View
 	CloseProposalJob = governance.CloseJob
 )
+
+// ProposalLines are the plain lines explaining a proposal's rules.
+var ProposalLines = governance.Lines
