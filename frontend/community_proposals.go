@@ -167,3 +167,14 @@ func (w *Web) proposalWithdraw(c echo.Context) error {
 	}
 	return c.Redirect(http.StatusSeeOther, communityPath(group)+"/proposals/"+id+"?done=withdrawn")
 }
+
+// ProposalRedirect is the browser view of a proposal's Question id
+// (/proposals/:id, the link in the poll Mastodon shows): its page under the
+// community.
+func (w *Web) ProposalRedirect(c echo.Context) error {
+	v, err := w.svc.Governance.Get(c.Request().Context(), nil, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, communityPath(v.Group)+"/proposals/"+v.Proposal.ID)
+}

@@ -41,6 +41,11 @@ func TestProposalPages(t *testing.T) {
 		t.Fatalf("redirected to %q", page)
 	}
 	want(t, ada.get("/c/seeds/proposals"), http.StatusOK, "Buy a seed drill")
+	// The Question's id, opened in a browser, leads to the page.
+	id := strings.TrimPrefix(page, "/c/seeds/proposals/")
+	if r := ada.get("/proposals/" + id); r.Status != http.StatusSeeOther || r.Location != page {
+		t.Fatalf("GET /proposals/%s as HTML: %d %q", id, r.Status, r.Location)
+	}
 
 	want(t, bob.post(page, page+"/vote", url.Values{"option": {"No"}}), http.StatusSeeOther)
 	want(t, bob.post(page, page+"/vote", url.Values{"option": {"Yes"}}), http.StatusSeeOther)
