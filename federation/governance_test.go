@@ -110,13 +110,32 @@ func TestGovernanceMastodonVote(t *testing.T) {
 		t.Fatal("a vote was stored as a note")
 	}
 	// A non-member's vote is advisory.
-	if row := send(mallory, mastodonVote(mallory.URI, group.URI, p.URI, "No")); row == nil || row.State != models.ActivityProcessed {
+	malloryNo := mastodonVote(mallory.URI, group.URI, p.URI, "No")
+	if row := send(mallory, malloryNo); row == nil || row.State != models.ActivityProcessed {
 		t.Fatalf("mallory's vote: %+v", row)
 	}
 	if v, _ := svc.Governance.Get(ctx, nil, p.ID); v.Counts["No"] != 0 || v.Advisory["No"] != 1 {
 		t.Fatalf("counts %v advisory %v", v.Counts, v.Advisory)
 	}
 
+	// Undo{Create{vote}} before close takes the vote back; nobody can undo
+	// another's vote.
+	undo := func(by *cmActor, create map[string]any) map[string]any {
+		return map[string]any{"@context": "https://www.w3.org/ns/activitystreams", "id": by.URI + "#undo/" + time.Now().Format("150405.000000000"),
+			"type": "Undo", "actor": by.URI, "object": create}
+	}
+	if got := answer(ana, undo(ana, malloryNo)); !strings.Contains(got, "refused") {
+		t.Fatalf("ana undoes mallory's vote: %s", got)
+	}
+	if v, _ := svc.Governance.Get(ctx, nil, p.ID); v.Advisory["No"] != 1 {
+		t.Fatalf("advisory %v after a refused undo", v.Advisory)
+	}
+	if got := answer(mallory, undo(mallory, malloryNo)); !strings.HasPrefix(got, "processed") {
+		t.Fatalf("mallory undoes her vote: %s", got)
+	}
+	if v, _ := svc.Governance.Get(ctx, nil, p.ID); v.Advisory["No"] != 0 {
+		t.Fatalf("advisory %v after mallory's undo", v.Advisory)
+	}
 	hostile := []struct {
 		name string
 		doc  func() map[string]any

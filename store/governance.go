@@ -142,3 +142,32 @@ func (s *Store) ProposalRemoteAudience(ctx context.Context, proposalID string) (
 		Order("id").Find(&out).Error
 	return out, translate(err)
 }
+
+// VoteByURI finds a vote (binding or advisory) by its id: its proposal and
+// voter. ErrNotFound when there is none.
+func (s *Store) VoteByURI(ctx context.Context, uri string) (proposalID, voterID string, err error) {
+	if b, err := first[models.Ballot](s.with(ctx).Where("uri = ?", uri)); err == nil {
+		return b.ProposalID, b.VoterID, nil
+	} else if err != ErrNotFound {
+		return "", "", err
+	}
+	v, err := first[models.AdvisoryVote](s.with(ctx).Where("uri = ?", uri))
+	if err != nil {
+		return "", "", err
+	}
+	return v.ProposalID, v.VoterID, nil
+}
+
+// DeleteVote removes voterID's vote with this id (binding or advisory),
+// reporting whether there was one.
+func (s *Store) DeleteVote(ctx context.Context, uri, voterID string) (bool, error) {
+	var n int64
+	for _, m := range []any{&models.Ballot{}, &models.AdvisoryVote{}} {
+		res := s.with(ctx).Where("uri = ? AND voter_id = ?", uri, voterID).Delete(m)
+		if res.Error != nil {
+			return false, translate(res.Error)
+		}
+		n += res.RowsAffected
+	}
+	return n > 0, nil
+}

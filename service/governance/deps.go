@@ -26,7 +26,8 @@
 //     from the community before the tally leaves E and their ballot with it.
 //   - A local member may change their vote until close (the latest ballot
 //     counts); a remote voter's first ballot counts and a second is ignored
-//     (Mastodon cannot change a vote; Undo is not handled yet).
+//     (Mastodon cannot change a vote); Undo{Create{vote}} before close
+//     withdraws it (ReceiveUnvote), after which they may vote again.
 //   - The outcome is recorded in words on the proposal; when a passed
 //     proposal's effect can no longer be carried out (the request was answered
 //     meanwhile, the last steward), the proposal still passed and the outcome
@@ -92,6 +93,7 @@ type Store interface {
 	CountBallots(ctx context.Context, p *models.Proposal) ([]store.VoteCount, int64, error)
 	CountAdvisoryVotes(ctx context.Context, proposalID string) ([]store.VoteCount, error)
 	BallotOf(ctx context.Context, proposalID, actorID string) (*models.Ballot, error)
+	VoteByURI(ctx context.Context, uri string) (proposalID, voterID string, err error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 

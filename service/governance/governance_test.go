@@ -606,3 +606,41 @@ func TestWireOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestReceiveUnvote: a remote voter's Undo before close withdraws their
+// ballot (and they may vote again); nobody else's vote can be undone, and
+// after close the vote stands.
+func TestReceiveUnvote(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		p := f.propose(t, f.alice, governance.ProposalInput{})
+		firstVote := f.rita.URI + "#votes/1"
+		if _, err := f.s.Governance.ReceiveVote(f.ctx, f.rita, p.URI, "No", firstVote); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.Governance.ReceiveUnvote(f.ctx, f.stranger, firstVote); status(err) != 404 {
+			t.Fatalf("stranger undoes rita's vote: %v", err)
+		}
+		if err := f.s.Governance.ReceiveUnvote(f.ctx, f.rita, firstVote); err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := f.s.Governance.Get(f.ctx, nil, p.ID); v.Cast != 0 {
+			t.Fatalf("cast %d after the undo", v.Cast)
+		}
+		again := f.rita.URI + "#votes/2"
+		if _, err := f.s.Governance.ReceiveVote(f.ctx, f.rita, p.URI, "Yes", again); err != nil {
+			t.Fatal(err)
+		}
+		f.cast(t, p, vote{"alice", "Yes", 0})
+		got := f.closeNow(t, p)
+		if got.State != models.ProposalPassed {
+			t.Fatalf("state %s (%s)", got.State, got.Outcome)
+		}
+		if err := f.s.Governance.ReceiveUnvote(f.ctx, f.rita, again); status(err) != 409 {
+			t.Fatalf("undo after close: %v", err)
+		}
+		if v, _ := f.s.Governance.Get(f.ctx, nil, p.ID); v.Counts["Yes"] != 2 {
+			t.Fatalf("counts %v after a refused undo", v.Counts)
+		}
+	})
+}

@@ -57,6 +57,31 @@ func (g *Governance) ReceiveVote(ctx context.Context, voter *models.Actor, quest
 	return g.record(ctx, p, voter, option, voteURI, false)
 }
 
+// ReceiveUnvote takes back a remote voter's vote (Undo{Create{vote}}) while
+// the proposal is open: their ballot no longer counts and they may vote
+// again. 404 when voter has no vote with this id, 409 once the proposal is
+// closed (the vote stands).
+func (g *Governance) ReceiveUnvote(ctx context.Context, voter *models.Actor, voteURI string) error {
+	pid, voterID, err := g.d.Store.VoteByURI(ctx, voteURI)
+	if err != nil || voter == nil || voterID != voter.ID {
+		return errs.NotFound("no such vote")
+	}
+	now := g.d.Now()
+	err = g.d.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.HoldOpenProposal(ctx, pid, now); core.LostRace(err) {
+			return errs.Conflict("this proposal is closed; the vote stands")
+		} else if err != nil {
+			return err
+		}
+		_, err := tx.DeleteVote(ctx, voteURI, voter.ID)
+		return err
+	})
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
+}
+
 // record writes a ballot while the proposal is held open (HoldOpenProposal):
 // a close running at the same time either tallies after it or refuses it.
 func (g *Governance) record(ctx context.Context, p *models.Proposal, voter *models.Actor, option, uri string, replace bool) (bool, error) {
