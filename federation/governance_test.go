@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/commonsd/commonsd/app/apptest"
+	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 	"github.com/commonsd/commonsd/store"
@@ -34,7 +35,8 @@ func mastodonVote(voter, group, question, option string) map[string]any {
 // decides it, and the outcome note and the effect (a remote applicant
 // admitted with Accept{Join}) reach the remote server.
 func TestGovernanceMastodonVote(t *testing.T) {
-	inst := apptest.Start(t)
+	// A short debounce window, so the tally update comes within the test.
+	inst := apptest.Start(t, func(c *config.Config) { c.Federation.PollUpdateWindow = time.Second })
 	ctx := context.Background()
 	fake := newCMFake(t)
 	group, founder := cmCommunity(t, inst, "founder", "coop", service.CommunityInput{MembershipPolicy: models.PolicyApproval})
@@ -105,6 +107,16 @@ func TestGovernanceMastodonVote(t *testing.T) {
 	if c := binding(); c["Yes"] != 1 {
 		t.Fatalf("binding counts %v after ana's vote", c)
 	}
+	// The debounced Update{Question} brings ana the new tally.
+	fake.waitPost(t, "Update{Question} with ana's vote", func(m map[string]any) bool {
+		obj, _ := m["object"].(map[string]any)
+		if m["type"] != "Update" || obj == nil || obj["id"] != p.URI || obj["closed"] != nil {
+			return false
+		}
+		yes, _ := obj["oneOf"].([]any)[0].(map[string]any)
+		replies, _ := yes["replies"].(map[string]any)
+		return replies["totalItems"] == float64(1)
+	})
 	voteNote := vote["object"].(map[string]any)["id"].(string)
 	if _, err := inst.App.Store.NoteByURI(ctx, voteNote); err == nil {
 		t.Fatal("a vote was stored as a note")

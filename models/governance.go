@@ -37,8 +37,11 @@ type Proposal struct {
 	Outcome      string    `gorm:"type:text"` // the result in words, set at close
 	Tally        string    `gorm:"type:text"` // final counts (JSON), set at close
 	ClosedAt     *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// TallyDueAt is when the next Update{Question} with new tallies goes out
+	// (nil: none pending); votes in between share it (debounce).
+	TallyDueAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // ProposalVoter is one member of E, the eligible voters frozen when the

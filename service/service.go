@@ -108,7 +108,7 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 		Accounts: s.Accounts, Actors: s.Actors, Social: s.Social})
 	s.Social.SetCommunityHooks(s.Communities.Hooks())
 	s.Governance = governance.New(governance.Deps{Store: st, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
-		Communities: s.Communities})
+		Communities: s.Communities, UpdateWindow: cfg.Federation.PollUpdateWindow})
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
 	return s
 }

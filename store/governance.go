@@ -171,3 +171,20 @@ func (s *Store) DeleteVote(ctx context.Context, uri, voterID string) (bool, erro
 	}
 	return n > 0, nil
 }
+
+// DueTallyUpdate marks that proposal id's tallies changed: it sets
+// tally_due_at to at unless an update is pending already, and reports
+// whether it did (then the caller schedules the update for at).
+func (s *Store) DueTallyUpdate(ctx context.Context, id string, at time.Time) (bool, error) {
+	res := s.with(ctx).Model(&models.Proposal{}).Where("id = ? AND state = ? AND tally_due_at IS NULL", id, models.ProposalOpen).
+		Update("tally_due_at", at)
+	return res.RowsAffected > 0, translate(res.Error)
+}
+
+// TakeTallyUpdate clears a pending tally update of an open proposal and
+// reports whether there was one: of two workers, one sends the update.
+func (s *Store) TakeTallyUpdate(ctx context.Context, id string) (bool, error) {
+	res := s.with(ctx).Model(&models.Proposal{}).Where("id = ? AND state = ? AND tally_due_at IS NOT NULL", id, models.ProposalOpen).
+		Update("tally_due_at", nil)
+	return res.RowsAffected > 0, translate(res.Error)
+}

@@ -66,6 +66,9 @@ type Deps struct {
 	Pub         core.Publisher
 	Jobs        core.Jobs
 	Communities Communities
+	// UpdateWindow debounces Update{Question} with new tallies: at most one
+	// per proposal per window (federation.poll_update_window).
+	UpdateWindow time.Duration
 }
 
 // Governance is the governance service.

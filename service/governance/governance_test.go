@@ -644,3 +644,52 @@ func TestReceiveUnvote(t *testing.T) {
 		}
 	})
 }
+
+// TestTallyUpdateDebounced: however many votes arrive in a window, one
+// Update{Question} goes out, carrying the tallies when it is sent; the next
+// vote opens the next window.
+func TestTallyUpdateDebounced(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		p := f.propose(t, f.alice, governance.ProposalInput{})
+		tallyJobs := func() []governance.TallyJob {
+			var out []governance.TallyJob
+			for _, j := range f.jobs.scheduled {
+				if tj, ok := j.(governance.TallyJob); ok {
+					out = append(out, tj)
+				}
+			}
+			return out
+		}
+		f.cast(t, p, vote{"alice", "Yes", 0})
+		f.cast(t, p, vote{"bob", "Yes", 0})
+		f.cast(t, p, vote{"rita", "No", 0})
+		f.cast(t, p, vote{"outsider", "No", 0}) // advisory: no binding change
+		if jobs := tallyJobs(); len(jobs) != 1 || jobs[0].ProposalID != p.ID {
+			t.Fatalf("tally jobs %v, want one", jobs)
+		}
+		f.pub.out = nil
+		for i := 0; i < 2; i++ { // a job run twice sends once
+			if err := f.s.Governance.RunTallyJob(f.ctx, tallyJobs()[0]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(f.pub.out) != 1 || f.pub.out[0].Type != core.TypeUpdate {
+			t.Fatalf("%d activities, want one Update", len(f.pub.out))
+		}
+		q := f.pub.out[0].Object.(service.QuestionObject)
+		if q.Counts["Yes"] != 2 || q.Counts["No"] != 1 || q.Voters != 3 || q.Proposal.ClosedAt != nil {
+			t.Fatalf("Update{Question} counts %v voters %d", q.Counts, q.Voters)
+		}
+		f.cast(t, p, vote{"carol", "Abstain", 0})
+		if jobs := tallyJobs(); len(jobs) != 2 {
+			t.Fatalf("tally jobs %v after the next vote, want two", jobs)
+		}
+		// Closed before the job ran: the close sent the final tallies; the job sends nothing.
+		f.closeNow(t, p)
+		f.pub.out = nil
+		if err := f.s.Governance.RunTallyJob(f.ctx, tallyJobs()[1]); err != nil || len(f.pub.out) != 0 {
+			t.Fatalf("tally job after close: %v, %d activities", err, len(f.pub.out))
+		}
+	})
+}

@@ -73,8 +73,11 @@ func (g *Governance) ReceiveUnvote(ctx context.Context, voter *models.Actor, vot
 		} else if err != nil {
 			return err
 		}
-		_, err := tx.DeleteVote(ctx, voteURI, voter.ID)
-		return err
+		deleted, err := tx.DeleteVote(ctx, voteURI, voter.ID)
+		if err != nil || !deleted {
+			return err
+		}
+		return g.tallyChanged(ctx, tx, pid, now)
 	})
 	if err != nil {
 		return errs.Internal(err)
@@ -101,12 +104,16 @@ func (g *Governance) record(ctx context.Context, p *models.Proposal, voter *mode
 		if err != nil {
 			return err
 		}
+		var written bool
 		if binding {
-			_, err = tx.PutBallot(ctx, &models.Ballot{ID: models.NewID(), ProposalID: p.ID, VoterID: voter.ID, Option: option, URI: uri}, replace)
+			written, err = tx.PutBallot(ctx, &models.Ballot{ID: models.NewID(), ProposalID: p.ID, VoterID: voter.ID, Option: option, URI: uri}, replace)
 		} else {
-			_, err = tx.PutAdvisoryVote(ctx, &models.AdvisoryVote{ID: models.NewID(), ProposalID: p.ID, VoterID: voter.ID, Option: option, URI: uri}, replace)
+			written, err = tx.PutAdvisoryVote(ctx, &models.AdvisoryVote{ID: models.NewID(), ProposalID: p.ID, VoterID: voter.ID, Option: option, URI: uri}, replace)
 		}
-		return err
+		if err != nil || !written || !binding {
+			return err
+		}
+		return g.tallyChanged(ctx, tx, p.ID, now)
 	})
 	if err != nil {
 		return false, errs.Internal(err)

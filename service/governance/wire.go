@@ -119,3 +119,48 @@ func (g *Governance) Question(ctx context.Context, id string) (core.QuestionObje
 // QuestionPrefix is where this instance's Questions live: a vote is a reply to
 // an id under it.
 func (g *Governance) QuestionPrefix() string { return g.d.URLs.Base + "/proposals/" }
+
+// TallyJob sends a proposal's Question again with its current tallies
+// (Update{Question}), once per window however many votes came in it.
+type TallyJob struct {
+	ProposalID string `json:"proposal_id"`
+}
+
+// Kind implements core.Job.
+func (TallyJob) Kind() string { return "proposal_tally_update" }
+
+// tallyChanged schedules the debounced Update{Question} after a vote changed
+// the tallies: the first change of a window sets tally_due_at and schedules
+// the job; later ones find it pending and do nothing. Without a job queue the
+// tallies are only served at the Question's URL.
+func (g *Governance) tallyChanged(ctx context.Context, tx *store.Store, id string, now time.Time) error {
+	if _, none := g.d.Jobs.(core.NoJobs); g.d.Jobs == nil || none {
+		return nil
+	}
+	due := now.Add(g.d.UpdateWindow)
+	if ok, err := tx.DueTallyUpdate(ctx, id, due); err != nil || !ok {
+		return err
+	}
+	return g.d.Jobs.ScheduleAt(ctx, tx, TallyJob{ProposalID: id}, due)
+}
+
+// RunTallyJob runs a TallyJob (registered on the queue by app): the pending
+// update is taken in a conditional update, so it goes out once; a proposal
+// closed meanwhile sent its final tallies with the close.
+func (g *Governance) RunTallyJob(ctx context.Context, job TallyJob) error {
+	return g.d.Store.Tx(ctx, func(tx *store.Store) error {
+		ok, err := tx.TakeTallyUpdate(ctx, job.ProposalID)
+		if err != nil || !ok {
+			return err
+		}
+		p, err := tx.ProposalByID(ctx, job.ProposalID)
+		if err != nil {
+			return err
+		}
+		group, err := tx.ActorByID(ctx, p.CommunityID)
+		if err != nil {
+			return err
+		}
+		return g.publishQuestion(ctx, tx, core.TypeUpdate, group, p)
+	})
+}
