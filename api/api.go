@@ -64,4 +64,5 @@ func (a *API) Register(e *echo.Echo) {
 	g.DELETE("/admin/domain_blocks/:domain", a.adminDeleteDomainBlock, auth, staff, admin)
 	g.GET("/admin/reports", a.adminListReports, auth, staff)
 	a.registerCommunities(g)
+	a.registerProposals(g)
 }

@@ -85,6 +85,9 @@ type Federation struct {
 	AllowedDomains        []string `yaml:"allowed_domains"`
 	DeliveryWorkers       int      `yaml:"delivery_workers"`
 	PerHostConcurrency    int      `yaml:"per_host_concurrency"`
+	// PollUpdateWindow debounces the Update{Question} a proposal's votes cause:
+	// at most one per proposal per window.
+	PollUpdateWindow time.Duration `yaml:"poll_update_window"`
 }
 
 // Log configures log/slog.
@@ -137,7 +140,7 @@ func Default() Config {
 			RegistrationMode:  "open",
 			CommunityCreation: "members",
 		},
-		Federation: Federation{DeliveryWorkers: 64, PerHostConcurrency: 16},
+		Federation: Federation{DeliveryWorkers: 64, PerHostConcurrency: 16, PollUpdateWindow: time.Minute},
 		Log:        Log{Format: "text", Level: "info"},
 		Media:      Media{MaxAvatarBytes: 2 << 20, MaxAttachmentBytes: 8 << 20},
 		Security: Security{
@@ -315,7 +318,8 @@ func (c *Config) validate() []string {
 		}
 	}
 	for key, d := range map[string]time.Duration{"server.read_timeout": c.Server.ReadTimeout,
-		"server.request_timeout": c.Server.RequestTimeout, "server.idle_timeout": c.Server.IdleTimeout} {
+		"server.request_timeout": c.Server.RequestTimeout, "server.idle_timeout": c.Server.IdleTimeout,
+		"federation.poll_update_window": c.Federation.PollUpdateWindow} {
 		if d <= 0 {
 			bad(key, "must be positive")
 		}

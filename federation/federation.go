@@ -91,6 +91,7 @@ func (f *Federation) SubscribeTemplate(ctx context.Context, user, host string) (
 type HTMLPages struct {
 	Profile      echo.HandlerFunc // /users/:name
 	Contribution echo.HandlerFunc // /contributions/:id
+	Proposal     echo.HandlerFunc // /proposals/:id (nil: ActivityPub only)
 }
 
 // Register mounts the discovery and ActivityPub routes.
@@ -115,6 +116,11 @@ func (f *Federation) Register(e *echo.Echo, pages HTMLPages) {
 	e.GET("/notes/:id", negotiate(ap(f.note), f.noteHTML))
 	e.GET("/activities/:id", ap(f.activity))
 	e.GET("/contributions/:id", negotiate(ap(f.contribution), pages.Contribution))
+	if pages.Proposal != nil {
+		e.GET("/proposals/:id", negotiate(ap(f.proposal), pages.Proposal))
+	} else {
+		e.GET("/proposals/:id", ap(f.proposal))
+	}
 	e.GET("/users/:name/moderators", ap(f.moderators))
 	e.GET("/users/:name/members", ap(f.members))
 	e.GET("/users/:name/commons", ap(f.commons))

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 
+	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
@@ -24,10 +25,32 @@ func (f *Federation) receiveAuthored(ctx context.Context, actor *models.Actor, a
 		_, err := f.fetch.Actor(ctx, actor.URI, true)
 		return err
 	}
+	if question, option, ok := convert.Vote(obj, f.svc.Governance.QuestionPrefix()); ok {
+		if update {
+			return ignored("a vote is never updated")
+		}
+		return f.receiveVote(ctx, actor, obj, question, option)
+	}
 	o, err := f.authoredObject(ctx, actor, obj)
 	if err != nil {
 		return err
 	}
 	_, err = f.svc.Social.ReceiveNote(ctx, actor, convert.CreatedNote(actor, act, o), update)
+	return err
+}
+
+// receiveVote: a poll vote on one of our proposals (Mastodon's shape, see
+// convert.Vote) counts as a ballot through Governance.ReceiveVote; it is never
+// stored as a note nor relayed. Its id may not be fetchable, so only an
+// embedded vote is read, and it must be the signer's own: attributed to the
+// signer alone, with an id on the signer's host.
+func (f *Federation) receiveVote(ctx context.Context, actor *models.Actor, obj *vocab.Object, question, option string) error {
+	if len(obj.AttributedTo) != 1 || obj.AttributedTo[0] != actor.URI {
+		return errs.Forbidden("a vote must be attributed to its sender")
+	}
+	if obj.ID == "" || hostOf(obj.ID) != hostOf(actor.URI) {
+		return errs.BadRequest("vote id is not on the actor's host")
+	}
+	_, err := f.svc.Governance.ReceiveVote(ctx, actor, question, option, obj.ID)
 	return err
 }

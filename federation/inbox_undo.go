@@ -19,6 +19,7 @@ var undoHandlers = map[string]func(f *Federation, ctx context.Context, actor *mo
 	"Block":    (*Federation).undoReaction,
 	"Join":     (*Federation).undoJoin,
 	"Lock":     (*Federation).undoLock,
+	"Create":   (*Federation).undoVote,
 }
 
 // inboxUndo: the inner activity's type is given, or known from the activity
@@ -87,4 +88,19 @@ func (f *Federation) groupOf(ctx context.Context, join *vocab.Object) (*models.A
 		return f.svc.Actors.ByID(ctx, m.CommunityID)
 	}
 	return nil, ignored("undo of an unknown join")
+}
+
+// undoVote: Undo{Create{vote}} takes back a poll vote before the proposal
+// closes (the only Create that can be undone; a note is deleted instead).
+func (f *Federation) undoVote(ctx context.Context, actor *models.Actor, _ string, inner *vocab.Object) error {
+	vote := ""
+	if inner.Object != nil {
+		vote = inner.Object.ID
+	} else if known, err := f.svc.Store.ActivityByURI(ctx, inner.ID); err == nil && known.ActorURI == actor.URI {
+		vote = known.ObjectURI
+	}
+	if vote == "" {
+		return ignored("undo of an unknown create")
+	}
+	return f.svc.Governance.ReceiveUnvote(ctx, actor, vote)
 }

@@ -83,6 +83,10 @@ func (f *Federation) cancelled(ctx context.Context, act *vocab.Object) (bool, er
 	case "Follow", "Like", "Announce", "Block":
 		return f.svc.Store.InboundActivityExists(ctx, "Undo", act.Actor, act.ID)
 	case "Create":
+		// A vote taken back (Undo{Create}) before its Create was processed.
+		if undone, err := f.svc.Store.InboundActivityExists(ctx, "Undo", act.Actor, act.ID); err != nil || undone {
+			return undone, err
+		}
 		if id := act.ObjectID(); id != "" {
 			return f.svc.Store.InboundActivityExists(ctx, "Delete", act.Actor, id)
 		}

@@ -90,6 +90,7 @@ func (w *Web) Register(ec *echo.Echo) {
 	e.POST("/admin/invites", w.adminInvite)
 	e.GET("/media/:id", w.media)
 	w.registerCommunities(e)
+	w.registerProposals(e)
 	w.registerSocial(e)
 
 	// The actor URL belongs to federation, which negotiates and calls Negotiated for

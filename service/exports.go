@@ -10,6 +10,7 @@ import (
 	"github.com/commonsd/commonsd/service/admin"
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/social"
 )
 
@@ -26,6 +27,7 @@ type (
 	MembershipObject   = core.MembershipObject
 	ContributionObject = core.ContributionObject
 	OfferObject        = core.OfferObject
+	QuestionObject     = core.QuestionObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
@@ -163,3 +165,15 @@ var (
 
 // FieldValueHTML is a local profile field's value as it is federated.
 var FieldValueHTML = accounts.FieldValueHTML
+
+// From package governance.
+
+type (
+	Governance       = governance.Governance
+	ProposalInput    = governance.ProposalInput
+	ProposalView     = governance.View
+	CloseProposalJob = governance.CloseJob
+)
+
+// ProposalLines are the plain lines explaining a proposal's rules.
+var ProposalLines = governance.Lines

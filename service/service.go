@@ -13,9 +13,11 @@
 //	service/accounts     users, sessions, tokens, actors, keys, instance settings
 //	service/social       follows, notes, boosts, likes, blocks, reports, timelines
 //	service/communities  communities, membership, contributions, ledger
+//	service/governance   proposals, votes, tallies and their effects
 //	service/admin        domain policy, delivery log
 //
-// Arrows: communities → social → accounts → core; admin → core; this package
+// Arrows: communities → social → accounts → core; governance → core (and
+// communities through an interface); admin → core; this package
 // imports them all and nothing imports it from inside service/. Each domain
 // service is built from an explicit Deps struct (its narrow store interface,
 // the ports it uses, clock, URLs, logger, the domain services it calls); the
@@ -36,6 +38,7 @@ import (
 	"github.com/commonsd/commonsd/service/admin"
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/social"
 	"github.com/commonsd/commonsd/store"
 )
@@ -52,6 +55,7 @@ type Service struct {
 	Instance    *Instance
 	Social      *Social
 	Communities *Communities
+	Governance  *governance.Governance
 	Admin       *FederationAdmin
 
 	// Outbound ports, set by SetPorts once the federation edge exists.
@@ -73,6 +77,7 @@ func (s *Service) SetPorts(p Publisher, r Resolver, d DomainPolicy) {
 	s.Domains = d
 	s.Social.SetPorts(p, r, d)
 	s.Communities.SetPublisher(p)
+	s.Governance.SetPublisher(p)
 	s.Admin.SetDomainPolicy(d)
 }
 
@@ -82,6 +87,7 @@ func (s *Service) SetQueue(j Jobs, d DeliveryLog) {
 		s.Jobs = j
 	}
 	s.Actors.SetJobs(s.Jobs)
+	s.Governance.SetJobs(s.Jobs)
 	s.Deliveries = d
 	s.Admin.SetDeliveryLog(d)
 }
@@ -101,6 +107,8 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Communities = communities.New(communities.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,
 		Accounts: s.Accounts, Actors: s.Actors, Social: s.Social})
 	s.Social.SetCommunityHooks(s.Communities.Hooks())
+	s.Governance = governance.New(governance.Deps{Store: st, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
+		Communities: s.Communities, UpdateWindow: cfg.Federation.PollUpdateWindow})
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
 	return s
 }

@@ -337,7 +337,7 @@ func (driftSettingNotNull) TableName() string { return "settings" }
 func (driftSettingType) TableName() string    { return "settings" }
 func (driftSettingIndex) TableName() string   { return "settings" }
 func (driftSettingDefault) TableName() string { return "settings" }
-func (driftProposal) TableName() string       { return "proposals" }
+func (driftProposal) TableName() string       { return "decisions" }
 
 // TestModelDriftIsCaught shows that the checks of TestMigrationsMatchModels fail
 // when a model changes without a migration, and say where. CheckModels sees every
@@ -354,7 +354,7 @@ func TestModelDriftIsCaught(t *testing.T) {
 		{"type changed", &driftSettingType{}, "column settings.value (driftSettingType.Value) has type", "value"},
 		{"index added", &driftSettingIndex{}, "index idx_settings_updated_at on settings, index (updated_at) (driftSettingIndex), is missing", "idx_settings_updated_at"},
 		{"default added", &driftSettingDefault{}, `column settings.value (driftSettingDefault.Value) has default "", the model wants "none"`, "value"},
-		{"model added", &driftProposal{}, "table proposals (driftProposal) is missing", "proposals"},
+		{"model added", &driftProposal{}, "table decisions (driftProposal) is missing", "decisions"},
 	}
 	for _, driver := range storetest.Drivers(t) {
 		t.Run(driver, func(t *testing.T) {

@@ -30,6 +30,8 @@ var schemaModels = []any{
 	// 0003_communities
 	&models.Community{}, &models.Membership{}, &models.RoleChange{}, &models.Contribution{},
 	&models.ReviewComment{}, &models.LedgerEntry{},
+	// 0008_governance
+	&models.Proposal{}, &models.ProposalVoter{}, &models.Ballot{}, &models.AdvisoryVote{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

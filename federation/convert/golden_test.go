@@ -26,6 +26,7 @@ func (w *world) documents() map[string]*vocab.Object {
 		"note_document":         Note(w.note, w.alice, w.tags),
 		"note_tombstone":        Note(&deleted, w.alice, nil),
 		"contribution_document": Contribution(w.local, w.group, Contributors(w.local)),
+		"question_closed":       Question(w.question()),
 	}
 }
 

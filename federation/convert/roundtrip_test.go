@@ -3,6 +3,7 @@ package convert
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,6 +132,23 @@ func TestObjectKindsRoundTrip(t *testing.T) {
 			check(t, "cc", o.CC, []string{w.group.URI})
 			check(t, "audience", o.Audience, []string{w.group.URI})
 			sameTime(t, "published", o.Published, time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
+		}},
+		{"QuestionObject", w.question(), func(t *testing.T, o *vocab.Object) {
+			q := w.question()
+			check(t, "id", o.ID, q.Proposal.URI)
+			check(t, "type", o.Type, "Question")
+			check(t, "attributedTo", o.AttributedTo, []string{w.group.URI})
+			check(t, "audience", o.Audience, []string{w.group.URI})
+			check(t, "oneOf", o.OneOf, []vocab.QuestionOption{{Name: "Yes", Replies: 3}, {Name: "No", Replies: 1}, {Name: "Abstain", Replies: 0}})
+			check(t, "votersCount", o.VotersCount, 4)
+			sameTime(t, "endTime", o.EndTime, q.Proposal.ClosesAt)
+			sameTime(t, "closed", *o.Closed, *q.Proposal.ClosedAt)
+			check(t, "summary", o.Summary, "")
+			for _, want := range []string{"Buy a seed drill", "<em>now</em>", "Majority", q.Proposal.URI} {
+				if !strings.Contains(o.Content, want) {
+					t.Errorf("content %q lacks %q", o.Content, want)
+				}
+			}
 		}},
 		{"Outbound", &service.Outbound{ID: act("LOCK"), Type: service.TypeLock, Actor: w.group, Object: service.Ref{URI: w.note.URI},
 			Audience: w.group.URI, To: []string{vocab.PublicAddress}}, func(t *testing.T, o *vocab.Object) {
@@ -364,4 +382,16 @@ func TestDocumentsRoundTrip(t *testing.T) {
 			}
 		}), []string{w.bob.URI})
 	})
+}
+
+// question is a closed proposal with its tallies, as the Group sends it.
+func (w *world) question() service.QuestionObject {
+	closed := t0.Add(72 * time.Hour)
+	p := &models.Proposal{ID: "01jgovernance000000000000", URI: "https://commons.example/proposals/01jgovernance000000000000",
+		CommunityID: w.group.ID, Kind: "motion", Title: "Buy a seed drill", MotionHTML: "<p>We buy it <em>now</em>.</p>",
+		Method: "majority", QuorumNum: 1, QuorumDen: 3, ThresholdNum: 1, ThresholdDen: 2, State: models.ProposalPassed,
+		OpensAt: t0, ClosesAt: closed, ClosedAt: &closed}
+	return service.QuestionObject{Proposal: p, Group: w.group, Options: []string{"Yes", "No", "Abstain"},
+		Counts: map[string]int64{"Yes": 3, "No": 1}, Voters: 4,
+		Lines: []string{"Method: Majority (Yes over No).", "Quorum: 1/3 of the 6 members."}}
 }

@@ -21,8 +21,8 @@ const module = "github.com/commonsd/commonsd"
 // cmd → app → {api, frontend, federation, queue, server} → service → store →
 // models, with config, errs, content and version usable from anywhere below.
 // Inside the domain: service (the facade) → service/communities →
-// service/social → service/accounts → service/core, and service/admin →
-// service/core.
+// service/social → service/accounts → service/core, service/governance →
+// service/core, and service/admin → service/core.
 // api and frontend see only the service (never the store, the queue or the
 // federation edge). Keep README.md's table equal (TestReadmeTableMatches).
 var allowed = map[string][]string{
@@ -38,11 +38,12 @@ var allowed = map[string][]string{
 	"federation/vocab":    {"errs"},
 	"queue":               {"service", "store", "config"},
 	"server":              {"config", "errs", "version"},
-	"service":             {"service/core", "service/accounts", "service/social", "service/communities", "service/admin", "store", "models", "config", "errs", "content", "version"},
+	"service":             {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "store", "models", "config", "errs", "content", "version"},
 	"service/core":        {"store", "models", "errs"},
 	"service/accounts":    {"service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/social":      {"service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/communities": {"service/social", "service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
+	"service/governance":  {"service/core", "store", "models", "errs", "content"},
 	"service/admin":       {"service/core", "store", "models", "config", "errs"},
 	"service/servicetest": {"service", "store", "config", "errs"},
 	"store":               {"models", "config", "errs"},
@@ -73,6 +74,7 @@ var testExtra = map[string][]string{
 	"service/accounts":    {"service"},
 	"service/social":      {"service"},
 	"service/communities": {"service"},
+	"service/governance":  {"service"},
 	"service/admin":       {"service"},
 	"bench":               {"app", "federation/signing", "models", "service", "store"},
 }

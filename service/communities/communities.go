@@ -534,8 +534,6 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 	if m.Role == role {
 		return m, nil
 	}
-	old := m.Role
-	wasMod, isMod := roleRank(old) >= 2, roleRank(role) >= 2
 	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.LockCommunity(ctx, group.ID); err != nil {
 			return err
@@ -545,39 +543,49 @@ func (c *Communities) SetRole(ctx context.Context, by, group, member *models.Act
 		if me, err := tx.Membership(ctx, group.ID, by.ID); err != nil || me.State != models.MembershipActive || me.Role != models.RoleCommunitySteward {
 			return errs.Forbidden("only stewards may change roles")
 		}
-		if role != models.RoleCommunitySteward {
-			if err := c.keepsSteward(ctx, tx, group, m, "a community needs at least one steward"); err != nil {
-				return err
-			}
-		}
-		err := tx.SetMembershipRole(ctx, m.ID, old, role,
-			&models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: member.ID, ByID: by.ID, OldRole: old, NewRole: role})
-		if core.LostRace(err) {
-			return errs.Conflict("%s's membership changed in the meantime; try again", member.Username)
-		}
-		if err != nil {
-			return err
-		}
-		m.Role = role
-		if wasMod == isMod {
-			return nil
-		}
-		t := core.TypeAdd
-		if !isMod {
-			t = core.TypeRemove
-		}
-		var recipients []*models.Actor
-		if !member.Local() {
-			recipients = append(recipients, member)
-		}
-		return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: t, Actor: group,
-			Object: core.Ref{URI: member.URI}, Target: group.URI + "/moderators", Audience: group.URI,
-			To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Recipients: recipients})
+		return c.applyRole(ctx, tx, group, member, m, role, by.ID)
 	})
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
 	return m, nil
+}
+
+// applyRole changes m (member's membership of group) to role in tx, logged as
+// done by byID, and federates the change on the moderators collection: the
+// path shared by a steward's SetRole and a passed proposal (SetRoleDecided).
+// The community must be locked (keepsSteward locks it).
+func (c *Communities) applyRole(ctx context.Context, tx *store.Store, group, member *models.Actor, m *models.Membership, role, byID string) error {
+	old := m.Role
+	wasMod, isMod := roleRank(old) >= 2, roleRank(role) >= 2
+	if role != models.RoleCommunitySteward {
+		if err := c.keepsSteward(ctx, tx, group, m, "a community needs at least one steward"); err != nil {
+			return err
+		}
+	}
+	err := tx.SetMembershipRole(ctx, m.ID, old, role,
+		&models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: member.ID, ByID: byID, OldRole: old, NewRole: role})
+	if core.LostRace(err) {
+		return errs.Conflict("%s's membership changed in the meantime; try again", member.Username)
+	}
+	if err != nil {
+		return err
+	}
+	m.Role = role
+	if wasMod == isMod {
+		return nil
+	}
+	t := core.TypeAdd
+	if !isMod {
+		t = core.TypeRemove
+	}
+	var recipients []*models.Actor
+	if !member.Local() {
+		recipients = append(recipients, member)
+	}
+	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: t, Actor: group,
+		Object: core.Ref{URI: member.URI}, Target: group.URI + "/moderators", Audience: group.URI,
+		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Recipients: recipients})
 }
 
 // keepsSteward refuses to let m stop being a steward when it is the community's

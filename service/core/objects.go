@@ -84,3 +84,18 @@ func (r RelayedActivity) ObjectID() string {
 	_ = json.Unmarshal([]byte(r.JSON), &v)
 	return v.ID
 }
+
+// QuestionObject is a governance proposal as a poll (a Question by the Group,
+// Create at opening, Update with the tallies at close): Counts are the binding
+// ballots by option, Voters the number of binding voters, Lines the plain
+// lines shown under the motion (method, quorum, who counts, closing time).
+type QuestionObject struct {
+	Proposal *models.Proposal
+	Group    *models.Actor
+	Options  []string
+	Counts   map[string]int64
+	Voters   int64
+	Lines    []string
+}
+
+func (q QuestionObject) ObjectID() string { return q.Proposal.URI }

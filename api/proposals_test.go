@@ -1,0 +1,103 @@
+package api_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+type proposal struct {
+	ID, URI, Kind, Title, Method, State, Outcome string
+	Options                                      []string
+	Counts, Advisory                             map[string]int64
+	Cast, Eligible                               int64
+	MyVote                                       string    `json:"my_vote"`
+	ClosesAt                                     time.Time `json:"closes_at"`
+}
+
+// TestProposalsAPI: a member opens a proposal, members vote and change their
+// vote, a non-member's vote is advisory, the refusals are the documented ones,
+// and withdrawal ends it (every response checked against openapi.json).
+func TestProposalsAPI(t *testing.T) {
+	inst := start(t)
+	fern := userWithToken(t, inst, "fern", "member")
+	milo := userWithToken(t, inst, "milo", "member")
+	nora := userWithToken(t, inst, "nora", "member") // never a member
+	newCommunity(t, inst, fern, "seeds", nil)
+	base := "/api/v1/communities/seeds"
+	expect(t, call(t, inst, "POST", base+"/join", milo, nil), http.StatusOK)
+
+	cases := []struct {
+		name   string
+		token  string
+		body   any
+		status int
+	}{
+		{"anonymous", "", map[string]any{"title": "x"}, http.StatusUnauthorized},
+		{"not a member", nora, map[string]any{"title": "x"}, http.StatusForbidden},
+		{"unknown field", fern, map[string]any{"title": "x", "colour": "red"}, http.StatusBadRequest},
+		{"no title", fern, map[string]any{"motion": "why"}, http.StatusUnprocessableEntity},
+		{"unknown kind", fern, map[string]any{"title": "x", "kind": "coup"}, http.StatusUnprocessableEntity},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			expect(t, call(t, inst, "POST", base+"/proposals", tc.token, tc.body), tc.status)
+		})
+	}
+
+	r := call(t, inst, "POST", base+"/proposals", milo, map[string]any{"title": "Buy a seed drill", "motion": "We *need* it.",
+		"quorum_num": 1, "quorum_den": 2})
+	expect(t, r, http.StatusCreated)
+	var p proposal
+	r.json(t, &p)
+	if p.State != "open" || p.Kind != "motion" || p.Method != "majority" || p.Eligible != 2 || len(p.Options) != 3 {
+		t.Fatalf("created %+v", p)
+	}
+
+	vote := func(token, option string, status int) proposal {
+		t.Helper()
+		r := call(t, inst, "POST", "/api/v1/proposals/"+p.ID+"/vote", token, map[string]any{"option": option})
+		expect(t, r, status)
+		var got proposal
+		if status == http.StatusOK {
+			r.json(t, &got)
+		}
+		return got
+	}
+	vote(fern, "No", http.StatusOK)
+	if got := vote(fern, "Yes", http.StatusOK); got.Counts["Yes"] != 1 || got.Counts["No"] != 0 || got.MyVote != "Yes" {
+		t.Fatalf("after fern changed her vote: %+v", got)
+	}
+	if got := vote(nora, "No", http.StatusOK); got.Counts["No"] != 0 || got.Advisory["No"] != 1 || got.MyVote != "" {
+		t.Fatalf("after nora's advisory vote: %+v", got)
+	}
+	vote(milo, "yes", http.StatusUnprocessableEntity)
+	vote("", "Yes", http.StatusUnauthorized)
+
+	r = call(t, inst, "GET", "/api/v1/proposals/"+p.ID, "", nil)
+	expect(t, r, http.StatusOK)
+	var shown proposal
+	r.json(t, &shown)
+	if shown.Cast != 1 || shown.Counts["Yes"] != 1 {
+		t.Fatalf("shown %+v", shown)
+	}
+	r = call(t, inst, "GET", base+"/proposals", "", nil)
+	expect(t, r, http.StatusOK)
+	var list []proposal
+	r.json(t, &list)
+	if len(list) != 1 || list[0].ID != p.ID {
+		t.Fatalf("list %+v", list)
+	}
+	expect(t, call(t, inst, "GET", "/api/v1/proposals/nope", "", nil), http.StatusNotFound)
+
+	expect(t, call(t, inst, "POST", "/api/v1/proposals/"+p.ID+"/withdraw", nora, nil), http.StatusForbidden)
+	r = call(t, inst, "POST", "/api/v1/proposals/"+p.ID+"/withdraw", milo, nil)
+	expect(t, r, http.StatusOK)
+	var gone proposal
+	r.json(t, &gone)
+	if gone.State != "withdrawn" {
+		t.Fatalf("withdrawn %+v", gone)
+	}
+	expect(t, call(t, inst, "POST", "/api/v1/proposals/"+p.ID+"/withdraw", milo, nil), http.StatusConflict)
+	vote(fern, "No", http.StatusConflict)
+}

@@ -1,0 +1,51 @@
+package governance
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
+)
+
+// admit_member: args {"member"}; the member's pending membership request is
+// accepted (Accept{Join} to a remote member), as a maintainer's approval does.
+type admitMember struct{}
+
+func init() { register(admitMember{}) }
+
+func (admitMember) Name() string { return "admit_member" }
+
+func (admitMember) Validate(ctx context.Context, g *Governance, group *models.Actor, raw json.RawMessage) (json.RawMessage, error) {
+	var a memberArgs
+	if err := decodeArgs(raw, &a); err != nil {
+		return nil, err
+	}
+	if a.Role != "" {
+		return nil, errs.Unprocessable("admit_member takes no role")
+	}
+	who, err := g.findActor(ctx, a.Member)
+	if err != nil {
+		return nil, err
+	}
+	if m := g.membership(ctx, group, who); m == nil || m.State != models.MembershipPending {
+		return nil, errs.Unprocessable("%s has no pending membership request", who.URI)
+	}
+	return mustJSON(memberArgs{Member: who.URI}), nil
+}
+
+func (admitMember) Apply(ctx context.Context, tx *store.Store, g *Governance, group *models.Actor, p *models.Proposal) (string, error) {
+	var a memberArgs
+	if err := json.Unmarshal([]byte(p.Args), &a); err != nil {
+		return "", err
+	}
+	who, err := tx.ActorByURI(ctx, a.Member)
+	if err != nil {
+		return "", errs.Conflict("the member %s is no longer known", a.Member)
+	}
+	if err := g.d.Communities.AdmitDecided(ctx, tx, group, who, p.AuthorID); err != nil {
+		return "", err
+	}
+	return who.URI + " is admitted as a member.", nil
+}

@@ -1,0 +1,55 @@
+package governance
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
+)
+
+// grant_role: args {"member", "role": "maintainer"|"steward"}; the member gets
+// the role, federated as Add to the community's moderators collection.
+type grantRole struct{}
+
+func init() { register(grantRole{}) }
+
+func (grantRole) Name() string { return "grant_role" }
+
+func (grantRole) Validate(ctx context.Context, g *Governance, group *models.Actor, raw json.RawMessage) (json.RawMessage, error) {
+	var a memberArgs
+	if err := decodeArgs(raw, &a); err != nil {
+		return nil, err
+	}
+	if a.Role != models.RoleCommunityMaintainer && a.Role != models.RoleCommunitySteward {
+		return nil, errs.Unprocessable("role must be maintainer or steward")
+	}
+	who, err := g.findActor(ctx, a.Member)
+	if err != nil {
+		return nil, err
+	}
+	m := g.membership(ctx, group, who)
+	if m == nil || m.State != models.MembershipActive {
+		return nil, errs.Unprocessable("%s is not a member", who.URI)
+	}
+	if m.Role == a.Role {
+		return nil, errs.Unprocessable("%s is already a %s", who.URI, a.Role)
+	}
+	return mustJSON(memberArgs{Member: who.URI, Role: a.Role}), nil
+}
+
+func (grantRole) Apply(ctx context.Context, tx *store.Store, g *Governance, group *models.Actor, p *models.Proposal) (string, error) {
+	var a memberArgs
+	if err := json.Unmarshal([]byte(p.Args), &a); err != nil {
+		return "", err
+	}
+	who, err := tx.ActorByURI(ctx, a.Member)
+	if err != nil {
+		return "", errs.Conflict("the member %s is no longer known", a.Member)
+	}
+	if err := g.d.Communities.SetRoleDecided(ctx, tx, group, who, a.Role, p.AuthorID); err != nil {
+		return "", err
+	}
+	return who.URI + " is now a " + a.Role + ".", nil
+}

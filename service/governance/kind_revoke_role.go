@@ -1,0 +1,53 @@
+package governance
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
+)
+
+// revoke_role: args {"member"}; a maintainer or steward becomes a plain member,
+// federated as Remove from the moderators collection. The last steward cannot
+// be revoked (the outcome says so).
+type revokeRole struct{}
+
+func init() { register(revokeRole{}) }
+
+func (revokeRole) Name() string { return "revoke_role" }
+
+func (revokeRole) Validate(ctx context.Context, g *Governance, group *models.Actor, raw json.RawMessage) (json.RawMessage, error) {
+	var a memberArgs
+	if err := decodeArgs(raw, &a); err != nil {
+		return nil, err
+	}
+	if a.Role != "" {
+		return nil, errs.Unprocessable("revoke_role takes no role: the member becomes a plain member")
+	}
+	who, err := g.findActor(ctx, a.Member)
+	if err != nil {
+		return nil, err
+	}
+	m := g.membership(ctx, group, who)
+	if m == nil || m.State != models.MembershipActive || m.Role == models.RoleCommunityMember {
+		return nil, errs.Unprocessable("%s holds no role to revoke", who.URI)
+	}
+	return mustJSON(memberArgs{Member: who.URI}), nil
+}
+
+func (revokeRole) Apply(ctx context.Context, tx *store.Store, g *Governance, group *models.Actor, p *models.Proposal) (string, error) {
+	var a memberArgs
+	if err := json.Unmarshal([]byte(p.Args), &a); err != nil {
+		return "", err
+	}
+	who, err := tx.ActorByURI(ctx, a.Member)
+	if err != nil {
+		return "", errs.Conflict("the member %s is no longer known", a.Member)
+	}
+	if err := g.d.Communities.SetRoleDecided(ctx, tx, group, who, models.RoleCommunityMember, p.AuthorID); err != nil {
+		return "", err
+	}
+	return who.URI + " is now a member without a role.", nil
+}

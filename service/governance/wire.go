@@ -1,0 +1,166 @@
+package governance
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"time"
+
+	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/store"
+)
+
+// What the Group publishes about a proposal (issue 11, "On the wire"): at
+// opening, Create{Question} to its followers and the remote members of the
+// electorate; at close, Update{Question} with closed and the final tallies to
+// them and every remote voter, the effect's own activities, then the outcome
+// as a Create{Note} by the Group in reply to the Question. Decision: the
+// outcome note comes after the effect (the issue lists it before) so that it
+// says what actually happened, including an effect that could no longer be
+// carried out.
+
+// question builds the Question of p with its current tallies.
+func (g *Governance) question(ctx context.Context, st Store, group *models.Actor, p *models.Proposal) (core.QuestionObject, error) {
+	counts, eligible, err := st.CountBallots(ctx, p)
+	if err != nil {
+		return core.QuestionObject{}, err
+	}
+	c := byOption(counts)
+	var voters int64
+	for _, n := range c {
+		voters += n
+	}
+	return core.QuestionObject{Proposal: p, Group: group, Options: Options(p), Counts: c, Voters: voters,
+		Lines: Lines(p, eligible)}, nil
+}
+
+// Lines are the plain lines under the motion: the method, the quorum, who
+// counts and the closing time.
+func Lines(p *models.Proposal, eligible int64) []string {
+	method := "Majority: passes if Yes outnumbers No (a tie fails)."
+	if p.Method == MethodSupermajority {
+		method = fmt.Sprintf("Supermajority: passes if Yes is at least %d/%d of Yes and No.", p.ThresholdNum, p.ThresholdDen)
+	}
+	return []string{
+		method,
+		fmt.Sprintf("Quorum: %d/%d of the %d eligible members must vote.", p.QuorumNum, p.QuorumDen, eligible),
+		"Who counts: the members when the proposal opened; other votes are advisory.",
+		"Closes: " + p.ClosesAt.UTC().Format(time.RFC1123) + ".",
+	}
+}
+
+// publishQuestion sends Create or Update of p's Question.
+func (g *Governance) publishQuestion(ctx context.Context, tx *store.Store, verb string, group *models.Actor, p *models.Proposal) error {
+	q, err := g.question(ctx, tx, group, p)
+	if err != nil {
+		return err
+	}
+	recipients, err := g.remoteAudience(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	return g.d.Pub.Publish(ctx, tx, &core.Outbound{ID: g.d.URLs.Activity(models.NewID()), Type: verb, Actor: group,
+		Object: q, Audience: group.URI, To: []string{core.PublicCollection}, CC: []string{group.FollowersURI},
+		ToFollowers: true, Recipients: recipients, Public: true})
+}
+
+// publishOutcome stores the outcome as a note of the Group in reply to the
+// Question and sends it.
+func (g *Governance) publishOutcome(ctx context.Context, tx *store.Store, group *models.Actor, p *models.Proposal, outcome string, now time.Time) error {
+	id := models.NewID()
+	n := &models.Note{ID: id, URI: g.d.URLs.Note(id), URL: g.d.URLs.Note(id), Type: "Note", AuthorID: group.ID,
+		Content:    "<p>" + html.EscapeString(p.Title) + ": " + html.EscapeString(outcome) + "</p>",
+		Visibility: models.VisibilityPublic, InReplyToURI: p.URI, AudienceURI: group.URI,
+		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, Local: true, Published: now}
+	if err := tx.CreateNote(ctx, n, nil); err != nil {
+		return err
+	}
+	recipients, err := g.remoteAudience(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	return g.d.Pub.Publish(ctx, tx, &core.Outbound{ID: g.d.URLs.Activity(models.NewID()), Type: core.TypeCreate, Actor: group,
+		Object: core.NoteObject{Note: n, Author: group}, Audience: group.URI, Published: now,
+		To: n.To, CC: n.CC, ToFollowers: true, Recipients: recipients, Public: true})
+}
+
+func (g *Governance) remoteAudience(ctx context.Context, tx *store.Store, p *models.Proposal) ([]*models.Actor, error) {
+	rows, err := tx.ProposalRemoteAudience(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*models.Actor, len(rows))
+	for i := range rows {
+		out[i] = &rows[i]
+	}
+	return out, nil
+}
+
+// Question returns proposal id's Question with its current tallies: what its
+// URL serves (Mastodon refetches it to refresh a poll).
+func (g *Governance) Question(ctx context.Context, id string) (core.QuestionObject, error) {
+	p, err := g.d.Store.ProposalByID(ctx, id)
+	if err != nil {
+		return core.QuestionObject{}, errs.NotFound("proposal not found")
+	}
+	group, err := g.d.Store.ActorByID(ctx, p.CommunityID)
+	if err != nil {
+		return core.QuestionObject{}, errs.Internal(err)
+	}
+	q, err := g.question(ctx, g.d.Store, group, p)
+	if err != nil {
+		return core.QuestionObject{}, errs.Internal(err)
+	}
+	return q, nil
+}
+
+// QuestionPrefix is where this instance's Questions live: a vote is a reply to
+// an id under it.
+func (g *Governance) QuestionPrefix() string { return g.d.URLs.Base + "/proposals/" }
+
+// TallyJob sends a proposal's Question again with its current tallies
+// (Update{Question}), once per window however many votes came in it.
+type TallyJob struct {
+	ProposalID string `json:"proposal_id"`
+}
+
+// Kind implements core.Job.
+func (TallyJob) Kind() string { return "proposal_tally_update" }
+
+// tallyChanged schedules the debounced Update{Question} after a vote changed
+// the tallies: the first change of a window sets tally_due_at and schedules
+// the job; later ones find it pending and do nothing. Without a job queue the
+// tallies are only served at the Question's URL.
+func (g *Governance) tallyChanged(ctx context.Context, tx *store.Store, id string, now time.Time) error {
+	if _, none := g.d.Jobs.(core.NoJobs); g.d.Jobs == nil || none {
+		return nil
+	}
+	due := now.Add(g.d.UpdateWindow)
+	if ok, err := tx.DueTallyUpdate(ctx, id, due); err != nil || !ok {
+		return err
+	}
+	return g.d.Jobs.ScheduleAt(ctx, tx, TallyJob{ProposalID: id}, due)
+}
+
+// RunTallyJob runs a TallyJob (registered on the queue by app): the pending
+// update is taken in a conditional update, so it goes out once; a proposal
+// closed meanwhile sent its final tallies with the close.
+func (g *Governance) RunTallyJob(ctx context.Context, job TallyJob) error {
+	return g.d.Store.Tx(ctx, func(tx *store.Store) error {
+		ok, err := tx.TakeTallyUpdate(ctx, job.ProposalID)
+		if err != nil || !ok {
+			return err
+		}
+		p, err := tx.ProposalByID(ctx, job.ProposalID)
+		if err != nil {
+			return err
+		}
+		group, err := tx.ActorByID(ctx, p.CommunityID)
+		if err != nil {
+			return err
+		}
+		return g.publishQuestion(ctx, tx, core.TypeUpdate, group, p)
+	})
+}

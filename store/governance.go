@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/commonsd/commonsd/models"
+)
+
+// Governance (issue 11): proposals, their frozen electorate and ballots. The
+// rules live in service/governance; these are the queries.
+
+// CreateProposal stores p and freezes its electorate E: the community's active
+// members at this instant. Run it in a transaction so both happen or neither.
+func (s *Store) CreateProposal(ctx context.Context, p *models.Proposal) error {
+	if err := s.with(ctx).Create(p).Error; err != nil {
+		return translate(err)
+	}
+	return translate(s.with(ctx).Exec(
+		`INSERT INTO proposal_voters (proposal_id, actor_id) SELECT ?, actor_id FROM memberships WHERE community_id = ? AND state = ?`,
+		p.ID, p.CommunityID, models.MembershipActive).Error)
+}
+
+// ProposalByID loads a proposal.
+func (s *Store) ProposalByID(ctx context.Context, id string) (*models.Proposal, error) {
+	return first[models.Proposal](s.with(ctx).Where("id = ?", id))
+}
+
+// ProposalByURI loads a proposal by its Question's id.
+func (s *Store) ProposalByURI(ctx context.Context, uri string) (*models.Proposal, error) {
+	return first[models.Proposal](s.with(ctx).Where("uri = ?", uri))
+}
+
+// ListProposals lists a community's proposals, open ones first (closing soonest
+// first), then the decided ones, newest first.
+func (s *Store) ListProposals(ctx context.Context, communityID string, limit, offset int) ([]models.Proposal, error) {
+	var out []models.Proposal
+	err := s.with(ctx).Where("community_id = ?", communityID).
+		Order(clause.Expr{SQL: "CASE WHEN state = ? THEN 0 ELSE 1 END", Vars: []any{models.ProposalOpen}}).
+		Order(clause.Expr{SQL: "CASE WHEN state = ? THEN closes_at END ASC", Vars: []any{models.ProposalOpen}}).
+		Order("created_at DESC").Order("id DESC").
+		Limit(limit).Offset(offset).Find(&out).Error
+	return out, translate(err)
+}
+
+// InElectorate reports whether actorID is in the proposal's frozen electorate.
+func (s *Store) InElectorate(ctx context.Context, proposalID, actorID string) (bool, error) {
+	var n int64
+	err := s.with(ctx).Model(&models.ProposalVoter{}).Where("proposal_id = ? AND actor_id = ?", proposalID, actorID).Count(&n).Error
+	return n > 0, translate(err)
+}
+
+// HoldOpenProposal takes the proposal's row (a lock on PostgreSQL; SQLite
+// serialises writers) if it is still open and closes after now: a ballot
+// written after it in the same transaction cannot slip past a concurrent close,
+// which needs the same row. ErrConflict when the proposal is no longer open or
+// its time is up, ErrNotFound when there is none.
+func (s *Store) HoldOpenProposal(ctx context.Context, id string, now time.Time) error {
+	res := s.with(ctx).Model(&models.Proposal{}).
+		Where("id = ? AND state = ? AND closes_at > ?", id, models.ProposalOpen, now).
+		Update("updated_at", now)
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return s.missingOrConflict(ctx, &models.Proposal{}, id)
+	}
+	return nil
+}
+
+// PutBallot records a binding ballot. With replace, a voter's earlier ballot
+// on the proposal is replaced (its option and id); without, a voter who has
+// voted already, or a vote id seen before, changes nothing. It reports whether
+// the ballot was written.
+func (s *Store) PutBallot(ctx context.Context, b *models.Ballot, replace bool) (bool, error) {
+	return s.putVote(ctx, b, replace)
+}
+
+// PutAdvisoryVote records the vote of a voter outside the electorate, as
+// PutBallot does.
+func (s *Store) PutAdvisoryVote(ctx context.Context, v *models.AdvisoryVote, replace bool) (bool, error) {
+	return s.putVote(ctx, v, replace)
+}
+
+func (s *Store) putVote(ctx context.Context, row any, replace bool) (bool, error) {
+	c := clause.OnConflict{DoNothing: true}
+	if replace {
+		c = clause.OnConflict{Columns: []clause.Column{{Name: "proposal_id"}, {Name: "voter_id"}},
+			DoUpdates: clause.AssignmentColumns([]string{"option", "uri", "updated_at"})}
+	}
+	res := s.with(ctx).Clauses(c).Create(row)
+	if res.Error != nil {
+		return false, translate(res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// VoteCount is the number of votes for one option.
+type VoteCount struct {
+	Option string
+	N      int64
+}
+
+// CountBallots counts the binding ballots by option, leaving out voters who
+// are no longer active members of the community (removed before the tally),
+// and returns |E| counted the same way.
+func (s *Store) CountBallots(ctx context.Context, p *models.Proposal) (counts []VoteCount, eligible int64, err error) {
+	err = s.with(ctx).Raw(`SELECT b.option AS option, count(*) AS n FROM ballots b
+		JOIN memberships m ON m.actor_id = b.voter_id AND m.community_id = ? AND m.state = ?
+		WHERE b.proposal_id = ? GROUP BY b.option`, p.CommunityID, models.MembershipActive, p.ID).Scan(&counts).Error
+	if err != nil {
+		return nil, 0, translate(err)
+	}
+	err = s.with(ctx).Raw(`SELECT count(*) FROM proposal_voters v
+		JOIN memberships m ON m.actor_id = v.actor_id AND m.community_id = ? AND m.state = ?
+		WHERE v.proposal_id = ?`, p.CommunityID, models.MembershipActive, p.ID).Scan(&eligible).Error
+	return counts, eligible, translate(err)
+}
+
+// CountAdvisoryVotes counts the advisory votes by option.
+func (s *Store) CountAdvisoryVotes(ctx context.Context, proposalID string) ([]VoteCount, error) {
+	var counts []VoteCount
+	err := s.with(ctx).Raw(`SELECT option, count(*) AS n FROM advisory_votes WHERE proposal_id = ? GROUP BY option`, proposalID).Scan(&counts).Error
+	return counts, translate(err)
+}
+
+// BallotOf returns actorID's binding ballot on the proposal (ErrNotFound: none).
+func (s *Store) BallotOf(ctx context.Context, proposalID, actorID string) (*models.Ballot, error) {
+	return first[models.Ballot](s.with(ctx).Where("proposal_id = ? AND voter_id = ?", proposalID, actorID))
+}
+
+// ProposalRemoteAudience lists the remote actors a proposal's activities go to
+// besides the Group's followers: the remote members of its electorate and every
+// remote actor who voted on it (binding or advisory).
+func (s *Store) ProposalRemoteAudience(ctx context.Context, proposalID string) ([]models.Actor, error) {
+	var out []models.Actor
+	err := s.with(ctx).Where("domain <> ''").
+		Where("id IN (SELECT actor_id FROM proposal_voters WHERE proposal_id = ?) OR id IN (SELECT voter_id FROM ballots WHERE proposal_id = ?) OR id IN (SELECT voter_id FROM advisory_votes WHERE proposal_id = ?)",
+			proposalID, proposalID, proposalID).
+		Order("id").Find(&out).Error
+	return out, translate(err)
+}
+
+// VoteByURI finds a vote (binding or advisory) by its id: its proposal and
+// voter. ErrNotFound when there is none.
+func (s *Store) VoteByURI(ctx context.Context, uri string) (proposalID, voterID string, err error) {
+	if b, err := first[models.Ballot](s.with(ctx).Where("uri = ?", uri)); err == nil {
+		return b.ProposalID, b.VoterID, nil
+	} else if err != ErrNotFound {
+		return "", "", err
+	}
+	v, err := first[models.AdvisoryVote](s.with(ctx).Where("uri = ?", uri))
+	if err != nil {
+		return "", "", err
+	}
+	return v.ProposalID, v.VoterID, nil
+}
+
+// DeleteVote removes voterID's vote with this id (binding or advisory),
+// reporting whether there was one.
+func (s *Store) DeleteVote(ctx context.Context, uri, voterID string) (bool, error) {
+	var n int64
+	for _, m := range []any{&models.Ballot{}, &models.AdvisoryVote{}} {
+		res := s.with(ctx).Where("uri = ? AND voter_id = ?", uri, voterID).Delete(m)
+		if res.Error != nil {
+			return false, translate(res.Error)
+		}
+		n += res.RowsAffected
+	}
+	return n > 0, nil
+}
+
+// DueTallyUpdate marks that proposal id's tallies changed: it sets
+// tally_due_at to at unless an update is pending already, and reports
+// whether it did (then the caller schedules the update for at).
+func (s *Store) DueTallyUpdate(ctx context.Context, id string, at time.Time) (bool, error) {
+	res := s.with(ctx).Model(&models.Proposal{}).Where("id = ? AND state = ? AND tally_due_at IS NULL", id, models.ProposalOpen).
+		Update("tally_due_at", at)
+	return res.RowsAffected > 0, translate(res.Error)
+}
+
+// TakeTallyUpdate clears a pending tally update of an open proposal and
+// reports whether there was one: of two workers, one sends the update.
+func (s *Store) TakeTallyUpdate(ctx context.Context, id string) (bool, error) {
+	res := s.with(ctx).Model(&models.Proposal{}).Where("id = ? AND state = ? AND tally_due_at IS NOT NULL", id, models.ProposalOpen).
+		Update("tally_due_at", nil)
+	return res.RowsAffected > 0, translate(res.Error)
+}
