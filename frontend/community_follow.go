@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -63,7 +64,31 @@ func (w *Web) remoteFollow(c echo.Context) error {
 			return fail(statusOf(err), errs.Message(err))
 		}
 	}
-	return c.Redirect(http.StatusSeeOther, target)
+	return w.continueTo(c, target, "@"+group.Username+"@"+w.host, communityPath(group))
+}
+
+// continueTo answers a form that sends the visitor to another server (the
+// subscribe page of their own instance) with a 200 page "Continue to your
+// server", not a redirect. Why: browsers apply our CSP's form-action 'self' to
+// every redirect that follows a form submission, so a 303 to another origin is
+// blocked silently and the button "does nothing". Widening form-action to any
+// host would let an injected form post anywhere; a GET form does not help (the
+// rule applies to its redirects too). The page's link is a plain navigation and
+// its meta refresh (not governed by form-action) makes it automatic; target is
+// the http(s) URL the service checked. handle and back name what is followed.
+func (w *Web) continueTo(c echo.Context, target, handle, back string) error {
+	u, err := url.Parse(target)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return errs.Internal(fmt.Errorf("remote follow target %q is not an http(s) URL", target))
+	}
+	p := w.page(c, "Continue to your server")
+	p.Data = continueData{URL: u.String(), Server: u.Host, Handle: handle, Back: back}
+	return w.render(c, http.StatusOK, "follow_continue", p)
+}
+
+// continueData is what the "Continue to your server" page shows.
+type continueData struct {
+	URL, Server, Handle, Back string
 }
 
 // remoteJoin is "Join from another server": a visitor whose server cannot send
