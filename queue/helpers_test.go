@@ -181,4 +181,3 @@ func finished(n int64) func(map[string]int64) bool {
 		return c[StateCompleted]+c[StateCancelled]+c[StateDiscarded] >= n
 	}
 }
-
