@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/commonsd/commonsd/models"
@@ -13,26 +12,7 @@ import (
 )
 
 // recorder is a Publisher that keeps what the service hands it.
-type recorder struct {
-	mu  sync.Mutex
-	out []*service.Outbound
-}
-
-func (r *recorder) Publish(_ context.Context, _ *store.Store, out *service.Outbound) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.out = append(r.out, out)
-	return nil
-}
-
-// take returns and forgets what was published since the last call.
-func (r *recorder) take() []*service.Outbound {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	l := r.out
-	r.out = nil
-	return l
-}
+type recorder = servicetest.Recorder
 
 // TestPublishedActivities drives the service methods that publish and checks
 // each hands the Publisher the verb, the object kind with its values, the target
@@ -67,7 +47,7 @@ func TestPublishedActivities(t *testing.T) {
 		// returns it.
 		one := func(t *testing.T, verb string, actor, to *models.Actor) *service.Outbound {
 			t.Helper()
-			l := rec.take()
+			l := rec.Take()
 			if len(l) != 1 {
 				t.Fatalf("published %d activities, want one %s", len(l), verb)
 			}
@@ -160,7 +140,7 @@ func TestPublishedActivities(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rec.take()
+			rec.Take()
 			m, err := s.Communities.Join(ctx, bob, group, "https://remote.example/joins/1")
 			if err != nil {
 				t.Fatal(err)
@@ -175,13 +155,13 @@ func TestPublishedActivities(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if l := rec.take(); len(l) != 0 {
+			if l := rec.Take(); len(l) != 0 {
 				t.Fatalf("a received offer published %d activities", len(l))
 			}
 			if _, err := s.Communities.Decide(ctx, alice, co.ID, true, ""); err != nil {
 				t.Fatal(err)
 			}
-			l := rec.take()
+			l := rec.Take()
 			if len(l) != 3 {
 				t.Fatalf("accepting an offer published %d activities, want Accept, Add, Announce", len(l))
 			}

@@ -2,7 +2,6 @@ package communities_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/commonsd/commonsd/config"
@@ -18,31 +17,8 @@ var status = servicetest.Status
 // caller does, so that the rules are checked with the real neighbours
 // (accounts, social) on both databases (storetest.Each).
 
-// recorder stands in for the federation edge and keeps what was published.
-type recorder struct {
-	mu  sync.Mutex
-	out []*service.Outbound
-}
-
-func (r *recorder) Publish(_ context.Context, _ *store.Store, out *service.Outbound) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.out = append(r.out, out)
-	return nil
-}
-
-// sent counts the published activities of type typ.
-func (r *recorder) sent(typ string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, o := range r.out {
-		if o.Type == typ {
-			n++
-		}
-	}
-	return n
-}
+// recorder stands in for the federation edge (servicetest.Recorder).
+type recorder = servicetest.Recorder
 
 type fixture struct {
 	ctx  context.Context

@@ -119,7 +119,7 @@ func TestMembershipPolicies(t *testing.T) {
 				} else {
 					_, joiner = f.user(t, "j"+handle)
 				}
-				accepts, rejects := f.pub.sent(service.TypeAccept), f.pub.sent(service.TypeReject)
+				accepts, rejects := f.pub.Sent(service.TypeAccept), f.pub.Sent(service.TypeReject)
 				m, err := f.s.Communities.Join(f.ctx, joiner, g, joinURI)
 				if got := status(err); got != c.want {
 					t.Fatalf("join: status %d (%v), want %d", got, err, c.want)
@@ -131,10 +131,10 @@ func TestMembershipPolicies(t *testing.T) {
 				case c.state != "" && (got == nil || got.State != c.state || m.State != c.state):
 					t.Fatalf("membership %+v, want state %s", got, c.state)
 				}
-				if n := f.pub.sent(service.TypeAccept) - accepts; n != c.accepts {
+				if n := f.pub.Sent(service.TypeAccept) - accepts; n != c.accepts {
 					t.Fatalf("%d Accepts published, want %d", n, c.accepts)
 				}
-				if n := f.pub.sent(service.TypeReject) - rejects; n != c.rejects {
+				if n := f.pub.Sent(service.TypeReject) - rejects; n != c.rejects {
 					t.Fatalf("%d Rejects published, want %d", n, c.rejects)
 				}
 				root, _ := f.s.Accounts.ActorOf(f.ctx, f.root)

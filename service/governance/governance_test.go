@@ -18,30 +18,8 @@ import (
 
 var status = servicetest.Status
 
-// recorder stands in for the federation edge.
-type recorder struct {
-	mu  sync.Mutex
-	out []*service.Outbound
-}
-
-func (r *recorder) Publish(_ context.Context, _ *store.Store, out *service.Outbound) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.out = append(r.out, out)
-	return nil
-}
-
-func (r *recorder) sent(typ string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, o := range r.out {
-		if o.Type == typ {
-			n++
-		}
-	}
-	return n
-}
+// recorder stands in for the federation edge (servicetest.Recorder).
+type recorder = servicetest.Recorder
 
 // jobs stands in for the queue and keeps the scheduled jobs.
 type jobs struct {
@@ -101,7 +79,7 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 	for _, a := range []*models.Actor{f.alice, f.bob, f.carol, f.rita} {
 		f.member(t, a)
 	}
-	f.pub.out = nil // what the setup sent
+	f.pub.Out = nil // what the setup sent
 	return f
 }
 
@@ -428,7 +406,7 @@ func TestCloseRace(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("%d closes decided the proposal, want 1", n)
 		}
-		if adds := f.pub.sent(core.TypeAdd); adds != 1 {
+		if adds := f.pub.Sent(core.TypeAdd); adds != 1 {
 			t.Fatalf("%d Add{moderators} sent, want 1", adds)
 		}
 		m, _ := f.st.Membership(f.ctx, f.group.ID, f.bob.ID)
@@ -477,7 +455,7 @@ func TestEffects(t *testing.T) {
 			if _, err := f.s.Communities.SetRole(f.ctx, f.founder, f.group, f.rita, models.RoleCommunityMaintainer); err != nil {
 				t.Fatal(err)
 			}
-			f.pub.out = nil
+			f.pub.Out = nil
 			return governance.ProposalInput{Kind: "revoke_role", Args: json.RawMessage(`{"member":"` + f.rita.URI + `"}`)}
 		}, check: func(t *testing.T, f *fixture, passed bool) {
 			m, _ := f.st.Membership(f.ctx, f.group.ID, f.rita.ID)
@@ -516,7 +494,7 @@ func TestEffects(t *testing.T) {
 					if pass {
 						wantSent = 1
 					}
-					if n := f.pub.sent(tc.sentAs); n != wantSent {
+					if n := f.pub.Sent(tc.sentAs); n != wantSent {
 						t.Fatalf("%d %s sent, want %d", n, tc.sentAs, wantSent)
 					}
 				})
@@ -538,8 +516,8 @@ func TestEffectNoLongerPossible(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := f.closeNow(t, p)
-		if got.State != models.ProposalPassed || f.pub.sent(core.TypeAccept) != 0 {
-			t.Fatalf("state %s, %d Accept", got.State, f.pub.sent(core.TypeAccept))
+		if got.State != models.ProposalPassed || f.pub.Sent(core.TypeAccept) != 0 {
+			t.Fatalf("state %s, %d Accept", got.State, f.pub.Sent(core.TypeAccept))
 		}
 		if _, err := f.st.Membership(f.ctx, f.group.ID, f.stranger.ID); err == nil {
 			t.Fatal("a refused request became a membership")
@@ -561,12 +539,12 @@ func TestWireOrder(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := newFixture(t, st)
 		f.request(t, f.stranger)
-		f.pub.out = nil
+		f.pub.Out = nil
 		p := f.propose(t, f.alice, governance.ProposalInput{Kind: "admit_member", Args: json.RawMessage(`{"member":"` + f.stranger.URI + `"}`)})
-		if len(f.pub.out) != 1 {
-			t.Fatalf("%d activities at opening", len(f.pub.out))
+		if len(f.pub.Out) != 1 {
+			t.Fatalf("%d activities at opening", len(f.pub.Out))
 		}
-		open := f.pub.out[0]
+		open := f.pub.Out[0]
 		q, ok := open.Object.(service.QuestionObject)
 		if open.Type != core.TypeCreate || !ok || open.Actor.ID != f.group.ID || !open.ToFollowers || q.Proposal.ID != p.ID {
 			t.Fatalf("opening sent %s %T", open.Type, open.Object)
@@ -577,29 +555,29 @@ func TestWireOrder(t *testing.T) {
 		f.cast(t, p, vote{"alice", "Yes", 0})
 		f.cast(t, p, vote{"rita", "Yes", 0})
 		f.cast(t, p, vote{"stranger", "No", 0}) // advisory
-		f.pub.out = nil
+		f.pub.Out = nil
 		f.closeNow(t, p)
 		var types []string
-		for _, o := range f.pub.out {
+		for _, o := range f.pub.Out {
 			types = append(types, o.Type)
 		}
 		if len(types) != 3 || types[0] != core.TypeUpdate || types[1] != core.TypeAccept || types[2] != core.TypeCreate {
 			t.Fatalf("close sent %v, want Update, Accept, Create", types)
 		}
-		upd := f.pub.out[0].Object.(service.QuestionObject)
+		upd := f.pub.Out[0].Object.(service.QuestionObject)
 		if upd.Proposal.ClosedAt == nil || upd.Counts["Yes"] != 2 || upd.Voters != 2 {
 			t.Fatalf("Update{Question}: closed %v, counts %v, voters %d", upd.Proposal.ClosedAt, upd.Counts, upd.Voters)
 		}
 		recipients := map[string]bool{}
-		for _, r := range f.pub.out[0].Recipients {
+		for _, r := range f.pub.Out[0].Recipients {
 			recipients[r.ID] = true
 		}
 		if !recipients[f.rita.ID] || !recipients[f.stranger.ID] {
-			t.Fatalf("Update{Question} misses a remote voter: %v", f.pub.out[0].Recipients)
+			t.Fatalf("Update{Question} misses a remote voter: %v", f.pub.Out[0].Recipients)
 		}
-		note, ok := f.pub.out[2].Object.(service.NoteObject)
+		note, ok := f.pub.Out[2].Object.(service.NoteObject)
 		if !ok || note.Note.InReplyToURI != p.URI || note.Author.ID != f.group.ID || !contains(note.Note.Content, "Passed") {
-			t.Fatalf("outcome %T %+v", f.pub.out[2].Object, note.Note)
+			t.Fatalf("outcome %T %+v", f.pub.Out[2].Object, note.Note)
 		}
 		if _, err := f.st.NoteByURI(f.ctx, note.Note.URI); err != nil {
 			t.Fatalf("the outcome note is not stored: %v", err)
@@ -668,16 +646,16 @@ func TestTallyUpdateDebounced(t *testing.T) {
 		if jobs := tallyJobs(); len(jobs) != 1 || jobs[0].ProposalID != p.ID {
 			t.Fatalf("tally jobs %v, want one", jobs)
 		}
-		f.pub.out = nil
+		f.pub.Out = nil
 		for i := 0; i < 2; i++ { // a job run twice sends once
 			if err := f.s.Governance.RunTallyJob(f.ctx, tallyJobs()[0]); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if len(f.pub.out) != 1 || f.pub.out[0].Type != core.TypeUpdate {
-			t.Fatalf("%d activities, want one Update", len(f.pub.out))
+		if len(f.pub.Out) != 1 || f.pub.Out[0].Type != core.TypeUpdate {
+			t.Fatalf("%d activities, want one Update", len(f.pub.Out))
 		}
-		q := f.pub.out[0].Object.(service.QuestionObject)
+		q := f.pub.Out[0].Object.(service.QuestionObject)
 		if q.Counts["Yes"] != 2 || q.Counts["No"] != 1 || q.Voters != 3 || q.Proposal.ClosedAt != nil {
 			t.Fatalf("Update{Question} counts %v voters %d", q.Counts, q.Voters)
 		}
@@ -687,9 +665,9 @@ func TestTallyUpdateDebounced(t *testing.T) {
 		}
 		// Closed before the job ran: the close sent the final tallies; the job sends nothing.
 		f.closeNow(t, p)
-		f.pub.out = nil
-		if err := f.s.Governance.RunTallyJob(f.ctx, tallyJobs()[1]); err != nil || len(f.pub.out) != 0 {
-			t.Fatalf("tally job after close: %v, %d activities", err, len(f.pub.out))
+		f.pub.Out = nil
+		if err := f.s.Governance.RunTallyJob(f.ctx, tallyJobs()[1]); err != nil || len(f.pub.Out) != 0 {
+			t.Fatalf("tally job after close: %v, %d activities", err, len(f.pub.Out))
 		}
 	})
 }

@@ -3,8 +3,10 @@
 package servicetest
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 
 	"github.com/commonsd/commonsd/config"
@@ -36,4 +38,41 @@ func Status(err error) int {
 		return 0
 	}
 	return errs.Status(err)
+}
+
+// Recorder stands in for the federation edge (service.Publisher) and keeps
+// what was published, for tests that check which activities a change sends.
+type Recorder struct {
+	mu  sync.Mutex
+	Out []*service.Outbound
+}
+
+// Publish implements service.Publisher.
+func (r *Recorder) Publish(_ context.Context, _ *store.Store, out *service.Outbound) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Out = append(r.Out, out)
+	return nil
+}
+
+// Sent counts the published activities of type typ.
+func (r *Recorder) Sent(typ string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for _, o := range r.Out {
+		if o.Type == typ {
+			n++
+		}
+	}
+	return n
+}
+
+// Take returns and forgets what was published since the last call.
+func (r *Recorder) Take() []*service.Outbound {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	l := r.Out
+	r.Out = nil
+	return l
 }
