@@ -2,11 +2,12 @@ package vocab
 
 import (
 	"errors"
-	"github.com/commonsd/commonsd/internal/fixtures"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/commonsd/commonsd/internal/fixtures"
 )
 
 func fixturesDir(t testing.TB) string {
@@ -279,5 +280,34 @@ func TestLemmyWithoutContext(t *testing.T) {
 	}
 	if _, err := Parse(data); err != nil {
 		t.Errorf("Parse: %v", err)
+	}
+}
+
+// eachFixture runs fn as a subtest for every stored fixture (.json) and fails
+// when fewer than min were found (the walk is broken).
+func eachFixture(t *testing.T, min int, fn func(t *testing.T, data []byte)) {
+	t.Helper()
+	root := fixturesDir(t)
+	n := 0
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".json") {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		n++
+		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn(t, data)
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < min {
+		t.Fatalf("only %d fixtures found", n)
 	}
 }
