@@ -136,3 +136,35 @@ type DomainPolicy interface {
 	// Reload re-reads the admins' entries.
 	Reload(ctx context.Context) error
 }
+
+// Mail is one e-mail message: plain text always, HTML optional.
+type Mail struct {
+	To      string // one address
+	Subject string
+	Text    string
+	HTML    string // optional alternative part
+	// Unsubscribe, when set, is the one-click unsubscribe URL (sent as
+	// List-Unsubscribe and shown at the end of the text).
+	Unsubscribe string
+}
+
+// Mailer sends e-mail. Send is called inside the caller's transaction and
+// enqueues the message as a job (retried with backoff), so a change that rolls
+// back sends nothing. Enabled says whether the instance has SMTP configured:
+// flows that need e-mail (forgot password, e-mail notifications) are offered
+// only when it is true.
+type Mailer interface {
+	Enabled() bool
+	Send(ctx context.Context, tx *store.Store, m Mail) error
+}
+
+// NoMailer is the Mailer of an instance without SMTP configured.
+type NoMailer struct{}
+
+// Enabled reports false: there is no SMTP server.
+func (NoMailer) Enabled() bool { return false }
+
+// Send refuses: nothing can be sent.
+func (NoMailer) Send(context.Context, *store.Store, Mail) error {
+	return errs.New(http.StatusServiceUnavailable, "e-mail is not configured on this instance")
+}
