@@ -11,6 +11,7 @@ import (
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/governance"
+	"github.com/commonsd/commonsd/service/notifications"
 	"github.com/commonsd/commonsd/service/social"
 )
 
@@ -34,6 +35,12 @@ type (
 	Outbound           = core.Outbound
 	Job                = core.Job
 	Jobs               = core.Jobs
+	Mail               = core.Mail
+	Mailer             = core.Mailer
+	NoMailer           = core.NoMailer
+	NotificationView   = notifications.View
+	NotificationFilter = notifications.Filter
+	NotificationPrefs  = notifications.Settings
 	DeliveryLog        = core.DeliveryLog
 	DomainPolicy       = core.DomainPolicy
 	URLs               = core.URLs

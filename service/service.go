@@ -15,6 +15,7 @@
 //	service/communities  communities, membership, contributions, ledger
 //	service/governance   proposals, votes, tallies and their effects
 //	service/admin        domain policy, delivery log
+//	service/notifications notifications of local accounts, their e-mail
 //
 // Arrows: communities → social → accounts → core; governance → core (and
 // communities through an interface); admin → core; this package
@@ -39,6 +40,7 @@ import (
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/governance"
+	"github.com/commonsd/commonsd/service/notifications"
 	"github.com/commonsd/commonsd/service/social"
 	"github.com/commonsd/commonsd/store"
 )
@@ -57,6 +59,9 @@ type Service struct {
 	Communities *Communities
 	Governance  *governance.Governance
 	Admin       *FederationAdmin
+	// Notifications records what happened to local accounts and e-mails it;
+	// other domains call Notifications.Notify in their transactions.
+	Notifications *notifications.Notifications
 
 	// Outbound ports, set by SetPorts once the federation edge exists.
 	Pub      Publisher
@@ -65,6 +70,18 @@ type Service struct {
 	// Ports to the job queue, set by SetQueue (app builds the queue).
 	Jobs       Jobs
 	Deliveries DeliveryLog
+	// Mailer sends e-mail (core.NoMailer until app plugs in SMTP with SetMailer).
+	Mailer Mailer
+}
+
+// SetMailer plugs in the e-mail port (app builds it from the smtp
+// configuration; nil keeps core.NoMailer).
+func (s *Service) SetMailer(m Mailer) {
+	if m == nil {
+		m = core.NoMailer{}
+	}
+	s.Mailer = m
+	s.Notifications.SetMailer(m)
 }
 
 // SetPorts plugs in the federation edge (a nil p keeps publishing a no-op).
@@ -88,6 +105,7 @@ func (s *Service) SetQueue(j Jobs, d DeliveryLog) {
 	}
 	s.Actors.SetJobs(s.Jobs)
 	s.Governance.SetJobs(s.Jobs)
+	s.Notifications.SetJobs(s.Jobs)
 	s.Deliveries = d
 	s.Admin.SetDeliveryLog(d)
 }
@@ -97,15 +115,18 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s := &Service{Cfg: cfg, Store: st, Keys: keys, Log: log, Now: func() time.Time { return time.Now().UTC() }}
 	s.Pub = core.NopPublisher{}
 	s.Jobs = core.NoJobs{}
+	s.Mailer = core.NoMailer{}
 	// now reads s.Now at each call, so a test that replaces s.Now moves every
 	// domain's clock.
 	now := func() time.Time { return s.Now() }
 	urls := s.URLs()
 	s.Accounts, s.Actors, s.Instance = accounts.New(accounts.Deps{Store: st, Cfg: cfg, Keys: keys, URLs: urls, Now: now, Log: log, Jobs: s.Jobs})
+	s.Notifications = notifications.New(notifications.Deps{Store: st, URLs: urls, Now: now, Log: log,
+		Mailer: s.Mailer, Jobs: s.Jobs, Signer: keys, Instance: cfg.Instance.Name})
 	s.Social = social.New(social.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,
-		Visibility: core.Visibility{Store: st}, Actors: s.Actors})
+		Visibility: core.Visibility{Store: st}, Actors: s.Actors, Notify: s.Notifications})
 	s.Communities = communities.New(communities.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,
-		Accounts: s.Accounts, Actors: s.Actors, Social: s.Social})
+		Accounts: s.Accounts, Actors: s.Actors, Social: s.Social, Notify: s.Notifications})
 	s.Social.SetCommunityHooks(s.Communities.Hooks())
 	s.Governance = governance.New(governance.Deps{Store: st, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
 		Communities: s.Communities, UpdateWindow: cfg.Federation.PollUpdateWindow})

@@ -3,6 +3,7 @@ package accounts
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -18,7 +19,10 @@ import (
 
 // Keys seals actors' private keys at rest with AES-256-GCM under the instance
 // secret, so a leaked database dump alone does not let anyone sign as our actors.
-type Keys struct{ aead cipher.AEAD }
+type Keys struct {
+	aead cipher.AEAD
+	mac  []byte // HMAC key derived from the same secret (MAC)
+}
 
 // LoadKeys uses the configured secret, or creates and keeps one in dataDir/secret.key.
 func LoadKeys(secret, dataDir string) (*Keys, error) {
@@ -53,7 +57,19 @@ func LoadKeys(secret, dataDir string) (*Keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{aead: aead}, nil
+	macKey := sha256.Sum256([]byte("commonsd mac key v1\x00" + secret))
+	return &Keys{aead: aead, mac: macKey[:]}, nil
+}
+
+// MAC is HMAC-SHA256 of msg under a key derived from the instance secret,
+// separated by purpose (e.g. "unsubscribe"): for signed links that need no
+// database row. Verify with hmac.Equal.
+func (k *Keys) MAC(purpose string, msg []byte) []byte {
+	h := hmac.New(sha256.New, k.mac)
+	h.Write([]byte(purpose))
+	h.Write([]byte{0})
+	h.Write(msg)
+	return h.Sum(nil)
 }
 
 // NewKeyPair makes an RSA-2048 key: the sealed private key and the public PEM.

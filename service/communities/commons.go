@@ -188,6 +188,12 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 		if err := tx.CreateContribution(ctx, co); err != nil {
 			return err
 		}
+		if group.Local() {
+			if err := c.notifyMaintainers(ctx, tx, group, models.Notification{Kind: models.NotifyContributionAwaitingReview,
+				ActorID: contributor.ID, CommunityID: group.ID, ContributionID: co.ID, DedupeKey: "offer:" + co.ID}); err != nil {
+				return err
+			}
+		}
 		if !group.Local() && contributor.Local() {
 			return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: co.OfferURI, Type: core.TypeOffer, Actor: contributor,
 				Object: core.ContributionObject{Contribution: co, Group: group}, Target: group.URI, To: []string{group.URI}, Recipients: []*models.Actor{group}})
@@ -243,6 +249,19 @@ func (c *Communities) Comment(ctx context.Context, by *models.Actor, contributio
 		BodyHTML: content.Markdown(body), RequestChanges: requestChanges}
 	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.AddReviewComment(ctx, rc); err != nil {
+			return err
+		}
+		note := models.Notification{Kind: models.NotifyReviewComment, ActorID: by.ID, CommunityID: group.ID,
+			ContributionID: co.ID, DedupeKey: "comment:" + rc.ID}
+		if requestChanges {
+			note.Kind = models.NotifyChangesRequested
+		}
+		if co.ContributorID != by.ID {
+			note.RecipientID = co.ContributorID
+			if err := c.d.Notify.Notify(ctx, tx, note); err != nil {
+				return err
+			}
+		} else if err := c.notifyMaintainers(ctx, tx, group, note); err != nil {
 			return err
 		}
 		var from []string
@@ -358,6 +377,20 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 			return err
 		}
 		co.State, co.DecidedByID = to, by.ID
+		kind, detail := models.NotifyContributionAccepted, ""
+		if !accept {
+			kind, detail = models.NotifyContributionRejected, reason
+		}
+		recipients := []string{contributor.ID}
+		if accept {
+			for _, a := range contributors {
+				recipients = append(recipients, a.ID)
+			}
+		}
+		if err := c.d.Notify.NotifyAll(ctx, tx, recipients, models.Notification{Kind: kind, ActorID: by.ID, CommunityID: group.ID,
+			ContributionID: co.ID, Detail: detail, DedupeKey: "decision:" + co.ID}); err != nil {
+			return err
+		}
 		if !accept {
 			co.Reason = reason
 			if contributor.Local() {
@@ -445,8 +478,18 @@ func (c *Communities) ReceiveOfferAnswer(ctx context.Context, group *models.Acto
 	if accept {
 		to, extra = models.ContributionAccepted, map[string]any{"accepted_at": c.d.Now()}
 	}
-	err = c.d.Store.TransitionContribution(ctx, co.ID,
-		[]string{models.ContributionOpen, models.ContributionChangesRequested}, to, extra)
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.TransitionContribution(ctx, co.ID,
+			[]string{models.ContributionOpen, models.ContributionChangesRequested}, to, extra); err != nil {
+			return err
+		}
+		kind, detail := models.NotifyContributionAccepted, ""
+		if !accept {
+			kind, detail = models.NotifyContributionRejected, content.Text(content.Sanitize(reason))
+		}
+		return c.d.Notify.Notify(ctx, tx, models.Notification{RecipientID: co.ContributorID, Kind: kind, ActorID: group.ID,
+			CommunityID: group.ID, ContributionID: co.ID, Detail: detail, DedupeKey: "decision:" + co.ID})
+	})
 	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
 		// Decided already: the same answer delivered again changes nothing; the
 		// opposite answer cannot undo the first.
@@ -542,6 +585,9 @@ func (c *Communities) mayPost(ctx context.Context, group *models.Actor, com *mod
 func (c *Communities) relay(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note, created string) error {
 	if !core.VisibleToAnyone(n) {
 		return errs.Unprocessable("community posts are public or unlisted")
+	}
+	if err := c.homeTimelines(ctx, tx, group, n); err != nil {
+		return err
 	}
 	if created != "" {
 		if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
@@ -667,4 +713,27 @@ func (c *Communities) Moderate(ctx context.Context, by, group *models.Actor, not
 		return errs.Internal(err)
 	}
 	return nil
+}
+
+// homeTimelines puts a community post, boosted by the Group, on the home
+// timelines of the community's local followers (members follow when they
+// join) and of its maintainers and stewards, who see every new post whether
+// they follow or not. Those who have the post already (the author's
+// followers) keep their one entry.
+func (c *Communities) homeTimelines(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note) error {
+	owners, err := tx.LocalFollowerIDs(ctx, group.ID)
+	if err != nil {
+		return err
+	}
+	mods, err := tx.ListMembers(ctx, group.ID, models.MembershipActive,
+		[]string{models.RoleCommunityMaintainer, models.RoleCommunitySteward}, 200, 0)
+	if err != nil {
+		return err
+	}
+	for _, m := range mods {
+		if m.Actor.Local() {
+			owners = append(owners, m.Actor.ID)
+		}
+	}
+	return tx.AddBoostToTimelines(ctx, n.ID, group.ID, owners)
 }

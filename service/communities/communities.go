@@ -288,6 +288,9 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 				return err
 			}
 			existing.State, existing.URI = models.MembershipActive, joinURI
+			if err := c.followOnJoin(ctx, tx, group, actor); err != nil {
+				return err
+			}
 			if !actor.Local() {
 				return c.d.Pub.Publish(ctx, tx, c.answerJoin(group, actor, existing, true, ""))
 			}
@@ -346,7 +349,16 @@ func (c *Communities) Join(ctx context.Context, actor, group *models.Actor, join
 		if err := tx.PutMembership(ctx, m); err != nil {
 			return err
 		}
+		if m.State == models.MembershipPending {
+			if err := c.notifyMaintainers(ctx, tx, group, models.Notification{Kind: models.NotifyMembershipRequest,
+				ActorID: actor.ID, CommunityID: group.ID, DedupeKey: "membership:" + m.ID}); err != nil {
+				return err
+			}
+		}
 		if m.State == models.MembershipActive {
+			if err := c.followOnJoin(ctx, tx, group, actor); err != nil {
+				return err
+			}
 			if err := tx.LogRoleChange(ctx, &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: actor.ID, ByID: actor.ID, NewRole: m.Role}); err != nil {
 				return err
 			}
@@ -414,6 +426,12 @@ func (c *Communities) DecideMembership(ctx context.Context, by, group *models.Ac
 		}
 		if approve {
 			m.State = models.MembershipActive
+			if err := c.followOnJoin(ctx, tx, group, member); err != nil {
+				return err
+			}
+		}
+		if err := c.notifyDecision(ctx, tx, group, member, m, by.ID, approve); err != nil {
+			return err
 		}
 		if !member.Local() {
 			return c.d.Pub.Publish(ctx, tx, c.answerJoin(group, member, m, approve, ""))
@@ -436,7 +454,14 @@ func (c *Communities) Invite(ctx context.Context, by, group, invitee *models.Act
 		return nil, errs.Internal(err)
 	}
 	m := &models.Membership{ID: models.NewID(), CommunityID: group.ID, ActorID: invitee.ID, Role: models.RoleCommunityMember, State: models.MembershipInvited}
-	if err := c.d.Store.PutMembership(ctx, m); err != nil {
+	err := c.d.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.PutMembership(ctx, m); err != nil {
+			return err
+		}
+		return c.d.Notify.Notify(ctx, tx, models.Notification{RecipientID: invitee.ID, Kind: models.NotifyCommunityInvitation,
+			ActorID: by.ID, CommunityID: group.ID, DedupeKey: "membership:" + m.ID})
+	})
+	if err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, errs.Conflict("already a member or invited")
 		}
@@ -455,15 +480,29 @@ func (c *Communities) ReceiveJoinAnswer(ctx context.Context, group *models.Actor
 	if m.CommunityID != group.ID {
 		return errs.Forbidden("only the community may answer its membership requests")
 	}
+	member, err := c.d.Store.ActorByID(ctx, m.ActorID)
+	if err != nil {
+		return errs.Internal(err)
+	}
 	if !accept {
 		// A Reject ends the request, or the membership (the group removed us).
-		err := c.d.Store.RemoveMembership(ctx, m.ID, []string{models.MembershipPending, models.MembershipActive})
+		err := c.d.Store.Tx(ctx, func(tx *store.Store) error {
+			if err := tx.RemoveMembership(ctx, m.ID, []string{models.MembershipPending, models.MembershipActive}); err != nil {
+				return err
+			}
+			return c.notifyDecision(ctx, tx, group, member, m, group.ID, false)
+		})
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return errs.Internal(err)
 		}
 		return nil
 	}
-	err = c.d.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipPending}, models.MembershipActive, nil, nil)
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.TransitionMembership(ctx, m.ID, []string{models.MembershipPending}, models.MembershipActive, nil, nil); err != nil {
+			return err
+		}
+		return c.notifyDecision(ctx, tx, group, member, m, group.ID, true)
+	})
 	if core.LostRace(err) {
 		// An Accept delivered again is no change; one for a request we withdrew is.
 		if cur, err := c.d.Store.MembershipByID(ctx, m.ID); err == nil && cur.State == models.MembershipActive {
@@ -572,6 +611,10 @@ func (c *Communities) applyRole(ctx context.Context, tx *store.Store, group, mem
 		return err
 	}
 	m.Role = role
+	if err := c.d.Notify.Notify(ctx, tx, models.Notification{RecipientID: member.ID, Kind: models.NotifyRoleChange,
+		ActorID: byID, CommunityID: group.ID, Detail: role, DedupeKey: "role:" + m.ID + ":" + old + ">" + role + ":" + models.NewID()}); err != nil {
+		return err
+	}
 	if wasMod == isMod {
 		return nil
 	}
@@ -678,4 +721,49 @@ func (c *Communities) SetImage(ctx context.Context, by, group *models.Actor, slo
 		return err
 	}
 	return c.d.Actors.SetImage(ctx, group, slot, contentType, data)
+}
+
+// notifyMaintainers notifies the community's active maintainers and stewards
+// in tx (membership requests, contributions to review).
+func (c *Communities) notifyMaintainers(ctx context.Context, tx *store.Store, group *models.Actor, nt models.Notification) error {
+	rows, err := tx.ListMembers(ctx, group.ID, models.MembershipActive,
+		[]string{models.RoleCommunityMaintainer, models.RoleCommunitySteward}, 200, 0)
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.Actor.ID)
+	}
+	return c.d.Notify.NotifyAll(ctx, tx, ids, nt)
+}
+
+// notifyDecision tells a local member the answer to their membership request.
+func (c *Communities) notifyDecision(ctx context.Context, tx *store.Store, group, member *models.Actor, m *models.Membership, byID string, accepted bool) error {
+	detail := "rejected"
+	if accepted {
+		detail = "accepted"
+	}
+	return c.d.Notify.Notify(ctx, tx, models.Notification{RecipientID: member.ID, Kind: models.NotifyMembershipDecision,
+		ActorID: byID, CommunityID: group.ID, Detail: detail, DedupeKey: "membership-decision:" + m.ID})
+}
+
+// followOnJoin makes a local member of a local community follow its Group, so
+// that the community's posts reach their home timeline (joining follows by
+// default; unfollowing a local community keeps the membership, see
+// UnfollowedBy). A follow that exists is kept as it is.
+func (c *Communities) followOnJoin(ctx context.Context, tx *store.Store, group, member *models.Actor) error {
+	if !group.Local() || !member.Local() {
+		return nil
+	}
+	if _, err := tx.FollowByPair(ctx, member.ID, group.ID); err == nil {
+		return nil
+	}
+	id := models.NewID()
+	err := tx.CreateFollow(ctx, &models.Follow{ID: id, URI: c.d.URLs.Activity(id), FollowerID: member.ID, TargetID: group.ID,
+		State: models.FollowAccepted})
+	if errors.Is(err, store.ErrExists) {
+		return nil
+	}
+	return err
 }

@@ -133,7 +133,16 @@ func (c *Communities) confirmJoin(ctx context.Context, group, follower *models.A
 		state = models.MembershipActive
 		log = &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: follower.ID, ByID: follower.ID, NewRole: m.Role}
 	}
-	err = c.d.Store.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}, state, nil, log)
+	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.TransitionMembership(ctx, m.ID, []string{models.MembershipAwaitingFollow}, state, nil, log); err != nil {
+			return err
+		}
+		if state != models.MembershipPending {
+			return nil
+		}
+		return c.notifyMaintainers(ctx, tx, group, models.Notification{Kind: models.NotifyMembershipRequest,
+			ActorID: follower.ID, CommunityID: group.ID, DedupeKey: "membership:" + m.ID})
+	})
 	if core.LostRace(err) {
 		return nil
 	}

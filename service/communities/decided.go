@@ -33,6 +33,12 @@ func (c *Communities) AdmitDecided(ctx context.Context, tx *store.Store, group, 
 		return err
 	}
 	m.State = models.MembershipActive
+	if err := c.followOnJoin(ctx, tx, group, member); err != nil {
+		return err
+	}
+	if err := c.notifyDecision(ctx, tx, group, member, m, byID, true); err != nil {
+		return err
+	}
 	if !member.Local() {
 		return c.d.Pub.Publish(ctx, tx, c.answerJoin(group, member, m, true, ""))
 	}

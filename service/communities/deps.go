@@ -18,6 +18,7 @@ import (
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service/accounts"
 	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/notifications"
 	"github.com/commonsd/commonsd/service/social"
 	"github.com/commonsd/commonsd/store"
 )
@@ -33,6 +34,8 @@ type Deps struct {
 	Accounts *accounts.Accounts
 	Actors   *accounts.Actors
 	Social   *social.Social
+	// Notify records notifications in the transaction of the change.
+	Notify *notifications.Notifications
 }
 
 // New builds the communities service.

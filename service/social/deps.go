@@ -24,6 +24,7 @@ import (
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service/accounts"
 	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/notifications"
 	"github.com/commonsd/commonsd/store"
 )
 
@@ -39,6 +40,8 @@ type Deps struct {
 	Domains    core.DomainPolicy // nil: every domain is allowed
 	Visibility core.Visibility
 	Actors     *accounts.Actors
+	// Notify records notifications in the transaction of the change.
+	Notify *notifications.Notifications
 }
 
 // New builds the social service. Call SetCommunityHooks before use.

@@ -73,6 +73,16 @@ func (s *Social) Follow(ctx context.Context, follower, target *models.Actor, uri
 		if err := tx.CreateFollow(ctx, f); err != nil {
 			return err
 		}
+		if target.Local() {
+			kind := models.NotifyFollow
+			if f.State == models.FollowPending {
+				kind = models.NotifyFollowRequest
+			}
+			if err := s.d.Notify.Notify(ctx, tx, models.Notification{RecipientID: target.ID, Kind: kind, ActorID: follower.ID,
+				DedupeKey: "follow:" + f.ID}); err != nil {
+				return err
+			}
+		}
 		switch {
 		case follower.Local() && !target.Local():
 			return s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: f.URI, Type: core.TypeFollow, Actor: follower, Object: core.Ref{URI: target.URI},
@@ -452,6 +462,15 @@ func (s *Social) PostNote(ctx context.Context, author *models.Actor, in NoteInpu
 		if err := tx.CreateNote(ctx, n, tags); err != nil {
 			return err
 		}
+		var local []string
+		for _, a := range mentioned {
+			if a.Local() {
+				local = append(local, a.ID)
+			}
+		}
+		if err := s.notifyNote(ctx, tx, author, n, parent, local); err != nil {
+			return err
+		}
 		owners := localOwners
 		if in.Visibility != models.VisibilityDirect {
 			followers, err := tx.LocalFollowerIDs(ctx, author.ID)
@@ -599,12 +618,18 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 	if n.Visibility == models.VisibilityDirect {
 		owners = nil
 	}
+	var mentionedLocal []string
 	for _, t := range in.Tags {
 		if t.Type == "Mention" {
 			if a, err := s.d.Store.ActorByURI(ctx, t.Href); err == nil && a.Local() {
 				owners = append(owners, a.ID)
+				mentionedLocal = append(mentionedLocal, a.ID)
 			}
 		}
+	}
+	var parent *models.Note
+	if n.InReplyToURI != "" {
+		parent, _ = s.d.Store.NoteByURI(ctx, n.InReplyToURI)
 	}
 	owners = append(owners, s.localAddressees(ctx, in.Addressed)...)
 	if err := s.hooks.ThreadOpen(ctx, n.InReplyToURI); err != nil {
@@ -640,6 +665,9 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 	}
 	err = s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateNote(ctx, n, in.Tags); err != nil {
+			return err
+		}
+		if err := s.notifyNote(ctx, tx, author, n, parent, mentionedLocal); err != nil {
 			return err
 		}
 		if err := tx.AddToTimelines(ctx, n.ID, "", owners); err != nil {
@@ -862,7 +890,14 @@ func (s *Social) ReceiveFlag(ctx context.Context, reporter *models.Actor, uri st
 			break
 		}
 	}
-	if err := s.d.Store.CreateReport(ctx, r); err != nil {
+	err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateReport(ctx, r); err != nil {
+			return err
+		}
+		return s.d.Notify.NotifyStaff(ctx, tx, models.Notification{Kind: models.NotifyReport, ActorID: reporter.ID,
+			ReportID: r.ID, Detail: firstLine(r.Content, 200), DedupeKey: "report:" + r.ID})
+	})
+	if err != nil {
 		return errs.Internal(err)
 	}
 	return nil
@@ -955,4 +990,28 @@ func (s *Social) Tagged(ctx context.Context, tag string, limit int) ([]TimelineE
 		}
 	}
 	return out, nil
+}
+
+// notifyNote notifies, in the note's transaction, the local author of the note
+// it replies to (reply) and the local people it mentions (mention; the
+// parent's author is told once, of the reply).
+func (s *Social) notifyNote(ctx context.Context, tx *store.Store, author *models.Actor, n *models.Note, parent *models.Note, mentioned []string) error {
+	replied := ""
+	if parent != nil && parent.AuthorID != author.ID {
+		replied = parent.AuthorID
+		if err := s.d.Notify.Notify(ctx, tx, models.Notification{RecipientID: parent.AuthorID, Kind: models.NotifyReply,
+			ActorID: author.ID, NoteID: n.ID, DedupeKey: "note:" + n.ID}); err != nil {
+			return err
+		}
+	}
+	for _, id := range mentioned {
+		if id == replied {
+			continue
+		}
+		if err := s.d.Notify.Notify(ctx, tx, models.Notification{RecipientID: id, Kind: models.NotifyMention,
+			ActorID: author.ID, NoteID: n.ID, DedupeKey: "note:" + n.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
