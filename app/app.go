@@ -24,6 +24,7 @@ import (
 	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/federation"
 	"github.com/commonsd/commonsd/frontend"
+	"github.com/commonsd/commonsd/mail"
 	"github.com/commonsd/commonsd/queue"
 	"github.com/commonsd/commonsd/server"
 	"github.com/commonsd/commonsd/service"
@@ -119,6 +120,18 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		return nil, err
 	}
 	if err := queue.AddWorker(q, svc.Governance.RunTallyJob); err != nil {
+		st.Close()
+		return nil, err
+	}
+	// E-mail: SMTP from the configuration (NoMailer when smtp.host is empty),
+	// each message a job; the daily digests are jobs too.
+	mailer := mail.FromConfig(cfg.SMTP, q, log)
+	svc.SetMailer(mailer)
+	if err := mail.Register(q, mailer); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := queue.AddWorker(q, svc.Notifications.RunDigestJob); err != nil {
 		st.Close()
 		return nil, err
 	}

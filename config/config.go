@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -33,6 +34,20 @@ type Config struct {
 	Media      Media      `yaml:"media"`
 	Security   Security   `yaml:"security"`
 	Queue      Queue      `yaml:"queue"`
+	SMTP       SMTP       `yaml:"smtp"`
+}
+
+// SMTP is the mail server notifications (and account recovery) are sent
+// through. An empty Host turns e-mail off.
+type SMTP struct {
+	Host string `yaml:"host"`
+	Port int    `yaml:"port"`
+	// TLS is none (plain text: only for a relay on the same machine), starttls
+	// (upgrade, required: port 587) or tls (implicit TLS: port 465).
+	TLS      string `yaml:"tls"`
+	Username string `yaml:"username"` // empty: no authentication
+	Password string `yaml:"password"`
+	From     string `yaml:"from"` // the sender, e.g. "Seed Library <noreply@seeds.example>"
 }
 
 // Server is the HTTP listener and the public identity of the instance.
@@ -148,6 +163,7 @@ func Default() Config {
 			LoginAttemptsPerMinute: 10,
 		},
 		Queue: Queue{JobTimeout: time.Minute, RescueStuckJobsAfter: 5 * time.Minute, MaxAttempts: 25},
+		SMTP:  SMTP{Port: 587, TLS: "starttls"},
 	}
 }
 
@@ -380,6 +396,20 @@ func (c *Config) validate() []string {
 	}
 	if c.Queue.MaxAttempts < 1 {
 		bad("queue.max_attempts", "must be at least 1")
+	}
+	if c.SMTP.Host != "" {
+		if c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
+			bad("smtp.port", "must be between 1 and 65535, got %d", c.SMTP.Port)
+		}
+		if !oneOf(c.SMTP.TLS, "none", "starttls", "tls") {
+			bad("smtp.tls", "must be none, starttls or tls, got %q", c.SMTP.TLS)
+		}
+		if a, err := mail.ParseAddress(c.SMTP.From); err != nil || a.Address == "" {
+			bad("smtp.from", "must be an e-mail address (optionally with a name), got %q", c.SMTP.From)
+		}
+		if (c.SMTP.Username == "") != (c.SMTP.Password == "") {
+			bad("smtp.password", "smtp.username and smtp.password go together")
+		}
 	}
 	return p
 }
