@@ -890,12 +890,16 @@ func (s *Social) ReceiveFlag(ctx context.Context, reporter *models.Actor, uri st
 			break
 		}
 	}
+	key := "report:" + r.ID
+	if uri != "" {
+		key = "report:" + uri // a Flag delivered again notifies once
+	}
 	err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.CreateReport(ctx, r); err != nil {
 			return err
 		}
 		return s.d.Notify.NotifyStaff(ctx, tx, models.Notification{Kind: models.NotifyReport, ActorID: reporter.ID,
-			ReportID: r.ID, Detail: firstLine(r.Content, 200), DedupeKey: "report:" + r.ID})
+			ReportID: r.ID, Detail: firstLine(r.Content, 200), DedupeKey: key})
 	})
 	if err != nil {
 		return errs.Internal(err)
