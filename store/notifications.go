@@ -122,4 +122,3 @@ func (s *Store) StaffActorIDs(ctx context.Context) ([]string, error) {
 		[]string{models.RoleAdmin, models.RoleModerator}, false).Order("actor_id").Pluck("actor_id", &ids).Error
 	return ids, translate(err)
 }
-
