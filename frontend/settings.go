@@ -65,6 +65,8 @@ func (w *Web) settingsForm(c echo.Context) error {
 		d.Saved = "Profile saved."
 	case "avatar":
 		d.Saved = "Avatar updated."
+	case "banner":
+		d.Saved = "Banner updated."
 	}
 	return w.settingsPage(c, http.StatusOK, act, d)
 }
