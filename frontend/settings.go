@@ -179,7 +179,7 @@ func (w *Web) imageError(c echo.Context, field string, err error) error {
 		return aerr
 	}
 	f := newForm()
-	f.Errors[field] = errs.Message(err)
+	f.invalid(field, errs.Message(err))
 	return w.settingsPage(c, statusOf(err), act, &settingsData{Avatar: f})
 }
 
