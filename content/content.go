@@ -19,7 +19,10 @@ import (
 
 var (
 	md = goldmark.New(
-		goldmark.WithExtensions(extension.Linkify, extension.Strikethrough),
+		goldmark.WithExtensions(extension.Linkify, extension.Strikethrough,
+			// GFM tables; alignment as the align attribute, since a style attribute
+			// would be dropped by the sanitiser and blocked by the pages' CSP.
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute))),
 		// Raw HTML in Markdown is dropped by goldmark, and whatever remains is
 		// sanitised again below.
 		goldmark.WithRendererOptions(gmhtml.WithHardWraps()),
@@ -28,11 +31,13 @@ var (
 )
 
 // newPolicy allows what Mastodon and Lemmy send and show: paragraphs, line breaks,
-// links, emphasis, lists, quotes, code, headings; links get rel=nofollow noopener.
+// links, emphasis, lists, quotes, code, headings, tables; links get rel=nofollow noopener.
 func newPolicy() *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements("p", "br", "strong", "b", "em", "i", "u", "del", "s", "blockquote", "pre", "code",
-		"ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "sup", "sub")
+		"ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "sup", "sub",
+		"table", "thead", "tbody", "tr", "th", "td")
+	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|center|right)$`)).OnElements("th", "td")
 	p.AllowAttrs("href").OnElements("a")
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^(h-card|u-url|mention|hashtag|invisible|ellipsis|u-uid|status-link)( (h-card|u-url|mention|hashtag|invisible|ellipsis|u-uid|status-link))*$`)).OnElements("a", "span")
 	p.AllowElements("span")

@@ -12,6 +12,7 @@ func TestSanitize(t *testing.T) {
 		{"mention kept", `<span class="h-card"><a href="https://m.test/@a" class="u-url mention">@a</a></span>`, `class="u-url mention"`, ""},
 		{"onclick dropped", `<p onclick="x()">a</p>`, "<p>a</p>", "onclick"},
 		{"style dropped", `<p style="color:red">a</p>`, "<p>a</p>", "style"},
+		{"remote table kept, odd align dropped", `<table><tr><td align="justify" style="x">a</td></tr></table>`, "<table><tr><td>a</td></tr></table>", "justify"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -29,9 +30,10 @@ func TestMarkdown(t *testing.T) {
 		{"a <script>x</script>", "a"},
 		{"see https://example.org", `href="https://example.org"`},
 		{"[x](javascript:alert(1))", "x"},
+		{"| Seed | Days |\n|:-----|-----:|\n| Tomato | 7 |", `<table><thead><tr><th align="left">Seed</th><th align="right">Days</th></tr></thead><tbody><tr><td align="left">Tomato</td><td align="right">7</td></tr></tbody></table>`},
 	}
 	for _, c := range cases {
-		got := Markdown(c.in)
+		got := strings.ReplaceAll(Markdown(c.in), "\n", "")
 		if !strings.Contains(got, c.want) || strings.Contains(got, "script") || strings.Contains(got, "javascript") {
 			t.Errorf("Markdown(%q) = %q", c.in, got)
 		}

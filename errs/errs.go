@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // ErrConflict is the sentinel of a state transition that did not apply because
@@ -25,6 +26,52 @@ type Error struct {
 	Status  int
 	Message string
 	Err     error // internal cause, never shown to clients
+	// Fields are the invalid fields of a request, each with its own message, in
+	// the order of the form (see Fields); Message then joins them all.
+	Fields []FieldError
+}
+
+// FieldError is one invalid field: its name (the form's and the API's) and a
+// message written for people.
+type FieldError struct{ Field, Message string }
+
+// Fields collects every problem of one request, so that a form reports them all
+// at once instead of the first only. Validate in the order of the form.
+type Fields []FieldError
+
+// Add records err (when not nil) against field. A field keeps its first problem.
+func (f *Fields) Add(field string, err error) {
+	if err == nil {
+		return
+	}
+	for _, e := range *f {
+		if e.Field == field {
+			return
+		}
+	}
+	*f = append(*f, FieldError{Field: field, Message: Message(err)})
+}
+
+// Err is nil when no field is invalid, else a 422 carrying them all, whose
+// Message lists every field's message.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(f))
+	for i, e := range f {
+		msgs[i] = e.Message
+	}
+	return &Error{Status: http.StatusUnprocessableEntity, Message: strings.Join(msgs, "; "), Fields: append(Fields(nil), f...)}
+}
+
+// FieldsOf returns the invalid fields carried by err (none for other errors).
+func FieldsOf(err error) []FieldError {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Fields
+	}
+	return nil
 }
 
 func (e *Error) Error() string {

@@ -286,6 +286,9 @@ func cmCommunity(t *testing.T, inst *apptest.Instance, founder, handle string, i
 	if in.Licence == "" {
 		in.Licence = "CC-BY-SA-4.0"
 	}
+	if in.PostingPolicy == "" { // these tests post as non-members; new communities default to members only
+		in.PostingPolicy = models.PolicyOpen
+	}
 	group, _, err := inst.App.Svc.Communities.Create(ctx, u, in)
 	if err != nil {
 		t.Fatal(err)

@@ -300,6 +300,7 @@ func (w *Web) communityNewForm(c echo.Context) error {
 	f.Values["licence"] = "PPL"
 	f.Values["members_public"] = "on"
 	f.Values["weight_min"], f.Values["weight_max"] = "1", "10"
+	f.Values["posting_policy"] = models.PolicyMembers
 	return w.newCommunityPage(c, http.StatusOK, f, nil)
 }
 
@@ -333,22 +334,23 @@ func (w *Web) communityCreate(c echo.Context) error {
 		Licence: f.Get("licence"), Charter: f.Get("charter"), Links: links, PostingPolicy: f.Get("posting_policy"),
 		OfferPolicy: f.Get("offer_policy"), MembershipPolicy: f.Get("membership_policy"),
 		MembersPublic: f.Get("members_public") != "", ApproveFollowers: f.Get("approve_followers") != ""}
-	var bad error
+	// A weight that is not a number is sent as -1, which the service refuses with
+	// the form's other problems; the page then says what was wrong with it.
+	var weightErr string
 	if in.WeightMin, err = strconv.Atoi(strings.TrimSpace(f.Get("weight_min"))); err != nil {
-		bad = errs.Unprocessable("the smallest ledger weight must be a whole number")
+		in.WeightMin, weightErr = -1, "the smallest ledger weight must be a whole number"
 	}
 	if in.WeightMax, err = strconv.Atoi(strings.TrimSpace(f.Get("weight_max"))); err != nil {
-		bad = errs.Unprocessable("the largest ledger weight must be a whole number")
+		in.WeightMin, weightErr = -1, "the largest ledger weight must be a whole number"
 	}
-	if bad == nil && in.WeightMin == 0 && in.WeightMax == 0 {
-		bad = errs.Unprocessable("the largest ledger weight must be above zero")
-	}
-	if bad != nil {
-		f.Errors["weights"] = errs.Message(bad)
-		return w.newCommunityPage(c, http.StatusUnprocessableEntity, f, shown)
+	if weightErr == "" && in.WeightMin == 0 && in.WeightMax == 0 {
+		in.WeightMin, weightErr = -1, "the largest ledger weight must be above zero"
 	}
 	group, _, err := w.svc.Communities.Create(c.Request().Context(), u, in)
 	if err != nil {
+		if weightErr != "" {
+			f.invalid("weights", weightErr)
+		}
 		f.fail(err, communityFields)
 		return w.newCommunityPage(c, statusOf(err), f, shown)
 	}
@@ -650,7 +652,7 @@ func (w *Web) offerTooBig(c echo.Context) error {
 		return err
 	}
 	f := newForm()
-	f.Errors["attachments"] = "the attachments are larger than " + humanBytes(int64(models.MaxAttachments)*w.cfg.Media.MaxAttachmentBytes) + " in all"
+	f.invalid("attachments", "the attachments are larger than "+humanBytes(int64(models.MaxAttachments)*w.cfg.Media.MaxAttachmentBytes)+" in all")
 	return w.offerPage(c, http.StatusRequestEntityTooLarge, group, com, f)
 }
 
@@ -670,7 +672,7 @@ func (w *Web) offer(c echo.Context) error {
 	}
 	files, err := formUploads(r, "attachments", max)
 	if err != nil {
-		f.Errors["attachments"] = errs.Message(err)
+		f.invalid("attachments", errs.Message(err))
 		return w.offerPage(c, statusOf(err), group, com, f)
 	}
 	var links []string

@@ -179,7 +179,7 @@ func (w *Web) contributionComment(c echo.Context) error {
 	if _, err := w.svc.Communities.Comment(c.Request().Context(), me, c.Param("id"), body, changes); err != nil {
 		return w.contributionFailure(c, err, func(d *contributionData, msg string) {
 			d.Comment.Values["body"] = body
-			d.Comment.Errors["body"] = msg
+			d.Comment.invalid("body", msg)
 		})
 	}
 	done := "comment"
@@ -206,7 +206,7 @@ func (w *Web) contributionDecide(c echo.Context) error {
 	if _, err := w.svc.Communities.Decide(c.Request().Context(), me, c.Param("id"), accept, reason); err != nil {
 		return w.contributionFailure(c, err, func(d *contributionData, msg string) {
 			d.Decide.Values["reason"] = reason
-			d.Decide.Errors["reason"] = msg
+			d.Decide.invalid("reason", msg)
 		})
 	}
 	done := "rejected"
@@ -236,7 +236,7 @@ func (w *Web) contributionWeight(c echo.Context) error {
 	if err != nil {
 		return w.contributionFailure(c, err, func(d *contributionData, msg string) {
 			d.Weight.Values["entry"] = entry
-			d.Weight.Errors[entry] = msg
+			d.Weight.invalid(entry, msg)
 		})
 	}
 	return c.Redirect(http.StatusSeeOther, "/contributions/"+co.ID+"?done=weight#ledger")

@@ -44,7 +44,7 @@ func (w *Web) remoteFollow(c echo.Context) error {
 	fail := func(status int, msg string) error {
 		return w.renderCommunity(c, group.Username, status, func(d *communityData) {
 			d.Follow.Values["handle"] = handle
-			d.Follow.Errors["handle"] = msg
+			d.Follow.invalid("handle", msg)
 		})
 	}
 	user, host, err := parseRemoteHandle(handle)
@@ -110,7 +110,7 @@ func (w *Web) remoteJoin(c echo.Context) error {
 		}
 		return w.renderCommunity(c, group.Username, status, func(d *communityData) {
 			d.RemoteJoin.Values["member_handle"] = handle
-			d.RemoteJoin.Errors["member_handle"] = msg
+			d.RemoteJoin.invalid("member_handle", msg)
 		})
 	}
 	user, host, err := parseRemoteHandle(handle)

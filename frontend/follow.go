@@ -77,7 +77,7 @@ func (w *Web) follow(c echo.Context) error {
 		if errs.Status(err) >= 500 && errs.Status(err) != http.StatusBadGateway && errs.Status(err) != http.StatusServiceUnavailable {
 			return err
 		}
-		f.Errors["handle"] = errs.Message(err)
+		f.invalid("handle", errs.Message(err))
 		return w.renderFollow(c, statusOf(err), act, f, "")
 	}
 	return c.Redirect(http.StatusSeeOther, queryWith("/follow", "done", fo.State, "who", w.actorView(target).Handle))

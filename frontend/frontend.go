@@ -166,25 +166,52 @@ type errUnknownTemplate string
 func (e errUnknownTemplate) Error() string { return "unknown template " + string(e) }
 
 // form carries what the user typed back to the page, with errors by field; Error is
-// the form-level message (also used when a message fits no field).
+// the form-level message (also used when a message fits no field). First is the
+// first invalid field: the page puts autofocus on it, so the browser opens the
+// page there (no script needed).
 type form struct {
 	Values map[string]string
 	Errors map[string]string
 	Error  string
+	First  string
 }
 
 func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
 
 func (f *form) Get(k string) string { return f.Values[k] }
 
-// fail places a service error next to the field it is about (by the words in its
-// client-safe message), or at the top of the form.
+// invalid records a field's message (the first one stays) and remembers the first
+// invalid field.
+func (f *form) invalid(field, msg string) {
+	if _, ok := f.Errors[field]; ok {
+		return
+	}
+	f.Errors[field] = msg
+	if f.First == "" {
+		f.First = field
+	}
+}
+
+// fail places a service error next to its fields: every field of a validation
+// error (errs.Fields) at once, named by the service (renamed by fields when the
+// form calls it otherwise); any other error next to the field whose words its
+// message contains, or at the top of the form.
 func (f *form) fail(err error, fields map[string]string) {
+	if list := errs.FieldsOf(err); len(list) > 0 {
+		for _, fe := range list {
+			name := fe.Field
+			if alias, ok := fields[name]; ok {
+				name = alias
+			}
+			f.invalid(name, fe.Message)
+		}
+		return
+	}
 	msg := errs.Message(err)
 	low := strings.ToLower(msg)
 	for word, field := range fields {
 		if strings.Contains(low, word) {
-			f.Errors[field] = msg
+			f.invalid(field, msg)
 			return
 		}
 	}

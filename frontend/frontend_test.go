@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -109,13 +110,15 @@ func TestSignUpErrors(t *testing.T) {
 		body   string
 	}{
 		{"duplicate username", url.Values{"username": {"taken"}, "email": {"other@example.org"}, "password": {goodPassword}},
-			http.StatusConflict, `handle &#34;taken&#34; is taken`},
+			http.StatusConflict, `the username &#34;taken&#34; is taken`},
 		{"duplicate email", url.Values{"username": {"fresh1"}, "email": {"taken@example.org"}, "password": {goodPassword}},
 			http.StatusConflict, "email address is already registered"},
 		{"weak password", url.Values{"username": {"fresh2"}, "email": {"fresh2@example.org"}, "password": {"short"}},
-			http.StatusUnprocessableEntity, "at least 10 characters"},
+			http.StatusUnprocessableEntity, "password must be at least 10 characters"},
 		{"bad handle", url.Values{"username": {"no spaces"}, "email": {"fresh3@example.org"}, "password": {goodPassword}},
-			http.StatusUnprocessableEntity, "handle must be"},
+			http.StatusUnprocessableEntity, "a username is 1 to 30 characters from a–z, 0–9 and _"},
+		{"lone underscore", url.Values{"username": {"_"}, "email": {"fresh7@example.org"}, "password": {goodPassword}},
+			http.StatusUnprocessableEntity, "a username needs at least one letter or digit"},
 		{"bad email", url.Values{"username": {"fresh4"}, "email": {"nope"}, "password": {goodPassword}},
 			http.StatusUnprocessableEntity, "email address is not valid"},
 		{"csrf missing", url.Values{"username": {"fresh5"}, "email": {"fresh5@example.org"}, "password": {goodPassword}, "csrf": {""}},
@@ -141,6 +144,14 @@ func TestSignUpErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("every invalid field at once, the first one focused", func(t *testing.T) {
+		p := newBrowser(t, inst).signup("_", url.Values{"email": {"nope"}, "password": {"short"}})
+		want(t, p, http.StatusUnprocessableEntity, `id="f-username-error"`, `id="f-email-error"`, `id="f-password-error"`,
+			"a username needs at least one letter or digit", "email address is not valid", "password must be at least 10 characters")
+		if n := strings.Count(p.Body, " autofocus"); n != 1 || !regexp.MustCompile(`<input id="f-username"[^>]* autofocus`).MatchString(p.Body) {
+			t.Fatalf("autofocus %d times, want once on the username:\n%s", n, p.Body)
+		}
+	})
 	t.Run("re-rendered form keeps input but not the password", func(t *testing.T) {
 		p := newBrowser(t, inst).signup("x y", nil)
 		want(t, p, http.StatusUnprocessableEntity, `value="x y"`, `aria-describedby="f-username-error f-username-hint"`)
@@ -271,6 +282,8 @@ func TestProfileUpdate(t *testing.T) {
 		msg  string
 	}{
 		{"long display name", url.Values{"display_name": {strings.Repeat("x", 101)}, "bio": {"changed"}}, "display name is longer"},
+		{"bidi override in display name", url.Values{"display_name": {"Ada \u202egnp.exe"}}, "text-direction control character (U&#43;202E)"},
+		{"bidi isolate in a field label", url.Values{"display_name": {"Ada"}, "field_name": {"Web\u2067site"}, "field_value": {"v"}}, "text-direction control character (U&#43;2067)"},
 		{"long bio", url.Values{"display_name": {"Changed"}, "bio": {strings.Repeat("x", 2001)}}, "bio is longer"},
 		{"long field", url.Values{"display_name": {"Changed"}, "field_name": {strings.Repeat("x", 256)}, "field_value": {"v"}}, "at most 255"},
 	}

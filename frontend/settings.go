@@ -65,6 +65,8 @@ func (w *Web) settingsForm(c echo.Context) error {
 		d.Saved = "Profile saved."
 	case "avatar":
 		d.Saved = "Avatar updated."
+	case "banner":
+		d.Saved = "Banner updated."
 	}
 	return w.settingsPage(c, http.StatusOK, act, d)
 }
@@ -177,7 +179,7 @@ func (w *Web) imageError(c echo.Context, field string, err error) error {
 		return aerr
 	}
 	f := newForm()
-	f.Errors[field] = errs.Message(err)
+	f.invalid(field, errs.Message(err))
 	return w.settingsPage(c, statusOf(err), act, &settingsData{Avatar: f})
 }
 

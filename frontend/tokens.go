@@ -53,7 +53,7 @@ func (w *Web) createToken(c echo.Context) error {
 	name := strings.TrimSpace(c.FormValue("name"))
 	f.Values["name"] = name
 	if name == "" || len([]rune(name)) > 100 {
-		f.Errors["name"] = "give the token a name of 1 to 100 characters"
+		f.invalid("name", "give the token a name of 1 to 100 characters")
 		return w.tokensPage(c, http.StatusUnprocessableEntity, u, &tokensData{Form: f})
 	}
 	secret, _, err := w.svc.Accounts.NewToken(c.Request().Context(), u, name)

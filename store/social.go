@@ -335,10 +335,18 @@ type TimelineItem struct {
 // Timeline pages owner's home timeline, newest first; maxID ("" = newest) pages back.
 // Only entries whose note is in scope (what the owner may see) are paged, so a
 // page is never cut short by filtering after the limit.
+//
+// A note has one entry per way it reached the owner (posted by someone followed,
+// boosted by a community or a followed actor), but the timeline shows each note
+// once: at its newest entry (an older entry of the same note is skipped in the
+// query, so paging stays exact), carrying a boost (BoostedByID) when any of its
+// entries is one.
 func (s *Store) Timeline(ctx context.Context, ownerID, maxID string, limit int, scope NoteScope) ([]TimelineItem, error) {
 	q := s.with(ctx).Table("timeline_entries").Select("timeline_entries.*").
 		Joins("JOIN notes ON notes.id = timeline_entries.note_id").
-		Where("timeline_entries.owner_id = ? AND notes.deleted_at IS NULL", ownerID)
+		Where("timeline_entries.owner_id = ? AND notes.deleted_at IS NULL", ownerID).
+		Where("NOT EXISTS (SELECT 1 FROM timeline_entries newer WHERE newer.owner_id = timeline_entries.owner_id" +
+			" AND newer.note_id = timeline_entries.note_id AND newer.id > timeline_entries.id)")
 	if maxID != "" {
 		q = q.Where("timeline_entries.id < ?", maxID)
 	}
@@ -360,9 +368,25 @@ func (s *Store) Timeline(ctx context.Context, ownerID, maxID string, limit int, 
 	for _, n := range notes {
 		byID[n.ID] = n
 	}
+	// The newest entry may be the note itself while an older one is a boost:
+	// take the newest boost of each note for "boosted by".
+	boosts := map[string]string{}
+	if len(ids) > 0 {
+		var rows []models.TimelineEntry
+		if err := s.with(ctx).Where("owner_id = ? AND note_id IN ? AND boosted_by_id <> ''", ownerID, ids).
+			Order("id").Find(&rows).Error; err != nil {
+			return nil, translate(err)
+		}
+		for _, r := range rows {
+			boosts[r.NoteID] = r.BoostedByID
+		}
+	}
 	out := make([]TimelineItem, 0, len(entries))
 	for _, e := range entries {
 		if n, ok := byID[e.NoteID]; ok {
+			if e.BoostedByID == "" {
+				e.BoostedByID = boosts[e.NoteID]
+			}
 			out = append(out, TimelineItem{Entry: e, Note: n})
 		}
 	}

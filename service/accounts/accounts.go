@@ -101,10 +101,7 @@ func (a *Accounts) SignUp(ctx context.Context, r Registration) (*models.User, er
 	switch a.instance.RegistrationMode(ctx) {
 	case "open":
 		return a.create(ctx, r, true)
-	case "approval":
-		if strings.TrimSpace(r.Reason) == "" {
-			return nil, errs.Unprocessable("tell the moderators why you want to join")
-		}
+	case "approval": // create asks for the reason, with the other fields
 		return a.create(ctx, r, false)
 	default: // closed: invite links only
 		if r.InviteCode == "" {
@@ -126,13 +123,14 @@ func (a *Accounts) Create(ctx context.Context, r Registration) (*models.User, er
 func (a *Accounts) create(ctx context.Context, r Registration, approved bool) (*models.User, error) {
 	r.Username = strings.TrimSpace(r.Username)
 	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
-	if err := ValidateHandle(r.Username); err != nil {
-		return nil, err
+	var bad errs.Fields
+	bad.Add("username", ValidateUsername(r.Username))
+	bad.Add("email", validateEmail(r.Email))
+	bad.Add("password", ValidatePassword(r.Password, r.Username))
+	if !approved && strings.TrimSpace(r.Reason) == "" {
+		bad.Add("reason", errs.Unprocessable("tell the moderators why you want to join"))
 	}
-	if err := validateEmail(r.Email); err != nil {
-		return nil, err
-	}
-	if err := ValidatePassword(r.Password, r.Username); err != nil {
+	if err := bad.Err(); err != nil {
 		return nil, err
 	}
 	if !validRole(r.Role) {
@@ -168,7 +166,7 @@ func (a *Accounts) create(ctx context.Context, r Registration, approved bool) (*
 			if _, err2 := a.d.Store.UserByEmail(ctx, r.Email); err2 == nil {
 				return nil, errs.Conflict("email address is already registered")
 			}
-			return nil, errs.Conflict("handle %q is taken", r.Username)
+			return nil, errs.Conflict("the username %q is taken", r.Username)
 		}
 		return nil, errs.Internal(err)
 	}

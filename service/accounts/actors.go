@@ -32,12 +32,43 @@ var reserved = map[string]bool{
 
 // ValidateHandle checks a new local handle (users, communities, organizations share
 // one namespace). It does not check availability: the unique index does, atomically.
-func ValidateHandle(h string) error {
+// The rule, as the forms state it: 1 to 30 characters from a–z, 0–9 and _
+// (capitals are kept as typed but @Ada and @ada are one handle), with at least
+// one letter or digit: "_" or "___" alone are refused.
+func ValidateHandle(h string) error { return validateHandleAs("handle", h) }
+
+// ValidateUsername is ValidateHandle for a person's account, whose messages say
+// "username".
+func ValidateUsername(h string) error { return validateHandleAs("username", h) }
+
+func validateHandleAs(what, h string) error {
+	if h == "" {
+		return errs.Unprocessable("choose a %s", what)
+	}
 	if !handleRE.MatchString(h) {
-		return errs.Unprocessable("handle must be 1 to 30 letters, digits or underscores")
+		return errs.Unprocessable("a %s is 1 to 30 characters from a–z, 0–9 and _ (no spaces, dots or accents)", what)
+	}
+	if strings.Trim(h, "_") == "" {
+		return errs.Unprocessable("a %s needs at least one letter or digit", what)
 	}
 	if reserved[strings.ToLower(h)] {
-		return errs.Unprocessable("handle %q is reserved", h)
+		return errs.Unprocessable("the %s %q is reserved", what, h)
+	}
+	return nil
+}
+
+// ValidateDisplayName checks a display name (people, communities): at most 100
+// characters and no bidirectional override or isolate characters (U+202A–U+202E,
+// U+2066–U+2069), which can make a name read as someone else's or reverse the
+// text around it.
+func ValidateDisplayName(what, name string) error {
+	if len([]rune(name)) > 100 {
+		return errs.Unprocessable("%s is longer than 100 characters", what)
+	}
+	for _, r := range name {
+		if (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
+			return errs.Unprocessable("%s contains a text-direction control character (U+%04X); remove it", what, r)
+		}
 	}
 	return nil
 }
@@ -155,14 +186,13 @@ type Profile struct {
 // UpdateProfile validates and saves profile changes of a local actor.
 func (a *Actors) UpdateProfile(ctx context.Context, act *models.Actor, p Profile) error {
 	p.DisplayName = strings.TrimSpace(p.DisplayName)
-	if len([]rune(p.DisplayName)) > 100 {
-		return errs.Unprocessable("display name is longer than 100 characters")
-	}
+	var bad errs.Fields
+	bad.Add("display_name", ValidateDisplayName("display name", p.DisplayName))
 	if len([]rune(p.Bio)) > 2000 {
-		return errs.Unprocessable("bio is longer than 2000 characters")
+		bad.Add("bio", errs.Unprocessable("bio is longer than 2000 characters"))
 	}
 	if len(p.Fields) > 8 {
-		return errs.Unprocessable("at most 8 profile fields")
+		bad.Add("fields", errs.Unprocessable("at most 8 profile fields"))
 	}
 	var fields []models.Field
 	for _, f := range p.Fields {
@@ -171,9 +201,13 @@ func (a *Actors) UpdateProfile(ctx context.Context, act *models.Actor, p Profile
 			continue
 		}
 		if len([]rune(f.Name)) > 255 || len([]rune(f.Value)) > 255 {
-			return errs.Unprocessable("profile field names and values are at most 255 characters")
+			bad.Add("fields", errs.Unprocessable("profile field names and values are at most 255 characters"))
 		}
+		bad.Add("fields", ValidateDisplayName("a profile field label", f.Name))
 		fields = append(fields, f)
+	}
+	if err := bad.Err(); err != nil {
+		return err
 	}
 	act.Name = p.DisplayName
 	act.SummarySource = p.Bio

@@ -73,19 +73,28 @@ type CommunityInput struct {
 	WeightMin, WeightMax                    int
 }
 
-func (in *CommunityInput) normalise() error {
+// normalise fills defaults and reports every invalid field at once (errs.Fields,
+// named as the form and the API name them). New communities default to
+// members-only posting and offers, open membership.
+func (in *CommunityInput) normalise(bad *errs.Fields) {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		in.Name = in.Handle
 	}
-	if len([]rune(in.Name)) > 100 {
-		return errs.Unprocessable("name is longer than 100 characters")
-	}
-	if len([]rune(in.Summary)) > 2000 || len([]rune(in.Charter)) > 20000 {
-		return errs.Unprocessable("summary or charter is too long")
+	bad.Add("name", accounts.ValidateDisplayName("name", in.Name))
+	if len([]rune(in.Summary)) > 2000 {
+		bad.Add("summary", errs.Unprocessable("summary is longer than 2000 characters"))
 	}
 	if !validLicence(in.Licence) {
-		return errs.Unprocessable("licence must be one of: %s", strings.Join(Licences, ", "))
+		bad.Add("licence", errs.Unprocessable("licence must be one of: %s", strings.Join(Licences, ", ")))
+	}
+	if len([]rune(in.Charter)) > 20000 {
+		bad.Add("charter", errs.Unprocessable("charter is longer than 20000 characters"))
+	}
+	for _, l := range in.Links {
+		if u, err := url.Parse(l.Value); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad.Add("links", errs.Unprocessable("link %q is not a web address (http:// or https://)", l.Value))
+		}
 	}
 	def := func(v *string, d string, allowed ...string) error {
 		if *v == "" {
@@ -98,27 +107,15 @@ func (in *CommunityInput) normalise() error {
 		}
 		return errs.Unprocessable("policy %q must be one of %s", *v, strings.Join(allowed, ", "))
 	}
-	if err := def(&in.PostingPolicy, models.PolicyOpen, models.PolicyOpen, models.PolicyMembers, models.PolicyMaintainers); err != nil {
-		return err
-	}
-	if err := def(&in.OfferPolicy, models.PolicyMembers, models.PolicyOpen, models.PolicyMembers, models.PolicyMaintainers); err != nil {
-		return err
-	}
-	if err := def(&in.MembershipPolicy, models.PolicyOpen, models.PolicyOpen, models.PolicyApproval, models.PolicyInvitation); err != nil {
-		return err
-	}
+	bad.Add("policies", def(&in.PostingPolicy, models.PolicyMembers, models.PolicyOpen, models.PolicyMembers, models.PolicyMaintainers))
+	bad.Add("policies", def(&in.OfferPolicy, models.PolicyMembers, models.PolicyOpen, models.PolicyMembers, models.PolicyMaintainers))
+	bad.Add("policies", def(&in.MembershipPolicy, models.PolicyOpen, models.PolicyOpen, models.PolicyApproval, models.PolicyInvitation))
 	if in.WeightMin == 0 && in.WeightMax == 0 {
 		in.WeightMin, in.WeightMax = 1, 10
 	}
 	if in.WeightMin < 0 || in.WeightMax < in.WeightMin || in.WeightMax > 1000 {
-		return errs.Unprocessable("ledger weights need 0 <= min <= max <= 1000")
+		bad.Add("weights", errs.Unprocessable("ledger weights need 0 ≤ smallest ≤ largest ≤ 1000"))
 	}
-	for _, l := range in.Links {
-		if u, err := url.Parse(l.Value); err != nil || (u.Scheme != "https" && u.Scheme != "http") {
-			return errs.Unprocessable("link %q is not an http(s) URL", l.Value)
-		}
-	}
-	return nil
 }
 
 // Create founds a community; its creator becomes its first steward.
@@ -129,10 +126,10 @@ func (c *Communities) Create(ctx context.Context, by *models.User, in CommunityI
 	if c.d.Cfg.Instance.CommunityCreation == "admins" && by.Role != models.RoleAdmin {
 		return nil, nil, errs.Forbidden("only admins create communities on this instance")
 	}
-	if err := accounts.ValidateHandle(in.Handle); err != nil {
-		return nil, nil, err
-	}
-	if err := in.normalise(); err != nil {
+	var bad errs.Fields
+	bad.Add("handle", accounts.ValidateHandle(in.Handle))
+	in.normalise(&bad)
+	if err := bad.Err(); err != nil {
 		return nil, nil, err
 	}
 	founder, err := c.d.Actors.ByID(ctx, by.ActorID)

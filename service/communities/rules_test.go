@@ -71,8 +71,8 @@ func TestCommunityCreationRules(t *testing.T) {
 				if role := c.f.s.Communities.Role(c.f.ctx, g, founder); role != models.RoleCommunitySteward {
 					t.Fatalf("founder's role %q, want steward", role)
 				}
-				// Defaults: anyone posts, members offer, anyone joins, weights 1..10.
-				if com.PostingPolicy != models.PolicyOpen || com.OfferPolicy != models.PolicyMembers ||
+				// Defaults: members post and offer, anyone joins, weights 1..10.
+				if com.PostingPolicy != models.PolicyMembers || com.OfferPolicy != models.PolicyMembers ||
 					com.MembershipPolicy != models.PolicyOpen || com.WeightMin != 1 || com.WeightMax != 10 {
 					t.Fatalf("defaults: %+v", com)
 				}

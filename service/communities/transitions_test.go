@@ -100,7 +100,7 @@ func newCommonsFixture(t *testing.T, st *store.Store, policy string) *commonsFix
 		t.Fatal(err)
 	}
 	group, com, err := s.Communities.Create(ctx, u, service.CommunityInput{Handle: "commons", Licence: "MIT",
-		MembershipPolicy: policy, OfferPolicy: models.PolicyOpen, MembersPublic: true})
+		MembershipPolicy: policy, OfferPolicy: models.PolicyOpen, PostingPolicy: models.PolicyOpen, MembersPublic: true})
 	if err != nil {
 		t.Fatal(err)
 	}
