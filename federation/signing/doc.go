@@ -6,8 +6,8 @@
 // whose actors advertise an Ed25519 FEP-521a Multikey in assertionMethod
 // (commonsd), with RFC 9421 and Ed25519 (SignRequestEd25519): ~40x cheaper to
 // sign. SignRequestRFC9421 produces RSA RFC 9421 signatures in Fedify's
-// format, for tests. EncodeMultikey/DecodeMultikey convert Ed25519 public
-// keys to and from publicKeyMultibase ("z6Mk…").
+// format, for tests. (The Multikey text form of Ed25519 keys is in models:
+// EncodeMultikey, DecodeMultikey.)
 //
 // Incoming requests are checked by Verifier.Verify, which accepts both
 // draft-cavage (RSA) and RFC 9421 (RSA or Ed25519) signatures and enforces what go-fed/httpsig

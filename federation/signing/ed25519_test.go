@@ -13,8 +13,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/mr-tron/base58"
 )
 
 const aliceEdKeyID = aliceID + "#ed25519-key"
@@ -58,40 +56,6 @@ func signedEd25519(t testing.TB, method, url, keyID string, key ed25519.PrivateK
 		t.Fatal(err)
 	}
 	return toServer(cr, body)
-}
-
-func TestMultikey(t *testing.T) {
-	alice, _ := edKeys(t)
-	pub := alice.Public().(ed25519.PublicKey)
-	mk := EncodeMultikey(pub)
-	if !strings.HasPrefix(mk, "z6Mk") {
-		t.Fatalf("multikey %q does not start with z6Mk", mk)
-	}
-	got, err := DecodeMultikey(mk)
-	if err != nil || !got.Equal(pub) {
-		t.Fatalf("DecodeMultikey = %x, %v", got, err)
-	}
-	// The example of the Multikey spec (W3C Controlled Identifiers §2.2.2)
-	// decodes to an ed25519-pub key.
-	if k, err := DecodeMultikey("z6MkmM42vxfqZQsv4ehtTjFFxQ4sQKS2w6WR7emozFAn5cxu"); err != nil || len(k) != 32 {
-		t.Fatalf("spec example: %x, %v", k, err)
-	}
-	raw := append([]byte{0xed, 0x01}, pub...)
-	for _, tc := range []struct{ name, in string }{
-		{"empty", ""},
-		{"base64 multibase", "m" + base64.RawStdEncoding.EncodeToString(raw)},
-		{"not base58", "z0OIl"},
-		{"RSA multicodec", "z" + base58.Encode(append([]byte{0x85, 0x24}, pub...))},
-		{"short key", "z" + base58.Encode(raw[:20])},
-		{"long key", "z" + base58.Encode(append(raw, 0))},
-		{"huge", "z" + strings.Repeat("2", 5000)},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if k, err := DecodeMultikey(tc.in); err == nil {
-				t.Fatalf("accepted %q as %x", tc.in, k)
-			}
-		})
-	}
 }
 
 // TestEd25519RFC9421Example verifies the signature of RFC 9421 §B.2.6
