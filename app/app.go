@@ -99,6 +99,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, fmt.Errorf("instance actor: %w", err)
 	}
+	if n, err := svc.Actors.EnsureEd25519Keys(ctx); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("ed25519 keys: %w", err)
+	} else if n > 0 {
+		log.Info("made Ed25519 keys for existing local actors", "count", n)
+	}
 	q, err := queue.New(st, queue.OptionsFromConfig(cfg), log)
 	if err != nil {
 		st.Close()

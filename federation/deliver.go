@@ -3,6 +3,7 @@ package federation
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"fmt"
 	"io"
@@ -47,23 +48,50 @@ type bodyCache struct {
 }
 
 // Post implements queue.Poster: one signed POST, with a fresh request per attempt
-// (a request can be signed once only).
+// (a request can be signed once only). The signature is chosen per inbox (see
+// sigchoice.go): RFC 9421 Ed25519 toward servers whose actors advertise an
+// Ed25519 Multikey, draft-cavage RSA otherwise; an Ed25519 POST answered 401 is
+// re-sent at once with RSA, and that host gets RSA from then on.
 func (f *Federation) Post(ctx context.Context, actorID, inbox string, body []byte) (int, time.Duration, error) {
-	if host := hostOf(inbox); !f.policy.Allowed(host) {
+	host := hostOf(inbox)
+	if !f.policy.Allowed(host) {
 		return 0, 0, queue.Permanent(fmt.Errorf("domain %s is blocked", host))
 	}
-	key, keyID, err := f.signingKey(ctx, actorID)
+	k, err := f.signingKey(ctx, actorID)
 	if err != nil {
 		return 0, 0, queue.Permanent(err)
 	}
+	if k.ed != nil && f.useEd25519(ctx, inbox, host) {
+		status, retry, err := f.post(ctx, k, true, inbox, body)
+		if err != nil || status != http.StatusUnauthorized {
+			return status, retry, err
+		}
+		f.log.Info("delivery: Ed25519 signature refused; using RSA for this host", "host", host)
+		f.ed25519Refused(host)
+	}
+	return f.post(ctx, k, false, inbox, body)
+}
+
+// post sends one POST signed with Ed25519 (ed) or RSA.
+func (f *Federation) post(ctx context.Context, k cachedKey, ed bool, inbox string, body []byte) (int, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
 	if err != nil {
 		return 0, 0, queue.Permanent(err)
 	}
 	req.Header.Set("Content-Type", "application/activity+json")
 	req.Header.Set("User-Agent", f.userAgent())
-	if err := signing.SignRequest(req, keyID, key, body, time.Now()); err != nil {
+	if ed {
+		err = signing.SignRequestEd25519(req, k.edKeyID, k.ed, body, time.Now())
+	} else {
+		err = signing.SignRequest(req, k.keyID, k.key, body, time.Now())
+	}
+	if err != nil {
 		return 0, 0, queue.Permanent(err)
+	}
+	if ed {
+		f.sigs.outEd25519.Add(1)
+	} else {
+		f.sigs.outRSA.Add(1)
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
@@ -94,31 +122,41 @@ type keyCache struct {
 }
 
 type cachedKey struct {
-	key   *rsa.PrivateKey
-	keyID string
+	key     *rsa.PrivateKey
+	keyID   string
+	ed      ed25519.PrivateKey // nil: the actor has no Ed25519 key (RSA only)
+	edKeyID string
 }
 
-func (f *Federation) signingKey(ctx context.Context, actorID string) (*rsa.PrivateKey, string, error) {
+func (f *Federation) signingKey(ctx context.Context, actorID string) (cachedKey, error) {
 	f.keys.mu.Lock()
 	k, ok := f.keys.keys[actorID]
 	f.keys.mu.Unlock()
 	if ok {
-		return k.key, k.keyID, nil
+		return k, nil
 	}
 	act, err := f.svc.Store.ActorByID(ctx, actorID)
 	if err != nil {
-		return nil, "", err
+		return cachedKey{}, err
 	}
 	key, err := f.svc.Actors.PrivateKey(act)
 	if err != nil {
-		return nil, "", err
+		return cachedKey{}, err
 	}
 	key.Precompute()
+	k = cachedKey{key: key, keyID: act.PublicKeyID}
+	if act.Ed25519KeyID != "" && len(act.Ed25519PrivateKey) > 0 {
+		ed, err := f.svc.Actors.Ed25519PrivateKey(act)
+		if err != nil {
+			return cachedKey{}, err
+		}
+		k.ed, k.edKeyID = ed, act.Ed25519KeyID
+	}
 	f.keys.mu.Lock()
 	if len(f.keys.keys) > 10000 {
 		f.keys.keys = map[string]cachedKey{}
 	}
-	f.keys.keys[actorID] = cachedKey{key: key, keyID: act.PublicKeyID}
+	f.keys.keys[actorID] = k
 	f.keys.mu.Unlock()
-	return key, act.PublicKeyID, nil
+	return k, nil
 }

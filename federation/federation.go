@@ -39,6 +39,7 @@ type Federation struct {
 	inboxSlots slots
 	inboxPeers peerSlots // per client address share of inboxSlots
 	keys       keyCache
+	sigs       sigChoice // RSA or Ed25519, per inbox (sigchoice.go)
 	bodies     bodyCache
 	docs       *docCache
 	discovery  discoveryDocs

@@ -136,6 +136,7 @@ func (f *Federation) checkInbound(ctx context.Context, r *http.Request, body []b
 	if err != nil {
 		return nil, errs.Wrap(http.StatusUnauthorized, err, "signature: %s", signing.ClientMessage(err))
 	}
+	f.countInbound(key)
 	if key.Owner != act.Actor {
 		return nil, errs.Unauthorized("signature: key %s belongs to %s, not to the activity's actor", key.ID, key.Owner)
 	}

@@ -62,7 +62,7 @@ type Actor struct {
 	Name          string `gorm:"size:255"`
 	Summary       string `gorm:"type:text"` // sanitised HTML
 	SummarySource string `gorm:"type:text"` // what a local user typed
-	InboxURI      string `gorm:"size:2048"`
+	InboxURI      string `gorm:"size:2048;index"`
 	OutboxURI     string `gorm:"size:2048"`
 	FollowersURI  string `gorm:"size:2048"`
 	FollowingURI  string `gorm:"size:2048"`
@@ -76,7 +76,17 @@ type Actor struct {
 	PublicKeyPEM  string `gorm:"type:text"`
 	// PrivateKey is the PKCS#8 PEM sealed with the instance secret (see service.Keys);
 	// it is never serialised to clients.
-	PrivateKey                []byte `gorm:"" json:"-"`
+	PrivateKey []byte `gorm:"" json:"-"`
+	// Ed25519KeyID is the id of the actor's Ed25519 FEP-521a Multikey (listed in
+	// assertionMethod, used for RFC 9421 signatures between peers that support
+	// it): "<uri>#ed25519-key" for ours, the first valid one a remote actor
+	// advertises (on its host, controller = the actor). Empty: none.
+	Ed25519KeyID string `gorm:"size:2048;index"`
+	// Ed25519PublicKey is that key's publicKeyMultibase ("z6Mk…").
+	Ed25519PublicKey string `gorm:"size:64"`
+	// Ed25519PrivateKey is a local actor's PKCS#8 Ed25519 key sealed like
+	// PrivateKey; never serialised to clients.
+	Ed25519PrivateKey         []byte `gorm:"" json:"-"`
 	ManuallyApprovesFollowers bool   `gorm:"not null"`
 	Discoverable              bool   `gorm:"not null"`
 	HideFollowers             bool   `gorm:"not null"`

@@ -74,3 +74,51 @@ func deleteByID[T any](s *Store, ctx context.Context, id string) error {
 func insertIgnore(s *Store, ctx context.Context, row any) error {
 	return translate(s.with(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(row).Error)
 }
+
+// ActorByEd25519KeyID loads the actor whose Ed25519 Multikey has this id.
+func (s *Store) ActorByEd25519KeyID(ctx context.Context, keyID string) (*models.Actor, error) {
+	return first[models.Actor](s.with(ctx).Where("ed25519_key_id = ?", keyID))
+}
+
+// InboxTakesEd25519 reports whether an actor whose inbox or shared inbox is
+// inbox advertises an Ed25519 Multikey: its server then verifies RFC 9421
+// Ed25519 signatures (delivery chooses the signature per inbox by it). Both
+// lookups use an index (idx_actors_shared_inbox, idx_actors_inbox_uri).
+func (s *Store) InboxTakesEd25519(ctx context.Context, inbox string) (bool, error) {
+	for _, col := range []string{"shared_inbox", "inbox_uri"} {
+		var ids []string
+		err := s.with(ctx).Model(&models.Actor{}).Where(col+" = ? AND ed25519_key_id <> ''", inbox).
+			Limit(1).Pluck("id", &ids).Error
+		if err != nil {
+			return false, translate(err)
+		}
+		if len(ids) > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// LocalActorsWithoutEd25519 lists up to limit local actors that have no
+// Ed25519 key yet (made before migration 0015).
+func (s *Store) LocalActorsWithoutEd25519(ctx context.Context, limit int) ([]models.Actor, error) {
+	var out []models.Actor
+	err := s.with(ctx).Where("domain = '' AND (ed25519_key_id IS NULL OR ed25519_key_id = '')").
+		Order("id").Limit(limit).Find(&out).Error
+	return out, translate(err)
+}
+
+// SetEd25519Key stores a local actor's new Ed25519 key, only if it has none
+// (a concurrent backfill keeps the first key); it reports whether it did.
+func (s *Store) SetEd25519Key(ctx context.Context, actorID, keyID, multibase string, sealed []byte) (bool, error) {
+	res := s.with(ctx).Model(&models.Actor{}).
+		Where("id = ? AND domain = '' AND (ed25519_key_id IS NULL OR ed25519_key_id = '')", actorID).
+		Updates(map[string]any{"ed25519_key_id": keyID, "ed25519_public_key": multibase, "ed25519_private_key": sealed})
+	if res.Error != nil {
+		return false, translate(res.Error)
+	}
+	if res.RowsAffected > 0 {
+		s.actorsGen.Add(1)
+	}
+	return res.RowsAffected > 0, nil
+}

@@ -18,6 +18,12 @@ func Actor(a *models.Actor) *vocab.Object {
 		ManuallyApprovesFollowers: a.ManuallyApprovesFollowers, Discoverable: a.Discoverable,
 		Icon: a.IconURL, Image: a.ImageURL, Published: a.CreatedAt,
 	}
+	if a.Ed25519KeyID != "" && a.Ed25519PublicKey != "" {
+		// FEP-521a: the Ed25519 key peers that support it verify our RFC 9421
+		// signatures with; publicKey stays the RSA key Mastodon reads.
+		o.AssertionMethod = []vocab.Multikey{{ID: a.Ed25519KeyID, Type: "Multikey", Controller: a.URI,
+			PublicKeyMultibase: a.Ed25519PublicKey}}
+	}
 	if o.Name == "" {
 		o.Name = a.Username
 	}

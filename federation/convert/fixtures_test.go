@@ -28,7 +28,8 @@ func actor(typ, name, domain string) *models.Actor {
 		FeaturedURI: uri + "/collections/featured", SharedInbox: b + "/inbox", PublicKeyID: uri + "#main-key",
 		PublicKeyPEM: "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n", Discoverable: true,
 		IconURL: b + "/media/icon-" + name, ImageURL: b + "/media/banner-" + name,
-		Fields: `[{"name":"Site","value":"https://x.example/ada"},{"name":"Pronouns","value":"she/<her>"}]`, CreatedAt: t0}
+		Fields: `[{"name":"Site","value":"https://x.example/ada"},{"name":"Pronouns","value":"she/<her>"}]`, CreatedAt: t0,
+		Ed25519KeyID: uri + "#ed25519-key", Ed25519PublicKey: "z6MkmM42vxfqZQsv4ehtTjFFxQ4sQKS2w6WR7emozFAn5cxu"}
 }
 
 type world struct {

@@ -29,6 +29,10 @@ const MaxRemoteFields = 16
 //   - Every other URL (outbox, followers, following, featured, sharedInbox,
 //     icon, image) is kept only when http(s) (content.SafeURL), else empty.
 //   - A Service or Application is a bot.
+//   - Ed25519KeyID/Ed25519PublicKey: the first assertionMethod entry that is a
+//     Multikey controlled by the actor (controller == id), whose id is on the
+//     actor's host (domain) and whose publicKeyMultibase is an Ed25519 key
+//     (see Ed25519Multikey); none: empty, and we sign to it with RSA.
 func RemoteActor(obj *vocab.Object, domain string, now time.Time) *models.Actor {
 	a := &models.Actor{}
 	a.Type = truncate(obj.Type, 32)
@@ -57,6 +61,9 @@ func RemoteActor(obj *vocab.Object, domain string, now time.Time) *models.Actor 
 		a.PublicKeyID = obj.PublicKey.ID
 		a.PublicKeyPEM = obj.PublicKey.PublicKeyPEM
 	}
+	if k, ok := Ed25519Multikey(obj, domain); ok {
+		a.Ed25519KeyID, a.Ed25519PublicKey = k.ID, k.PublicKeyMultibase
+	}
 	a.ManuallyApprovesFollowers = obj.ManuallyApprovesFollowers
 	a.Discoverable = obj.Discoverable
 	a.Bot = obj.Type == "Service" || obj.Type == models.ActorApplication
@@ -75,6 +82,41 @@ func RemoteActor(obj *vocab.Object, domain string, now time.Time) *models.Actor 
 	t := now.UTC()
 	a.FetchedAt = &t
 	return a
+}
+
+// Ed25519Multikey picks the Ed25519 key a remote actor advertises for
+// signatures: the first assertionMethod entry of type Multikey whose
+// controller is the actor, whose id is an http(s) URL on domain (the actor's
+// canonical host, default port dropped) other than the actor's own id, and whose
+// publicKeyMultibase decodes to an Ed25519 key. Keys of other types (RSA or
+// P-256 Multikeys, which Fedify also lists) are skipped.
+func Ed25519Multikey(obj *vocab.Object, domain string) (vocab.Multikey, bool) {
+	for _, k := range obj.AssertionMethod {
+		if k.Type != "Multikey" || k.Controller != obj.ID || k.ID == obj.ID || len(k.ID) > 2048 {
+			continue
+		}
+		u, err := url.Parse(k.ID)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || canonicalHost(u) != domain {
+			continue
+		}
+		if _, err := models.DecodeMultikey(k.PublicKeyMultibase); err != nil {
+			continue
+		}
+		return k, true
+	}
+	return vocab.Multikey{}, false
+}
+
+// canonicalHost is u's lower-case host[:port] without the scheme's default port.
+func canonicalHost(u *url.URL) string {
+	h := strings.ToLower(u.Host)
+	switch {
+	case u.Scheme == "https" && strings.HasSuffix(h, ":443"):
+		h = strings.TrimSuffix(h, ":443")
+	case u.Scheme == "http" && strings.HasSuffix(h, ":80"):
+		h = strings.TrimSuffix(h, ":80")
+	}
+	return strings.TrimSuffix(h, ".")
 }
 
 // remoteUsername is preferredUsername, or the id's last path segment, without

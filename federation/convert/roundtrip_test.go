@@ -291,6 +291,8 @@ func TestActorDocumentsRoundTrip(t *testing.T) {
 				[5]string{a.InboxURI, a.OutboxURI, a.FollowersURI, a.FollowingURI, a.FeaturedURI})
 			check(t, "sharedInbox", o.SharedInbox, a.SharedInbox)
 			check(t, "publicKey", o.PublicKey, &vocab.PublicKey{ID: a.PublicKeyID, Owner: a.URI, PublicKeyPEM: a.PublicKeyPEM})
+			check(t, "assertionMethod", o.AssertionMethod, []vocab.Multikey{{ID: a.Ed25519KeyID, Type: "Multikey",
+				Controller: a.URI, PublicKeyMultibase: a.Ed25519PublicKey}})
 			check(t, "manuallyApprovesFollowers", o.ManuallyApprovesFollowers, a.ManuallyApprovesFollowers)
 			check(t, "discoverable", o.Discoverable, a.Discoverable)
 			check(t, "icon", o.Icon, a.IconURL)

@@ -150,10 +150,13 @@ func (f *Fetcher) saveActor(ctx context.Context, obj *vocab.Object, r *response)
 func isHTTPURL(s string) bool { return s != "" && content.SafeURL(s) == s }
 
 // FetchKey implements signing.KeyFetcher. The key is looked up in the
-// actors table by key id (then by actor URI, for servers whose keyId is
-// the actor URL); otherwise keyID without its fragment is fetched. An
-// actor document must publish keyID as its publicKey.id (or keyID is its
-// own id); a key document ({"id", "owner", "publicKeyPem"}) is accepted
+// actors table by key id (the RSA publicKey's, then the Ed25519 Multikey's,
+// then by actor URI, for servers whose keyId is the actor URL); otherwise
+// keyID without its fragment is fetched. An actor document must publish keyID
+// as its publicKey.id, or as the id of the Ed25519 Multikey in its
+// assertionMethod that convert.RemoteActor keeps (an Ed25519 key: the
+// Multikey id must be on the actor's host and its controller the actor), or
+// keyID is its own id; a key document ({"id", "owner", "publicKeyPem"}) is accepted
 // when its owner, fetched from its own origin on the key's host, publishes
 // the same key. The Owner of the returned key is the actor's URI.
 //
@@ -185,7 +188,7 @@ func (f *Fetcher) FetchKey(ctx context.Context, keyID string, refresh bool) (*si
 		if a, err := f.cachedKeyOwner(ctx, keyID); err != nil {
 			return nil, err
 		} else if a != nil {
-			k, err := keyOf(a)
+			k, err := keyOf(a, keyID)
 			return f.keyCache.remember(keyID, k, err)
 		}
 		if local {
@@ -213,10 +216,10 @@ func (f *Fetcher) FetchKey(ctx context.Context, keyID string, refresh bool) (*si
 	if err != nil {
 		return nil, err
 	}
-	if a.PublicKeyID != keyID && a.URI != keyID {
+	if a.PublicKeyID != keyID && a.URI != keyID && a.Ed25519KeyID != keyID {
 		return nil, fmt.Errorf("%w: %s publishes %s, not %s", ErrKeyNotFound, a.URI, a.PublicKeyID, keyID)
 	}
-	k, err := keyOf(a)
+	k, err := keyOf(a, keyID)
 	return f.keyCache.remember(keyID, k, err)
 }
 
@@ -227,6 +230,11 @@ func (f *Fetcher) cachedKeyOwner(ctx context.Context, keyID string) (*models.Act
 		return a, nil
 	}
 	if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if a, err = f.st.ActorByEd25519KeyID(ctx, keyID); err == nil {
+		return a, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
 	a, err = f.st.ActorByURI(ctx, keyID)
@@ -352,7 +360,17 @@ func (f *Fetcher) mayRefresh(keyID string) bool {
 	return true
 }
 
-func keyOf(a *models.Actor) (*signing.Key, error) {
+// keyOf is the key keyID names on actor a: its Ed25519 Multikey when keyID is
+// that key's id (an Ed25519 key id that a has stopped publishing is not
+// found), else its RSA publicKey.
+func keyOf(a *models.Actor, keyID string) (*signing.Key, error) {
+	if a.Ed25519KeyID != "" && keyID == a.Ed25519KeyID {
+		pub, err := models.DecodeMultikey(a.Ed25519PublicKey)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrInvalidActor, a.URI, err)
+		}
+		return &signing.Key{ID: a.Ed25519KeyID, Owner: a.URI, Ed25519: pub}, nil
+	}
 	pub, err := signing.DecodePublicKey([]byte(a.PublicKeyPEM))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalidActor, a.URI, err)

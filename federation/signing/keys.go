@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -20,8 +21,13 @@ type Key struct {
 	// proves that Owner signed the request: checking that Owner is the
 	// activity's actor is the caller's job.
 	Owner string
-	// Public is the RSA public key.
+	// Public is the RSA public key (publicKey.publicKeyPem), for
+	// draft-cavage and RFC 9421 rsa-* signatures. Nil for an Ed25519 key.
 	Public *rsa.PublicKey
+	// Ed25519 is the Ed25519 public key of a FEP-521a Multikey the owner
+	// lists in assertionMethod, for RFC 9421 alg="ed25519" signatures. A Key
+	// holds one of Public and Ed25519, never both: each key id names one key.
+	Ed25519 ed25519.PublicKey
 }
 
 // Key sizes we accept from peers. Go refuses anything under 1024 bits;

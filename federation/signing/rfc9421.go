@@ -7,6 +7,7 @@ package signing
 import (
 	"context"
 	"crypto"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -202,7 +203,7 @@ func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body []by
 		return nil, err
 	}
 	switch s.alg {
-	case "", algRSAv15SHA256, algRSAPSSSHA512:
+	case "", algRSAv15SHA256, algRSAPSSSHA512, AlgEd25519:
 	default:
 		return nil, fail(ErrUnsupportedAlgorithm, "alg %q", s.alg)
 	}
@@ -253,19 +254,28 @@ func (v *Verifier) verifyRFC9421(ctx context.Context, r *http.Request, body []by
 	if err != nil {
 		return nil, err
 	}
-	var h256 [sha256.Size]byte
-	var h512 [sha512.Size]byte
-	if s.alg == algRSAPSSSHA512 {
-		h512 = sha512.Sum512(base)
-	} else {
-		h256 = sha256.Sum256(base)
-	}
-	return v.withKey(ctx, s.keyID, func(pub *rsa.PublicKey) error {
+	return v.withKey(ctx, s.keyID, func(k *Key) error {
+		if k.Ed25519 != nil {
+			// alg must agree with the key: an RSA alg over an Ed25519
+			// key id (or the reverse) is refused, not reinterpreted.
+			if s.alg != "" && s.alg != AlgEd25519 {
+				return fail(ErrUnsupportedAlgorithm, "alg %q with the Ed25519 key %s", s.alg, s.keyID)
+			}
+			if !ed25519.Verify(k.Ed25519, base, s.sig) {
+				return fail(ErrBadSignature, "RFC 9421 ed25519 signature does not verify")
+			}
+			return nil
+		}
 		var err error
-		if s.alg == algRSAPSSSHA512 {
-			err = rsa.VerifyPSS(pub, crypto.SHA512, h512[:], s.sig, &rsa.PSSOptions{SaltLength: 64, Hash: crypto.SHA512})
-		} else {
-			err = rsa.VerifyPKCS1v15(pub, crypto.SHA256, h256[:], s.sig)
+		switch s.alg {
+		case AlgEd25519:
+			return fail(ErrUnsupportedAlgorithm, "alg %q with the RSA key %s", s.alg, s.keyID)
+		case algRSAPSSSHA512:
+			h := sha512.Sum512(base)
+			err = rsa.VerifyPSS(k.Public, crypto.SHA512, h[:], s.sig, &rsa.PSSOptions{SaltLength: 64, Hash: crypto.SHA512})
+		default:
+			h := sha256.Sum256(base)
+			err = rsa.VerifyPKCS1v15(k.Public, crypto.SHA256, h[:], s.sig)
 		}
 		if err != nil {
 			return fail(ErrBadSignature, "RFC 9421 %v", err)

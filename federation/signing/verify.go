@@ -2,7 +2,7 @@ package signing
 
 import (
 	"context"
-	"crypto/rsa"
+	"crypto/ed25519"
 	"net/http"
 	"net/textproto"
 	"strconv"
@@ -80,7 +80,9 @@ func (v *Verifier) maxSkew() time.Duration {
 // @method, the target (@target-uri, or @request-target/@path with
 // @authority/host) and content-digest with a body; created must be within
 // ±MaxSkew (or date covered) and Content-Digest must match the body. Algs:
-// rsa-v1_5-sha256 (also when alg is absent) and rsa-pss-sha512.
+// rsa-v1_5-sha256 and rsa-pss-sha512 with an RSA key, ed25519 with an
+// Ed25519 key (a FEP-521a Multikey); an absent alg follows the key's type.
+// An alg that does not match the key's type is refused.
 //
 // go-fed/httpsig also checks a draft-cavage created parameter against the
 // wall clock (time.Now, 10 s tolerance), whatever Now says.
@@ -380,10 +382,13 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 			return nil, fail(ErrMalformedSignature, "%v", err)
 		}
 	}
-	return v.withKey(ctx, cs.keyID, func(pub *rsa.PublicKey) error {
-		err := gv.Verify(pub, httpsig.RSA_SHA256)
+	return v.withKey(ctx, cs.keyID, func(k *Key) error {
+		if k.Public == nil {
+			return fail(ErrUnsupportedAlgorithm, "draft-cavage signature with the non-RSA key %s", cs.keyID)
+		}
+		err := gv.Verify(k.Public, httpsig.RSA_SHA256)
 		if err != nil && gvNoQuery != nil {
-			err = gvNoQuery.Verify(pub, httpsig.RSA_SHA256)
+			err = gvNoQuery.Verify(k.Public, httpsig.RSA_SHA256)
 		}
 		if err != nil {
 			return fail(ErrBadSignature, "%v", err)
@@ -392,14 +397,15 @@ func (v *Verifier) verifyCavage(ctx context.Context, r *http.Request, body []byt
 	})
 }
 
-// withKey fetches the key, runs check, and on ErrBadSignature refreshes the
-// key once and retries if it changed.
-func (v *Verifier) withKey(ctx context.Context, keyID string, check func(*rsa.PublicKey) error) (*Key, error) {
+// withKey fetches the key, runs check, and on a failure refreshes the key
+// once and retries if it changed (a rotated key, or an RSA key id that now
+// names an Ed25519 key).
+func (v *Verifier) withKey(ctx context.Context, keyID string, check func(*Key) error) (*Key, error) {
 	key, err := v.fetch(ctx, keyID, false)
 	if err != nil {
 		return nil, err
 	}
-	err = check(key.Public)
+	err = check(key)
 	if err == nil {
 		return key, nil
 	}
@@ -407,13 +413,20 @@ func (v *Verifier) withKey(ctx context.Context, keyID string, check func(*rsa.Pu
 	if ferr != nil {
 		return nil, fail(ErrBadSignature, "%v (refresh: %v)", err, ferr)
 	}
-	if fresh.Public.Equal(key.Public) {
+	if sameKey(fresh, key) {
 		return nil, err
 	}
-	if err := check(fresh.Public); err != nil {
+	if err := check(fresh); err != nil {
 		return nil, err
 	}
 	return fresh, nil
+}
+
+func sameKey(a, b *Key) bool {
+	if (a.Public == nil) != (b.Public == nil) || (a.Public != nil && !a.Public.Equal(b.Public)) {
+		return false
+	}
+	return a.Ed25519.Equal(b.Ed25519)
 }
 
 func (v *Verifier) fetch(ctx context.Context, keyID string, refresh bool) (*Key, error) {
@@ -421,11 +434,15 @@ func (v *Verifier) fetch(ctx context.Context, keyID string, refresh bool) (*Key,
 	if err != nil {
 		return nil, fail(ErrKeyFetch, "%s: %v", keyID, err)
 	}
-	if key == nil || key.Public == nil {
-		return nil, fail(ErrKeyFetch, "%s: no key", keyID)
+	if key == nil || (key.Public == nil) == (key.Ed25519 == nil) {
+		return nil, fail(ErrKeyFetch, "%s: no key, or two", keyID)
 	}
-	if err := checkKeySize(key.Public); err != nil {
-		return nil, fail(ErrKeyFetch, "%s: %v", keyID, err)
+	if key.Public != nil {
+		if err := checkKeySize(key.Public); err != nil {
+			return nil, fail(ErrKeyFetch, "%s: %v", keyID, err)
+		}
+	} else if len(key.Ed25519) != ed25519.PublicKeySize {
+		return nil, fail(ErrKeyFetch, "%s: bad Ed25519 key", keyID)
 	}
 	return key, nil
 }

@@ -76,6 +76,7 @@ type Object struct {
 	FeaturedTags              string
 	SharedInbox               string // endpoints.sharedInbox
 	PublicKey                 *PublicKey
+	AssertionMethod           []Multikey // FEP-521a keys (objects only; IRIs are skipped)
 	ManuallyApprovesFollowers bool
 	Discoverable              bool
 	Icon                      string // URL of the (first) icon image
@@ -121,6 +122,19 @@ type PublicKey struct {
 	Owner        string
 	PublicKeyPEM string
 }
+
+// Multikey is a FEP-521a key listed in an actor's assertionMethod. Parse
+// keeps every object entry as found (Type may be another type than
+// "Multikey"); what is usable is for the reader to decide.
+type Multikey struct {
+	ID                 string
+	Type               string
+	Controller         string
+	PublicKeyMultibase string
+}
+
+// MaxAssertionMethods bounds the keys read from one actor's assertionMethod.
+const MaxAssertionMethods = 8
 
 // Tag types.
 const (

@@ -234,6 +234,7 @@ func readObject(m map[string]any, depth int) *Object {
 			}
 		}
 	}
+	o.AssertionMethod = readMultikeys(m["assertionMethod"])
 	o.ManuallyApprovesFollowers = readBool(m["manuallyApprovesFollowers"])
 	o.Discoverable = readBool(m["discoverable"])
 	o.Icon = readImage(m["icon"])
@@ -305,6 +306,29 @@ func list(v any) []any {
 	default:
 		return []any{t}
 	}
+}
+
+// readMultikeys reads assertionMethod: an object or a list of them, at most
+// MaxAssertionMethods; bare IRIs (keys to dereference) are skipped.
+func readMultikeys(v any) []Multikey {
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	var out []Multikey
+	for _, e := range list {
+		km, ok := e.(map[string]any)
+		if !ok {
+			continue
+		}
+		typ, _ := readType(km["type"])
+		out = append(out, Multikey{ID: str(km["id"]), Type: typ, Controller: iri(km["controller"]),
+			PublicKeyMultibase: str(km["publicKeyMultibase"])})
+		if len(out) == MaxAssertionMethods {
+			break
+		}
+	}
+	return out
 }
 
 func first(v any) any {

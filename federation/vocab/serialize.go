@@ -94,7 +94,30 @@ func Serialize(o *Object) (map[string]any, error) {
 		return nil, err
 	}
 	m["@context"] = Context()
+	if len(o.AssertionMethod) > 0 {
+		m["@context"] = append(m["@context"].([]any), multikeyContext())
+	}
 	return m, nil
+}
+
+// multikeyContextJSON defines the FEP-521a terms inline, with the IRIs of
+// https://www.w3.org/ns/did/v1 (assertionMethod) and
+// https://w3id.org/security/multikey/v1 (the rest), so that no peer has to
+// fetch a context (offline Fedify rejects a document naming one it has not
+// preloaded). It is added only to documents that carry assertionMethod.
+const multikeyContextJSON = `{
+  "assertionMethod": {"@id": "https://w3id.org/security#assertionMethod", "@type": "@id", "@container": "@set"},
+  "Multikey": "https://w3id.org/security#Multikey",
+  "controller": {"@id": "https://w3id.org/security#controller", "@type": "@id"},
+  "publicKeyMultibase": {"@id": "https://w3id.org/security#publicKeyMultibase", "@type": "https://w3id.org/security#multibase"}
+}`
+
+func multikeyContext() map[string]any {
+	var m map[string]any
+	if err := json.Unmarshal([]byte(multikeyContextJSON), &m); err != nil {
+		panic("vocab: bad built-in context: " + err.Error())
+	}
+	return m
 }
 
 // Marshal is Serialize followed by json.Marshal.
@@ -339,6 +362,14 @@ func complete(m map[string]any, o *Object, depth int) error {
 			"owner":        o.PublicKey.Owner,
 			"publicKeyPem": o.PublicKey.PublicKeyPEM,
 		})
+	}
+	if len(o.AssertionMethod) > 0 {
+		keys := make([]any, 0, len(o.AssertionMethod))
+		for _, k := range o.AssertionMethod {
+			keys = append(keys, map[string]any{"id": k.ID, "type": k.Type, "controller": k.Controller,
+				"publicKeyMultibase": k.PublicKeyMultibase})
+		}
+		set("assertionMethod", keys)
 	}
 	if actorTypes[o.Type] {
 		m["manuallyApprovesFollowers"] = o.ManuallyApprovesFollowers

@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
@@ -73,9 +74,15 @@ func ValidateDisplayName(what, name string) error {
 	return nil
 }
 
-// NewLocal builds (without saving) a local actor with a fresh key pair.
+// NewLocal builds (without saving) a local actor with fresh key pairs: RSA-2048
+// (publicKey, draft-cavage, for every peer) and Ed25519 (FEP-521a Multikey in
+// assertionMethod, RFC 9421, for peers that advertise one too).
 func (a *Actors) NewLocal(typ, username, name string) (*models.Actor, error) {
 	sealed, pub, err := a.d.Keys.NewKeyPair()
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	edSealed, edPub, err := a.d.Keys.NewEd25519Pair()
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
@@ -90,6 +97,7 @@ func (a *Actors) NewLocal(typ, username, name string) (*models.Actor, error) {
 		InboxURI: uri + "/inbox", OutboxURI: uri + "/outbox", FollowersURI: uri + "/followers",
 		FollowingURI: uri + "/following", FeaturedURI: uri + "/collections/featured",
 		SharedInbox: u.SharedInbox(), PublicKeyID: u.KeyID(uri), PublicKeyPEM: pub, PrivateKey: sealed,
+		Ed25519KeyID: u.Ed25519KeyID(uri), Ed25519PublicKey: edPub, Ed25519PrivateKey: edSealed,
 		Discoverable: true, Bot: typ == models.ActorApplication,
 	}, nil
 }
@@ -118,6 +126,44 @@ func (a *Actors) PrivateKey(act *models.Actor) (*rsa.PrivateKey, error) {
 		return nil, errs.Internal(errors.New("actor has no private key: " + act.URI))
 	}
 	return a.d.Keys.Private(act.PrivateKey)
+}
+
+// Ed25519PrivateKey opens a local actor's Ed25519 signing key.
+func (a *Actors) Ed25519PrivateKey(act *models.Actor) (ed25519.PrivateKey, error) {
+	if !act.Local() || len(act.Ed25519PrivateKey) == 0 {
+		return nil, errs.Internal(errors.New("actor has no Ed25519 private key: " + act.URI))
+	}
+	return a.d.Keys.PrivateEd25519(act.Ed25519PrivateKey)
+}
+
+// EnsureEd25519Keys gives every local actor made before Ed25519 keys existed
+// (migration 0015) its key pair, in batches; it returns how many it made. It
+// runs at start (app.New): sealing needs the instance secret, which the
+// migration does not have. A concurrent run keeps whichever key was stored first.
+func (a *Actors) EnsureEd25519Keys(ctx context.Context) (int, error) {
+	made := 0
+	for {
+		batch, err := a.d.Store.LocalActorsWithoutEd25519(ctx, 200)
+		if err != nil {
+			return made, errs.Internal(err)
+		}
+		if len(batch) == 0 {
+			return made, nil
+		}
+		for _, act := range batch {
+			sealed, pub, err := a.d.Keys.NewEd25519Pair()
+			if err != nil {
+				return made, errs.Internal(err)
+			}
+			ok, err := a.d.Store.SetEd25519Key(ctx, act.ID, a.d.URLs.Ed25519KeyID(act.URI), pub, sealed)
+			if err != nil {
+				return made, errs.Internal(err)
+			}
+			if ok {
+				made++
+			}
+		}
+	}
 }
 
 // LocalByHandle finds a local, unsuspended actor by handle.

@@ -51,6 +51,8 @@ type Store interface {
 	CountLocalActors(ctx context.Context, typ string) (int64, error)
 	CountLocalNotes(ctx context.Context) (int64, error)
 	CountUsers(ctx context.Context) (int64, error)
+	LocalActorsWithoutEd25519(ctx context.Context, limit int) ([]models.Actor, error)
+	SetEd25519Key(ctx context.Context, actorID, keyID, multibase string, sealed []byte) (bool, error)
 	CreateAPIToken(ctx context.Context, t *models.APIToken) error
 	CreateActor(ctx context.Context, a *models.Actor) error
 	CreateInvite(ctx context.Context, inv *models.Invite) error

@@ -3,6 +3,7 @@ package accounts
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/rsa"
@@ -15,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/commonsd/commonsd/models"
 )
 
 // Keys seals actors' private keys at rest with AES-256-GCM under the instance
@@ -86,16 +89,39 @@ func (k *Keys) NewKeyPair() (sealed []byte, publicPEM string, err error) {
 	if err != nil {
 		return nil, "", err
 	}
-	nonce := make([]byte, k.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
+	if sealed, err = k.seal(der); err != nil {
 		return nil, "", err
 	}
-	sealed = k.aead.Seal(nonce, nonce, der, nil)
 	return sealed, string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})), nil
 }
 
-// Private opens a sealed private key.
-func (k *Keys) Private(sealed []byte) (*rsa.PrivateKey, error) {
+// NewEd25519Pair makes an Ed25519 key: the sealed PKCS#8 private key and the
+// public key as a FEP-521a publicKeyMultibase ("z6Mk…").
+func (k *Keys) NewEd25519Pair() (sealed []byte, multibase string, err error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, "", err
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return nil, "", err
+	}
+	sealed, err = k.seal(der)
+	if err != nil {
+		return nil, "", err
+	}
+	return sealed, models.EncodeMultikey(pub), nil
+}
+
+func (k *Keys) seal(der []byte) ([]byte, error) {
+	nonce := make([]byte, k.aead.NonceSize())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return k.aead.Seal(nonce, nonce, der, nil), nil
+}
+
+func (k *Keys) open(sealed []byte) (any, error) {
 	n := k.aead.NonceSize()
 	if len(sealed) < n {
 		return nil, errors.New("sealed key too short")
@@ -104,7 +130,25 @@ func (k *Keys) Private(sealed []byte) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open private key (wrong security.secret_key?): %w", err)
 	}
-	key, err := x509.ParsePKCS8PrivateKey(der)
+	return x509.ParsePKCS8PrivateKey(der)
+}
+
+// PrivateEd25519 opens a sealed Ed25519 private key.
+func (k *Keys) PrivateEd25519(sealed []byte) (ed25519.PrivateKey, error) {
+	key, err := k.open(sealed)
+	if err != nil {
+		return nil, err
+	}
+	ek, ok := key.(ed25519.PrivateKey)
+	if !ok {
+		return nil, errors.New("private key is not Ed25519")
+	}
+	return ek, nil
+}
+
+// Private opens a sealed private key.
+func (k *Keys) Private(sealed []byte) (*rsa.PrivateKey, error) {
+	key, err := k.open(sealed)
 	if err != nil {
 		return nil, err
 	}

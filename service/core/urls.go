@@ -14,6 +14,9 @@ func (u URLs) SharedInbox() string              { return u.Base + "/inbox" }
 func (u URLs) InstanceActor() string            { return u.Base + "/actor" }
 func (u URLs) Media(id string) string           { return u.Base + "/media/" + id }
 func (u URLs) KeyID(actorURI string) string     { return actorURI + "#main-key" }
+
+// Ed25519KeyID is the id of a local actor's Ed25519 Multikey (assertionMethod).
+func (u URLs) Ed25519KeyID(actorURI string) string { return actorURI + "#ed25519-key" }
 func (u URLs) Activity(id string) string        { return u.Base + "/activities/" + id }
 func (u URLs) Note(id string) string            { return u.Base + "/notes/" + id }
 func (u URLs) Contribution(id string) string    { return u.Base + "/contributions/" + id }

@@ -1,0 +1,63 @@
+package convert
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/commonsd/commonsd/federation/vocab"
+	"github.com/mr-tron/base58"
+)
+
+// TestRemoteActorEd25519Multikey: which assertionMethod entry of a remote
+// actor becomes its Ed25519 key, read from the document as the fetcher reads it.
+func TestRemoteActorEd25519Multikey(t *testing.T) {
+	const (
+		id   = "https://remote.example/users/kim"
+		good = "z6MkmM42vxfqZQsv4ehtTjFFxQ4sQKS2w6WR7emozFAn5cxu"
+	)
+	// An RSA Multikey: multicodec rsa-pub (0x1205) over a PKCS#1 key, as Fedify lists its RSA key.
+	rsaMK := "z" + base58.Encode(append([]byte{0x85, 0x24}, bytes.Repeat([]byte{0x30}, 270)...))
+	doc := func(am string) string {
+		return fmt.Sprintf(`{"@context":["https://www.w3.org/ns/activitystreams","https://w3id.org/security/v1","https://w3id.org/security/multikey/v1"],
+"id":%q,"type":"Person","inbox":%q,"preferredUsername":"kim",
+"publicKey":{"id":%q,"owner":%q,"publicKeyPem":"-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"},
+"assertionMethod":%s}`, id, id+"/inbox", id+"#main-key", id, am)
+	}
+	mk := func(keyID, typ, controller, mb string) string {
+		return fmt.Sprintf(`{"id":%q,"type":%q,"controller":%q,"publicKeyMultibase":%q}`, keyID, typ, controller, mb)
+	}
+	for _, tc := range []struct {
+		name, am, wantID string
+	}{
+		{"one Ed25519 Multikey", mk(id+"#ed25519-key", "Multikey", id, good), id + "#ed25519-key"},
+		{"single object, not a list", mk(id+"#k", "Multikey", id, good), id + "#k"},
+		{"Fedify: RSA Multikey first, then Ed25519", "[" + mk(id+"#main-key", "Multikey", id, rsaMK) + "," + mk(id+"#key-2", "Multikey", id, good) + "]", id + "#key-2"},
+		{"key id on another host", "[" + mk("https://evil.example/keys/1", "Multikey", id, good) + "]", ""},
+		{"key id on another port", "[" + mk("https://remote.example:8443/users/kim#k", "Multikey", id, good) + "]", ""},
+		{"controlled by another actor", "[" + mk(id+"#k", "Multikey", "https://remote.example/users/eve", good) + "]", ""},
+		{"no controller", `[{"id":"` + id + `#k","type":"Multikey","publicKeyMultibase":"` + good + `"}]`, ""},
+		{"not a Multikey", "[" + mk(id+"#k", "Ed25519VerificationKey2020", id, good) + "]", ""},
+		{"key id is the actor", "[" + mk(id, "Multikey", id, good) + "]", ""},
+		{"key id not http", "[" + mk("did:key:"+good, "Multikey", id, good) + "]", ""},
+		{"RSA Multikey only", "[" + mk(id+"#main-key", "Multikey", id, rsaMK) + "]", ""},
+		{"garbled multibase", "[" + mk(id+"#k", "Multikey", id, "z6MkNOTBASE58OIl") + "]", ""},
+		{"IRI only", `["` + id + `#k"]`, ""},
+		{"bad first, good second", "[" + mk("https://evil.example/k", "Multikey", id, good) + "," + mk(id+"#k2", "Multikey", id, good) + "]", id + "#k2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o, err := vocab.ParseDocument([]byte(doc(tc.am)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := RemoteActor(o, "remote.example", t0)
+			check(t, "ed25519 key id", a.Ed25519KeyID, tc.wantID)
+			want := ""
+			if tc.wantID != "" {
+				want = good
+			}
+			check(t, "ed25519 key", a.Ed25519PublicKey, want)
+			check(t, "rsa key id untouched", a.PublicKeyID, id+"#main-key")
+		})
+	}
+}
