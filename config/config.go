@@ -410,6 +410,9 @@ func (c *Config) validate() []string {
 		if (c.SMTP.Username == "") != (c.SMTP.Password == "") {
 			bad("smtp.password", "smtp.username and smtp.password go together")
 		}
+		if c.SMTP.TLS == "none" && c.SMTP.Username != "" && !oneOf(c.SMTP.Host, "localhost", "127.0.0.1", "::1") {
+			bad("smtp.tls", "none sends the password in plain text: only for a relay on this machine (localhost); use starttls or tls")
+		}
 	}
 	return p
 }

@@ -64,6 +64,11 @@ func TestValidationReportsEveryBadKey(t *testing.T) {
 			[]string{"federation.authorized_fetch", "queue.job_timeout"}},
 		{"unknown variable", []string{"COMMONSD_SERVER_LISTN=1"}, []string{"COMMONSD_SERVER_LISTN"}},
 		{"short secret", []string{"COMMONSD_SECURITY_SECRET_KEY=short"}, []string{"security.secret_key"}},
+		{"smtp: port, tls mode, sender, half credentials", []string{"COMMONSD_SMTP_HOST=mail.example", "COMMONSD_SMTP_PORT=0",
+			"COMMONSD_SMTP_TLS=ssl", "COMMONSD_SMTP_FROM=nobody", "COMMONSD_SMTP_USERNAME=u"},
+			[]string{"smtp.port", "smtp.tls", "smtp.from", "smtp.password"}},
+		{"smtp: a password in plain text to another host", []string{"COMMONSD_SMTP_HOST=mail.example", "COMMONSD_SMTP_TLS=none",
+			"COMMONSD_SMTP_FROM=Seeds <noreply@seeds.example>", "COMMONSD_SMTP_USERNAME=u", "COMMONSD_SMTP_PASSWORD=p"}, []string{"smtp.tls"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

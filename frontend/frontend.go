@@ -92,6 +92,7 @@ func (w *Web) Register(ec *echo.Echo) {
 	w.registerCommunities(e)
 	w.registerProposals(e)
 	w.registerSocial(e)
+	w.registerNotifications(e)
 
 	// The actor URL belongs to federation, which negotiates and calls Negotiated for
 	// browsers. Until it mounts that route itself, serve the HTML page there.
@@ -136,12 +137,14 @@ type page struct {
 	User     *models.User
 	CSRF     string // hidden form token: the session's, or the double-submit cookie's
 	Path     string
+	Unread   int64 // the logged-in user's unread notifications (navigation)
 	Data     any
 }
 
 func (w *Web) page(c echo.Context, title string) *page {
 	u, _ := w.current(c)
-	return &page{Title: title, Instance: w.cfg.Instance.Name, User: u, CSRF: w.csrfToken(c), Path: c.Request().URL.Path}
+	return &page{Title: title, Instance: w.cfg.Instance.Name, User: u, CSRF: w.csrfToken(c), Path: c.Request().URL.Path,
+		Unread: w.unreadCount(c, u)}
 }
 
 // render executes a page into a buffer first, so a template error becomes a clean

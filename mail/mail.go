@@ -156,8 +156,14 @@ func (m *Mailer) Deliver(ctx context.Context, msg service.Mail) error {
 		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
 	}
 	if m.cfg.Username != "" {
-		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
-			gomail.WithUsername(m.cfg.Username), gomail.WithPassword(m.cfg.Password))
+		// Over TLS the strongest mechanism the server offers; in plain text
+		// (a relay on this machine: config refuses another host) PLAIN, which
+		// go-mail sends to localhost only.
+		auth := gomail.SMTPAuthAutoDiscover
+		if m.cfg.TLS == "none" {
+			auth = gomail.SMTPAuthPlain
+		}
+		opts = append(opts, gomail.WithSMTPAuth(auth), gomail.WithUsername(m.cfg.Username), gomail.WithPassword(m.cfg.Password))
 	}
 	c, err := gomail.NewClient(m.cfg.Host, opts...)
 	if err != nil {

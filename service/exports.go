@@ -184,3 +184,6 @@ type (
 
 // ProposalLines are the plain lines explaining a proposal's rules.
 var ProposalLines = governance.Lines
+
+// NotificationKinds lists the kinds of notification (notifications.Kinds).
+func NotificationKinds() []string { return notifications.Kinds() }

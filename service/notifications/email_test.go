@@ -101,7 +101,7 @@ func TestEmailPerKindAndUnsubscribe(t *testing.T) {
 		}
 		m := sent[0]
 		if m.To != "ada@example.org" || !strings.Contains(m.Subject, "bob mentioned you") || !strings.Contains(m.Text, "/notes/") ||
-			!strings.HasPrefix(m.Unsubscribe, f.s.Cfg.Server.PublicURL+"/notifications/unsubscribe?token=") {
+			!strings.HasPrefix(m.Unsubscribe, f.s.Cfg.Server.PublicURL+"/api/v1/notifications/unsubscribe?token=") {
 			t.Fatalf("mail %+v", m)
 		}
 		token := m.Unsubscribe[strings.Index(m.Unsubscribe, "token=")+len("token="):]

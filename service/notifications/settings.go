@@ -44,7 +44,7 @@ func emailKinds(set *models.NotificationSetting) []string {
 
 // Settings returns me's e-mail choices.
 func (n *Notifications) Settings(ctx context.Context, me *models.Actor) (Settings, error) {
-	out := Settings{EmailEnabled: n.d.Mailer.Enabled()}
+	out := Settings{EmailKinds: []string{}, EmailEnabled: n.d.Mailer.Enabled()}
 	set, err := n.d.Store.NotificationSetting(ctx, me.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return out, nil
@@ -102,11 +102,12 @@ func (n *Notifications) UnsubscribeToken(actorID, kind string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(mac)
 }
 
-// UnsubscribeURL is the one-click unsubscribe link of a mail: the page that
-// asks nothing but the click (GET shows the button, POST does it; mail
-// clients POST to it directly, RFC 8058).
+// UnsubscribeURL is the one-click unsubscribe link of a mail (List-Unsubscribe
+// and the mail's last line): mail clients POST to it (RFC 8058) and it is
+// done; a browser opening it (GET) is sent on to the web page
+// /notifications/unsubscribe, which asks for nothing but the click.
 func (n *Notifications) UnsubscribeURL(actorID, kind string) string {
-	return n.d.URLs.Base + "/notifications/unsubscribe?token=" + url.QueryEscape(n.UnsubscribeToken(actorID, kind))
+	return n.d.URLs.Base + "/api/v1/notifications/unsubscribe?token=" + url.QueryEscape(n.UnsubscribeToken(actorID, kind))
 }
 
 // CheckUnsubscribe verifies a token and returns the kind it turns off.
