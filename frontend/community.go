@@ -414,7 +414,7 @@ type communityData struct {
 	// or start a discussion, why and how to become able to.
 	OfferRefusal, PostRefusal string
 	Notice                    string
-	Error      string
+	Error                     string
 
 	JoinConfirm *joinConfirm // after "Join from another server"
 }
