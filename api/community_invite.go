@@ -21,12 +21,7 @@ func (a *API) inviteMember(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	invitee, err := a.svc.Social.ResolveActor(ctx, req.Actor)
-	if err != nil {
-		return err
-	}
-	m, err := a.svc.Communities.Invite(ctx, me, group, invitee)
+	m, invitee, err := a.svc.Communities.InviteByHandle(c.Request().Context(), me, group, req.Actor)
 	if err != nil {
 		return err
 	}

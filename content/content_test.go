@@ -45,3 +45,23 @@ func TestMarkdown(t *testing.T) {
 		t.Errorf("Text = %q", got)
 	}
 }
+
+func TestPlainLinked(t *testing.T) {
+	const base = "https://commons.example"
+	for _, tc := range []struct{ name, in, want string }{
+		{"url with a full stop after it", "See https://seeds.example/a?b=1.",
+			`<p>See <a href="https://seeds.example/a?b=1" rel="nofollow">https://seeds.example/a?b=1</a>.</p>`},
+		{"local mention", "Ask @ada!", `<p>Ask <a href="https://commons.example/@ada" class="u-url mention" rel="nofollow">@ada</a>!</p>`},
+		{"remote mention", "(@bob@mastodon.example)", `<p>(<a href="https://mastodon.example/@bob" class="u-url mention" rel="nofollow">@bob@mastodon.example</a>)</p>`},
+		{"hashtag", "We love #Seeds and #commons",
+			`<p>We love <a href="https://commons.example/tags/seeds" class="mention hashtag" rel="nofollow">#Seeds</a> and <a href="https://commons.example/tags/commons" class="mention hashtag" rel="nofollow">#commons</a></p>`},
+		{"e-mail is not a mention", "mail ada@example.org", "<p>mail ada@example.org</p>"},
+		{"html escaped, paragraphs", "a <b> & c\n\nd", "<p>a &lt;b&gt; &amp; c</p><p>d</p>"},
+		{"javascript is not a link", "javascript:alert(1) #x", `<p>javascript:alert(1) <a href="https://commons.example/tags/x" class="mention hashtag" rel="nofollow">#x</a></p>`},
+		{"url fragment is not a tag", "https://a.example/#top", `<p><a href="https://a.example/#top" rel="nofollow">https://a.example/#top</a></p>`},
+	} {
+		if got := PlainLinked(tc.in, base); got != tc.want {
+			t.Errorf("%s: PlainLinked(%q)\n got %s\nwant %s", tc.name, tc.in, got, tc.want)
+		}
+	}
+}

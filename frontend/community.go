@@ -35,6 +35,7 @@ func (w *Web) registerCommunities(e router) {
 	e.POST("/c/:name/leave", w.communityLeave)
 	e.POST("/c/:name/members/:actor/role", w.communitySetRole)
 	e.POST("/c/:name/requests/:id", w.communityDecideMembership)
+	e.POST("/c/:name/invite", w.communityInvite)
 	e.GET("/c/:name/offer", w.offerForm)
 	e.POST("/c/:name/offer", w.offer, w.offerUploadRoute())
 	e.GET("/c/:name/post", w.discussionForm)
@@ -408,8 +409,12 @@ type communityData struct {
 
 	Follow     *form
 	RemoteJoin *form
-	Notice     string
-	Error      string
+	Invite     *form // maintainers: invite someone by handle
+	// OfferRefusal and PostRefusal say, to a logged-in viewer who may not offer
+	// or start a discussion, why and how to become able to.
+	OfferRefusal, PostRefusal string
+	Notice                    string
+	Error                     string
 
 	JoinConfirm *joinConfirm // after "Join from another server"
 }
@@ -418,7 +423,7 @@ var communityNotices = map[string]string{
 	"created": "Community created. You are its first steward.", "joined": "You joined the community.",
 	"requested": "Your membership request was sent; a maintainer will answer it.", "left": "You left the community.",
 	"role": "Role changed.", "approved": "Membership request approved.", "refused": "Membership request refused.",
-	"posted": "Your post was published.", "image": "Image saved.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
+	"posted": "Your post was published.", "image": "Image saved.", "invited": "Invitation sent: they become a member when they accept it.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
 }
 
 func (w *Web) communityPage(c echo.Context) error {
@@ -439,7 +444,7 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 	d := &communityData{Group: group, Com: com, Handle: "@" + group.Username + "@" + w.host, Path: communityPath(group),
 		LicenceName: service.LicenceName(com.Licence), Viewer: me, Q: strings.TrimSpace(c.QueryParam("q")),
 		Roles: []string{models.RoleCommunityMember, models.RoleCommunityMaintainer, models.RoleCommunitySteward}, Follow: newForm(),
-		RemoteJoin: newForm()}
+		RemoteJoin: newForm(), Invite: newForm()}
 	_ = json.Unmarshal([]byte(com.Links), &d.Links)
 	d.MemberCount, _ = w.svc.Communities.MemberCount(ctx, group)
 	if me != nil {
@@ -452,6 +457,10 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 	d.IsMaintainer, d.IsSteward = rank >= 2, rank >= 3
 	d.MayOffer = me != nil && rank >= policyRank(com.OfferPolicy)
 	d.MayPost = me != nil && rank >= policyRank(com.PostingPolicy)
+	if me != nil {
+		d.OfferRefusal = refusal(com, rank, com.OfferPolicy, "offer contributions")
+		d.PostRefusal = refusal(com, rank, com.PostingPolicy, "start discussions")
+	}
 
 	if mods, err := w.svc.Communities.Maintainers(ctx, group); err == nil {
 		d.Maintainers = memberViews(w, mods)
@@ -590,6 +599,48 @@ func (w *Web) communityDecideMembership(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done="+done+"#requests")
 }
 
+// refusal explains to a logged-in person of the given rank why they may not do
+// what (under policy) and how to become able to; "" when they may.
+func refusal(com *models.Community, rank int, policy, what string) string {
+	need := policyRank(policy)
+	if rank >= need {
+		return ""
+	}
+	if need >= 2 {
+		return "Only maintainers may " + what + " here."
+	}
+	msg := "Only members may " + what + " here. "
+	switch com.MembershipPolicy {
+	case models.PolicyOpen:
+		return msg + "Join the community first: anyone may, with the Join button on its page."
+	case models.PolicyApproval:
+		return msg + "Ask to join on the community's page; a maintainer answers requests."
+	default:
+		return msg + "Membership is by invitation: ask a maintainer to invite you."
+	}
+}
+
+// communityInvite is the maintainers' "Invite someone" form (a handle here or
+// on another server); the typed handle stays in the form when it is refused.
+func (w *Web) communityInvite(c echo.Context) error {
+	me, group, _, err := w.actingMember(c)
+	if me == nil {
+		return err
+	}
+	handle := strings.TrimSpace(c.FormValue("invitee"))
+	if _, _, err := w.svc.Communities.InviteByHandle(c.Request().Context(), me, group, handle); err != nil {
+		switch s := errs.Status(err); {
+		case s == http.StatusUnauthorized || s == http.StatusForbidden || s >= 500 && s != http.StatusBadGateway && s != http.StatusServiceUnavailable:
+			return err
+		}
+		return w.renderCommunity(c, group.Username, statusOf(err), func(d *communityData) {
+			d.Invite.Values["invitee"] = handle
+			d.Invite.invalid("invitee", errs.Message(err))
+		})
+	}
+	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=invited#invite")
+}
+
 // ---- offer a contribution ----
 
 type offerData struct {
@@ -601,16 +652,30 @@ type offerData struct {
 	Licence, LicenceName string
 	MaxFiles             int
 	MaxSize              string
+	Refusal              string // why the viewer may not offer (the form is not shown)
 }
 
 var offerFields = map[string]string{"title": "title", "body": "body", "kind": "kind", "link": "links", "licen": "licence", "attachment": "attachments"}
 
 func (w *Web) offerPage(c echo.Context, status int, group *models.Actor, com *models.Community, f *form) error {
 	p := w.page(c, "Offer a contribution to "+displayName(group))
-	p.Data = offerData{Group: group, Path: communityPath(group), Form: f, Kinds: kindOptions(),
+	d := offerData{Group: group, Path: communityPath(group), Form: f, Kinds: kindOptions(),
 		Licence: com.Licence, LicenceName: service.LicenceName(com.Licence),
 		MaxFiles: models.MaxAttachments, MaxSize: humanBytes(w.cfg.Media.MaxAttachmentBytes)}
+	if status == http.StatusOK { // a refused submission keeps its form, with what was typed
+		d.Refusal = w.viewerRefusal(c, group, com, com.OfferPolicy, "offer contributions")
+	}
+	p.Data = d
 	return w.render(c, status, "community_offer", p)
+}
+
+// viewerRefusal is refusal for the logged-in viewer of a community page.
+func (w *Web) viewerRefusal(c echo.Context, group *models.Actor, com *models.Community, policy, what string) string {
+	_, me := w.viewer(c)
+	if me == nil {
+		return ""
+	}
+	return refusal(com, communityRank(w.svc.Communities.Role(c.Request().Context(), group, me)), policy, what)
 }
 
 func displayName(a *models.Actor) string {
@@ -684,10 +749,10 @@ func (w *Web) offer(c echo.Context) error {
 	co, err := w.svc.Communities.Offer(c.Request().Context(), me, group, service.ContributionInput{Title: f.Get("title"),
 		Body: f.Get("body"), Kind: f.Get("kind"), Licence: strings.TrimSpace(f.Get("licence")), Links: links, Files: files}, nil)
 	if err != nil {
-		if s := errs.Status(err); s == http.StatusForbidden || s == http.StatusUnauthorized {
+		if errs.Status(err) == http.StatusUnauthorized {
 			return err
 		}
-		f.fail(err, offerFields)
+		f.fail(err, offerFields) // a 403 too: the form stays, with what was typed
 		return w.offerPage(c, statusOf(err), group, com, f)
 	}
 	return c.Redirect(http.StatusSeeOther, "/contributions/"+co.ID+"?done=offered")
@@ -696,14 +761,21 @@ func (w *Web) offer(c echo.Context) error {
 // ---- discussions ----
 
 type postData struct {
-	Group *models.Actor
-	Path  string
-	Form  *form
+	Group   *models.Actor
+	Path    string
+	Form    *form
+	Refusal string // why the viewer may not post (the form is not shown)
 }
 
 func (w *Web) postPage(c echo.Context, status int, group *models.Actor, f *form) error {
 	p := w.page(c, "Start a discussion in "+displayName(group))
-	p.Data = postData{Group: group, Path: communityPath(group), Form: f}
+	d := postData{Group: group, Path: communityPath(group), Form: f}
+	if status == http.StatusOK {
+		if com, err := w.svc.Communities.ByActor(c.Request().Context(), group); err == nil {
+			d.Refusal = w.viewerRefusal(c, group, com, com.PostingPolicy, "start discussions")
+		}
+	}
+	p.Data = d
 	return w.render(c, status, "community_post", p)
 }
 
@@ -729,10 +801,10 @@ func (w *Web) discussionPost(c echo.Context) error {
 	_, err = w.svc.Social.PostNote(c.Request().Context(), me, service.NoteInput{Content: f.Get("content"),
 		Summary: f.Get("summary"), Visibility: models.VisibilityPublic, Community: group.Username})
 	if err != nil {
-		if s := errs.Status(err); s == http.StatusForbidden || s == http.StatusUnauthorized {
+		if errs.Status(err) == http.StatusUnauthorized {
 			return err
 		}
-		f.fail(err, map[string]string{"content": "content"})
+		f.fail(err, map[string]string{"content": "content"}) // a 403 too: the form stays, with what was typed
 		return w.postPage(c, statusOf(err), group, f)
 	}
 	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=posted#discussions")

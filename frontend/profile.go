@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/commonsd/commonsd/models"
@@ -14,6 +15,12 @@ type profileData struct {
 	Fields []models.Field
 	Badge  string // Group, Organization or Application; empty for people
 	Own    bool   // the viewer's own profile
+	Viewer *models.Actor
+
+	View          *service.ProfileView
+	Posts         []noteView
+	Communities   []*person
+	Contributions []contributionView
 }
 
 var badges = map[string]string{
@@ -37,9 +44,29 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 	if _, err := w.svc.Communities.ByActor(c.Request().Context(), act); err == nil {
 		return w.renderCommunity(c, act.Username, http.StatusOK, nil) // a local community
 	}
-	u, _ := w.current(c)
+	ctx := c.Request().Context()
+	u, me := w.viewer(c)
 	d := profileData{Actor: act, Handle: "@" + act.Username + "@" + w.host, Fields: service.Fields(act),
-		Badge: badges[act.Type], Own: u != nil && u.ActorID == act.ID}
+		Badge: badges[act.Type], Own: u != nil && u.ActorID == act.ID, Viewer: me}
+	if d.View, err = w.svc.Communities.Profile(ctx, me, act); err != nil {
+		return err
+	}
+	for _, e := range d.View.Posts {
+		n := e.Note
+		url := n.URL
+		if url == "" {
+			url = n.URI
+		}
+		d.Posts = append(d.Posts, noteView{NoteID: n.ID, URL: url, Author: w.actorView(e.Author),
+			Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
+			Visibility: n.Visibility, Published: n.Published, EditedAt: n.EditedAt, Own: d.Own})
+	}
+	for i := range d.View.Communities {
+		p := w.personOf(&d.View.Communities[i].Group)
+		p.URL = communityPath(&d.View.Communities[i].Group)
+		d.Communities = append(d.Communities, p)
+	}
+	d.Contributions = w.people(ctx).contributions(d.View.Contributions)
 	title := act.Name
 	if title == "" {
 		title = act.Username

@@ -135,6 +135,7 @@ type (
 type (
 	Upload            = communities.Upload
 	ContributionInput = communities.ContributionInput
+	ProfileView       = communities.ProfileView
 	RemoteOffer       = communities.RemoteOffer
 	Communities       = communities.Communities
 	CommunityInput    = communities.CommunityInput

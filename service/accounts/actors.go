@@ -257,7 +257,7 @@ func (a *Actors) UpdateProfile(ctx context.Context, act *models.Actor, p Profile
 	}
 	act.Name = p.DisplayName
 	act.SummarySource = p.Bio
-	act.Summary = content.Plain(p.Bio)
+	act.Summary = content.PlainLinked(p.Bio, a.d.URLs.Base) // URLs, @mentions and #tags linked
 	verify := keepVerified(Fields(act), fields)
 	b, _ := json.Marshal(fields)
 	act.Fields = string(b)

@@ -140,7 +140,7 @@ func (c *Communities) Create(ctx context.Context, by *models.User, in CommunityI
 	if err != nil {
 		return nil, nil, err
 	}
-	act.Summary, act.SummarySource = content.Plain(in.Summary), in.Summary
+	act.Summary, act.SummarySource = content.PlainLinked(in.Summary, c.d.URLs.Base), in.Summary
 	act.ManuallyApprovesFollowers = in.ApproveFollowers
 	links, _ := json.Marshal(in.Links)
 	act.Fields = string(links)

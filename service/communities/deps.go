@@ -80,6 +80,15 @@ func (h hooks) ConfirmByMessage(ctx context.Context, author *models.Actor, n *mo
 
 // Store is the part of the store this package uses (satisfied by *store.Store).
 type Store interface {
+	// profile pages
+	CountNotesBy(ctx context.Context, authorID string, visibilities []string) (int64, error)
+	ListNotesBy(ctx context.Context, authorID string, visibilities []string, limit, offset int) ([]models.Note, error)
+	NoteTagsOf(ctx context.Context, noteIDs []string) (map[string][]models.NoteTag, error)
+	CountFollowers(ctx context.Context, targetID string) (int64, error)
+	CountFollowing(ctx context.Context, followerID string) (int64, error)
+	CommunitiesOf(ctx context.Context, actorID string, publicOnly bool, limit int) ([]store.CommunityOfMember, error)
+	ContributionsBy(ctx context.Context, actorID string, states []string, limit int) ([]models.Contribution, error)
+
 	ActorByID(ctx context.Context, id string) (*models.Actor, error)
 	MarkNoteDeleted(ctx context.Context, id string, at time.Time) error
 	SetNoteLocked(ctx context.Context, id string, locked bool) error
