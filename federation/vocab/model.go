@@ -67,20 +67,20 @@ type Object struct {
 	FormerType string
 
 	// Actor
-	PreferredUsername         string
-	Inbox                     string
-	Outbox                    string
-	Followers                 string
-	Following                 string
-	Featured                  string
-	FeaturedTags              string
-	SharedInbox               string // endpoints.sharedInbox
-	PublicKey                 *PublicKey
-	AssertionMethod           []Multikey // FEP-521a keys (objects only; IRIs are skipped)
+	PreferredUsername string
+	Inbox             string
+	Outbox            string
+	Followers         string
+	Following         string
+	Featured          string
+	FeaturedTags      string
+	SharedInbox       string // endpoints.sharedInbox
+	PublicKey         *PublicKey
+	AssertionMethod   []Multikey // FEP-521a keys (objects only; IRIs are skipped)
 	// Implements lists what the software that made the object says it
 	// implements (FEP-844e: generator.implements, an Application); Name is
 	// informative, Href identifies the capability.
-	Implements []Implement
+	Implements                []Implement
 	ManuallyApprovesFollowers bool
 	Discoverable              bool
 	Icon                      string // URL of the (first) icon image
