@@ -12,17 +12,19 @@ import (
 // Which signature a delivery carries, per recipient inbox:
 //
 //   - RFC 9421 with Ed25519 (keyid = our actor's Multikey id) when an actor
-//     behind that inbox (its inbox or its server's shared inbox) advertises
-//     an Ed25519 FEP-521a Multikey in assertionMethod: its server publishes
-//     Ed25519 keys, and commonsd verifies Ed25519 RFC 9421 signatures with
-//     them. Signing costs ~25 µs instead of ~1 ms for RSA-2048, which is what
-//     lets a fan-out to such peers go 20x faster.
+//     behind that inbox (its inbox, or its server's shared inbox) accepts it
+//     (models.Actor.AcceptsEd25519): it lists an Ed25519 FEP-521a Multikey in
+//     assertionMethod AND its generator implements RFC 9421 Ed25519
+//     (FEP-844e), as commonsd, Mitra and tootik advertise. Signing costs
+//     ~25 µs instead of ~1 ms for RSA-2048: what lets a fan-out to such peers
+//     go ~20x faster.
 //   - draft-cavage rsa-sha256 (keyId = publicKey, RSA) for everyone else
-//     (Mastodon, GoToSocial, Lemmy, Misskey… advertise no Multikey).
+//     (Mastodon, GoToSocial, Lemmy, Misskey… and Fedify).
 //
-// Advertising a Multikey does not prove the server verifies HTTP signatures
-// with it: Fedify 2.3 lists Ed25519 Multikeys but looks HTTP-signature keys up
-// in publicKey only. So an Ed25519-signed POST answered 401 is re-sent at
+// A Multikey alone is not enough: Fedify 2.3 lists Ed25519 Multikeys (for
+// Object Integrity Proofs) but looks HTTP-signature keys up in publicKey only,
+// and answers 401 to an Ed25519 RFC 9421 signature (tested against the Fedify
+// peer). As a safety net, an Ed25519-signed POST answered 401 is re-sent at
 // once signed with RSA, and Ed25519 is not tried on that host again for
 // ed25519RefusedFor (in memory: after a restart it costs one more 401).
 

@@ -86,7 +86,12 @@ type Actor struct {
 	Ed25519PublicKey string `gorm:"size:64"`
 	// Ed25519PrivateKey is a local actor's PKCS#8 Ed25519 key sealed like
 	// PrivateKey; never serialised to clients.
-	Ed25519PrivateKey         []byte `gorm:"" json:"-"`
+	Ed25519PrivateKey []byte `gorm:"" json:"-"`
+	// AcceptsEd25519: the actor's server says it verifies RFC 9421 Ed25519
+	// signatures (FEP-844e: its generator implements
+	// vocab.CapRFC9421Ed25519) and the actor has an Ed25519 Multikey.
+	// Deliveries to it are signed with Ed25519 (see federation/sigchoice.go).
+	AcceptsEd25519            bool   `gorm:"not null"`
 	ManuallyApprovesFollowers bool   `gorm:"not null"`
 	Discoverable              bool   `gorm:"not null"`
 	HideFollowers             bool   `gorm:"not null"`

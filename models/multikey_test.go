@@ -43,4 +43,3 @@ func TestMultikey(t *testing.T) {
 		})
 	}
 }
-

@@ -81,13 +81,13 @@ func (s *Store) ActorByEd25519KeyID(ctx context.Context, keyID string) (*models.
 }
 
 // InboxTakesEd25519 reports whether an actor whose inbox or shared inbox is
-// inbox advertises an Ed25519 Multikey: its server then verifies RFC 9421
-// Ed25519 signatures (delivery chooses the signature per inbox by it). Both
+// inbox accepts Ed25519 signatures (AcceptsEd25519: an Ed25519 Multikey and
+// the FEP-844e capability); delivery chooses the signature per inbox by it. Both
 // lookups use an index (idx_actors_shared_inbox, idx_actors_inbox_uri).
 func (s *Store) InboxTakesEd25519(ctx context.Context, inbox string) (bool, error) {
 	for _, col := range []string{"shared_inbox", "inbox_uri"} {
 		var ids []string
-		err := s.with(ctx).Model(&models.Actor{}).Where(col+" = ? AND ed25519_key_id <> ''", inbox).
+		err := s.with(ctx).Model(&models.Actor{}).Where(col+" = ? AND accepts_ed25519 = ?", inbox, true).
 			Limit(1).Pluck("id", &ids).Error
 		if err != nil {
 			return false, translate(err)

@@ -6,6 +6,12 @@ import (
 	"github.com/commonsd/commonsd/service"
 )
 
+// Implements is what our actors' generator lists (FEP-844e).
+var Implements = []vocab.Implement{
+	{Name: "RFC-9421: HTTP Message Signatures", Href: vocab.CapRFC9421},
+	{Name: "RFC-9421 signatures using the Ed25519 algorithm", Href: vocab.CapRFC9421Ed25519},
+}
+
 // Actor is the ActivityPub face of a local actor (Person, Group, Organization,
 // Application): what Mastodon reads. A Group's community terms are added by
 // GroupExtras.
@@ -23,6 +29,10 @@ func Actor(a *models.Actor) *vocab.Object {
 		// signatures with; publicKey stays the RSA key Mastodon reads.
 		o.AssertionMethod = []vocab.Multikey{{ID: a.Ed25519KeyID, Type: "Multikey", Controller: a.URI,
 			PublicKeyMultibase: a.Ed25519PublicKey}}
+		// FEP-844e: we verify RFC 9421 signatures, Ed25519 ones included. This,
+		// not the Multikey alone, is what makes a peer sign to us with Ed25519:
+		// Fedify lists Multikeys but verifies HTTP signatures with publicKey only.
+		o.Implements = Implements
 	}
 	if o.Name == "" {
 		o.Name = a.Username

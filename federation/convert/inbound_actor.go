@@ -32,7 +32,9 @@ const MaxRemoteFields = 16
 //   - Ed25519KeyID/Ed25519PublicKey: the first assertionMethod entry that is a
 //     Multikey controlled by the actor (controller == id), whose id is on the
 //     actor's host (domain) and whose publicKeyMultibase is an Ed25519 key
-//     (see Ed25519Multikey); none: empty, and we sign to it with RSA.
+//     (see Ed25519Multikey); none: empty. AcceptsEd25519 when there is one and
+//     the actor's generator implements vocab.CapRFC9421Ed25519 (FEP-844e):
+//     only then do we sign to it with Ed25519, else with RSA.
 func RemoteActor(obj *vocab.Object, domain string, now time.Time) *models.Actor {
 	a := &models.Actor{}
 	a.Type = truncate(obj.Type, 32)
@@ -63,6 +65,9 @@ func RemoteActor(obj *vocab.Object, domain string, now time.Time) *models.Actor 
 	}
 	if k, ok := Ed25519Multikey(obj, domain); ok {
 		a.Ed25519KeyID, a.Ed25519PublicKey = k.ID, k.PublicKeyMultibase
+		for _, im := range obj.Implements {
+			a.AcceptsEd25519 = a.AcceptsEd25519 || im.Href == vocab.CapRFC9421Ed25519
+		}
 	}
 	a.ManuallyApprovesFollowers = obj.ManuallyApprovesFollowers
 	a.Discoverable = obj.Discoverable

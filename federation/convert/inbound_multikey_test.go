@@ -3,6 +3,7 @@ package convert
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/commonsd/commonsd/federation/vocab"
@@ -58,6 +59,43 @@ func TestRemoteActorEd25519Multikey(t *testing.T) {
 			}
 			check(t, "ed25519 key", a.Ed25519PublicKey, want)
 			check(t, "rsa key id untouched", a.PublicKeyID, id+"#main-key")
+			if a.AcceptsEd25519 {
+				t.Error("AcceptsEd25519 without the FEP-844e capability")
+			}
+		})
+	}
+}
+
+// TestRemoteActorAcceptsEd25519: we sign to an actor with Ed25519 only when it
+// has an Ed25519 Multikey and its generator implements RFC 9421 Ed25519
+// (FEP-844e), as commonsd, Mitra and tootik say; a Multikey alone (Fedify)
+// does not mean its server verifies HTTP signatures with it.
+func TestRemoteActorAcceptsEd25519(t *testing.T) {
+	const id = "https://remote.example/users/kim"
+	key := fmt.Sprintf(`[{"id":%q,"type":"Multikey","controller":%q,"publicKeyMultibase":"z6MkmM42vxfqZQsv4ehtTjFFxQ4sQKS2w6WR7emozFAn5cxu"}]`, id+"#ed", id)
+	gen := func(imps string) string { return `{"type":"Application","implements":` + imps + `}` }
+	for _, tc := range []struct {
+		name, am, generator string
+		want                bool
+	}{
+		{"key and capability", key, gen(`[{"name":"RFC-9421: HTTP Message Signatures","href":"` + vocab.CapRFC9421 + `"},{"name":"RFC-9421 signatures using the Ed25519 algorithm","href":"` + vocab.CapRFC9421Ed25519 + `"}]`), true},
+		{"capability as a bare IRI", key, gen(`["` + vocab.CapRFC9421Ed25519 + `"]`), true},
+		{"key without generator (Fedify)", key, `null`, false},
+		{"RSA RFC 9421 only", key, gen(`[{"href":"` + vocab.CapRFC9421 + `"}]`), false},
+		{"capability without a key", `[]`, gen(`[{"href":"` + vocab.CapRFC9421Ed25519 + `"}]`), false},
+		{"capability, key off-host", strings.Replace(key, "remote.example", "evil.example", 1), gen(`[{"href":"` + vocab.CapRFC9421Ed25519 + `"}]`), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := fmt.Sprintf(`{"@context":["https://www.w3.org/ns/activitystreams","https://w3id.org/security/v1"],
+"id":%q,"type":"Person","inbox":%q,"publicKey":{"id":%q,"owner":%q,"publicKeyPem":"x"},"assertionMethod":%s,"generator":%s}`,
+				id, id+"/inbox", id+"#main-key", id, tc.am, tc.generator)
+			o, err := vocab.ParseDocument([]byte(doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a := RemoteActor(o, "remote.example", t0); a.AcceptsEd25519 != tc.want {
+				t.Fatalf("AcceptsEd25519 = %v, want %v (key %q)", a.AcceptsEd25519, tc.want, a.Ed25519KeyID)
+			}
 		})
 	}
 }

@@ -293,6 +293,7 @@ func TestActorDocumentsRoundTrip(t *testing.T) {
 			check(t, "publicKey", o.PublicKey, &vocab.PublicKey{ID: a.PublicKeyID, Owner: a.URI, PublicKeyPEM: a.PublicKeyPEM})
 			check(t, "assertionMethod", o.AssertionMethod, []vocab.Multikey{{ID: a.Ed25519KeyID, Type: "Multikey",
 				Controller: a.URI, PublicKeyMultibase: a.Ed25519PublicKey}})
+			check(t, "generator.implements", o.Implements, Implements)
 			check(t, "manuallyApprovesFollowers", o.ManuallyApprovesFollowers, a.ManuallyApprovesFollowers)
 			check(t, "discoverable", o.Discoverable, a.Discoverable)
 			check(t, "icon", o.Icon, a.IconURL)

@@ -67,16 +67,20 @@ type Object struct {
 	FormerType string
 
 	// Actor
-	PreferredUsername         string
-	Inbox                     string
-	Outbox                    string
-	Followers                 string
-	Following                 string
-	Featured                  string
-	FeaturedTags              string
-	SharedInbox               string // endpoints.sharedInbox
-	PublicKey                 *PublicKey
-	AssertionMethod           []Multikey // FEP-521a keys (objects only; IRIs are skipped)
+	PreferredUsername string
+	Inbox             string
+	Outbox            string
+	Followers         string
+	Following         string
+	Featured          string
+	FeaturedTags      string
+	SharedInbox       string // endpoints.sharedInbox
+	PublicKey         *PublicKey
+	AssertionMethod   []Multikey // FEP-521a keys (objects only; IRIs are skipped)
+	// Implements lists what the software that made the object says it
+	// implements (FEP-844e: generator.implements, an Application); Name is
+	// informative, Href identifies the capability.
+	Implements                []Implement
 	ManuallyApprovesFollowers bool
 	Discoverable              bool
 	Icon                      string // URL of the (first) icon image
@@ -132,6 +136,21 @@ type Multikey struct {
 	Controller         string
 	PublicKeyMultibase string
 }
+
+// Implement is one FEP-844e capability.
+type Implement struct {
+	Name string
+	Href string
+}
+
+// FEP-844e capabilities (the registry's identifiers).
+const (
+	CapRFC9421        = "https://datatracker.ietf.org/doc/html/rfc9421"
+	CapRFC9421Ed25519 = "https://datatracker.ietf.org/doc/html/rfc9421#name-eddsa-using-curve-edwards25"
+)
+
+// MaxImplements bounds the capabilities read from one generator.
+const MaxImplements = 32
 
 // MaxAssertionMethods bounds the keys read from one actor's assertionMethod.
 const MaxAssertionMethods = 8

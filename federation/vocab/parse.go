@@ -235,6 +235,9 @@ func readObject(m map[string]any, depth int) *Object {
 		}
 	}
 	o.AssertionMethod = readMultikeys(m["assertionMethod"])
+	if g, ok := first(m["generator"]).(map[string]any); ok {
+		o.Implements = readImplements(g["implements"])
+	}
 	o.ManuallyApprovesFollowers = readBool(m["manuallyApprovesFollowers"])
 	o.Discoverable = readBool(m["discoverable"])
 	o.Icon = readImage(m["icon"])
@@ -325,6 +328,33 @@ func readMultikeys(v any) []Multikey {
 		out = append(out, Multikey{ID: str(km["id"]), Type: typ, Controller: iri(km["controller"]),
 			PublicKeyMultibase: str(km["publicKeyMultibase"])})
 		if len(out) == MaxAssertionMethods {
+			break
+		}
+	}
+	return out
+}
+
+// readImplements reads FEP-844e generator.implements: objects with an href (a
+// bare IRI string counts as its href), at most MaxImplements.
+func readImplements(v any) []Implement {
+	list, ok := v.([]any)
+	if !ok {
+		list = []any{v}
+	}
+	var out []Implement
+	for _, e := range list {
+		var im Implement
+		switch t := e.(type) {
+		case string:
+			im.Href = t
+		case map[string]any:
+			im = Implement{Name: str(t["name"]), Href: str(t["href"])}
+		}
+		if im.Href == "" {
+			continue
+		}
+		out = append(out, im)
+		if len(out) == MaxImplements {
 			break
 		}
 	}

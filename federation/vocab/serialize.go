@@ -94,7 +94,7 @@ func Serialize(o *Object) (map[string]any, error) {
 		return nil, err
 	}
 	m["@context"] = Context()
-	if len(o.AssertionMethod) > 0 {
+	if len(o.AssertionMethod) > 0 || len(o.Implements) > 0 {
 		m["@context"] = append(m["@context"].([]any), multikeyContext())
 	}
 	return m, nil
@@ -102,14 +102,17 @@ func Serialize(o *Object) (map[string]any, error) {
 
 // multikeyContextJSON defines the FEP-521a terms inline, with the IRIs of
 // https://www.w3.org/ns/did/v1 (assertionMethod) and
-// https://w3id.org/security/multikey/v1 (the rest), so that no peer has to
+// https://w3id.org/security/multikey/v1 (the rest), and FEP-844e's
+// implements (as the WordPress plugin defines it), so that no peer has to
 // fetch a context (offline Fedify rejects a document naming one it has not
-// preloaded). It is added only to documents that carry assertionMethod.
+// preloaded). It is added only to documents that carry assertionMethod or
+// generator.implements.
 const multikeyContextJSON = `{
   "assertionMethod": {"@id": "https://w3id.org/security#assertionMethod", "@type": "@id", "@container": "@set"},
   "Multikey": "https://w3id.org/security#Multikey",
   "controller": {"@id": "https://w3id.org/security#controller", "@type": "@id"},
-  "publicKeyMultibase": {"@id": "https://w3id.org/security#publicKeyMultibase", "@type": "https://w3id.org/security#multibase"}
+  "publicKeyMultibase": {"@id": "https://w3id.org/security#publicKeyMultibase", "@type": "https://w3id.org/security#multibase"},
+  "implements": {"@id": "https://w3id.org/fep/844e/implements", "@type": "@id", "@container": "@list"}
 }`
 
 func multikeyContext() map[string]any {
@@ -370,6 +373,13 @@ func complete(m map[string]any, o *Object, depth int) error {
 				"publicKeyMultibase": k.PublicKeyMultibase})
 		}
 		set("assertionMethod", keys)
+	}
+	if len(o.Implements) > 0 {
+		imps := make([]any, 0, len(o.Implements))
+		for _, im := range o.Implements {
+			imps = append(imps, map[string]any{"name": im.Name, "href": im.Href})
+		}
+		set("generator", map[string]any{"type": "Application", "implements": imps})
 	}
 	if actorTypes[o.Type] {
 		m["manuallyApprovesFollowers"] = o.ManuallyApprovesFollowers

@@ -74,7 +74,7 @@ var terms = []string{
 	"tag", "attachment", "sensitive", "oneOf", "anyOf", "votersCount", "replies", "likes", "shares",
 	"formerType", "preferredUsername", "inbox", "outbox", "followers", "following", "featured",
 	"featuredTags", "endpoints", "sharedInbox", "publicKey", "owner", "publicKeyPem",
-	"assertionMethod", "controller", "publicKeyMultibase",
+	"assertionMethod", "controller", "publicKeyMultibase", "generator", "implements",
 	"manuallyApprovesFollowers", "discoverable", "icon", "image", "alsoKnownAs", "movedTo",
 	"moderators", "totalItems", "first", "last", "next", "prev", "partOf", "items", "orderedItems",
 }

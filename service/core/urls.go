@@ -17,9 +17,9 @@ func (u URLs) KeyID(actorURI string) string     { return actorURI + "#main-key" 
 
 // Ed25519KeyID is the id of a local actor's Ed25519 Multikey (assertionMethod).
 func (u URLs) Ed25519KeyID(actorURI string) string { return actorURI + "#ed25519-key" }
-func (u URLs) Activity(id string) string        { return u.Base + "/activities/" + id }
-func (u URLs) Note(id string) string            { return u.Base + "/notes/" + id }
-func (u URLs) Contribution(id string) string    { return u.Base + "/contributions/" + id }
+func (u URLs) Activity(id string) string           { return u.Base + "/activities/" + id }
+func (u URLs) Note(id string) string               { return u.Base + "/notes/" + id }
+func (u URLs) Contribution(id string) string       { return u.Base + "/contributions/" + id }
 
 // InstanceActorName is the reserved username of the instance's Application actor.
 const InstanceActorName = "instance.actor"
