@@ -32,6 +32,8 @@ var schemaModels = []any{
 	&models.ReviewComment{}, &models.LedgerEntry{},
 	// 0008_governance
 	&models.Proposal{}, &models.ProposalVoter{}, &models.Ballot{}, &models.AdvisoryVote{},
+	// 0011_accounts
+	&models.PasswordReset{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).
