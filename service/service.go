@@ -113,6 +113,10 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	return s
 }
 
+// SetMailer plugs in the e-mail port (account recovery). Until then the
+// service runs as an instance without SMTP (core.NoMailer).
+func (s *Service) SetMailer(m core.Mailer) { s.Accounts.SetMailer(m) }
+
 // SetPageFetcher plugs in the fetcher of web pages (rel=me verification).
 func (s *Service) SetPageFetcher(p PageFetcher) { s.Actors.SetPageFetcher(p) }
 

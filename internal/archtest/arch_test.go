@@ -45,7 +45,7 @@ var allowed = map[string][]string{
 	"service/communities": {"service/social", "service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/governance":  {"service/core", "store", "models", "errs", "content"},
 	"service/admin":       {"service/core", "store", "models", "config", "errs"},
-	"service/servicetest": {"service", "store", "config", "errs"},
+	"service/servicetest": {"service", "service/core", "store", "config", "errs"},
 	"store":               {"models", "config", "errs"},
 	"store/storetest":     {"store", "models"},
 	"models":              {},
