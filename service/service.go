@@ -39,6 +39,7 @@ import (
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/governance"
+	"github.com/commonsd/commonsd/service/search"
 	"github.com/commonsd/commonsd/service/social"
 	"github.com/commonsd/commonsd/store"
 )
@@ -57,6 +58,7 @@ type Service struct {
 	Communities *Communities
 	Governance  *governance.Governance
 	Admin       *FederationAdmin
+	Search      *search.Search
 
 	// Outbound ports, set by SetPorts once the federation edge exists.
 	Pub      Publisher
@@ -79,6 +81,7 @@ func (s *Service) SetPorts(p Publisher, r Resolver, d DomainPolicy) {
 	s.Communities.SetPublisher(p)
 	s.Governance.SetPublisher(p)
 	s.Admin.SetDomainPolicy(d)
+	s.Search.SetResolver(r)
 }
 
 // SetQueue plugs in the job queue (nil j keeps jobs refused).
@@ -110,6 +113,7 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Governance = governance.New(governance.Deps{Store: st, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
 		Communities: s.Communities, UpdateWindow: cfg.Federation.PollUpdateWindow})
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
+	s.Search = search.New(search.Deps{Store: st, Cfg: cfg, Log: log})
 	return s
 }
 
