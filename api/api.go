@@ -55,6 +55,7 @@ func (a *API) Register(e *echo.Echo) {
 	g.PUT("/notes/:id", a.updateNote, auth)
 	g.DELETE("/notes/:id", a.deleteNote, auth)
 	g.GET("/timeline", a.timeline, auth)
+	g.GET("/search", a.search, a.optionalAuth)
 
 	g.GET("/admin/users", a.adminListUsers, auth, staff)
 	g.PATCH("/admin/users/:username", a.adminUpdateUser, auth, staff)

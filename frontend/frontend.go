@@ -70,6 +70,7 @@ func (w *Web) Register(ec *echo.Echo) {
 
 	e.GET("/", w.home)
 	e.GET("/about", w.about)
+	e.GET("/search", w.searchPage)
 	e.GET("/signup", w.signupForm)
 	e.POST("/signup", w.signup)
 	e.GET("/login", w.loginForm)
