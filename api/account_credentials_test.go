@@ -54,3 +54,29 @@ func TestAccountCredentialsAPI(t *testing.T) {
 	expect(t, call(t, inst, "GET", "/api/v1/accounts/verify_credentials", tok, nil), http.StatusUnauthorized)
 	expect(t, call(t, inst, "POST", "/api/v1/auth/token", "", map[string]string{"username": "ada", "password": "reset via the api"}), 201)
 }
+
+func TestExportAndDeleteAPI(t *testing.T) {
+	inst := start(t)
+	tok := userWithToken(t, inst, "ada", "member")
+	createUser(t, inst, "bob", "member")
+	expect(t, call(t, inst, "POST", "/api/v1/follows", tok, map[string]string{"target": "@bob@" + inst.Host}), 201)
+	r := call(t, inst, "GET", "/api/v1/accounts/me/export", tok, nil)
+	expect(t, r, 200)
+	var e struct {
+		Format    string
+		Following []struct{ Handle string }
+	}
+	r.json(t, &e)
+	if e.Format != "commonsd-export-1" || len(e.Following) != 1 || e.Following[0].Handle != "bob@"+inst.Host {
+		t.Fatalf("export %s", r.Body)
+	}
+	r = call(t, inst, "GET", "/api/v1/accounts/me/export/follows.csv", tok, nil)
+	expect(t, r, 200)
+	if string(r.Body) != "Account address,Show boosts,Notify on new posts,Languages\nbob@"+inst.Host+",true,false,\n" {
+		t.Fatalf("csv %q", r.Body)
+	}
+	expect(t, call(t, inst, "GET", "/api/v1/accounts/me/export", "", nil), 401)
+	expect(t, call(t, inst, "POST", "/api/v1/accounts/me/delete", tok, map[string]string{"password": "wrong"}), 403)
+	expect(t, call(t, inst, "POST", "/api/v1/accounts/me/delete", tok, map[string]string{"password": goodPassword}), 204)
+	expect(t, call(t, inst, "GET", "/api/v1/accounts/verify_credentials", tok, nil), 401)
+}

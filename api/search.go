@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/commonsd/commonsd/models"
-	"github.com/commonsd/commonsd/service/search"
+	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
 
@@ -47,7 +47,7 @@ func (a *API) search(c echo.Context) error {
 	}
 	limit, _ := strconv.Atoi(c.QueryParam("limit"))
 	offset, _ := strconv.Atoi(c.QueryParam("offset"))
-	r, err := a.svc.Search.Run(c.Request().Context(), reader, search.Query{Q: c.QueryParam("q"), Type: c.QueryParam("type"),
+	r, err := a.svc.Search.Run(c.Request().Context(), reader, service.SearchQuery{Q: c.QueryParam("q"), Type: c.QueryParam("type"),
 		Limit: limit, Offset: offset})
 	if err != nil {
 		return err

@@ -183,3 +183,78 @@ func statusOf0(err error) int {
 	}
 	return statusOf(err)
 }
+
+// exportJSON is GET /settings/export.json: the user's data as a download.
+func (w *Web) exportJSON(c echo.Context) error {
+	u, err := w.requireUser(c)
+	if u == nil {
+		return err
+	}
+	e, err := w.svc.UserData.Export(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Disposition", `attachment; filename="commonsd-export.json"`)
+	return c.JSONPretty(http.StatusOK, e, "  ")
+}
+
+// exportFollows is GET /settings/following.csv: Mastodon's follows import file.
+func (w *Web) exportFollows(c echo.Context) error {
+	u, err := w.requireUser(c)
+	if u == nil {
+		return err
+	}
+	b, err := w.svc.UserData.FollowsCSV(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Disposition", `attachment; filename="following_accounts.csv"`)
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", b)
+}
+
+type deleteData struct {
+	Form *form
+	Done bool
+}
+
+// deleteForm is GET /settings/delete: what deleting means, and the password
+// to confirm it (no JavaScript: this page is the confirmation step).
+func (w *Web) deleteForm(c echo.Context) error {
+	u, err := w.requireUser(c)
+	if u == nil {
+		return err
+	}
+	p := w.page(c, "Delete your account")
+	p.Data = deleteData{Form: newForm()}
+	return w.render(c, http.StatusOK, "account_delete", p)
+}
+
+// deleteAccount is POST /settings/delete.
+func (w *Web) deleteAccount(c echo.Context) error {
+	u, err := w.requireUser(c)
+	if u == nil {
+		return err
+	}
+	f := newForm()
+	if err := w.svc.UserData.Delete(c.Request().Context(), u, c.FormValue("password")); err != nil {
+		if errs.Status(err) == http.StatusForbidden {
+			f.Errors["password"] = errs.Message(err)
+		} else {
+			f.Error = errs.Message(err)
+		}
+		p := w.page(c, "Delete your account")
+		p.Data = deleteData{Form: f}
+		return w.render(c, statusOf(err), "account_delete", p)
+	}
+	c.SetCookie(w.cookie(sessionCookie, "", -1))
+	c.Set(ctxUser, nil)
+	c.Set(ctxSession, nil)
+	p := w.page(c, "Account deleted")
+	p.User = nil
+	p.Data = deleteData{Done: true}
+	return w.render(c, http.StatusOK, "account_delete", p)
+}

@@ -108,3 +108,38 @@ func TestForgotPassword(t *testing.T) {
 		t.Fatal("new password does not log in")
 	}
 }
+
+func TestExportAndDeleteAccount(t *testing.T) {
+	inst, b := startWithAdmin(t)
+	bob := newBrowser(t, inst)
+	bob.signup("bob", nil)
+	if b.post("/follow", "/follow", url.Values{"handle": {"@bob@" + inst.Host}}).Status != http.StatusSeeOther {
+		t.Fatal("follow failed")
+	}
+	want(t, b.get("/settings/account"), http.StatusOK, `href="/settings/export.json"`, `href="/settings/delete"`)
+	exp := b.get("/settings/export.json")
+	want(t, exp, http.StatusOK, `"format": "commonsd-export-1"`, `"handle": "bob@`+inst.Host+`"`)
+	if !strings.Contains(exp.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatal("export is not a download")
+	}
+	csv := b.get("/settings/following.csv")
+	want(t, csv, http.StatusOK, "Account address,Show boosts,Notify on new posts,Languages\nbob@"+inst.Host+",true,false,\n")
+	if anon := newBrowser(t, inst).get("/settings/export.json"); anon.Status != http.StatusSeeOther {
+		t.Fatalf("anonymous export: %d", anon.Status)
+	}
+
+	want(t, b.get("/settings/delete"), http.StatusOK, "cannot be undone")
+	want(t, b.post("/settings/delete", "/settings/delete", url.Values{"password": {goodPassword}, "csrf": {"forged"}}), 403)
+	want(t, b.post("/settings/delete", "/settings/delete", url.Values{"password": {"not my password"}}), 403, "password is wrong")
+	if user(t, inst, "ada").Suspended {
+		t.Fatal("refused deletion took effect")
+	}
+	want(t, b.post("/settings/delete", "/settings/delete", url.Values{"password": {goodPassword}}), http.StatusOK, "has been deleted")
+	if b.loggedIn() {
+		t.Fatal("still logged in after deletion")
+	}
+	want(t, newBrowser(t, inst).get("/@ada"), http.StatusGone)
+	if newBrowser(t, inst).login("ada", goodPassword).Status == http.StatusSeeOther {
+		t.Fatal("deleted account logs in")
+	}
+}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
-	"github.com/commonsd/commonsd/service/search"
+	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
 )
 
@@ -42,7 +42,7 @@ func (w *Web) searchPage(c echo.Context) error {
 			}
 			reader = act
 		}
-		r, err := w.svc.Search.Run(c.Request().Context(), reader, search.Query{Q: d.Q, Type: d.Type, Limit: 20})
+		r, err := w.svc.Search.Run(c.Request().Context(), reader, service.SearchQuery{Q: d.Q, Type: d.Type, Limit: 20})
 		if err != nil {
 			d.Error = errs.Message(err)
 			status = statusOf(err)

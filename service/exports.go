@@ -11,6 +11,8 @@ import (
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/governance"
+	"github.com/commonsd/commonsd/service/search"
+	"github.com/commonsd/commonsd/service/userdata"
 	"github.com/commonsd/commonsd/service/social"
 )
 
@@ -177,3 +179,25 @@ type (
 
 // ProposalLines are the plain lines explaining a proposal's rules.
 var ProposalLines = governance.Lines
+
+// From package search.
+
+type (
+	SearchQuery   = search.Query
+	SearchResults = search.Results
+)
+
+// Search result types.
+const (
+	SearchAccounts    = search.TypeAccounts
+	SearchCommunities = search.TypeCommunities
+	SearchNotes       = search.TypeNotes
+	SearchTags        = search.TypeTags
+)
+
+// From package userdata.
+
+type (
+	UserData = userdata.UserData
+	Export   = userdata.Export
+)

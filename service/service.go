@@ -41,6 +41,7 @@ import (
 	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/search"
 	"github.com/commonsd/commonsd/service/social"
+	"github.com/commonsd/commonsd/service/userdata"
 	"github.com/commonsd/commonsd/store"
 )
 
@@ -59,6 +60,7 @@ type Service struct {
 	Governance  *governance.Governance
 	Admin       *FederationAdmin
 	Search      *search.Search
+	UserData    *userdata.UserData
 
 	// Outbound ports, set by SetPorts once the federation edge exists.
 	Pub      Publisher
@@ -82,6 +84,7 @@ func (s *Service) SetPorts(p Publisher, r Resolver, d DomainPolicy) {
 	s.Governance.SetPublisher(p)
 	s.Admin.SetDomainPolicy(d)
 	s.Search.SetResolver(r)
+	s.UserData.SetPublisher(p)
 }
 
 // SetQueue plugs in the job queue (nil j keeps jobs refused).
@@ -114,6 +117,7 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 		Communities: s.Communities, UpdateWindow: cfg.Federation.PollUpdateWindow})
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
 	s.Search = search.New(search.Deps{Store: st, Cfg: cfg, Log: log})
+	s.UserData = userdata.New(userdata.Deps{Store: st, URLs: urls, Host: cfg.PublicHost(), Now: now, Log: log, Pub: s.Pub})
 	return s
 }
 

@@ -38,7 +38,7 @@ var allowed = map[string][]string{
 	"federation/vocab":    {"errs"},
 	"queue":               {"service", "store", "config"},
 	"server":              {"config", "errs", "version"},
-	"service":             {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "service/search", "store", "models", "config", "errs", "content", "version"},
+	"service":             {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "service/search", "service/userdata", "store", "models", "config", "errs", "content", "version"},
 	"service/core":        {"store", "models", "errs"},
 	"service/accounts":    {"service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/social":      {"service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
@@ -46,6 +46,7 @@ var allowed = map[string][]string{
 	"service/governance":  {"service/core", "store", "models", "errs", "content"},
 	"service/admin":       {"service/core", "store", "models", "config", "errs"},
 	"service/search":      {"service/core", "store", "models", "config", "errs"},
+	"service/userdata":    {"service/accounts", "service/core", "store", "models", "errs"},
 	"service/servicetest": {"service", "service/core", "store", "config", "errs"},
 	"store":               {"models", "config", "errs"},
 	"store/storetest":     {"store", "models"},
@@ -77,6 +78,8 @@ var testExtra = map[string][]string{
 	"service/communities": {"service"},
 	"service/governance":  {"service"},
 	"service/admin":       {"service"},
+	"service/search":      {"service"},
+	"service/userdata":    {"service"},
 	"bench":               {"app", "federation/signing", "models", "service", "store"},
 }
 
