@@ -12,8 +12,8 @@ import (
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/search"
-	"github.com/commonsd/commonsd/service/userdata"
 	"github.com/commonsd/commonsd/service/social"
+	"github.com/commonsd/commonsd/service/userdata"
 )
 
 // From package core.
