@@ -55,6 +55,10 @@ func (f *Federation) actor(c echo.Context) error {
 		return vocab.Marshal(o)
 	})
 	if err != nil {
+		// A deleted account is a Tombstone, 410, as Mastodon answers.
+		if act := f.svc.Actors.Deleted(ctx, c.Param("name")); act != nil {
+			return writeAP(c, http.StatusGone, &vocab.Object{ID: act.URI, Type: "Tombstone", FormerType: act.Type, Deleted: *act.DeletedAt})
+		}
 		return err
 	}
 	return c.Blob(http.StatusOK, ContentType, body)

@@ -1,6 +1,9 @@
 package federation_test
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 func TestInboxDelete(t *testing.T) {
 	e := newInboxEnv(t)
@@ -28,6 +31,28 @@ func TestInboxDelete(t *testing.T) {
 				}
 				if e.noteRow(yNote).DeletedAt != nil || e.noteRow(e.adaNote.URI).DeletedAt != nil {
 					t.Fatal("another note deleted")
+				}
+			}},
+		{name: "delete of another actor of the same host", status: 202, state: "processed",
+			doc: func(e *inboxEnv) map[string]any { return e.act("Delete", e.x, "object", e.y) },
+			check: func(t *testing.T, e *inboxEnv) {
+				y, err := e.inst.App.Store.ActorByURI(context.Background(), e.y)
+				if err != nil || y.Suspended || e.noteRow(yNote).DeletedAt != nil {
+					t.Fatal("x deleted y")
+				}
+			}},
+		{name: "an actor deletes itself", signer: e.y, status: 202, state: "processed",
+			doc: func(e *inboxEnv) map[string]any { return e.act("Delete", e.y, "object", e.y) },
+			check: func(t *testing.T, e *inboxEnv) {
+				y, err := e.inst.App.Store.ActorByURI(context.Background(), e.y)
+				if err != nil || !y.Suspended {
+					t.Fatal("y not removed")
+				}
+				if e.noteRow(yNote).DeletedAt == nil {
+					t.Fatal("y's note kept")
+				}
+				if e.noteRow(e.adaNote.URI).DeletedAt != nil {
+					t.Fatal("a local note deleted")
 				}
 			}},
 	})

@@ -107,8 +107,21 @@ type Report struct {
 	ObjectURIs    []string `gorm:"type:text;serializer:json"` // stored as a JSON array
 	Content       string   `gorm:"type:text"`
 	ResolvedAt    *time.Time
-	CreatedAt     time.Time `gorm:"index"`
+	// ResolvedByID is the local user (not actor) who resolved it, Action what
+	// they did (ReportAction*), Resolution the note they left.
+	ResolvedByID string    `gorm:"size:26"`
+	Action       string    `gorm:"size:32"`
+	Resolution   string    `gorm:"type:text"`
+	CreatedAt    time.Time `gorm:"index"`
 }
+
+// What a moderator did when resolving a report.
+const (
+	ReportActionNone          = "none"
+	ReportActionRemoveContent = "remove_content"
+	ReportActionSuspend       = "suspend"
+	ReportActionBlockDomain   = "block_domain"
+)
 
 // Activity directions and states.
 const (

@@ -98,9 +98,12 @@ type Actor struct {
 	Bot                       bool   `gorm:"not null"`
 	Fields                    string `gorm:"type:text"` // JSON [{"name","value"}]
 	Suspended                 bool   `gorm:"not null"`
-	FetchedAt                 *time.Time
-	CreatedAt                 time.Time `gorm:"index"`
-	UpdatedAt                 time.Time
+	// DeletedAt is set when a local account was deleted by its owner (served
+	// as a Tombstone from then on; the handle stays taken).
+	DeletedAt *time.Time
+	FetchedAt *time.Time
+	CreatedAt time.Time `gorm:"index"`
+	UpdatedAt time.Time
 }
 
 // Local reports whether the actor lives on this instance.
@@ -132,6 +135,17 @@ type User struct {
 	LastLoginAt   *time.Time
 	CreatedAt     time.Time `gorm:"index"`
 	UpdatedAt     time.Time
+}
+
+// PasswordReset is a one-time password reset token. ID is the SHA-256 of the
+// secret sent by e-mail (or printed by the CLI); UsedAt is set once, by a
+// conditional update, when the token is consumed.
+type PasswordReset struct {
+	ID        string    `gorm:"primaryKey;size:64"`
+	UserID    string    `gorm:"size:26;not null;index"`
+	ExpiresAt time.Time `gorm:"not null"`
+	UsedAt    *time.Time
+	CreatedAt time.Time `gorm:"index"`
 }
 
 // Session is a browser session; ID is the SHA-256 of the cookie value.

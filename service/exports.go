@@ -12,7 +12,9 @@ import (
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/notifications"
+	"github.com/commonsd/commonsd/service/search"
 	"github.com/commonsd/commonsd/service/social"
+	"github.com/commonsd/commonsd/service/userdata"
 )
 
 // From package core.
@@ -188,3 +190,25 @@ var ProposalLines = governance.Lines
 
 // NotificationKinds lists the kinds of notification (notifications.Kinds).
 func NotificationKinds() []string { return notifications.Kinds() }
+
+// From package search.
+
+type (
+	SearchQuery   = search.Query
+	SearchResults = search.Results
+)
+
+// Search result types.
+const (
+	SearchAccounts    = search.TypeAccounts
+	SearchCommunities = search.TypeCommunities
+	SearchNotes       = search.TypeNotes
+	SearchTags        = search.TypeTags
+)
+
+// From package userdata.
+
+type (
+	UserData = userdata.UserData
+	Export   = userdata.Export
+)

@@ -41,7 +41,9 @@ import (
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/notifications"
+	"github.com/commonsd/commonsd/service/search"
 	"github.com/commonsd/commonsd/service/social"
+	"github.com/commonsd/commonsd/service/userdata"
 	"github.com/commonsd/commonsd/store"
 )
 
@@ -62,6 +64,8 @@ type Service struct {
 	// Notifications records what happened to local accounts and e-mails it;
 	// other domains call Notifications.Notify in their transactions.
 	Notifications *notifications.Notifications
+	Search        *search.Search
+	UserData      *userdata.UserData
 
 	// Outbound ports, set by SetPorts once the federation edge exists.
 	Pub      Publisher
@@ -82,6 +86,7 @@ func (s *Service) SetMailer(m Mailer) {
 	}
 	s.Mailer = m
 	s.Notifications.SetMailer(m)
+	s.Accounts.SetMailer(m)
 }
 
 // SetPorts plugs in the federation edge (a nil p keeps publishing a no-op).
@@ -96,6 +101,8 @@ func (s *Service) SetPorts(p Publisher, r Resolver, d DomainPolicy) {
 	s.Communities.SetPublisher(p)
 	s.Governance.SetPublisher(p)
 	s.Admin.SetDomainPolicy(d)
+	s.Search.SetResolver(r)
+	s.UserData.SetPublisher(p)
 }
 
 // SetQueue plugs in the job queue (nil j keeps jobs refused).
@@ -131,6 +138,8 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Governance = governance.New(governance.Deps{Store: st, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
 		Communities: s.Communities, UpdateWindow: cfg.Federation.PollUpdateWindow})
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
+	s.Search = search.New(search.Deps{Store: st, Cfg: cfg, Log: log})
+	s.UserData = userdata.New(userdata.Deps{Store: st, URLs: urls, Host: cfg.PublicHost(), Now: now, Log: log, Pub: s.Pub})
 	return s
 }
 

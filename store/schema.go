@@ -34,6 +34,8 @@ var schemaModels = []any{
 	&models.Proposal{}, &models.ProposalVoter{}, &models.Ballot{}, &models.AdvisoryVote{},
 	// 0009_notifications
 	&models.Notification{}, &models.NotificationSetting{},
+	// 0011_accounts
+	&models.PasswordReset{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

@@ -4,6 +4,7 @@
 //	commonsd migrate
 //	commonsd admin user create --username U --email E --password P [--role R]
 //	commonsd admin user set-role --username U --role R
+//	commonsd admin user reset-password --username U
 //	commonsd admin token create --username U
 //	commonsd admin community create --handle H --name N --owner U [--licence L]
 //	commonsd version
@@ -200,7 +201,27 @@ func adminCmd(load func() (config.Config, error)) *cobra.Command {
 	suspend.Flags().StringVar(&suUser, "username", "", "username (required)")
 	suspend.Flags().BoolVar(&suOff, "lift", false, "lift the suspension")
 	_ = suspend.MarkFlagRequired("username")
-	user.AddCommand(create, setRole, suspend)
+
+	var rpUser string
+	resetPassword := &cobra.Command{
+		Use:   "reset-password",
+		Short: "Print a one-time link (valid 24 hours) where the user chooses a new password",
+		Long: "Print a one-time password reset link, for instances without e-mail: hand it to the user.\n" +
+			"Using it ends all their sessions and revokes their API tokens.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withService(cmd.Context(), load, func(s *service.Service) error {
+				link, err := s.Accounts.ResetLink(cmd.Context(), rpUser)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), link)
+				return nil
+			})
+		},
+	}
+	resetPassword.Flags().StringVar(&rpUser, "username", "", "username (required)")
+	_ = resetPassword.MarkFlagRequired("username")
+	user.AddCommand(create, setRole, suspend, resetPassword)
 
 	var tUser, tName string
 	tcreate := &cobra.Command{

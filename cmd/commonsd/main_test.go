@@ -175,3 +175,41 @@ func TestAdminCommunityCreate(t *testing.T) {
 		t.Fatalf("GET community: %d %+v %v", resp.StatusCode, com, err)
 	}
 }
+
+func TestAdminResetPassword(t *testing.T) {
+	useTempData(t)
+	if _, _, err := cli(t, "admin", "user", "create", "--username", "forgetful", "--email", "f@example.org", "--password", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cli(t, "admin", "user", "reset-password", "--username", "ghost"); err == nil || !strings.Contains(err.Error(), `no user "ghost"`) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	out, _, err := cli(t, "admin", "user", "reset-password", "--username", "forgetful")
+	link := strings.TrimSpace(out)
+	if err != nil || !strings.Contains(link, "/password/reset/") || strings.Contains(link, "\n") {
+		t.Fatalf("reset-password: %q %v", out, err)
+	}
+	cfg, err := config.Load("", os.Environ())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(context.Background(), cfg, app.NewLogger(cfg.Log, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	token := link[strings.LastIndex(link, "/")+1:]
+	ctx := context.Background()
+	if err := a.Svc.Accounts.CheckResetToken(ctx, token); err != nil {
+		t.Fatal("printed link is not usable:", err)
+	}
+	if _, err := a.Svc.Accounts.ResetPassword(ctx, token, "chosen by the user"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Svc.Accounts.Authenticate(ctx, "forgetful", "chosen by the user", "127.0.0.1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Svc.Accounts.ResetPassword(ctx, token, "second use of it"); err == nil {
+		t.Fatal("the link worked twice")
+	}
+}

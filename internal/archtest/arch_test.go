@@ -39,7 +39,7 @@ var allowed = map[string][]string{
 	"queue":                 {"service", "store", "config"},
 	"mail":                  {"queue", "service", "store", "config", "errs"},
 	"server":                {"config", "errs", "version"},
-	"service":               {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "service/notifications", "store", "models", "config", "errs", "content", "version"},
+	"service":               {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "service/notifications", "store", "models", "config", "errs", "content", "version", "service/search", "service/userdata"},
 	"service/core":          {"store", "models", "errs"},
 	"service/accounts":      {"service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/social":        {"service/notifications", "service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
@@ -47,7 +47,7 @@ var allowed = map[string][]string{
 	"service/governance":    {"service/core", "store", "models", "errs", "content"},
 	"service/admin":         {"service/core", "store", "models", "config", "errs"},
 	"service/notifications": {"service/core", "store", "models", "errs"},
-	"service/servicetest":   {"service", "store", "config", "errs"},
+	"service/servicetest":   {"service", "store", "config", "errs", "service/core"},
 	"store":                 {"models", "config", "errs"},
 	"store/storetest":       {"store", "models"},
 	"models":                {},
@@ -60,6 +60,8 @@ var allowed = map[string][]string{
 	"internal/fedpeer":      {},
 	"bench":                 {},
 	"bench/cmd/startup":     {"store/storetest"},
+	"service/search":        {"service/core", "store", "models", "config", "errs"},
+	"service/userdata":      {"service/accounts", "service/core", "store", "models", "errs"},
 }
 
 // testHelpers may be imported by any package's tests (they start instances,
@@ -81,6 +83,8 @@ var testExtra = map[string][]string{
 	"service/notifications": {"service", "models"},
 	"mail":                  {"app", "service", "models"},
 	"bench":                 {"app", "federation/signing", "models", "service", "store"},
+	"service/search":        {"service"},
+	"service/userdata":      {"service"},
 }
 
 // thirdParty confines heavy or layer-defining libraries to their home in

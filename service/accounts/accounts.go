@@ -11,6 +11,7 @@ import (
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
 	"golang.org/x/time/rate"
 )
@@ -25,6 +26,7 @@ type Accounts struct {
 	limiters map[string]*limiterEntry
 	// dummyHash makes a login for an unknown user cost as much as a real one.
 	dummyHash string
+	mailer    core.Mailer
 }
 
 type limiterEntry struct {
@@ -34,7 +36,8 @@ type limiterEntry struct {
 
 func newAccounts(d Deps, actors *Actors, instance *Instance) *Accounts {
 	h, _ := HashPassword("dummy password for timing")
-	return &Accounts{d: d, actors: actors, instance: instance, limiters: map[string]*limiterEntry{}, dummyHash: h}
+	return &Accounts{d: d, actors: actors, instance: instance, limiters: map[string]*limiterEntry{}, dummyHash: h,
+		mailer: core.NoMailer{}}
 }
 
 // Registration is a sign-up request.

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"regexp"
 	"strings"
 
@@ -169,6 +170,9 @@ func (a *Actors) EnsureEd25519Keys(ctx context.Context) (int, error) {
 // LocalByHandle finds a local, unsuspended actor by handle.
 func (a *Actors) LocalByHandle(ctx context.Context, username string) (*models.Actor, error) {
 	act, err := a.d.Store.ActorByHandle(ctx, username, "")
+	if err == nil && act.DeletedAt != nil {
+		return nil, errs.New(http.StatusGone, "@%s has deleted their account", act.Username)
+	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && act.Suspended) {
 		return nil, errs.NotFound("no actor @%s here", username)
 	}
@@ -176,6 +180,16 @@ func (a *Actors) LocalByHandle(ctx context.Context, username string) (*models.Ac
 		return nil, errs.Internal(err)
 	}
 	return act, nil
+}
+
+// Deleted returns the local actor with this handle if its account was
+// deleted (it is served as a Tombstone), else nil.
+func (a *Actors) Deleted(ctx context.Context, username string) *models.Actor {
+	act, err := a.d.Store.ActorByHandle(ctx, username, "")
+	if err != nil || act.DeletedAt == nil {
+		return nil
+	}
+	return act
 }
 
 // ByID loads any actor.

@@ -50,9 +50,12 @@ type Store interface {
 	CountActiveUsers(ctx context.Context, since time.Time) (int64, error)
 	CountLocalActors(ctx context.Context, typ string) (int64, error)
 	CountLocalNotes(ctx context.Context) (int64, error)
+	CountPasswordResetsSince(ctx context.Context, userID string, since time.Time) (int64, error)
 	CountUsers(ctx context.Context) (int64, error)
 	LocalActorsWithoutEd25519(ctx context.Context, limit int) ([]models.Actor, error)
 	SetEd25519Key(ctx context.Context, actorID, keyID, multibase string, sealed []byte) (bool, error)
+	CreatePasswordReset(ctx context.Context, r *models.PasswordReset) error
+	DeleteInvite(ctx context.Context, code string) error
 	CreateAPIToken(ctx context.Context, t *models.APIToken) error
 	CreateActor(ctx context.Context, a *models.Actor) error
 	CreateInvite(ctx context.Context, inv *models.Invite) error
@@ -62,6 +65,7 @@ type Store interface {
 	ListInvites(ctx context.Context) ([]models.Invite, error)
 	ListUsers(ctx context.Context, limit, offset int) ([]models.User, error)
 	MediaByID(ctx context.Context, id string) (*models.Media, error)
+	PasswordResetUsable(ctx context.Context, id string, now time.Time) (*models.PasswordReset, error)
 	PutSetting(ctx context.Context, key, value string) error
 	RevokeAPIToken(ctx context.Context, userID, id string, at time.Time) error
 	SessionByID(ctx context.Context, id string, now time.Time) (*models.Session, error)

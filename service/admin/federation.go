@@ -175,6 +175,9 @@ func (a *FederationAdmin) PutDomainPolicy(ctx context.Context, by *models.User, 
 	if !validDomain(d) {
 		return nil, errs.Unprocessable("%q is not a domain", domain)
 	}
+	if policy == PolicyBlock && a.isOwnDomain(d) {
+		return nil, errs.Unprocessable("%s is this server's own domain: it cannot be blocked", d)
+	}
 	row := &models.DomainPolicy{Domain: d, Policy: policy, Reason: strings.TrimSpace(reason), CreatedAt: a.d.Now()}
 	if err := a.d.Store.PutDomainPolicy(ctx, row); err != nil {
 		return nil, errs.Internal(err)
@@ -216,6 +219,21 @@ func (a *FederationAdmin) RemoveDomainPolicy(ctx context.Context, by *models.Use
 	}
 	a.d.Log.Info("domain policy removed", "domain", d)
 	return a.reload(ctx)
+}
+
+// isOwnDomain reports whether a block of d would cover this server: d is its
+// host (any port) or a parent domain of it (blocks cover subdomains).
+func (a *FederationAdmin) isOwnDomain(d string) bool {
+	own := hostOnly(strings.ToLower(a.d.Cfg.PublicHost()))
+	d = hostOnly(d)
+	return own != "" && (d == own || strings.HasSuffix(own, "."+d))
+}
+
+func hostOnly(hp string) string {
+	if h, _, err := net.SplitHostPort(hp); err == nil {
+		return strings.Trim(h, "[]")
+	}
+	return strings.Trim(hp, "[]")
 }
 
 // reload tells the enforcing edge (when wired) to re-read the entries.

@@ -78,6 +78,8 @@ func TestDomainPolicyRules(t *testing.T) {
 			{"not a domain", "bad domain@x", "", adminUser, http.StatusUnprocessableEntity, ""},
 			{"empty", "  ", "", adminUser, http.StatusUnprocessableEntity, ""},
 			{"unknown policy", "y.example", "silence", adminUser, http.StatusUnprocessableEntity, ""},
+			{"own domain", s.Cfg.PublicHost(), "", adminUser, http.StatusUnprocessableEntity, ""},
+			{"own host on another port", "https://" + hostNoPort(s.Cfg.PublicHost()) + ":9/", "", nil, http.StatusUnprocessableEntity, ""},
 		}
 		for _, tc := range put {
 			before := pol.reloads
@@ -195,4 +197,28 @@ func TestAdminDeliveries(t *testing.T) {
 	if c, err := s.Admin.DeliveryCounts(ctx, modUser); err != nil || c[service.DeliveryCompleted] != 1 {
 		t.Errorf("counts %v %v", c, err)
 	}
+}
+
+func hostNoPort(hp string) string {
+	if i := strings.LastIndex(hp, ":"); i > 0 {
+		return hp[:i]
+	}
+	return hp
+}
+
+func TestOwnDomainCannotBeBlocked(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		s := servicetest.New(t, st, func(c *config.Config) { c.Server.PublicURL = "https://commons.example.org" })
+		for _, d := range []string{"commons.example.org", "COMMONS.example.org:443", "example.org", "org"} {
+			if _, err := s.Admin.PutDomainPolicy(context.Background(), adminUser, d, "", ""); servicetest.Status(err) != http.StatusUnprocessableEntity ||
+				!strings.Contains(err.Error(), "own domain") {
+				t.Errorf("%s: %v", d, err)
+			}
+		}
+		for _, d := range []string{"other.example.org", "mple.org"} {
+			if _, err := s.Admin.PutDomainPolicy(context.Background(), adminUser, d, "", ""); err != nil {
+				t.Errorf("%s: %v", d, err)
+			}
+		}
+	})
 }

@@ -145,6 +145,10 @@ const (
 	// ListCommunity: a community's discussions and feeds show its posts, which
 	// are public or unlisted, to every reader alike.
 	ListCommunity
+	// ListSearch: search results show public notes to everyone and, to a local
+	// reader, the other notes they may see (their own, those delivered to them
+	// or addressing them); unlisted notes of others stay out, as on Mastodon.
+	ListSearch
 )
 
 // NoteScope is CanSee for a list, as a store condition, so that lists are
@@ -156,6 +160,12 @@ func NoteScope(reader *models.Actor, l Listing) store.NoteScope {
 		return store.NoteScope{Visibilities: []string{models.VisibilityPublic}}
 	case ListCommunity:
 		return store.PublicNotes
+	case ListSearch:
+		sc := store.NoteScope{Visibilities: []string{models.VisibilityPublic}}
+		if reader != nil && reader.Local() && !reader.Suspended {
+			sc.Reader = reader
+		}
+		return sc
 	}
 	sc := store.PublicNotes
 	if reader != nil && reader.Local() && !reader.Suspended {

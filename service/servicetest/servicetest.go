@@ -12,6 +12,7 @@ import (
 	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
 )
 
@@ -75,4 +76,29 @@ func (r *Recorder) Take() []*service.Outbound {
 	l := r.Out
 	r.Out = nil
 	return l
+}
+
+// MailRecorder stands in for the SMTP mailer (core.Mailer): enabled, it keeps
+// every message sent (inside the caller's transaction, as the real one enqueues).
+type MailRecorder struct {
+	mu   sync.Mutex
+	Sent []core.Mail
+}
+
+// Enabled reports true: the instance "has" SMTP.
+func (r *MailRecorder) Enabled() bool { return true }
+
+// Send records m.
+func (r *MailRecorder) Send(_ context.Context, _ *store.Store, m core.Mail) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Sent = append(r.Sent, m)
+	return nil
+}
+
+// Mails returns a copy of the messages sent so far.
+func (r *MailRecorder) Mails() []core.Mail {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]core.Mail(nil), r.Sent...)
 }
