@@ -28,6 +28,7 @@ type (
 	ContributionObject = core.ContributionObject
 	OfferObject        = core.OfferObject
 	QuestionObject     = core.QuestionObject
+	GroupObject        = core.GroupObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
@@ -131,6 +132,7 @@ type (
 	RemoteOffer       = communities.RemoteOffer
 	Communities       = communities.Communities
 	CommunityInput    = communities.CommunityInput
+	CommunityPatch    = communities.CommunityPatch
 	MemberRow         = communities.MemberRow
 )
 

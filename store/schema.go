@@ -32,6 +32,8 @@ var schemaModels = []any{
 	&models.ReviewComment{}, &models.LedgerEntry{},
 	// 0008_governance
 	&models.Proposal{}, &models.ProposalVoter{}, &models.Ballot{}, &models.AdvisoryVote{},
+	// 0010_revisions
+	&models.CharterVersion{}, &models.ContributionRevision{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).
