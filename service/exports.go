@@ -138,6 +138,7 @@ type (
 
 var (
 	Licences            = communities.Licences
+	CommunitySettings   = communities.Settings
 	IsImage             = communities.IsImage
 	Attachments         = communities.Attachments
 	LicenceName         = communities.LicenceName
