@@ -133,6 +133,8 @@ type (
 	Communities       = communities.Communities
 	CommunityInput    = communities.CommunityInput
 	CommunityPatch    = communities.CommunityPatch
+	RevisionInput     = communities.RevisionInput
+	RemoteRevision    = communities.RemoteRevision
 	MemberRow         = communities.MemberRow
 )
 
