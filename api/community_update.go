@@ -14,6 +14,9 @@ func (a *API) registerEditing(g *echo.Group) {
 	auth, viewer := a.authenticate, a.communityViewer
 	g.PATCH("/communities/:handle", a.updateCommunity, auth)
 	g.GET("/communities/:handle/charter", a.charterHistory, viewer)
+	g.POST("/contributions/:id/revisions", a.reviseContribution, auth)
+	g.GET("/contributions/:id/revisions", a.contributionRevisions)
+	g.POST("/contributions/:id/withdraw", a.withdrawContribution, auth)
 }
 
 // updateCommunity is PATCH /api/v1/communities/{handle}: a steward changes the

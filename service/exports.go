@@ -141,6 +141,7 @@ type (
 var (
 	Licences            = communities.Licences
 	CommunitySettings   = communities.Settings
+	RevisionAttachments = communities.RevisionAttachments
 	IsImage             = communities.IsImage
 	Attachments         = communities.Attachments
 	LicenceName         = communities.LicenceName

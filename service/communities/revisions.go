@@ -239,3 +239,8 @@ func (c *Communities) Revisions(ctx context.Context, co *models.Contribution) ([
 	}
 	return out, nil
 }
+
+// RevisionAttachments decodes a revision's attachments.
+func RevisionAttachments(r *models.ContributionRevision) []models.Attachment {
+	return Attachments(&models.Contribution{Attachments: r.Attachments})
+}
