@@ -92,6 +92,7 @@ func (w *Web) Register(ec *echo.Echo) {
 	w.registerCommunities(e)
 	w.registerProposals(e)
 	w.registerCommunityEditing(e)
+	w.registerRevisions(e)
 	w.registerSocial(e)
 
 	// The actor URL belongs to federation, which negotiates and calls Negotiated for
