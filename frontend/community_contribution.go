@@ -58,7 +58,7 @@ var contributionNotices = map[string]string{
 	"offered": "Your contribution was offered. The community's maintainers will review it.",
 	"comment": "Comment added.", "changes": "Changes requested.", "accepted": "Contribution accepted into the commons.",
 	"rejected": "Contribution rejected.", "weight": "Ledger weight saved.",
-	"credit": "Thank you: you are now credited as a co-contributor.",
+	"credit":  "Thank you: you are now credited as a co-contributor.",
 	"revised": "Your revision was saved; the maintainers will review it again.", "withdrawn": "Contribution withdrawn.",
 }
 
