@@ -74,4 +74,5 @@ func (a *API) Register(e *echo.Echo) {
 	a.registerCommunities(g)
 	a.registerProposals(g)
 	a.registerNotifications(g)
+	a.registerEditing(g)
 }

@@ -177,6 +177,8 @@ type contributionJSON struct {
 	AcceptedAt   *time.Time     `json:"accepted_at"`
 	CreatedAt    time.Time      `json:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at"`
+	Revision     int            `json:"revision"`  // the current revision (1 until revised)
+	EditedAt     *time.Time     `json:"edited_at"` // when the current revision was made; null if never revised
 	Comments     []commentJSON  `json:"comments,omitempty"`
 	// Attachments are files: uploaded here (served at /media/{id}) or, for a
 	// remote offer, the URLs its server gave.
@@ -193,7 +195,11 @@ func (a *API) contributionView(ctx context.Context, co *models.Contribution, gro
 	v := contributionJSON{ID: co.ID, URI: co.URI, Community: a.actorRef(group), Title: co.Title, Body: co.Body,
 		BodyHTML: co.BodyHTML, Kind: co.Kind, URLs: append([]string{}, co.Links...), Licence: licenceView(co.Licence),
 		State: co.State, Reason: co.Reason, Contributors: []actorRefJSON{}, Local: co.Local, Attachments: service.Attachments(co),
-		AcceptedAt: co.AcceptedAt, CreatedAt: co.CreatedAt.UTC(), UpdatedAt: co.UpdatedAt.UTC()}
+		AcceptedAt: co.AcceptedAt, CreatedAt: co.CreatedAt.UTC(), UpdatedAt: co.UpdatedAt.UTC(), Revision: co.Revision}
+	if co.EditedAt != nil {
+		t := co.EditedAt.UTC()
+		v.EditedAt = &t
+	}
 	if v.AcceptedAt != nil {
 		t := v.AcceptedAt.UTC()
 		v.AcceptedAt = &t
@@ -239,12 +245,13 @@ type commentJSON struct {
 	Body           string       `json:"body"`
 	BodyHTML       string       `json:"body_html"`
 	RequestChanges bool         `json:"request_changes"`
+	Revision       int          `json:"revision"` // the revision it was written on
 	CreatedAt      time.Time    `json:"created_at"`
 }
 
 func commentView(rc *models.ReviewComment, author actorRefJSON) commentJSON {
 	return commentJSON{ID: rc.ID, Author: author, Body: rc.Body, BodyHTML: rc.BodyHTML,
-		RequestChanges: rc.RequestChanges, CreatedAt: rc.CreatedAt.UTC()}
+		RequestChanges: rc.RequestChanges, Revision: rc.Revision, CreatedAt: rc.CreatedAt.UTC()}
 }
 
 type contributionRefJSON struct {

@@ -67,6 +67,44 @@ func (a *API) offerContribution(c echo.Context) error {
 // uploads. Reading stops as soon as a file passes the limit (413), so nothing
 // oversized sits in memory and nothing is stored.
 func (a *API) readOfferMultipart(c echo.Context, req *offerContributionRequest) ([]service.Upload, error) {
+	return a.readContributionMultipart(c, func(name, v string) error {
+		switch name {
+		case "title":
+			req.Title = v
+		case "body":
+			req.Body = v
+		case "kind":
+			req.Kind = v
+		case "licence":
+			req.Licence = strings.TrimSpace(v)
+		case "links", "links[]":
+			req.Links = append(req.Links, lines(v)...)
+		case "co_contributors", "co_contributors[]":
+			if v = strings.TrimSpace(v); v != "" {
+				req.CoContributors = append(req.CoContributors, v)
+			}
+		default:
+			return errs.BadRequest("unknown field %q", name)
+		}
+		return nil
+	})
+}
+
+// lines splits a form value into its non-empty trimmed lines.
+func lines(v string) []string {
+	var out []string
+	for _, l := range strings.Split(v, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// readContributionMultipart streams a multipart contribution body (an offer or
+// a revision): up to MaxAttachments files in "attachments[]", each text field
+// handed to field.
+func (a *API) readContributionMultipart(c echo.Context, field func(name, v string) error) ([]service.Upload, error) {
 	limit := a.svc.Cfg.Media.MaxAttachmentBytes
 	bodyLimit := int64(models.MaxAttachments)*(limit+multipartOverhead) + maxJSONBody
 	r := c.Request()
@@ -109,28 +147,8 @@ func (a *API) readOfferMultipart(c echo.Context, req *offerContributionRequest) 
 		if len(b) > maxJSONBody {
 			return nil, errs.New(http.StatusRequestEntityTooLarge, "field %s is larger than %d bytes", name, maxJSONBody)
 		}
-		v := string(b)
-		switch name {
-		case "title":
-			req.Title = v
-		case "body":
-			req.Body = v
-		case "kind":
-			req.Kind = v
-		case "licence":
-			req.Licence = strings.TrimSpace(v)
-		case "links", "links[]":
-			for _, l := range strings.Split(v, "\n") {
-				if l = strings.TrimSpace(l); l != "" {
-					req.Links = append(req.Links, l)
-				}
-			}
-		case "co_contributors", "co_contributors[]":
-			if v = strings.TrimSpace(v); v != "" {
-				req.CoContributors = append(req.CoContributors, v)
-			}
-		default:
-			return nil, errs.BadRequest("unknown field %q", name)
+		if err := field(name, string(b)); err != nil {
+			return nil, err
 		}
 	}
 }

@@ -80,6 +80,7 @@ var stateLabels = map[string]string{
 	models.ContributionChangesRequested: "Changes requested",
 	models.ContributionAccepted:         "Accepted",
 	models.ContributionRejected:         "Rejected",
+	models.ContributionWithdrawn:        "Withdrawn",
 }
 
 // person is an actor as pages show it: a name, a handle and a link.

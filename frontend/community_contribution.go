@@ -33,6 +33,10 @@ type contributionData struct {
 	GroupPath     string
 	LocalGroup    bool
 	Comments      []commentView
+	Timeline      []timelineItem // revisions and comments in order
+	Revisions     []revisionView
+	MayRevise     bool // the viewer is the contributor and the offer is revisable
+	MayWithdraw   bool // the viewer is the contributor and the offer is undecided
 	IsMaintainer  bool
 	IsContributor bool
 	Decided       bool
@@ -54,7 +58,8 @@ var contributionNotices = map[string]string{
 	"offered": "Your contribution was offered. The community's maintainers will review it.",
 	"comment": "Comment added.", "changes": "Changes requested.", "accepted": "Contribution accepted into the commons.",
 	"rejected": "Contribution rejected.", "weight": "Ledger weight saved.",
-	"credit": "Thank you: you are now credited as a co-contributor.",
+	"credit":  "Thank you: you are now credited as a co-contributor.",
+	"revised": "Your revision was saved; the maintainers will review it again.", "withdrawn": "Contribution withdrawn.",
 }
 
 // ContributionPage is the browser view of /contributions/:id (federation serves the
@@ -76,6 +81,16 @@ func (w *Web) renderContribution(c echo.Context, status int, edit func(*contribu
 		Decided: co.State == models.ContributionAccepted || co.State == models.ContributionRejected,
 		Comment: newForm(), Decide: newForm(), Weight: newForm()}
 	d.GroupPath = d.Group.URL
+	if me != nil && co.ContributorID == me.ID && me.Local() {
+		d.IsContributor = true
+		d.MayWithdraw = co.State == models.ContributionOpen || co.State == models.ContributionChangesRequested
+		d.MayRevise = d.MayWithdraw || co.State == models.ContributionRejected
+	}
+	revs, err := w.svc.Communities.Revisions(ctx, co)
+	if err != nil {
+		return err
+	}
+	d.Revisions = ppl.revisions(revs, co.Revision)
 	if group.Local() {
 		d.GroupPath = communityPath(group)
 		if com, err := w.svc.Communities.ByActor(ctx, group); err == nil {
@@ -96,6 +111,7 @@ func (w *Web) renderContribution(c echo.Context, status int, edit func(*contribu
 		for _, rc := range comments {
 			d.Comments = append(d.Comments, commentView{Comment: rc, Author: ppl.id(rc.AuthorID)})
 		}
+		d.Timeline = timeline(d.Revisions, d.Comments)
 		if co.State == models.ContributionAccepted {
 			entries, err := w.ledgerEntries(c, group, co.ID)
 			if err != nil {

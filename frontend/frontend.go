@@ -103,6 +103,8 @@ func (w *Web) Register(ec *echo.Echo) {
 	e.GET("/media/:id", w.media)
 	w.registerCommunities(e)
 	w.registerProposals(e)
+	w.registerCommunityEditing(e)
+	w.registerRevisions(e)
 	w.registerSocial(e)
 	w.registerNotifications(e)
 

@@ -31,6 +31,7 @@ type (
 	ContributionObject = core.ContributionObject
 	OfferObject        = core.OfferObject
 	QuestionObject     = core.QuestionObject
+	GroupObject        = core.GroupObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
@@ -141,11 +142,16 @@ type (
 	RemoteOffer       = communities.RemoteOffer
 	Communities       = communities.Communities
 	CommunityInput    = communities.CommunityInput
+	CommunityPatch    = communities.CommunityPatch
+	RevisionInput     = communities.RevisionInput
+	RemoteRevision    = communities.RemoteRevision
 	MemberRow         = communities.MemberRow
 )
 
 var (
 	Licences            = communities.Licences
+	CommunitySettings   = communities.Settings
+	RevisionAttachments = communities.RevisionAttachments
 	IsImage             = communities.IsImage
 	Attachments         = communities.Attachments
 	LicenceName         = communities.LicenceName

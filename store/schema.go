@@ -36,6 +36,8 @@ var schemaModels = []any{
 	&models.Notification{}, &models.NotificationSetting{},
 	// 0011_accounts
 	&models.PasswordReset{},
+	// 0010_revisions
+	&models.CharterVersion{}, &models.ContributionRevision{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

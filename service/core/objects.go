@@ -99,3 +99,15 @@ type QuestionObject struct {
 }
 
 func (q QuestionObject) ObjectID() string { return q.Proposal.URI }
+
+// GroupObject is a local community's Group actor document, embedded whole (the
+// object of Update{Group} after a steward or a proposal changed its settings):
+// the actor with its community terms (FEP-1b12 moderators, licence, charter,
+// posting restriction) and its member count.
+type GroupObject struct {
+	Group     *models.Actor
+	Community *models.Community
+	Members   int64
+}
+
+func (g GroupObject) ObjectID() string { return g.Group.URI }
