@@ -28,6 +28,8 @@ type (
 	ContributionObject = core.ContributionObject
 	OfferObject        = core.OfferObject
 	QuestionObject     = core.QuestionObject
+	OutcomeObject      = core.OutcomeObject
+	PollVoteObject     = core.PollVoteObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
@@ -80,6 +82,7 @@ var (
 	VisibleToAnyone    = core.VisibleToAnyone
 	NoteScope          = core.NoteScope
 	LostRace           = core.LostRace
+	DecisionOf         = core.DecisionOf
 )
 
 // From package accounts.

@@ -2,6 +2,7 @@ package communities
 
 import (
 	"context"
+	"errors"
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
@@ -57,4 +58,71 @@ func (c *Communities) SetRoleDecided(ctx context.Context, tx *store.Store, group
 		return nil
 	}
 	return c.applyRole(ctx, tx, group, member, m, role, byID)
+}
+
+// RemoveDecided removes member from group (remove member): the membership is
+// deleted and logged, and the Group sends Remove{member, target: its members
+// collection} to its followers and the member. The last steward cannot be
+// removed (409).
+func (c *Communities) RemoveDecided(ctx context.Context, tx *store.Store, group, member *models.Actor, byID string) error {
+	m, err := tx.Membership(ctx, group.ID, member.ID)
+	if err != nil || m.State != models.MembershipActive {
+		return errs.Conflict("%s is not a member", member.Username)
+	}
+	if err := c.keepsSteward(ctx, tx, group, m, "the last steward cannot be removed"); err != nil {
+		return err
+	}
+	if err := tx.RemoveMembershipAsRead(ctx, m); core.LostRace(err) {
+		return errs.Conflict("%s's membership changed in the meantime", member.Username)
+	} else if err != nil {
+		return err
+	}
+	if err := tx.LogRoleChange(ctx, &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: member.ID, ByID: byID, OldRole: m.Role}); err != nil {
+		return err
+	}
+	var recipients []*models.Actor
+	if !member.Local() {
+		recipients = append(recipients, member)
+	}
+	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeRemove, Actor: group,
+		Object: core.Ref{URI: member.URI}, Target: group.URI + "/members", Audience: group.URI,
+		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Recipients: recipients})
+}
+
+// AcceptDecided accepts an open contribution to group (accept contribution),
+// exactly as a maintainer's accept does — ledger entries, Accept to a remote
+// contributor, Add to the commons and Announce — in tx. 409 when it was
+// decided meanwhile.
+func (c *Communities) AcceptDecided(ctx context.Context, tx *store.Store, group *models.Actor, contributionID, byID string) error {
+	co, err := tx.ContributionByID(ctx, contributionID)
+	if err != nil || co.CommunityID != group.ID {
+		return errs.Conflict("the contribution %s is not in this community", contributionID)
+	}
+	com, err := tx.CommunityByActorID(ctx, group.ID)
+	if err != nil {
+		return err
+	}
+	contributor, err := tx.ActorByID(ctx, co.ContributorID)
+	if err != nil {
+		return err
+	}
+	var contributors []*models.Actor
+	for _, u := range co.Contributors {
+		if a, err := tx.ActorByURI(ctx, u); err == nil {
+			contributors = append(contributors, a)
+		}
+	}
+	if len(contributors) == 0 {
+		contributors = []*models.Actor{contributor}
+	}
+	now := c.d.Now()
+	err = tx.TransitionContribution(ctx, co.ID, []string{models.ContributionOpen, models.ContributionChangesRequested},
+		models.ContributionAccepted, map[string]any{"decided_by_id": byID, "accepted_at": now})
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		return errs.Conflict("the contribution was already decided")
+	} else if err != nil {
+		return err
+	}
+	co.State, co.DecidedByID = models.ContributionAccepted, byID
+	return c.carryAccept(ctx, tx, byID, co, group, com, contributor, contributors, now)
 }

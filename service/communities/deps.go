@@ -78,6 +78,7 @@ func (h hooks) ConfirmByMessage(ctx context.Context, author *models.Actor, n *mo
 // Store is the part of the store this package uses (satisfied by *store.Store).
 type Store interface {
 	ActorByID(ctx context.Context, id string) (*models.Actor, error)
+	GovernanceSettingsOf(ctx context.Context, communityID string) (*models.GovernanceSettings, error)
 	MarkNoteDeleted(ctx context.Context, id string, at time.Time) error
 	SetNoteLocked(ctx context.Context, id string, locked bool) error
 	ActorByURI(ctx context.Context, uri string) (*models.Actor, error)

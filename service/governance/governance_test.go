@@ -575,9 +575,15 @@ func TestWireOrder(t *testing.T) {
 		if !recipients[f.rita.ID] || !recipients[f.stranger.ID] {
 			t.Fatalf("Update{Question} misses a remote voter: %v", f.pub.Out[0].Recipients)
 		}
-		note, ok := f.pub.Out[2].Object.(service.NoteObject)
+		note, ok := f.pub.Out[2].Object.(service.OutcomeObject)
 		if !ok || note.Note.InReplyToURI != p.URI || note.Author.ID != f.group.ID || !contains(note.Note.Content, "Passed") {
 			t.Fatalf("outcome %T %+v", f.pub.Out[2].Object, note.Note)
+		}
+		if note.Fields["result"] != models.ProposalPassed || note.Fields["decides"] != p.URI || note.Fields["eligible"] != int64(5) {
+			t.Fatalf("outcome fields %v", note.Fields)
+		}
+		if f.pub.Out[1].Context != p.URI || f.pub.Out[0].Context != "" {
+			t.Fatalf("the effect's Accept does not carry the proposal as context")
 		}
 		if _, err := f.st.NoteByURI(f.ctx, note.Note.URI); err != nil {
 			t.Fatalf("the outcome note is not stored: %v", err)
