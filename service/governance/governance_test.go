@@ -467,6 +467,36 @@ func TestEffects(t *testing.T) {
 				t.Fatalf("rita is %s, want %s", m.Role, want)
 			}
 		}, sentAs: core.TypeRemove},
+		{name: "remove member", setup: func(t *testing.T, f *fixture) governance.ProposalInput {
+			return governance.ProposalInput{Kind: "remove_member", Method: "majority", QuorumNum: 1, QuorumDen: 3, Args: json.RawMessage(`{"member":"` + f.rita.URI + `"}`)}
+		}, check: func(t *testing.T, f *fixture, passed bool) {
+			_, err := f.st.Membership(f.ctx, f.group.ID, f.rita.ID)
+			if passed == (err == nil) {
+				t.Fatalf("rita's membership after the vote: %v (passed %v)", err, passed)
+			}
+		}, sentAs: core.TypeRemove},
+		{name: "accept contribution", setup: func(t *testing.T, f *fixture) governance.ProposalInput {
+			co, err := f.s.Communities.Offer(f.ctx, f.carol, f.group, service.ContributionInput{Title: "Seed list", Body: "x", Kind: "knowledge", Licence: "CC-BY-SA-4.0"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.pub.Out = nil
+			return governance.ProposalInput{Kind: "accept_contribution", Args: json.RawMessage(`{"contribution":"` + co.ID + `"}`)}
+		}, check: func(t *testing.T, f *fixture, passed bool) {
+			list, _, err := f.s.Communities.Ledger(f.ctx, f.group, 10, 0)
+			if err != nil || (len(list) == 1) != passed {
+				t.Fatalf("ledger %d entries (%v), passed %v", len(list), err, passed)
+			}
+		}, sentAs: core.TypeAnnounce},
+		{name: "change governance settings", setup: func(t *testing.T, f *fixture) governance.ProposalInput {
+			return governance.ProposalInput{Kind: "change_governance_settings", Method: "majority", QuorumNum: 1, QuorumDen: 3,
+				Args: json.RawMessage(`{"who_may_propose":"stewards","entrenched":true}`)}
+		}, check: func(t *testing.T, f *fixture, passed bool) {
+			s, err := f.s.Governance.Settings(f.ctx, f.group)
+			if err != nil || s.Entrenched != passed || (s.WhoMayPropose == models.ProposersStewards) != passed {
+				t.Fatalf("settings %+v (%v), passed %v", s, err, passed)
+			}
+		}},
 	}
 	for _, tc := range cases {
 		for _, pass := range []bool{true, false} {
@@ -494,8 +524,13 @@ func TestEffects(t *testing.T) {
 					if pass {
 						wantSent = 1
 					}
-					if n := f.pub.Sent(tc.sentAs); n != wantSent {
+					if n := f.pub.Sent(tc.sentAs); tc.sentAs != "" && n != wantSent {
 						t.Fatalf("%d %s sent, want %d", n, tc.sentAs, wantSent)
+					}
+					for _, o := range f.pub.Out {
+						if o.Type == tc.sentAs && o.Context != p.URI {
+							t.Fatalf("the effect's %s has context %q, want the proposal", o.Type, o.Context)
+						}
 					}
 				})
 			})

@@ -351,3 +351,18 @@ func byOption(counts []store.VoteCount) map[string]int64 {
 	}
 	return m
 }
+
+// Ballots lists who voted how on a closed open-ballot proposal (the
+// collection published at close); 404 while it is open or when its ballot is
+// confidential.
+func (g *Governance) Ballots(ctx context.Context, id string) ([]store.VoterChoice, error) {
+	p, err := g.d.Store.ProposalByID(ctx, id)
+	if err != nil || p.BallotMode != BallotOpen || p.State == models.ProposalOpen || p.State == models.ProposalWithdrawn {
+		return nil, errs.NotFound("no published ballots")
+	}
+	out, err := g.d.Store.OpenBallots(ctx, p)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
