@@ -20,6 +20,7 @@ var undoHandlers = map[string]func(f *Federation, ctx context.Context, actor *mo
 	"Join":     (*Federation).undoJoin,
 	"Lock":     (*Federation).undoLock,
 	"Create":   (*Federation).undoVote,
+	"Offer":    (*Federation).undoOffer,
 }
 
 // inboxUndo: the inner activity's type is given, or known from the activity
@@ -103,4 +104,10 @@ func (f *Federation) undoVote(ctx context.Context, actor *models.Actor, _ string
 		return ignored("undo of an unknown create")
 	}
 	return f.svc.Governance.ReceiveUnvote(ctx, actor, vote)
+}
+
+// undoOffer: a remote contributor withdraws an offer made to one of our
+// communities (Communities.ReceiveWithdrawal checks it is theirs).
+func (f *Federation) undoOffer(ctx context.Context, actor *models.Actor, _ string, inner *vocab.Object) error {
+	return f.svc.Communities.ReceiveWithdrawal(ctx, actor, inner.ID)
 }

@@ -91,6 +91,7 @@ func (w *Web) Register(ec *echo.Echo) {
 	e.GET("/media/:id", w.media)
 	w.registerCommunities(e)
 	w.registerProposals(e)
+	w.registerCommunityEditing(e)
 	w.registerSocial(e)
 
 	// The actor URL belongs to federation, which negotiates and calls Negotiated for

@@ -42,6 +42,9 @@ const (
 	ContributionChangesRequested = "changes_requested"
 	ContributionAccepted         = "accepted"
 	ContributionRejected         = "rejected"
+	// ContributionWithdrawn: the contributor took the offer back before a
+	// decision (Undo{Offer} from another server).
+	ContributionWithdrawn = "withdrawn"
 )
 
 // ContributionKinds are the kinds of work a commons records.
@@ -119,6 +122,47 @@ type Contribution struct {
 	// confirmed yet (JSON list of actor URIs): they are shown as such and get no
 	// ledger credit until they confirm (then they move to Contributors).
 	PendingContributors string `gorm:"type:text;not null;default:''"`
+
+	// Revision is the number of the current revision (1 until the contributor
+	// revises the offer; earlier ones are kept in contribution_revisions).
+	Revision int `gorm:"not null;default:1"`
+	// EditedAt is when the current revision was made (nil: never revised).
+	EditedAt *time.Time
+}
+
+// ContributionRevision is one version of an offer's text, links and files, kept
+// when the contributor revises it: the contribution row holds the newest, this
+// table every one (the first is written when the second is made).
+type ContributionRevision struct {
+	ID             string   `gorm:"primaryKey;size:26"`
+	ContributionID string   `gorm:"size:26;not null;uniqueIndex:idx_revision_number"`
+	Number         int      `gorm:"not null;uniqueIndex:idx_revision_number"`
+	Title          string   `gorm:"size:300;not null"`
+	Body           string   `gorm:"type:text"` // Markdown
+	BodyHTML       string   `gorm:"type:text"`
+	Links          []string `gorm:"type:text;serializer:json"`
+	Attachments    string   `gorm:"type:text"` // JSON list of Attachment
+	AuthorID       string   `gorm:"size:26"`   // the actor who revised it
+	// URI is the id of the Update activity that brought a remote revision
+	// (empty for local ones and the first revision).
+	URI       string `gorm:"size:2048;index"`
+	CreatedAt time.Time
+}
+
+// CharterVersion is one version of a community's charter and licence: every
+// change of either is a new version, numbered from 1 (the founding terms, written
+// when the first change is made). A contribution keeps the licence it was offered
+// under; a new licence applies to contributions offered after the change.
+type CharterVersion struct {
+	ID          string `gorm:"primaryKey;size:26"`
+	CommunityID string `gorm:"size:26;not null;uniqueIndex:idx_charter_version"`
+	Version     int    `gorm:"not null;uniqueIndex:idx_charter_version"`
+	Charter     string `gorm:"type:text"` // Markdown
+	CharterHTML string `gorm:"type:text"`
+	Licence     string `gorm:"size:64;not null"`
+	AuthorID    string `gorm:"size:26"` // actor id of the steward (or the proposal's author)
+	ProposalID  string `gorm:"size:26"` // the governance proposal that decided it, if any
+	CreatedAt   time.Time
 }
 
 // Attachment is a file attached to a contribution, as its ActivityPub Document shows it.
@@ -140,7 +184,9 @@ type ReviewComment struct {
 	Body           string `gorm:"type:text"`
 	BodyHTML       string `gorm:"type:text"`
 	RequestChanges bool   `gorm:"not null"`
-	CreatedAt      time.Time
+	// Revision is the contribution's revision the comment was written on.
+	Revision  int `gorm:"not null;default:1"`
+	CreatedAt time.Time
 }
 
 // LedgerEntry records one contributor's share of one accepted contribution: the

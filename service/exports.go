@@ -30,6 +30,7 @@ type (
 	QuestionObject     = core.QuestionObject
 	OutcomeObject      = core.OutcomeObject
 	PollVoteObject     = core.PollVoteObject
+	GroupObject        = core.GroupObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
@@ -134,11 +135,15 @@ type (
 	RemoteOffer       = communities.RemoteOffer
 	Communities       = communities.Communities
 	CommunityInput    = communities.CommunityInput
+	CommunityPatch    = communities.CommunityPatch
+	RevisionInput     = communities.RevisionInput
+	RemoteRevision    = communities.RemoteRevision
 	MemberRow         = communities.MemberRow
 )
 
 var (
 	Licences            = communities.Licences
+	CommunitySettings   = communities.Settings
 	IsImage             = communities.IsImage
 	Attachments         = communities.Attachments
 	LicenceName         = communities.LicenceName

@@ -34,6 +34,8 @@ var schemaModels = []any{
 	&models.Proposal{}, &models.ProposalVoter{}, &models.Ballot{}, &models.AdvisoryVote{},
 	// 0012_governance_methods
 	&models.GovernanceSettings{}, &models.Poll{}, &models.PollVote{},
+	// 0010_revisions
+	&models.CharterVersion{}, &models.ContributionRevision{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

@@ -75,6 +75,10 @@ func Contribution(co *models.Contribution, group *models.Actor, contributors []s
 	for _, a := range atts {
 		o.Attachments = append(o.Attachments, vocab.Attachment{Type: "Document", MediaType: a.MediaType, URL: a.URL, Name: a.Name})
 	}
+	if co.EditedAt != nil {
+		o.Updated = *co.EditedAt // a revised offer (Update{contribution})
+		o.Extra["commons:revision"] = co.Revision
+	}
 	if co.AcceptedAt != nil {
 		o.Extra["commons:acceptedAt"] = co.AcceptedAt.UTC().Format("2006-01-02T15:04:05Z")
 	}

@@ -150,6 +150,18 @@ func TestObjectKindsRoundTrip(t *testing.T) {
 				}
 			}
 		}},
+		{"GroupObject", service.GroupObject{Group: w.group, Members: 7, Community: &models.Community{Licence: "PPL",
+			Charter: "Share *seeds*", CharterHTML: "<p>Share <em>seeds</em></p>", PostingPolicy: models.PolicyMaintainers}},
+			func(t *testing.T, o *vocab.Object) {
+				check(t, "id", o.ID, w.group.URI)
+				check(t, "type", o.Type, "Group")
+				check(t, "inbox", o.Inbox, w.group.InboxURI)
+				check(t, "moderators", o.Moderators, w.group.URI+"/moderators")
+				check(t, "publicKey", o.PublicKey != nil && o.PublicKey.PublicKeyPEM == w.group.PublicKeyPEM, true)
+				check(t, "postingRestrictedToMods", o.Raw["postingRestrictedToMods"], any(true))
+				check(t, "licence", o.Raw["licence"], any("Peer Production License"))
+				check(t, "charter", o.Raw["commons:charter"], any("<p>Share <em>seeds</em></p>"))
+			}},
 		{"Outbound", &service.Outbound{ID: act("LOCK"), Type: service.TypeLock, Actor: w.group, Object: service.Ref{URI: w.note.URI},
 			Audience: w.group.URI, To: []string{vocab.PublicAddress}}, func(t *testing.T, o *vocab.Object) {
 			check(t, "id", o.ID, act("LOCK"))

@@ -236,11 +236,13 @@ func (c *Communities) Comment(ctx context.Context, by *models.Actor, contributio
 	if strings.TrimSpace(body) == "" {
 		return nil, errs.Unprocessable("comment is empty")
 	}
-	if co.State == models.ContributionAccepted || co.State == models.ContributionRejected {
-		return nil, errs.Conflict("this contribution was already decided")
+	// Comments stay possible after the decision (or a withdrawal); changes
+	// are requested of an undecided offer only.
+	if requestChanges && co.State != models.ContributionOpen && co.State != models.ContributionChangesRequested {
+		return nil, errs.Conflict("this contribution was already %s", co.State)
 	}
 	rc := &models.ReviewComment{ID: models.NewID(), ContributionID: co.ID, AuthorID: by.ID, Body: body,
-		BodyHTML: content.Markdown(body), RequestChanges: requestChanges}
+		BodyHTML: content.Markdown(body), RequestChanges: requestChanges, Revision: co.Revision}
 	err = c.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.AddReviewComment(ctx, rc); err != nil {
 			return err

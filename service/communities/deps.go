@@ -83,6 +83,10 @@ type Store interface {
 	SetNoteLocked(ctx context.Context, id string, locked bool) error
 	ActorByURI(ctx context.Context, uri string) (*models.Actor, error)
 	CommunityByActorID(ctx context.Context, actorID string) (*models.Community, error)
+	CharterVersions(ctx context.Context, communityID string) ([]models.CharterVersion, error)
+	ContributionRevisions(ctx context.Context, contributionID string) ([]models.ContributionRevision, error)
+	ContributionRevisionByURI(ctx context.Context, uri string) (*models.ContributionRevision, error)
+	UserByID(ctx context.Context, id string) (*models.User, error)
 	ContributionByID(ctx context.Context, id string) (*models.Contribution, error)
 	ContributionByOfferURI(ctx context.Context, uri string) (*models.Contribution, error)
 	ContributionByURI(ctx context.Context, uri string) (*models.Contribution, error)

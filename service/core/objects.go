@@ -123,3 +123,15 @@ type PollVoteObject struct {
 }
 
 func (v PollVoteObject) ObjectID() string { return v.URI }
+
+// GroupObject is a local community's Group actor document, embedded whole (the
+// object of Update{Group} after a steward or a proposal changed its settings):
+// the actor with its community terms (FEP-1b12 moderators, licence, charter,
+// posting restriction) and its member count.
+type GroupObject struct {
+	Group     *models.Actor
+	Community *models.Community
+	Members   int64
+}
+
+func (g GroupObject) ObjectID() string { return g.Group.URI }
