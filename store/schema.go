@@ -32,10 +32,10 @@ var schemaModels = []any{
 	&models.ReviewComment{}, &models.LedgerEntry{},
 	// 0008_governance
 	&models.Proposal{}, &models.ProposalVoter{}, &models.Ballot{}, &models.AdvisoryVote{},
-	// 0012_governance_methods
-	&models.GovernanceSettings{}, &models.Poll{}, &models.PollVote{},
 	// 0010_revisions
 	&models.CharterVersion{}, &models.ContributionRevision{},
+	// 0012_governance_methods
+	&models.GovernanceSettings{}, &models.Poll{}, &models.PollVote{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

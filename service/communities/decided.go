@@ -1,7 +1,9 @@
 package communities
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/commonsd/commonsd/errs"
@@ -125,4 +127,49 @@ func (c *Communities) AcceptDecided(ctx context.Context, tx *store.Store, group 
 	}
 	co.State, co.DecidedByID = models.ContributionAccepted, byID
 	return c.carryAccept(ctx, tx, byID, co, group, com, contributor, contributors, now)
+}
+
+// CheckPatch reads a community patch (JSON, unknown fields refused) for a
+// proposal and checks it on its own: terms true means amend charter (charter
+// and licence only), false change settings (everything but the terms, which
+// need their own kind). It returns the patch normalised.
+func (c *Communities) CheckPatch(raw json.RawMessage, terms bool) (json.RawMessage, error) {
+	var p CommunityPatch
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return nil, errs.Unprocessable("invalid arguments: %v", err)
+	}
+	isTerms := p.Charter != nil || p.Licence != nil
+	rest := p
+	rest.Charter, rest.Licence = nil, nil
+	switch {
+	case p.Empty():
+		return nil, errs.Unprocessable("nothing to change")
+	case terms && !rest.Empty():
+		return nil, errs.Unprocessable("amend_charter changes the charter and the licence only (use change_settings)")
+	case !terms && isTerms:
+		return nil, errs.Unprocessable("the charter and the licence change by amend_charter")
+	}
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	out, err := json.Marshal(p)
+	return out, err
+}
+
+// UpdateDecided applies a passed proposal's community patch (amend charter,
+// change settings) in tx, recording the proposal in the charter history and
+// sending Update{Group}.
+func (c *Communities) UpdateDecided(ctx context.Context, tx *store.Store, group *models.Actor, raw json.RawMessage, byID, proposalID string) error {
+	var p CommunityPatch
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return err
+	}
+	by, err := tx.ActorByID(ctx, byID)
+	if err != nil {
+		by = nil
+	}
+	_, err = c.UpdateTx(ctx, tx, by, group, p, proposalID)
+	return err
 }

@@ -40,6 +40,7 @@ package governance
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -58,6 +59,11 @@ type Communities interface {
 	// RemoveDecided and AcceptDecided: remove a member, accept a contribution.
 	RemoveDecided(ctx context.Context, tx *store.Store, group, member *models.Actor, byID string) error
 	AcceptDecided(ctx context.Context, tx *store.Store, group *models.Actor, contributionID, byID string) error
+	// CheckPatch and UpdateDecided: a community patch (JSON) for amend
+	// charter (terms: charter and licence) and change settings (the rest),
+	// checked at opening and applied at close with the charter history.
+	CheckPatch(raw json.RawMessage, terms bool) (json.RawMessage, error)
+	UpdateDecided(ctx context.Context, tx *store.Store, group *models.Actor, raw json.RawMessage, byID, proposalID string) error
 }
 
 // Deps is everything the governance domain needs, passed explicitly.

@@ -163,7 +163,8 @@ func (in *ProposalInput) normalise(now time.Time, defaults KindDefaults) error {
 	// threshold when the method is the default one.
 	sameMethod := in.Method == "" || in.Method == defaults.Method
 	if in.Method == "" {
-		in.Method, in.Block = defaults.Method, defaults.Block
+		in.Method = defaults.Method
+		in.Block = in.Block || defaults.Block
 	}
 	if in.QuorumNum == 0 && in.QuorumDen == 0 {
 		in.QuorumNum, in.QuorumDen = defaults.QuorumNum, defaults.QuorumDen

@@ -130,7 +130,7 @@ func TestDecided(t *testing.T) {
 
 // TestKindsRegistered: every kind is in the registry, by name.
 func TestKindsRegistered(t *testing.T) {
-	for _, k := range []string{"motion", "admit_member", "remove_member", "grant_role", "revoke_role", "change_governance_settings", "accept_contribution"} {
+	for _, k := range []string{"motion", "admit_member", "remove_member", "grant_role", "revoke_role", "change_governance_settings", "accept_contribution", "amend_charter", "change_settings"} {
 		if kinds[k] == nil || kinds[k].Name() != k {
 			t.Errorf("kind %s not registered", k)
 		}
