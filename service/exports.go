@@ -177,10 +177,12 @@ var FieldValueHTML = accounts.FieldValueHTML
 // From package governance.
 
 type (
-	Governance       = governance.Governance
-	ProposalInput    = governance.ProposalInput
-	ProposalView     = governance.View
-	CloseProposalJob = governance.CloseJob
+	Governance         = governance.Governance
+	ProposalInput      = governance.ProposalInput
+	ProposalView       = governance.View
+	CloseProposalJob   = governance.CloseJob
+	GovernanceSettings = governance.Settings
+	KindDefaults       = governance.KindDefaults
 )
 
 // ProposalLines are the plain lines explaining a proposal's rules.

@@ -366,3 +366,38 @@ func (g *Governance) Ballots(ctx context.Context, id string) ([]store.VoterChoic
 	}
 	return out, nil
 }
+
+// Log lists a community's decided proposals (every decision and its effect
+// in the outcome), the most recently closed first.
+func (g *Governance) Log(ctx context.Context, group *models.Actor, limit int) ([]models.Proposal, error) {
+	if limit <= 0 || limit > 100 {
+		limit = 40
+	}
+	out, err := g.d.Store.DecidedProposals(ctx, group.ID, limit)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// Recent lists a community's newest proposals (opened or decided): the feed.
+func (g *Governance) Recent(ctx context.Context, group *models.Actor, limit int) ([]models.Proposal, error) {
+	out, err := g.d.Store.RecentProposals(ctx, group.ID, limit)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
+
+// Unvoted lists the open proposals member may vote on and has not (their
+// home page), closing soonest first.
+func (g *Governance) Unvoted(ctx context.Context, member *models.Actor, limit int) ([]models.Proposal, error) {
+	if member == nil {
+		return nil, nil
+	}
+	out, err := g.d.Store.UnvotedProposals(ctx, member.ID, g.d.Now(), limit)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}
