@@ -22,6 +22,11 @@ func (a *API) registerProposals(g *echo.Group) {
 	g.GET("/proposals/:id", a.showProposal, viewer)
 	g.POST("/proposals/:id/vote", a.voteProposal, auth)
 	g.POST("/proposals/:id/withdraw", a.withdrawProposal, auth)
+	g.POST("/proposals/:id/revise", a.reviseProposal, auth)
+	g.GET("/proposals/:id/ballots", a.proposalBallots, viewer)
+	g.GET("/communities/:handle/governance", a.governanceSettings, viewer)
+	g.PUT("/communities/:handle/governance", a.updateGovernanceSettings, auth)
+	g.GET("/communities/:handle/governance/log", a.governanceLog, viewer)
 }
 
 type proposalJSON struct {
@@ -50,6 +55,27 @@ type proposalJSON struct {
 	Cast         int64            `json:"cast"`
 	Eligible     int64            `json:"eligible"`
 	MyVote       string           `json:"my_vote"`
+	// Second slice: the rest of the method, links and breakdowns.
+	QuorumKind         string             `json:"quorum_kind"`
+	ThresholdBase      string             `json:"threshold_base"`
+	Block              bool               `json:"block"`
+	Choice             string             `json:"choice"`
+	EarlyClose         bool               `json:"early_close"`
+	BallotMode         string             `json:"ballot_mode"`
+	Escalate           string             `json:"escalate"`
+	RevisionOf         string             `json:"revision_of"`
+	RevisedBy          string             `json:"revised_by"`
+	EscalatedFrom      string             `json:"escalated_from"`
+	Voters             int64              `json:"voters"`
+	MyVotes            []string           `json:"my_votes"`
+	AdvisoryByInstance []instanceVoteJSON `json:"advisory_by_instance"`
+	Rules              []string           `json:"rules"`
+}
+
+type instanceVoteJSON struct {
+	Instance string `json:"instance"`
+	Option   string `json:"option"`
+	Count    int64  `json:"count"`
 }
 
 func (a *API) proposalView(c echo.Context, v *service.ProposalView) (proposalJSON, error) {
@@ -66,7 +92,20 @@ func (a *API) proposalView(c echo.Context, v *service.ProposalView) (proposalJSO
 		Kind: p.Kind, Title: p.Title, Motion: p.Motion, MotionHTML: p.MotionHTML, Method: p.Method,
 		QuorumNum: p.QuorumNum, QuorumDen: p.QuorumDen, ThresholdNum: p.ThresholdNum, ThresholdDen: p.ThresholdDen,
 		Options: v.Options, Args: args, OpensAt: p.OpensAt.UTC(), ClosesAt: p.ClosesAt.UTC(), State: p.State,
-		Outcome: p.Outcome, Counts: v.Counts, Advisory: v.Advisory, Cast: v.Cast, Eligible: v.Eligible, MyVote: v.Mine}
+		Outcome: p.Outcome, Counts: v.Counts, Advisory: v.Advisory, Cast: v.Cast, Eligible: v.Eligible, MyVote: v.Mine,
+		QuorumKind: p.QuorumKind, ThresholdBase: p.ThresholdBase, Block: p.Block, Choice: p.Choice, EarlyClose: p.EarlyClose,
+		BallotMode: p.BallotMode, Escalate: p.Escalate, RevisionOf: p.RevisionOf, RevisedBy: v.RevisedBy, EscalatedFrom: p.EscalatedFrom,
+		Voters: v.Voters, MyVotes: v.MineAll, AdvisoryByInstance: []instanceVoteJSON{}, Rules: v.Lines}
+	if out.MyVotes == nil {
+		out.MyVotes = []string{}
+	}
+	for _, c := range v.AdvisoryByInstance {
+		host := c.Domain
+		if host == "" {
+			host = a.svc.Cfg.PublicHost()
+		}
+		out.AdvisoryByInstance = append(out.AdvisoryByInstance, instanceVoteJSON{Instance: host, Option: c.Option, Count: c.N})
+	}
 	if p.ClosedAt != nil {
 		t := p.ClosedAt.UTC()
 		out.ClosedAt = &t
@@ -147,7 +186,9 @@ func (a *API) showProposal(c echo.Context) error {
 }
 
 type voteRequest struct {
-	Option string `json:"option"`
+	Option  string   `json:"option"`
+	Options []string `json:"options"`
+	Reason  string   `json:"reason"`
 }
 
 // voteProposal is POST /api/v1/proposals/{id}/vote {option}: a member's vote
@@ -165,7 +206,11 @@ func (a *API) voteProposal(c echo.Context) error {
 	if me == nil {
 		return errs.Unauthorized("log in to vote")
 	}
-	if _, err := a.svc.Governance.Vote(c.Request().Context(), me, c.Param("id"), req.Option); err != nil {
+	options := req.Options
+	if req.Option != "" {
+		options = append([]string{req.Option}, options...)
+	}
+	if _, err := a.svc.Governance.Cast(c.Request().Context(), me, c.Param("id"), options, req.Reason); err != nil {
 		return err
 	}
 	return a.respondProposal(c, http.StatusOK, c.Param("id"))
@@ -182,4 +227,105 @@ func (a *API) withdrawProposal(c echo.Context) error {
 		return err
 	}
 	return a.respondProposal(c, http.StatusOK, c.Param("id"))
+}
+
+// reviseProposal is POST /api/v1/proposals/{id}/revise: its author withdraws
+// an open proposal and opens the revision (linked by revision_of); voting
+// starts afresh.
+func (a *API) reviseProposal(c echo.Context) error {
+	var in service.ProposalInput
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	me, err := a.me(c)
+	if err != nil {
+		return err
+	}
+	p, err := a.svc.Governance.Revise(c.Request().Context(), me, c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return a.respondProposal(c, http.StatusCreated, p.ID)
+}
+
+type ballotJSON struct {
+	Voter  string `json:"voter"`
+	Option string `json:"option"`
+}
+
+// proposalBallots is GET /api/v1/proposals/{id}/ballots: who voted how, for a
+// closed open-ballot proposal (404 otherwise).
+func (a *API) proposalBallots(c echo.Context) error {
+	list, err := a.svc.Governance.Ballots(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	out := make([]ballotJSON, 0, len(list))
+	for _, b := range list {
+		out = append(out, ballotJSON{Voter: b.VoterURI, Option: b.Option})
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// governanceSettings is GET /api/v1/communities/{handle}/governance.
+func (a *API) governanceSettings(c echo.Context) error {
+	group, _, err := a.communityAndMe(c)
+	if err != nil {
+		return err
+	}
+	s, err := a.svc.Governance.Settings(c.Request().Context(), group)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s)
+}
+
+// updateGovernanceSettings is PUT /api/v1/communities/{handle}/governance
+// (stewards, until the settings are entrenched; then 403: only a
+// change_governance_settings proposal changes them).
+func (a *API) updateGovernanceSettings(c echo.Context) error {
+	var in service.GovernanceSettings
+	if err := bindJSON(c, &in); err != nil {
+		return err
+	}
+	group, me, err := a.communityAndMe(c)
+	if err != nil {
+		return err
+	}
+	s, err := a.svc.Governance.UpdateSettings(c.Request().Context(), me, group, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, s)
+}
+
+// governanceLog is GET /api/v1/communities/{handle}/governance/log: every
+// decided proposal with its outcome and effect, newest first.
+func (a *API) governanceLog(c echo.Context) error {
+	limit, _, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	group, me, err := a.communityAndMe(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	list, err := a.svc.Governance.Log(ctx, group, limit)
+	if err != nil {
+		return err
+	}
+	out := make([]proposalJSON, 0, len(list))
+	for _, p := range list {
+		v, err := a.svc.Governance.Get(ctx, me, p.ID)
+		if err != nil {
+			return err
+		}
+		j, err := a.proposalView(c, v)
+		if err != nil {
+			return err
+		}
+		out = append(out, j)
+	}
+	return c.JSON(http.StatusOK, out)
 }

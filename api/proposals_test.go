@@ -101,3 +101,73 @@ func TestProposalsAPI(t *testing.T) {
 	expect(t, call(t, inst, "POST", "/api/v1/proposals/"+p.ID+"/withdraw", milo, nil), http.StatusConflict)
 	vote(fern, "No", http.StatusConflict)
 }
+
+// TestGovernanceSettingsAPI: the settings (defaults, a steward's change, a
+// member refused, entrenchment), a revision, an anyOf vote with a reason,
+// the log and the open ballots (responses checked against openapi.json).
+func TestGovernanceSettingsAPI(t *testing.T) {
+	inst := start(t)
+	fern := userWithToken(t, inst, "fern", "member")
+	milo := userWithToken(t, inst, "milo", "member")
+	newCommunity(t, inst, fern, "seeds", nil)
+	base := "/api/v1/communities/seeds"
+	expect(t, call(t, inst, "POST", base+"/join", milo, nil), http.StatusOK)
+
+	var s struct {
+		WhoMayPropose string `json:"who_may_propose"`
+		Entrenched    bool
+		Kinds         map[string]struct {
+			Method      string
+			WindowHours int64 `json:"window_hours"`
+		}
+	}
+	r := call(t, inst, "GET", base+"/governance", "", nil)
+	expect(t, r, http.StatusOK)
+	r.json(t, &s)
+	if s.WhoMayPropose != "members" || s.Kinds["amend_charter"].Method != "supermajority" || s.Kinds["amend_charter"].WindowHours != 336 {
+		t.Fatalf("defaults %+v", s)
+	}
+	expect(t, call(t, inst, "PUT", base+"/governance", milo, map[string]any{"who_may_propose": "stewards"}), http.StatusForbidden)
+	expect(t, call(t, inst, "PUT", base+"/governance", fern, map[string]any{"who_may_propose": "kings"}), http.StatusUnprocessableEntity)
+	r = call(t, inst, "PUT", base+"/governance", fern, map[string]any{"who_may_propose": "members",
+		"kinds": map[string]any{"motion": map[string]any{"method": "choice", "window_hours": 24}}})
+	expect(t, r, http.StatusUnprocessableEntity)
+	r = call(t, inst, "PUT", base+"/governance", fern, map[string]any{"entrenched": true})
+	expect(t, r, http.StatusOK)
+	expect(t, call(t, inst, "PUT", base+"/governance", fern, map[string]any{"entrenched": false}), http.StatusForbidden)
+
+	r = call(t, inst, "POST", base+"/proposals", milo, map[string]any{"title": "Colour", "method": "choice", "choice": "anyOf",
+		"options": []string{"Red", "Green", "Blue"}, "ballot_mode": "open", "quorum_num": 1, "quorum_den": 2})
+	expect(t, r, http.StatusCreated)
+	var p proposal
+	r.json(t, &p)
+	r = call(t, inst, "POST", "/api/v1/proposals/"+p.ID+"/revise", fern, map[string]any{"title": "x"})
+	expect(t, r, http.StatusForbidden)
+	r = call(t, inst, "POST", "/api/v1/proposals/"+p.ID+"/revise", milo, map[string]any{"title": "Colour of the shed", "method": "choice",
+		"choice": "anyOf", "options": []string{"Red", "Green"}, "ballot_mode": "open"})
+	expect(t, r, http.StatusCreated)
+	var next struct {
+		proposal
+		RevisionOf string   `json:"revision_of"`
+		MyVotes    []string `json:"my_votes"`
+		Voters     int64
+	}
+	r.json(t, &next)
+	if next.RevisionOf != p.ID {
+		t.Fatalf("revision %+v", next)
+	}
+	r = call(t, inst, "POST", "/api/v1/proposals/"+next.ID+"/vote", fern, map[string]any{"options": []string{"Red", "Green"}, "reason": "Both are fine."})
+	expect(t, r, http.StatusOK)
+	r.json(t, &next)
+	if next.Counts["Red"] != 1 || next.Counts["Green"] != 1 || next.Voters != 1 || len(next.MyVotes) != 2 {
+		t.Fatalf("after an anyOf vote %+v", next)
+	}
+	expect(t, call(t, inst, "GET", "/api/v1/proposals/"+next.ID+"/ballots", "", nil), http.StatusNotFound)
+	r = call(t, inst, "GET", base+"/governance/log", "", nil)
+	expect(t, r, http.StatusOK)
+	var log []proposal
+	r.json(t, &log)
+	if len(log) != 1 || log[0].ID != p.ID || log[0].State != "withdrawn" {
+		t.Fatalf("log %+v", log)
+	}
+}

@@ -122,6 +122,7 @@ func (f *Federation) Register(e *echo.Echo, pages HTMLPages) {
 	} else {
 		e.GET("/proposals/:id", ap(f.proposal))
 	}
+	e.GET("/proposals/:id/ballots", ap(f.ballots))
 	e.GET("/users/:name/moderators", ap(f.moderators))
 	e.GET("/users/:name/members", ap(f.members))
 	e.GET("/users/:name/commons", ap(f.commons))

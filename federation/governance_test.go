@@ -207,11 +207,17 @@ func TestGovernanceMastodonVote(t *testing.T) {
 		obj, _ := m["object"].(map[string]any)
 		return m["type"] == "Update" && obj != nil && obj["id"] == p.URI && obj["closed"] != nil
 	})
-	fake.waitPost(t, "the outcome note", func(m map[string]any) bool {
+	outcome := fake.waitPost(t, "the outcome note", func(m map[string]any) bool {
 		obj, _ := m["object"].(map[string]any)
 		return m["type"] == "Create" && obj != nil && obj["inReplyTo"] == p.URI && m["actor"] == group.URI
 	})
-	fake.waitPost(t, "Accept{Join} of bea", cmIs("Accept", group.URI, beaJoin))
+	if obj := outcome["object"].(map[string]any); obj["commons:result"] != "passed" || obj["commons:decides"] != p.URI || obj["commons:eligible"] != float64(2) {
+		t.Fatalf("outcome note without its machine-readable result: %v", obj)
+	}
+	accept := fake.waitPost(t, "Accept{Join} of bea", cmIs("Accept", group.URI, beaJoin))
+	if accept["context"] != p.URI {
+		t.Fatalf("the effect's Accept has context %v, want the proposal", accept["context"])
+	}
 	if bm, err := inst.App.Store.Membership(ctx, group.ID, beaActor.ID); err != nil || bm.State != models.MembershipActive {
 		t.Fatalf("bea's membership %+v (%v)", bm, err)
 	}

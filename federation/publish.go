@@ -15,6 +15,9 @@ import (
 // its id and used as the body of every delivery) and one delivery job per distinct
 // inbox, in tx — the transaction of the change that caused the activity.
 func (f *Federation) Publish(ctx context.Context, tx *store.Store, out *service.Outbound) error {
+	if out.Context == "" {
+		out.Context = service.DecisionOf(ctx)
+	}
 	doc, err := convert.New(f.svc.URLs(), f.svc.Now).Activity(out)
 	if err != nil {
 		return err

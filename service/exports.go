@@ -31,6 +31,8 @@ type (
 	ContributionObject = core.ContributionObject
 	OfferObject        = core.OfferObject
 	QuestionObject     = core.QuestionObject
+	OutcomeObject      = core.OutcomeObject
+	PollVoteObject     = core.PollVoteObject
 	GroupObject        = core.GroupObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
@@ -90,6 +92,7 @@ var (
 	VisibleToAnyone    = core.VisibleToAnyone
 	NoteScope          = core.NoteScope
 	LostRace           = core.LostRace
+	DecisionOf         = core.DecisionOf
 )
 
 // From package accounts.
@@ -185,10 +188,12 @@ var FieldValueHTML = accounts.FieldValueHTML
 // From package governance.
 
 type (
-	Governance       = governance.Governance
-	ProposalInput    = governance.ProposalInput
-	ProposalView     = governance.View
-	CloseProposalJob = governance.CloseJob
+	Governance         = governance.Governance
+	ProposalInput      = governance.ProposalInput
+	ProposalView       = governance.View
+	CloseProposalJob   = governance.CloseJob
+	GovernanceSettings = governance.Settings
+	KindDefaults       = governance.KindDefaults
 )
 
 // ProposalLines are the plain lines explaining a proposal's rules.

@@ -87,7 +87,7 @@ func (s *Store) PutAdvisoryVote(ctx context.Context, v *models.AdvisoryVote, rep
 func (s *Store) putVote(ctx context.Context, row any, replace bool) (bool, error) {
 	c := clause.OnConflict{DoNothing: true}
 	if replace {
-		c = clause.OnConflict{Columns: []clause.Column{{Name: "proposal_id"}, {Name: "voter_id"}},
+		c = clause.OnConflict{Columns: []clause.Column{{Name: "proposal_id"}, {Name: "voter_id"}, {Name: "slot"}},
 			DoUpdates: clause.AssignmentColumns([]string{"option", "uri", "updated_at"})}
 	}
 	res := s.with(ctx).Clauses(c).Create(row)

@@ -38,6 +38,8 @@ var schemaModels = []any{
 	&models.PasswordReset{},
 	// 0010_revisions
 	&models.CharterVersion{}, &models.ContributionRevision{},
+	// 0012_governance_methods
+	&models.GovernanceSettings{}, &models.Poll{}, &models.PollVote{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

@@ -32,6 +32,7 @@ func (c *Converter) Activity(out *service.Outbound) (*vocab.Object, error) {
 	if out.Audience != "" {
 		a.Audience = []string{out.Audience}
 	}
+	a.Context = out.Context
 	if out.Content != "" {
 		// A reason is plain text: Mastodon shows summary, others content.
 		a.Content = html.EscapeString(out.Content)

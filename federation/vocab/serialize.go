@@ -45,7 +45,20 @@ const contextJSON = `[
     "CoalitionAnnouncement": "commons:CoalitionAnnouncement",
     "goal": "commons:goal",
     "currency": "commons:currency",
-    "amount": "commons:amount"
+    "amount": "commons:amount",
+    "proposalKind": "commons:proposalKind",
+    "proposalState": "commons:proposalState",
+    "decides": {"@id": "commons:decides", "@type": "@id"},
+    "result": "commons:result",
+    "method": "commons:method",
+    "counts": {"@id": "commons:counts", "@container": "@index"},
+    "voters": "commons:voters",
+    "eligible": "commons:eligible",
+    "quorumMet": "commons:quorumMet",
+    "advisory": "commons:advisory",
+    "effect": "commons:effect",
+    "winner": "commons:winner",
+    "ballots": {"@id": "commons:ballots", "@type": "@id"}
   }
 ]`
 

@@ -327,6 +327,9 @@ func (c *Communities) Comments(ctx context.Context, contributionID string) ([]mo
 // contributor's server gets an Accept, and the Group tells its followers: Add to the
 // commons collection and Announce of the contribution (Mastodon shows the boost).
 // A rejection needs a reason, which goes back in the Reject.
+// A community whose governance settings say contributions require a proposal
+// accepts them only by a passed accept_contribution proposal (AcceptDecided);
+// its maintainers may still reject.
 func (c *Communities) Decide(ctx context.Context, by *models.Actor, contributionID string, accept bool, reason string) (*models.Contribution, error) {
 	co, group, err := c.Contribution(ctx, contributionID)
 	if err != nil {
@@ -344,6 +347,9 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 	reason = strings.TrimSpace(reason)
 	if !accept && reason == "" {
 		return nil, errs.Unprocessable("a rejection needs a reason")
+	}
+	if gs, err := c.d.Store.GovernanceSettingsOf(ctx, group.ID); accept && err == nil && gs.ContributionsByProposal {
+		return nil, errs.Forbidden("in this community contributions are accepted by proposal (kind accept_contribution)")
 	}
 	com, err := c.ByActor(ctx, group)
 	if err != nil {
@@ -402,65 +408,74 @@ func (c *Communities) Decide(ctx context.Context, by *models.Actor, contribution
 				Actor: group, Object: core.OfferObject{Contribution: co, Contributor: contributor, Group: group}, Content: reason,
 				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}})
 		}
-		co.AcceptedAt = &now
-		// Credit goes to the contributors as they are now that the row is ours: a
-		// co-contributor's confirmation that committed after our first read is
-		// counted here, and one that comes after this transaction sees the
-		// contribution accepted and adds its own entry.
-		if fresh, err := tx.ContributionByID(ctx, co.ID); err != nil {
-			return err
-		} else if !slices.Equal(fresh.Contributors, co.Contributors) {
-			co.Contributors, co.PendingContributors = fresh.Contributors, fresh.PendingContributors
-			contributors = contributors[:0]
-			for _, u := range co.Contributors {
-				if a, err := tx.ActorByURI(ctx, u); err == nil {
-					contributors = append(contributors, a)
-				}
-			}
-			if len(contributors) == 0 {
-				contributors = []*models.Actor{contributor}
-			}
-		}
-		weight := com.WeightMin
-		if weight < 1 && com.WeightMax >= 1 {
-			weight = 1
-		}
-		entries := make([]models.LedgerEntry, 0, len(contributors))
-		for _, a := range contributors {
-			entries = append(entries, models.LedgerEntry{ID: models.NewID(), CommunityID: group.ID, ContributionID: co.ID,
-				ContributorID: a.ID, Kind: co.Kind, Weight: weight, SetByID: by.ID, RecordedAt: now})
-		}
-		if err := tx.AddLedgerEntries(ctx, entries); err != nil {
-			return err
-		}
-		var remote []*models.Actor
-		for _, a := range contributors {
-			if !a.Local() {
-				remote = append(remote, a)
-			}
-		}
-		if !contributor.Local() {
-			if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAccept,
-				Actor: group, Object: core.OfferObject{Contribution: co, Contributor: contributor, Group: group},
-				To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}}); err != nil {
-				return err
-			}
-		}
-		audience := []string{core.PublicCollection}
-		cc := []string{group.FollowersURI}
-		if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAdd,
-			Actor: group, Object: core.ContributionObject{Contribution: co, Group: group},
-			Target: group.URI + "/commons", Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote}); err != nil {
-			return err
-		}
-		return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
-			Actor: group, Object: core.ContributionObject{Contribution: co, Group: group},
-			Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote, Public: true})
+		return c.carryAccept(ctx, tx, by.ID, co, group, com, contributor, contributors, now)
 	})
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
 	return co, nil
+}
+
+// carryAccept is what accepting a contribution does once its state moved to
+// accepted in tx: the ledger entries and the federated Accept, Add and
+// Announce. byID is who decided (a maintainer, or a passed proposal's
+// author).
+func (c *Communities) carryAccept(ctx context.Context, tx *store.Store, byID string, co *models.Contribution, group *models.Actor, com *models.Community, contributor *models.Actor, contributors []*models.Actor, now time.Time) error {
+	co.AcceptedAt = &now
+	// Credit goes to the contributors as they are now that the row is ours: a
+	// co-contributor's confirmation that committed after our first read is
+	// counted here, and one that comes after this transaction sees the
+	// contribution accepted and adds its own entry.
+	if fresh, err := tx.ContributionByID(ctx, co.ID); err != nil {
+		return err
+	} else if !slices.Equal(fresh.Contributors, co.Contributors) {
+		co.Contributors, co.PendingContributors = fresh.Contributors, fresh.PendingContributors
+		contributors = contributors[:0]
+		for _, u := range co.Contributors {
+			if a, err := tx.ActorByURI(ctx, u); err == nil {
+				contributors = append(contributors, a)
+			}
+		}
+		if len(contributors) == 0 {
+			contributors = []*models.Actor{contributor}
+		}
+	}
+	weight := com.WeightMin
+	if weight < 1 && com.WeightMax >= 1 {
+		weight = 1
+	}
+	entries := make([]models.LedgerEntry, 0, len(contributors))
+	for _, a := range contributors {
+		entries = append(entries, models.LedgerEntry{ID: models.NewID(), CommunityID: group.ID, ContributionID: co.ID,
+			ContributorID: a.ID, Kind: co.Kind, Weight: weight, SetByID: byID, RecordedAt: now})
+	}
+	if err := tx.AddLedgerEntries(ctx, entries); err != nil {
+		return err
+	}
+	var remote []*models.Actor
+	for _, a := range contributors {
+		if !a.Local() {
+			remote = append(remote, a)
+		}
+	}
+	if !contributor.Local() {
+		if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAccept,
+			Actor: group, Object: core.OfferObject{Contribution: co, Contributor: contributor, Group: group},
+			To: []string{contributor.URI}, Recipients: []*models.Actor{contributor}}); err != nil {
+			return err
+		}
+	}
+	audience := []string{core.PublicCollection}
+	cc := []string{group.FollowersURI}
+	if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAdd,
+		Actor: group, Object: core.ContributionObject{Contribution: co, Group: group},
+		Target: group.URI + "/commons", Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote}); err != nil {
+		return err
+	}
+	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
+		Actor: group, Object: core.ContributionObject{Contribution: co, Group: group},
+		Audience: group.URI, To: audience, CC: cc, ToFollowers: true, Recipients: remote, Public: true})
+
 }
 
 // ReceiveOfferAnswer records a remote community's Accept or Reject of a local

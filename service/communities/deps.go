@@ -90,6 +90,7 @@ type Store interface {
 	ContributionsBy(ctx context.Context, actorID string, states []string, limit int) ([]models.Contribution, error)
 
 	ActorByID(ctx context.Context, id string) (*models.Actor, error)
+	GovernanceSettingsOf(ctx context.Context, communityID string) (*models.GovernanceSettings, error)
 	MarkNoteDeleted(ctx context.Context, id string, at time.Time) error
 	SetNoteLocked(ctx context.Context, id string, locked bool) error
 	ActorByURI(ctx context.Context, uri string) (*models.Actor, error)

@@ -100,6 +100,30 @@ type QuestionObject struct {
 
 func (q QuestionObject) ObjectID() string { return q.Proposal.URI }
 
+// OutcomeObject is the Group's note announcing a proposal's outcome, in reply
+// to its Question, with the result in machine-readable fields of the
+// project's namespace (Fields: term → value, e.g. "result": "passed").
+type OutcomeObject struct {
+	Note   *models.Note
+	Author *models.Actor
+	Fields map[string]any
+}
+
+func (o OutcomeObject) ObjectID() string { return o.Note.URI }
+
+// PollVoteObject is a local user's vote on a remote poll, exactly as
+// Mastodon sends its own: a Note with the option as name, in reply to the
+// Question, attributed to the voter, addressed to the poll's author only.
+type PollVoteObject struct {
+	URI      string
+	Voter    *models.Actor
+	Question string
+	Author   string // the poll's author (the only addressee)
+	Option   string
+}
+
+func (v PollVoteObject) ObjectID() string { return v.URI }
+
 // GroupObject is a local community's Group actor document, embedded whole (the
 // object of Update{Group} after a steward or a proposal changed its settings):
 // the actor with its community terms (FEP-1b12 moderators, licence, charter,

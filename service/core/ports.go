@@ -77,6 +77,25 @@ type Outbound struct {
 	Recipients []*models.Actor
 	// Public lists the activity in the actor's outbox.
 	Public bool
+	// Context is the AS2 context of the activity: the proposal (its
+	// Question) whose decision this activity carries out. Empty: the
+	// publisher takes DecisionOf(ctx).
+	Context string
+}
+
+type decisionKey struct{}
+
+// WithDecision marks ctx as carrying out the decision of the proposal whose
+// Question is questionURI: every activity published under it gets that
+// proposal as its context (the effect of a passed proposal, issue 11).
+func WithDecision(ctx context.Context, questionURI string) context.Context {
+	return context.WithValue(ctx, decisionKey{}, questionURI)
+}
+
+// DecisionOf is the proposal WithDecision put in ctx ("" when none).
+func DecisionOf(ctx context.Context) string {
+	s, _ := ctx.Value(decisionKey{}).(string)
+	return s
 }
 
 // ObjectID makes an activity the object of another one (Undo of a Lock we sent).

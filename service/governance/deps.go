@@ -40,6 +40,7 @@ package governance
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"time"
 
@@ -55,6 +56,14 @@ type Communities interface {
 	// AdmitDecided and SetRoleDecided carry out a passed proposal's effect in tx.
 	AdmitDecided(ctx context.Context, tx *store.Store, group, member *models.Actor, byID string) error
 	SetRoleDecided(ctx context.Context, tx *store.Store, group, member *models.Actor, role, byID string) error
+	// RemoveDecided and AcceptDecided: remove a member, accept a contribution.
+	RemoveDecided(ctx context.Context, tx *store.Store, group, member *models.Actor, byID string) error
+	AcceptDecided(ctx context.Context, tx *store.Store, group *models.Actor, contributionID, byID string) error
+	// CheckPatch and UpdateDecided: a community patch (JSON) for amend
+	// charter (terms: charter and licence) and change settings (the rest),
+	// checked at opening and applied at close with the charter history.
+	CheckPatch(raw json.RawMessage, terms bool) (json.RawMessage, error)
+	UpdateDecided(ctx context.Context, tx *store.Store, group *models.Actor, raw json.RawMessage, byID, proposalID string) error
 }
 
 // Deps is everything the governance domain needs, passed explicitly.
@@ -89,6 +98,7 @@ type Store interface {
 	ActorByURI(ctx context.Context, uri string) (*models.Actor, error)
 	ActorByHandle(ctx context.Context, username, domain string) (*models.Actor, error)
 	CommunityByActorID(ctx context.Context, actorID string) (*models.Community, error)
+	ContributionByID(ctx context.Context, id string) (*models.Contribution, error)
 	Membership(ctx context.Context, communityID, actorID string) (*models.Membership, error)
 	ProposalByID(ctx context.Context, id string) (*models.Proposal, error)
 	ProposalByURI(ctx context.Context, uri string) (*models.Proposal, error)
@@ -97,6 +107,15 @@ type Store interface {
 	CountAdvisoryVotes(ctx context.Context, proposalID string) ([]store.VoteCount, error)
 	BallotOf(ctx context.Context, proposalID, actorID string) (*models.Ballot, error)
 	VoteByURI(ctx context.Context, uri string) (proposalID, voterID string, err error)
+	GovernanceSettingsOf(ctx context.Context, communityID string) (*models.GovernanceSettings, error)
+	CountVoters(ctx context.Context, p *models.Proposal) (int64, error)
+	CountAdvisoryByInstance(ctx context.Context, proposalID string) ([]store.InstanceCount, error)
+	BallotsOf(ctx context.Context, proposalID, voterID string) ([]models.Ballot, error)
+	RevisionOf(ctx context.Context, id string) (*models.Proposal, error)
+	OpenBallots(ctx context.Context, p *models.Proposal) ([]store.VoterChoice, error)
+	DecidedProposals(ctx context.Context, communityID string, limit int) ([]models.Proposal, error)
+	RecentProposals(ctx context.Context, communityID string, limit int) ([]models.Proposal, error)
+	UnvotedProposals(ctx context.Context, actorID string, now time.Time, limit int) ([]models.Proposal, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 

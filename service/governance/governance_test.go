@@ -316,6 +316,16 @@ func TestProposeRules(t *testing.T) {
 			{"grant a role to a non-member", f.alice, governance.ProposalInput{Title: "x", Kind: "grant_role", Args: json.RawMessage(`{"member":"outsider","role":"maintainer"}`)}, 422},
 			{"grant an unknown role", f.alice, governance.ProposalInput{Title: "x", Kind: "grant_role", Args: json.RawMessage(`{"member":"bob","role":"king"}`)}, 422},
 			{"revoke a role nobody holds", f.alice, governance.ProposalInput{Title: "x", Kind: "revoke_role", Args: json.RawMessage(`{"member":"bob"}`)}, 422},
+			{"amend the charter with a setting", f.alice, governance.ProposalInput{Title: "x", Kind: "amend_charter", Args: json.RawMessage(`{"charter":"c","summary":"s"}`)}, 422},
+			{"change the charter as a setting", f.alice, governance.ProposalInput{Title: "x", Kind: "change_settings", Args: json.RawMessage(`{"charter":"c"}`)}, 422},
+			{"change nothing", f.alice, governance.ProposalInput{Title: "x", Kind: "change_settings", Args: json.RawMessage(`{}`)}, 422},
+			{"an unknown licence", f.alice, governance.ProposalInput{Title: "x", Kind: "amend_charter", Args: json.RawMessage(`{"licence":"mine"}`)}, 422},
+			{"remove a non-member", f.alice, governance.ProposalInput{Title: "x", Kind: "remove_member", Args: json.RawMessage(`{"member":"outsider"}`)}, 422},
+			{"accept an unknown contribution", f.alice, governance.ProposalInput{Title: "x", Kind: "accept_contribution", Args: json.RawMessage(`{"contribution":"nope"}`)}, 422},
+			{"a lazy consensus shorter than 72 hours", f.alice, governance.ProposalInput{Title: "x", Method: "lazy_consensus", ClosesAt: f.now.Add(48 * time.Hour)}, 422},
+			{"a support quorum on a bad kind", f.alice, governance.ProposalInput{Title: "x", QuorumKind: "presence"}, 422},
+			{"Block on a majority", f.alice, governance.ProposalInput{Title: "x", Block: true}, 422},
+			{"an unknown ballot mode", f.alice, governance.ProposalInput{Title: "x", BallotMode: "secret"}, 422},
 		}
 		for _, tc := range cases {
 			_, err := f.s.Governance.Propose(f.ctx, tc.by, f.group, tc.in)
@@ -467,6 +477,65 @@ func TestEffects(t *testing.T) {
 				t.Fatalf("rita is %s, want %s", m.Role, want)
 			}
 		}, sentAs: core.TypeRemove},
+		{name: "remove member", setup: func(t *testing.T, f *fixture) governance.ProposalInput {
+			return governance.ProposalInput{Kind: "remove_member", Method: "majority", QuorumNum: 1, QuorumDen: 3, Args: json.RawMessage(`{"member":"` + f.rita.URI + `"}`)}
+		}, check: func(t *testing.T, f *fixture, passed bool) {
+			_, err := f.st.Membership(f.ctx, f.group.ID, f.rita.ID)
+			if passed == (err == nil) {
+				t.Fatalf("rita's membership after the vote: %v (passed %v)", err, passed)
+			}
+		}, sentAs: core.TypeRemove},
+		{name: "accept contribution", setup: func(t *testing.T, f *fixture) governance.ProposalInput {
+			co, err := f.s.Communities.Offer(f.ctx, f.carol, f.group, service.ContributionInput{Title: "Seed list", Body: "x", Kind: "knowledge", Licence: "CC-BY-SA-4.0"}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.pub.Out = nil
+			return governance.ProposalInput{Kind: "accept_contribution", Args: json.RawMessage(`{"contribution":"` + co.ID + `"}`)}
+		}, check: func(t *testing.T, f *fixture, passed bool) {
+			list, _, err := f.s.Communities.Ledger(f.ctx, f.group, 10, 0)
+			if err != nil || (len(list) == 1) != passed {
+				t.Fatalf("ledger %d entries (%v), passed %v", len(list), err, passed)
+			}
+		}, sentAs: core.TypeAnnounce},
+		{name: "amend charter", setup: func(t *testing.T, f *fixture) governance.ProposalInput {
+			return governance.ProposalInput{Kind: "amend_charter", Method: "majority", QuorumNum: 1, QuorumDen: 3,
+				Args: json.RawMessage(`{"charter":"We share seeds."}`)}
+		}, check: func(t *testing.T, f *fixture, passed bool) {
+			versions, err := f.st.CharterVersions(f.ctx, f.group.ID)
+			if err != nil || (len(versions) == 2) != passed {
+				t.Fatalf("%d charter versions (%v), passed %v", len(versions), err, passed)
+			}
+			groupUpdates := 0
+			for _, o := range f.pub.Out {
+				if _, ok := o.Object.(service.GroupObject); ok && o.Type == core.TypeUpdate {
+					groupUpdates++
+					if o.Context == "" {
+						t.Fatal("Update{Group} without the proposal as context")
+					}
+				}
+			}
+			if (groupUpdates == 1) != passed {
+				t.Fatalf("%d Update{Group}, passed %v", groupUpdates, passed)
+			}
+		}},
+		{name: "change settings", setup: func(t *testing.T, f *fixture) governance.ProposalInput {
+			return governance.ProposalInput{Kind: "change_settings", Method: "majority", QuorumNum: 1, QuorumDen: 3, Args: json.RawMessage(`{"membership_policy":"open","summary":"Seeds"}`)}
+		}, check: func(t *testing.T, f *fixture, passed bool) {
+			com, err := f.st.CommunityByActorID(f.ctx, f.group.ID)
+			if err != nil || (com.MembershipPolicy == "open") != passed {
+				t.Fatalf("membership policy %q (%v), passed %v", com.MembershipPolicy, err, passed)
+			}
+		}},
+		{name: "change governance settings", setup: func(t *testing.T, f *fixture) governance.ProposalInput {
+			return governance.ProposalInput{Kind: "change_governance_settings", Method: "majority", QuorumNum: 1, QuorumDen: 3,
+				Args: json.RawMessage(`{"who_may_propose":"stewards","entrenched":true}`)}
+		}, check: func(t *testing.T, f *fixture, passed bool) {
+			s, err := f.s.Governance.Settings(f.ctx, f.group)
+			if err != nil || s.Entrenched != passed || (s.WhoMayPropose == models.ProposersStewards) != passed {
+				t.Fatalf("settings %+v (%v), passed %v", s, err, passed)
+			}
+		}},
 	}
 	for _, tc := range cases {
 		for _, pass := range []bool{true, false} {
@@ -494,8 +563,13 @@ func TestEffects(t *testing.T) {
 					if pass {
 						wantSent = 1
 					}
-					if n := f.pub.Sent(tc.sentAs); n != wantSent {
+					if n := f.pub.Sent(tc.sentAs); tc.sentAs != "" && n != wantSent {
 						t.Fatalf("%d %s sent, want %d", n, tc.sentAs, wantSent)
+					}
+					for _, o := range f.pub.Out {
+						if o.Type == tc.sentAs && o.Context != p.URI {
+							t.Fatalf("the effect's %s has context %q, want the proposal", o.Type, o.Context)
+						}
 					}
 				})
 			})
@@ -575,9 +649,15 @@ func TestWireOrder(t *testing.T) {
 		if !recipients[f.rita.ID] || !recipients[f.stranger.ID] {
 			t.Fatalf("Update{Question} misses a remote voter: %v", f.pub.Out[0].Recipients)
 		}
-		note, ok := f.pub.Out[2].Object.(service.NoteObject)
+		note, ok := f.pub.Out[2].Object.(service.OutcomeObject)
 		if !ok || note.Note.InReplyToURI != p.URI || note.Author.ID != f.group.ID || !contains(note.Note.Content, "Passed") {
 			t.Fatalf("outcome %T %+v", f.pub.Out[2].Object, note.Note)
+		}
+		if note.Fields["result"] != models.ProposalPassed || note.Fields["decides"] != p.URI || note.Fields["eligible"] != int64(5) {
+			t.Fatalf("outcome fields %v", note.Fields)
+		}
+		if f.pub.Out[1].Context != p.URI || f.pub.Out[0].Context != "" {
+			t.Fatalf("the effect's Accept does not carry the proposal as context")
 		}
 		if _, err := f.st.NoteByURI(f.ctx, note.Note.URI); err != nil {
 			t.Fatalf("the outcome note is not stored: %v", err)

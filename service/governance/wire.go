@@ -6,6 +6,7 @@ import (
 	"html"
 	"time"
 
+	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service/core"
@@ -39,16 +40,49 @@ func (g *Governance) question(ctx context.Context, st Store, group *models.Actor
 // Lines are the plain lines under the motion: the method, the quorum, who
 // counts and the closing time.
 func Lines(p *models.Proposal, eligible int64) []string {
-	method := "Majority: passes if Yes outnumbers No (a tie fails)."
-	if p.Method == MethodSupermajority {
-		method = fmt.Sprintf("Supermajority: passes if Yes is at least %d/%d of Yes and No.", p.ThresholdNum, p.ThresholdDen)
+	var method string
+	switch p.Method {
+	case MethodSupermajority:
+		base := "of Yes and No"
+		if p.ThresholdBase == BaseEligible {
+			base = fmt.Sprintf("of all %d eligible members", eligible)
+		}
+		method = fmt.Sprintf("Supermajority: passes if Yes is at least %d/%d %s.", p.ThresholdNum, p.ThresholdDen, base)
+		if p.Block {
+			method += " A single Block vote blocks it."
+		}
+	case MethodConsent:
+		method = "Consent: passes unless someone objects with a reason (vote Object and reply to the proposal saying why)."
+	case MethodLazyConsensus:
+		method = "Lazy consensus: passes unless someone objects with a reason (vote Object and reply saying why)"
+		if p.Escalate == EscalateMajority {
+			method += "; an objection leads to a majority vote."
+		} else {
+			method += "; an objection makes it fail."
+		}
+	case MethodChoice:
+		method = "Choice: the option with the most votes wins (a tie for first fails)."
+		if p.Choice == ChoiceAny {
+			method = "Choice: vote for every option you accept; the one with the most votes wins (a tie for first fails)."
+		}
+	default:
+		method = "Majority: passes if Yes outnumbers No (a tie fails)."
 	}
-	return []string{
-		method,
-		fmt.Sprintf("Quorum: %d/%d of the %d eligible members must vote.", p.QuorumNum, p.QuorumDen, eligible),
-		"Who counts: the members when the proposal opened; other votes are advisory.",
-		"Closes: " + p.ClosesAt.UTC().Format(time.RFC1123) + ".",
+	quorum := fmt.Sprintf("Quorum: %d/%d of the %d eligible members must vote.", p.QuorumNum, p.QuorumDen, eligible)
+	switch {
+	case p.Method == MethodLazyConsensus || p.QuorumNum == 0:
+		quorum = "No quorum."
+	case p.QuorumKind == QuorumSupport:
+		quorum = fmt.Sprintf("Quorum: %d/%d of the %d eligible members must vote in favour.", p.QuorumNum, p.QuorumDen, eligible)
 	}
+	lines := []string{method, quorum, "Who counts: the members when the proposal opened; other votes are advisory."}
+	if p.EarlyClose {
+		lines = append(lines, "Votes are final; it closes as soon as the result is certain.")
+	}
+	if p.BallotMode == BallotOpen {
+		lines = append(lines, "Open ballot: who voted how is published at close.")
+	}
+	return append(lines, "Closes: "+p.ClosesAt.UTC().Format(time.RFC1123)+".")
 }
 
 // publishQuestion sends Create or Update of p's Question.
@@ -67,11 +101,11 @@ func (g *Governance) publishQuestion(ctx context.Context, tx *store.Store, verb 
 }
 
 // publishOutcome stores the outcome as a note of the Group in reply to the
-// Question and sends it.
-func (g *Governance) publishOutcome(ctx context.Context, tx *store.Store, group *models.Actor, p *models.Proposal, outcome string, now time.Time) error {
+// Question and sends it, with the result in machine-readable fields.
+func (g *Governance) publishOutcome(ctx context.Context, tx *store.Store, group *models.Actor, p *models.Proposal, res Result, adv []store.InstanceCount, effect string, now time.Time) error {
 	id := models.NewID()
 	n := &models.Note{ID: id, URI: g.d.URLs.Note(id), URL: g.d.URLs.Note(id), Type: "Note", AuthorID: group.ID,
-		Content:    "<p>" + html.EscapeString(p.Title) + ": " + html.EscapeString(outcome) + "</p>",
+		Content:    "<p>" + html.EscapeString(p.Title) + ": " + html.EscapeString(p.Outcome) + "</p>",
 		Visibility: models.VisibilityPublic, InReplyToURI: p.URI, AudienceURI: group.URI,
 		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, Local: true, Published: now}
 	if err := tx.CreateNote(ctx, n, nil); err != nil {
@@ -82,7 +116,54 @@ func (g *Governance) publishOutcome(ctx context.Context, tx *store.Store, group 
 		return err
 	}
 	return g.d.Pub.Publish(ctx, tx, &core.Outbound{ID: g.d.URLs.Activity(models.NewID()), Type: core.TypeCreate, Actor: group,
-		Object: core.NoteObject{Note: n, Author: group}, Audience: group.URI, Published: now,
+		Object: core.OutcomeObject{Note: n, Author: group, Fields: g.OutcomeFields(p, res, adv, effect)}, Audience: group.URI, Published: now,
+		To: n.To, CC: n.CC, ToFollowers: true, Recipients: recipients, Public: true})
+}
+
+// OutcomeFields are the outcome's machine-readable fields (terms of the
+// project's namespace, /ns).
+func (g *Governance) OutcomeFields(p *models.Proposal, res Result, adv []store.InstanceCount, effect string) map[string]any {
+	advisory := make([]map[string]any, 0, len(adv))
+	for _, c := range adv {
+		d := c.Domain
+		if d == "" {
+			d = g.localHost()
+		}
+		advisory = append(advisory, map[string]any{"instance": d, "option": c.Option, "count": c.N})
+	}
+	f := map[string]any{"decides": p.URI, "result": res.State, "method": p.Method, "proposalKind": p.Kind,
+		"counts": res.Counts, "voters": res.Voters, "eligible": res.Eligible, "quorumMet": res.QuorumMet,
+		"advisory": advisory, "effect": effect}
+	if res.Winner != "" {
+		f["winner"] = res.Winner
+	}
+	if p.BallotMode == BallotOpen {
+		f["ballots"] = p.URI + "/ballots"
+	}
+	return f
+}
+
+// publishReason stores a local voter's reason as their reply to the
+// proposal's Question (public, in the community) and sends it to the
+// proposal's remote audience: what makes an objection valid.
+func (g *Governance) publishReason(ctx context.Context, tx *store.Store, voter *models.Actor, p *models.Proposal, reason string, now time.Time) error {
+	group, err := tx.ActorByID(ctx, p.CommunityID)
+	if err != nil {
+		return err
+	}
+	id := models.NewID()
+	n := &models.Note{ID: id, URI: g.d.URLs.Note(id), URL: g.d.URLs.Note(id), Type: "Note", AuthorID: voter.ID,
+		Content: content.Markdown(reason), Visibility: models.VisibilityPublic, InReplyToURI: p.URI, AudienceURI: group.URI,
+		To: []string{core.PublicCollection}, CC: []string{voter.FollowersURI, group.URI}, Local: true, Published: now}
+	if err := tx.CreateNote(ctx, n, nil); err != nil {
+		return err
+	}
+	recipients, err := g.remoteAudience(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	return g.d.Pub.Publish(ctx, tx, &core.Outbound{ID: g.d.URLs.Activity(models.NewID()), Type: core.TypeCreate, Actor: voter,
+		Object: core.NoteObject{Note: n, Author: voter}, Audience: group.URI, Published: now,
 		To: n.To, CC: n.CC, ToFollowers: true, Recipients: recipients, Public: true})
 }
 

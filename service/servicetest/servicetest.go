@@ -49,7 +49,12 @@ type Recorder struct {
 }
 
 // Publish implements service.Publisher.
-func (r *Recorder) Publish(_ context.Context, _ *store.Store, out *service.Outbound) error {
+// Like the federation edge, it gives an activity published while carrying
+// out a decision that decision's proposal as its context.
+func (r *Recorder) Publish(ctx context.Context, _ *store.Store, out *service.Outbound) error {
+	if out.Context == "" {
+		out.Context = service.DecisionOf(ctx)
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.Out = append(r.Out, out)
