@@ -122,6 +122,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
+	if err := queue.AddWorker(q, svc.Economy.RunCloseJob); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := queue.AddWorker(q, svc.Economy.RunProgressJob); err != nil {
+		st.Close()
+		return nil, err
+	}
 	web := frontend.New(cfg, svc, log)
 	e, reg := server.New(server.Options{
 		Log: log, DB: st.SQL(), Ready: st.Ready, TrustProxy: cfg.Server.TrustProxy,

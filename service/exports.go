@@ -10,6 +10,7 @@ import (
 	"github.com/commonsd/commonsd/service/admin"
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/economy"
 	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/social"
 )
@@ -28,6 +29,7 @@ type (
 	ContributionObject = core.ContributionObject
 	OfferObject        = core.OfferObject
 	QuestionObject     = core.QuestionObject
+	AppealObject       = core.AppealObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
@@ -177,3 +179,26 @@ type (
 
 // ProposalLines are the plain lines explaining a proposal's rules.
 var ProposalLines = governance.Lines
+
+// From package economy.
+
+type (
+	Economy           = economy.Economy
+	OrganizationInput = economy.OrganizationInput
+	AppealInput       = economy.AppealInput
+	AppealTierInput   = economy.TierInput
+	AppealView        = economy.AppealView
+	AppealFilter      = economy.AppealFilter
+	PledgeInput       = economy.PledgeInput
+	PledgeView        = economy.PledgeView
+	ReceiptInput      = economy.ReceiptInput
+	DisbursementInput = economy.DisbursementInput
+	LedgerScope       = economy.LedgerScope
+	LedgerTotals      = economy.Totals
+)
+
+// PaymentLinks decodes an organization's or an appeal's payment links.
+var PaymentLinks = economy.PaymentLinks
+
+// AppealTiers decodes an appeal's suggested amounts.
+var AppealTiers = economy.Tiers

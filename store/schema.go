@@ -32,6 +32,9 @@ var schemaModels = []any{
 	&models.ReviewComment{}, &models.LedgerEntry{},
 	// 0008_governance
 	&models.Proposal{}, &models.ProposalVoter{}, &models.Ballot{}, &models.AdvisoryVote{},
+	// 0013_economy
+	&models.Organization{}, &models.OrganizationAdmin{}, &models.FundingAppeal{}, &models.Pledge{},
+	&models.EconomicEvent{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

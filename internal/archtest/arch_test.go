@@ -38,13 +38,14 @@ var allowed = map[string][]string{
 	"federation/vocab":    {"errs"},
 	"queue":               {"service", "store", "config"},
 	"server":              {"config", "errs", "version"},
-	"service":             {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "store", "models", "config", "errs", "content", "version"},
+	"service":             {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/economy", "service/admin", "store", "models", "config", "errs", "content", "version"},
 	"service/core":        {"store", "models", "errs"},
 	"service/accounts":    {"service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/social":      {"service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/communities": {"service/social", "service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/governance":  {"service/core", "store", "models", "errs", "content"},
 	"service/admin":       {"service/core", "store", "models", "config", "errs"},
+	"service/economy":     {"service/communities", "service/social", "service/accounts", "service/core", "store", "models", "config", "errs", "content"},
 	"service/servicetest": {"service", "store", "config", "errs"},
 	"store":               {"models", "config", "errs"},
 	"store/storetest":     {"store", "models"},
@@ -76,6 +77,7 @@ var testExtra = map[string][]string{
 	"service/communities": {"service"},
 	"service/governance":  {"service"},
 	"service/admin":       {"service"},
+	"service/economy":     {"service"},
 	"bench":               {"app", "federation/signing", "models", "service", "store"},
 }
 
