@@ -65,4 +65,5 @@ func (a *API) Register(e *echo.Echo) {
 	g.GET("/admin/reports", a.adminListReports, auth, staff)
 	a.registerCommunities(g)
 	a.registerProposals(g)
+	a.registerEconomy(g)
 }

@@ -301,6 +301,9 @@ func complete(m map[string]any, o *Object, depth int) error {
 			if a.MediaType != "" {
 				am["mediaType"] = a.MediaType
 			}
+			if a.Rel != "" {
+				am["rel"] = a.Rel
+			}
 			if a.URL != "" {
 				if a.Type == "Link" {
 					am["href"] = a.URL

@@ -317,3 +317,32 @@ func asDomain(err error) error {
 	}
 	return errs.Internal(err)
 }
+
+// LedgerOwner is the local organization or community whose ledger a handle
+// names.
+func (e *Economy) LedgerOwner(ctx context.Context, handle string) (*models.Actor, error) {
+	act, err := e.d.Actors.LocalByHandle(ctx, strings.TrimPrefix(strings.TrimSpace(handle), "@"))
+	if err != nil {
+		return nil, err
+	}
+	if act.Type != models.ActorOrganization && act.Type != models.ActorGroup {
+		return nil, errs.NotFound("@%s keeps no ledger", act.Username)
+	}
+	return act, nil
+}
+
+// EntryActors loads the providers and receivers of entries, by id.
+func (e *Economy) EntryActors(ctx context.Context, list []models.EconomicEvent) (map[string]*models.Actor, error) {
+	ids := make([]string, 0, 2*len(list))
+	for _, x := range list {
+		if x.ProviderID != "" {
+			ids = append(ids, x.ProviderID)
+		}
+		ids = append(ids, x.ReceiverID)
+	}
+	m, err := e.d.Store.ActorsByIDs(ctx, ids)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return m, nil
+}
