@@ -136,7 +136,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		HTMLError: web.ErrorPage, RequestTimeout: cfg.Server.RequestTimeout,
 	})
 	a := &App{Cfg: cfg, Log: log, Store: st, Svc: svc, Queue: q, Fed: fed, Echo: e, Metrics: reg}
-	fed.Register(e, federation.HTMLPages{Profile: web.Negotiated, Contribution: web.ContributionPage, Proposal: web.ProposalRedirect})
+	fed.Register(e, federation.HTMLPages{Profile: web.Negotiated, Contribution: web.ContributionPage, Proposal: web.ProposalRedirect,
+		Appeal: web.AppealPage, Funds: web.FundsPage})
 	api.New(svc).Register(e)
 	web.Register(e)
 	return a, nil
