@@ -75,4 +75,5 @@ func (a *API) Register(e *echo.Echo) {
 	a.registerProposals(g)
 	a.registerNotifications(g)
 	a.registerEditing(g)
+	a.registerEconomy(g)
 }

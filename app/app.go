@@ -141,13 +141,22 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
+	if err := queue.AddWorker(q, svc.Economy.RunCloseJob); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := queue.AddWorker(q, svc.Economy.RunProgressJob); err != nil {
+		st.Close()
+		return nil, err
+	}
 	web := frontend.New(cfg, svc, log)
 	e, reg := server.New(server.Options{
 		Log: log, DB: st.SQL(), Ready: st.Ready, TrustProxy: cfg.Server.TrustProxy,
 		HTMLError: web.ErrorPage, RequestTimeout: cfg.Server.RequestTimeout,
 	})
 	a := &App{Cfg: cfg, Log: log, Store: st, Svc: svc, Queue: q, Fed: fed, Echo: e, Metrics: reg}
-	fed.Register(e, federation.HTMLPages{Profile: web.Negotiated, Contribution: web.ContributionPage, Proposal: web.ProposalRedirect})
+	fed.Register(e, federation.HTMLPages{Profile: web.Negotiated, Contribution: web.ContributionPage, Proposal: web.ProposalRedirect,
+		Appeal: web.AppealPage, Funds: web.FundsPage})
 	api.New(svc).Register(e)
 	web.Register(e)
 	return a, nil

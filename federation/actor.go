@@ -52,6 +52,7 @@ func (f *Federation) actor(c echo.Context) error {
 		}
 		o := convert.Actor(act)
 		f.groupExtras(ctx, act, o)
+		f.orgExtras(ctx, act, o)
 		return vocab.Marshal(o)
 	})
 	if err != nil {

@@ -62,7 +62,7 @@ func TestRevisedContributionAcrossInstances(t *testing.T) {
 	// carl revises on B: the text, and a file.
 	md := []byte("# Steward\n\nKeeps the community's settings.\n")
 	if _, err := b.App.Svc.Communities.Revise(ctx, carl, co.ID, service.RevisionInput{Title: "Glossary, with roles",
-		Body: "Commons: what we share.\nLedger: who gave what.\nSteward: keeps the settings.",
+		Body:  "Commons: what we share.\nLedger: who gave what.\nSteward: keeps the settings.",
 		Files: []service.Upload{{Name: "steward.md", ContentType: "text/markdown", Data: md}}}, nil); err != nil {
 		t.Fatal(err)
 	}

@@ -93,6 +93,8 @@ type HTMLPages struct {
 	Profile      echo.HandlerFunc // /users/:name
 	Contribution echo.HandlerFunc // /contributions/:id
 	Proposal     echo.HandlerFunc // /proposals/:id (nil: ActivityPub only)
+	Appeal       echo.HandlerFunc // /appeals/:id (nil: ActivityPub only)
+	Funds        echo.HandlerFunc // /users/:name/funds and /appeals/:id/ledger (nil: ActivityPub only)
 }
 
 // Register mounts the discovery and ActivityPub routes.
@@ -127,4 +129,14 @@ func (f *Federation) Register(e *echo.Echo, pages HTMLPages) {
 	e.GET("/users/:name/members", ap(f.members))
 	e.GET("/users/:name/commons", ap(f.commons))
 	e.GET("/users/:name/ledger", ap(f.ledger))
+	orAP := func(h echo.HandlerFunc, page echo.HandlerFunc) echo.HandlerFunc {
+		if page == nil {
+			return ap(h)
+		}
+		return negotiate(ap(h), page)
+	}
+	e.GET("/appeals/:id", orAP(f.appeal, pages.Appeal))
+	e.GET("/appeals/:id/ledger", orAP(f.appealLedger, pages.Funds))
+	e.GET("/users/:name/funds", orAP(f.funds, pages.Funds))
+	e.GET("/ledger/:id", ap(f.ledgerEntry))
 }

@@ -56,7 +56,7 @@ func TestInboxUpdateOffer(t *testing.T) {
 	}
 	runInboxCases(t, e, []inboxCase{
 		{name: "update of y's offer attributed to y", status: 403, reason: "attributed to",
-			doc: func(e *inboxEnv) map[string]any { return e.act("Update", e.x, "object", obj(yObj, e.y, "pwned")) },
+			doc:   func(e *inboxEnv) map[string]any { return e.act("Update", e.x, "object", obj(yObj, e.y, "pwned")) },
 			check: unchanged(yCo.ID)},
 		{name: "update of y's offer claiming x", status: 202, state: "failed", reason: "only the contributor",
 			doc:   func(e *inboxEnv) map[string]any { return e.act("Update", e.x, "object", obj(yObj, e.x, "pwned")) },

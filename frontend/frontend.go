@@ -105,6 +105,7 @@ func (w *Web) Register(ec *echo.Echo) {
 	w.registerProposals(e)
 	w.registerCommunityEditing(e)
 	w.registerRevisions(e)
+	w.registerEconomy(e)
 	w.registerSocial(e)
 	w.registerNotifications(e)
 
@@ -251,8 +252,21 @@ var funcs = template.FuncMap{
 		}
 		return "?"
 	},
-	"inc":       func(i int) int { return i + 1 },
-	"dec":       func(i int) int { return i - 1 },
+	"inc":  func(i int) int { return i + 1 },
+	"dec":  func(i int) int { return i - 1 },
+	"list": func(s ...string) []string { return s },
+	"clamp100": func(n int64) int64 {
+		if n > 100 {
+			return 100
+		}
+		return n
+	},
+	"deref": func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	},
 	"modeLabel": func(m string) string { return modeLabels[m] },
 	"isStaff": func(u *models.User) bool {
 		return u != nil && (u.Role == models.RoleAdmin || u.Role == models.RoleModerator)

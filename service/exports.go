@@ -10,6 +10,7 @@ import (
 	"github.com/commonsd/commonsd/service/admin"
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/economy"
 	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/notifications"
 	"github.com/commonsd/commonsd/service/search"
@@ -34,6 +35,7 @@ type (
 	OutcomeObject      = core.OutcomeObject
 	PollVoteObject     = core.PollVoteObject
 	GroupObject        = core.GroupObject
+	AppealObject       = core.AppealObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
@@ -223,3 +225,26 @@ type (
 	UserData = userdata.UserData
 	Export   = userdata.Export
 )
+
+// From package economy.
+
+type (
+	Economy           = economy.Economy
+	OrganizationInput = economy.OrganizationInput
+	AppealInput       = economy.AppealInput
+	AppealTierInput   = economy.TierInput
+	AppealView        = economy.AppealView
+	AppealFilter      = economy.AppealFilter
+	PledgeInput       = economy.PledgeInput
+	PledgeView        = economy.PledgeView
+	ReceiptInput      = economy.ReceiptInput
+	DisbursementInput = economy.DisbursementInput
+	LedgerScope       = economy.LedgerScope
+	LedgerTotals      = economy.Totals
+)
+
+// PaymentLinks decodes an organization's or an appeal's payment links.
+var PaymentLinks = economy.PaymentLinks
+
+// AppealTiers decodes an appeal's suggested amounts.
+var AppealTiers = economy.Tiers

@@ -14,6 +14,7 @@
 //	service/social       follows, notes, boosts, likes, blocks, reports, timelines
 //	service/communities  communities, membership, contributions, ledger
 //	service/governance   proposals, votes, tallies and their effects
+//	service/economy      organizations, funding appeals, pledges, the money ledger
 //	service/admin        domain policy, delivery log
 //	service/notifications notifications of local accounts, their e-mail
 //
@@ -39,6 +40,7 @@ import (
 	"github.com/commonsd/commonsd/service/admin"
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
+	"github.com/commonsd/commonsd/service/economy"
 	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/service/notifications"
 	"github.com/commonsd/commonsd/service/search"
@@ -60,6 +62,7 @@ type Service struct {
 	Social      *Social
 	Communities *Communities
 	Governance  *governance.Governance
+	Economy     *economy.Economy
 	Admin       *FederationAdmin
 	// Notifications records what happened to local accounts and e-mails it;
 	// other domains call Notifications.Notify in their transactions.
@@ -100,6 +103,7 @@ func (s *Service) SetPorts(p Publisher, r Resolver, d DomainPolicy) {
 	s.Social.SetPorts(p, r, d)
 	s.Communities.SetPublisher(p)
 	s.Governance.SetPublisher(p)
+	s.Economy.SetPublisher(p)
 	s.Admin.SetDomainPolicy(d)
 	s.Search.SetResolver(r)
 	s.UserData.SetPublisher(p)
@@ -113,6 +117,7 @@ func (s *Service) SetQueue(j Jobs, d DeliveryLog) {
 	s.Actors.SetJobs(s.Jobs)
 	s.Governance.SetJobs(s.Jobs)
 	s.Notifications.SetJobs(s.Jobs)
+	s.Economy.SetJobs(s.Jobs)
 	s.Deliveries = d
 	s.Admin.SetDeliveryLog(d)
 }
@@ -137,6 +142,8 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Social.SetCommunityHooks(s.Communities.Hooks())
 	s.Governance = governance.New(governance.Deps{Store: st, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
 		Communities: s.Communities, UpdateWindow: cfg.Federation.PollUpdateWindow})
+	s.Economy = economy.New(economy.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
+		Actors: s.Actors, Social: s.Social, Communities: s.Communities})
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
 	s.Search = search.New(search.Deps{Store: st, Cfg: cfg, Log: log})
 	s.UserData = userdata.New(userdata.Deps{Store: st, URLs: urls, Host: cfg.PublicHost(), Now: now, Log: log, Pub: s.Pub})

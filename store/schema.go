@@ -40,6 +40,9 @@ var schemaModels = []any{
 	&models.CharterVersion{}, &models.ContributionRevision{},
 	// 0012_governance_methods
 	&models.GovernanceSettings{}, &models.Poll{}, &models.PollVote{},
+	// 0013_economy
+	&models.Organization{}, &models.OrganizationAdmin{}, &models.FundingAppeal{}, &models.Pledge{},
+	&models.EconomicEvent{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

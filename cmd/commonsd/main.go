@@ -7,6 +7,7 @@
 //	commonsd admin user reset-password --username U
 //	commonsd admin token create --username U
 //	commonsd admin community create --handle H --name N --owner U [--licence L]
+//	commonsd admin organization create --handle H --name N --owner U --kind coalition|foundation [--website URL]
 //	commonsd version
 //
 // Every command takes --config FILE; COMMONSD_* environment variables override it.
@@ -136,7 +137,7 @@ func adminCmd(load func() (config.Config, error)) *cobra.Command {
 	admin := &cobra.Command{Use: "admin", Short: "Administer users, tokens and communities"}
 	user := &cobra.Command{Use: "user", Short: "Manage local users"}
 	token := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	admin.AddCommand(user, token, communityCmd(load))
+	admin.AddCommand(user, token, communityCmd(load), organizationCmd(load))
 
 	var username, email, password, role string
 	create := &cobra.Command{
@@ -279,4 +280,38 @@ func communityCmd(load func() (config.Config, error)) *cobra.Command {
 	}
 	community.AddCommand(create)
 	return community
+}
+
+func organizationCmd(load func() (config.Config, error)) *cobra.Command {
+	org := &cobra.Command{Use: "organization", Short: "Manage organizations (coalition partners and foundations)"}
+	var handle, name, owner, kind, website string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Create an organization whose first admin is a local user and print its actor URL",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withService(cmd.Context(), load, func(s *service.Service) error {
+				u, err := s.Accounts.ByUsername(cmd.Context(), owner)
+				if err != nil {
+					return err
+				}
+				act, _, err := s.Economy.CreateOrganization(cmd.Context(), u, service.OrganizationInput{Handle: handle, Name: name,
+					Kind: kind, Website: website})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), act.URI)
+				return nil
+			})
+		},
+	}
+	create.Flags().StringVar(&handle, "handle", "", "the organization's handle (required)")
+	create.Flags().StringVar(&name, "name", "", "display name (required)")
+	create.Flags().StringVar(&owner, "owner", "", "username of the local user who becomes its first admin (required)")
+	create.Flags().StringVar(&kind, "kind", "", "coalition (a business, co-op or freelancer living on the commons) or foundation (required)")
+	create.Flags().StringVar(&website, "website", "", "its website (http(s) URL)")
+	for _, f := range []string{"handle", "name", "owner", "kind"} {
+		_ = create.MarkFlagRequired(f)
+	}
+	org.AddCommand(create)
+	return org
 }

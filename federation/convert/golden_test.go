@@ -27,6 +27,7 @@ func (w *world) documents() map[string]*vocab.Object {
 		"note_tombstone":        Note(&deleted, w.alice, nil),
 		"contribution_document": Contribution(w.local, w.group, Contributors(w.local)),
 		"question_closed":       Question(w.question()),
+		"note_appeal":           Appeal(testConverter().urls, w.appeal()),
 	}
 }
 

@@ -162,6 +162,21 @@ func TestObjectKindsRoundTrip(t *testing.T) {
 				check(t, "licence", o.Raw["licence"], any("Peer Production License"))
 				check(t, "charter", o.Raw["commons:charter"], any("<p>Share <em>seeds</em></p>"))
 			}},
+		{"AppealObject", w.appeal(), func(t *testing.T, o *vocab.Object) {
+			a := w.appeal()
+			check(t, "id", o.ID, a.Appeal.URI)
+			check(t, "type", o.Type, "Note")
+			check(t, "attributedTo", o.AttributedTo, []string{a.Author.URI})
+			check(t, "cc", o.CC, []string{a.Author.FollowersURI, w.group.URI})
+			sameTime(t, "endTime", o.EndTime, a.Appeal.EndsAt)
+			check(t, "hashtag", o.Tags[0].Name, "#FundingAppeal")
+			check[any](t, "commonsType", o.Raw["commonsType"], "FundingAppeal")
+			check[any](t, "fundingGoal", o.Raw["fundingGoal"], map[string]any{"hasUnit": "one", "hasNumericalValue": "10000.00", "currency": "EUR"})
+			check[any](t, "amountRaised", o.Raw["amountRaised"], map[string]any{"hasUnit": "one", "hasNumericalValue": "2350.00", "currency": "EUR"})
+			check[any](t, "pledgeCount", o.Raw["pledgeCount"], float64(12))
+			check[any](t, "appealStatus", o.Raw["appealStatus"], "open")
+			check[any](t, "purpose", o.Raw["purpose"], "request")
+		}},
 		{"Outbound", &service.Outbound{ID: act("LOCK"), Type: service.TypeLock, Actor: w.group, Object: service.Ref{URI: w.note.URI},
 			Audience: w.group.URI, To: []string{vocab.PublicAddress}}, func(t *testing.T, o *vocab.Object) {
 			check(t, "id", o.ID, act("LOCK"))

@@ -174,6 +174,7 @@ type Tag struct {
 // Attachment is a media or link attachment.
 type Attachment struct {
 	Type      string // Document, Image, Link, Video, Audio...
+	Rel       string // a Link's rel (FEP-0ea0: "payment"); written, not read
 	MediaType string
 	URL       string
 	Name      string

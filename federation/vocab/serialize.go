@@ -58,7 +58,40 @@ const contextJSON = `[
     "advisory": "commons:advisory",
     "effect": "commons:effect",
     "winner": "commons:winner",
-    "ballots": {"@id": "commons:ballots", "@type": "@id"}
+    "ballots": {"@id": "commons:ballots", "@type": "@id"},
+    "commonsType": "commons:commonsType",
+    "announcementKind": "commons:announcementKind",
+    "fundingGoal": "commons:fundingGoal",
+    "amountRaised": "commons:amountRaised",
+    "amountPledged": "commons:amountPledged",
+    "pledgeCount": "commons:pledgeCount",
+    "beneficiary": {"@id": "commons:beneficiary", "@type": "@id"},
+    "ledger": {"@id": "commons:ledger", "@type": "@id"},
+    "appealStatus": "commons:appealStatus",
+    "entryKind": "commons:entryKind",
+    "anonymous": "commons:anonymous",
+    "vf": "https://w3id.org/valueflows/ont/vf#",
+    "om2": "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+    "Proposal": "vf:Proposal",
+    "Intent": "vf:Intent",
+    "Agreement": "vf:Agreement",
+    "Commitment": "vf:Commitment",
+    "EconomicEvent": "vf:EconomicEvent",
+    "purpose": "vf:purpose",
+    "publishes": {"@id": "vf:publishes", "@type": "@id"},
+    "reciprocal": {"@id": "vf:reciprocal", "@type": "@id"},
+    "stipulates": {"@id": "vf:stipulates", "@type": "@id"},
+    "satisfies": {"@id": "vf:satisfies", "@type": "@id"},
+    "fulfills": {"@id": "vf:fulfills", "@type": "@id"},
+    "corrects": {"@id": "vf:corrects", "@type": "@id"},
+    "action": "vf:action",
+    "provider": {"@id": "vf:provider", "@type": "@id"},
+    "receiver": {"@id": "vf:receiver", "@type": "@id"},
+    "resourceQuantity": "vf:resourceQuantity",
+    "hasPointInTime": {"@id": "vf:hasPointInTime", "@type": "xsd:dateTime"},
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "hasUnit": "om2:hasUnit",
+    "hasNumericalValue": "om2:hasNumericalValue"
   }
 ]`
 
@@ -306,6 +339,9 @@ func complete(m map[string]any, o *Object, depth int) error {
 			}
 			if a.MediaType != "" {
 				am["mediaType"] = a.MediaType
+			}
+			if a.Rel != "" {
+				am["rel"] = a.Rel
 			}
 			if a.URL != "" {
 				if a.Type == "Link" {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/commonsd/commonsd/models"
 )
@@ -135,3 +136,18 @@ type GroupObject struct {
 }
 
 func (g GroupObject) ObjectID() string { return g.Group.URI }
+
+// AppealObject is a funding appeal (issue 12) as a Note by its author (Create
+// at opening, Update with its progress), with its totals as of Now: the
+// content states them in words, the machine fields in numbers.
+type AppealObject struct {
+	Appeal        *models.FundingAppeal
+	Author        *models.Actor
+	Raised        models.Money
+	Pledged       models.Money
+	PledgeCount   int64
+	Beneficiaries []*models.Actor // those known here (names for the content)
+	Now           time.Time
+}
+
+func (a AppealObject) ObjectID() string { return a.Appeal.URI }

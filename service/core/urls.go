@@ -26,3 +26,12 @@ const InstanceActorName = "instance.actor"
 
 // PublicCollection is ActivityStreams' "everyone" address.
 const PublicCollection = "https://www.w3.org/ns/activitystreams#Public"
+
+// Economy (issue 12).
+func (u URLs) Appeal(id string) string      { return u.Base + "/appeals/" + id }
+func (u URLs) Pledge(id string) string      { return u.Base + "/pledges/" + id }
+func (u URLs) LedgerEntry(id string) string { return u.Base + "/ledger/" + id }
+
+// Funds is the money ledger of an organization or a community (the
+// contributions ledger of a community is Actor(name)+"/ledger").
+func (u URLs) Funds(username string) string { return u.Actor(username) + "/funds" }
