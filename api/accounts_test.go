@@ -24,7 +24,7 @@ func TestSignUp(t *testing.T) {
 		{"duplicate email", signup("carol2", "CAROL@example.org", goodPassword), http.StatusConflict, "already registered"},
 		{"weak password", signup("dave", "dave@example.org", "short"), http.StatusUnprocessableEntity, "at least 10"},
 		{"missing password", map[string]string{"username": "dave", "email": "dave@example.org"}, http.StatusUnprocessableEntity, "password is required"},
-		{"bad handle", signup("no spaces", "x@example.org", goodPassword), http.StatusUnprocessableEntity, "handle"},
+		{"bad handle", signup("no spaces", "x@example.org", goodPassword), http.StatusUnprocessableEntity, "username"},
 		{"reserved handle", signup("admin", "x@example.org", goodPassword), http.StatusUnprocessableEntity, "reserved"},
 		{"bad email", signup("dave", "dave", goodPassword), http.StatusUnprocessableEntity, "email"},
 		{"unknown field", `{"username":"dave","email":"dave@example.org","password":"correct horse battery","role":"admin"}`, http.StatusBadRequest, `unknown field "role"`},

@@ -223,10 +223,25 @@ func (a *FederationAdmin) RemoveDomainPolicy(ctx context.Context, by *models.Use
 
 // isOwnDomain reports whether a block of d would cover this server: d is its
 // host (any port) or a parent domain of it (blocks cover subdomains).
+// isOwnDomain tells whether a block of d (normalised) would catch this
+// server, with the enforcing policy's rule: a domain with a port blocks that
+// port only, one without a port every port.
 func (a *FederationAdmin) isOwnDomain(d string) bool {
-	own := hostOnly(strings.ToLower(a.d.Cfg.PublicHost()))
-	d = hostOnly(d)
-	return own != "" && (d == own || strings.HasSuffix(own, "."+d))
+	own := NormalizeDomain(a.d.Cfg.PublicHost())
+	if own == "" {
+		return false
+	}
+	if _, _, err := net.SplitHostPort(d); err != nil {
+		own = hostOnly(own)
+	} else if _, _, err := net.SplitHostPort(own); err != nil {
+		// The public URL has the scheme's default port: "host:443" is us too.
+		port := "443"
+		if strings.HasPrefix(a.d.Cfg.Server.PublicURL, "http://") {
+			port = "80"
+		}
+		own = net.JoinHostPort(strings.Trim(own, "[]"), port)
+	}
+	return d == own || strings.HasSuffix(own, "."+d)
 }
 
 func hostOnly(hp string) string {
