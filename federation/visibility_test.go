@@ -232,11 +232,13 @@ func TestVisibilityTable(t *testing.T) {
 		// Home timelines hold what was delivered: ada's followers get her
 		// non-direct notes, addressees all that mention them, the steward the
 		// private notes addressed to her community; rita's follower her
-		// public and followers-only ones (all of rita's mention adr).
-		"api timeline": {"WORDpub": "fol adr", "WORDunl": "fol adr", "WORDfol": "fol adr", "WORDdir": "adr",
-			"WORDrpub": "fol adr", "WORDrfol": "fol adr maria", "WORDrdir": "adr maria"},
-		"html home": {"WORDpub": "fol adr", "WORDunl": "fol adr", "WORDfol": "fol adr", "WORDdir": "adr",
-			"WORDrpub": "fol adr", "WORDrfol": "fol adr maria", "WORDrdir": "adr maria"},
+		// public and followers-only ones (all of rita's mention adr); the
+		// community's posts (public and unlisted ones addressed to it) reach
+		// its member (joining follows the Group) and its steward (issue 10 §2).
+		"api timeline": {"WORDpub": "fol adr mem maria", "WORDunl": "fol adr mem maria", "WORDfol": "fol adr", "WORDdir": "adr",
+			"WORDrpub": "fol adr mem maria", "WORDrfol": "fol adr maria", "WORDrdir": "adr maria"},
+		"html home": {"WORDpub": "fol adr mem maria", "WORDunl": "fol adr mem maria", "WORDfol": "fol adr", "WORDdir": "adr",
+			"WORDrpub": "fol adr mem maria", "WORDrfol": "fol adr maria", "WORDrdir": "adr maria"},
 	}
 	const ap = "application/activity+json"
 	type visPath struct {

@@ -158,3 +158,67 @@ func TestBrowserNotifications(t *testing.T) {
 		t.Fatal("the navigation still shows unread notifications")
 	}
 }
+
+// TestBrowserRemoteJoinRequestNotification: carl, on another instance, asks to
+// join maria's community (membership by approval); maria sees the count in her
+// navigation, the notification naming carl's handle, and follows it to the
+// community's page.
+func TestBrowserRemoteJoinRequestNotification(t *testing.T) {
+	d := newDriver(t)
+	a, c := apptest.Start(t), apptest.Start(t)
+	ctx := context.Background()
+	maria, err := a.App.Svc.Accounts.Create(ctx, service.Registration{Username: "maria", Email: "maria@example.org", Password: goodPassword, Role: "member"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.App.Svc.Communities.Create(ctx, maria, service.CommunityInput{Handle: "garden", Name: "Community Garden",
+		Licence: "CC-BY-SA-4.0", MembershipPolicy: models.PolicyApproval}); err != nil {
+		t.Fatal(err)
+	}
+	carl, err := c.App.Svc.Accounts.Create(ctx, service.Registration{Username: "carl", Email: "carl@example.org", Password: goodPassword, Role: "member"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	carlActor, err := c.App.Svc.Accounts.ActorOf(ctx, carl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, _, err := c.App.Svc.Communities.Resolve(ctx, "@garden@"+a.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.App.Svc.Communities.Join(ctx, carlActor, group, ""); err != nil {
+		t.Fatal(err)
+	}
+	mariaActor := actor(t, a, "maria")
+	apptest.Eventually(t, "the Join reaches the community's instance", func() bool {
+		n, err := a.App.Svc.Notifications.UnreadCount(ctx, mariaActor)
+		return err == nil && n == 1
+	})
+	d.step("maria logs in",
+		chromedp.Navigate(a.URL+"/login"),
+		chromedp.WaitVisible(chromedp.CSS(`#f-login`)),
+		chromedp.SendKeys(chromedp.CSS(`#f-login`), "maria"),
+		chromedp.SendKeys(chromedp.CSS(`#f-password`), goodPassword),
+		chromedp.Submit(chromedp.CSS(`#f-password`)),
+		chromedp.WaitVisible(`//h2[contains(., "Welcome back, maria")]`),
+	)
+	if n := d.text(`#unread-count`); n != "1" {
+		t.Fatalf("unread count %q, want 1", n)
+	}
+	d.step("open the notifications",
+		chromedp.Click(chromedp.CSS(`#nav-notifications`)),
+		chromedp.WaitVisible(`//ul[@class="notifications"]`),
+	)
+	d.shot("join-request-notification")
+	if got := d.text(`ul.notifications`); !strings.Contains(got, "carl asked to join Community Garden") {
+		t.Fatalf("notification %q", got)
+	}
+	d.step("follow it to the community",
+		chromedp.Click(`//ul[@class="notifications"]//a[contains(., "asked to join")]`),
+		chromedp.WaitVisible(`//h1[contains(., "Community Garden")]`),
+	)
+	if page := d.text(`main`); !strings.Contains(page, "carl") {
+		t.Fatalf("the community page does not show carl's request: %q", page)
+	}
+}

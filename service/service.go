@@ -82,14 +82,26 @@ type Service struct {
 }
 
 // SetMailer plugs in the e-mail port (app builds it from the smtp
-// configuration; nil keeps core.NoMailer).
+// configuration; nil keeps core.NoMailer). The domains hold MailerPort, which
+// forwards to it, so none needs to be told.
 func (s *Service) SetMailer(m Mailer) {
 	if m == nil {
 		m = core.NoMailer{}
 	}
 	s.Mailer = m
-	s.Notifications.SetMailer(m)
 	s.Accounts.SetMailer(m)
+}
+
+// MailerPort is the Mailer a domain takes in its Deps: it forwards each call
+// to Service.Mailer, which app sets after the domains are built.
+func (s *Service) MailerPort() Mailer { return portMailer{s} }
+
+type portMailer struct{ s *Service }
+
+func (m portMailer) Enabled() bool { return m.s.Mailer.Enabled() }
+
+func (m portMailer) Send(ctx context.Context, tx *store.Store, msg Mail) error {
+	return m.s.Mailer.Send(ctx, tx, msg)
 }
 
 // SetPorts plugs in the federation edge (a nil p keeps publishing a no-op).
@@ -134,7 +146,7 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	urls := s.URLs()
 	s.Accounts, s.Actors, s.Instance = accounts.New(accounts.Deps{Store: st, Cfg: cfg, Keys: keys, URLs: urls, Now: now, Log: log, Jobs: s.Jobs})
 	s.Notifications = notifications.New(notifications.Deps{Store: st, URLs: urls, Now: now, Log: log,
-		Mailer: s.Mailer, Jobs: s.Jobs, Signer: keys, Instance: cfg.Instance.Name})
+		Mailer: s.MailerPort(), Jobs: s.Jobs, Signer: keys, Instance: cfg.Instance.Name})
 	s.Social = social.New(social.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,
 		Visibility: core.Visibility{Store: st}, Actors: s.Actors, Notify: s.Notifications})
 	s.Communities = communities.New(communities.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,

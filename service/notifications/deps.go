@@ -65,9 +65,6 @@ func New(d Deps) *Notifications {
 	return &Notifications{d: d}
 }
 
-// SetMailer plugs in the mailer (app builds it from the smtp configuration).
-func (n *Notifications) SetMailer(m core.Mailer) { n.d.Mailer = m }
-
 // SetJobs plugs in the job queue (digests).
 func (n *Notifications) SetJobs(j core.Jobs) { n.d.Jobs = j }
 

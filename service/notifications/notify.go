@@ -119,6 +119,13 @@ func (n *Notifications) email(ctx context.Context, tx *store.Store, rcpt *models
 	}
 	v := n.describe(ctx, tx, *nt)
 	text := v.Text + "\n\n" + v.URL + "\n"
-	return n.d.Mailer.Send(ctx, tx, core.Mail{To: u.Email, Subject: "[" + n.d.Instance + "] " + v.Text,
+	err = n.d.Mailer.Send(ctx, tx, core.Mail{To: u.Email, Subject: "[" + n.d.Instance + "] " + v.Text,
 		Text: text, Unsubscribe: n.UnsubscribeURL(rcpt.ID, nt.Kind)})
+	if s := errs.Status(err); err != nil && s >= 400 && s < 500 {
+		// A mail the mailer refuses (an address it cannot use) must not undo
+		// the change that caused it: the notification stays in the app.
+		n.d.Log.Warn("notification not e-mailed", "recipient", rcpt.ID, "kind", nt.Kind, "err", err)
+		return nil
+	}
+	return err
 }
