@@ -24,7 +24,9 @@ func TestSignUp(t *testing.T) {
 		{"duplicate email", signup("carol2", "CAROL@example.org", goodPassword), http.StatusConflict, "already registered"},
 		{"weak password", signup("dave", "dave@example.org", "short"), http.StatusUnprocessableEntity, "at least 10"},
 		{"missing password", map[string]string{"username": "dave", "email": "dave@example.org"}, http.StatusUnprocessableEntity, "password is required"},
-		{"bad handle", signup("no spaces", "x@example.org", goodPassword), http.StatusUnprocessableEntity, "username"},
+		{"bad handle", signup("no spaces", "x@example.org", goodPassword), http.StatusUnprocessableEntity, "a username is 1 to 30 characters from a–z, 0–9 and _"},
+		{"lone underscore", signup("_", "x@example.org", goodPassword), http.StatusUnprocessableEntity, "at least one letter or digit"},
+		{"every problem at once", signup("_", "nope", "short"), http.StatusUnprocessableEntity, "a username needs at least one letter or digit; email address is not valid; password must be at least 10 characters"},
 		{"reserved handle", signup("admin", "x@example.org", goodPassword), http.StatusUnprocessableEntity, "reserved"},
 		{"bad email", signup("dave", "dave", goodPassword), http.StatusUnprocessableEntity, "email"},
 		{"unknown field", `{"username":"dave","email":"dave@example.org","password":"correct horse battery","role":"admin"}`, http.StatusBadRequest, `unknown field "role"`},
@@ -157,6 +159,8 @@ func TestProfileAndPublicView(t *testing.T) {
 		status int
 	}{
 		{"display name too long", map[string]string{"display_name": strings.Repeat("x", 101)}, http.StatusUnprocessableEntity},
+		{"bidi override in display name", map[string]string{"display_name": "Alice \u202egnp.exe"}, http.StatusUnprocessableEntity},
+		{"bidi isolate in display name", map[string]string{"display_name": "Alice \u2066x\u2069"}, http.StatusUnprocessableEntity},
 		{"too many fields", map[string]any{"fields": make([]map[string]string, 9)}, http.StatusUnprocessableEntity},
 		{"unknown field", map[string]string{"note": "html"}, http.StatusBadRequest},
 		{"wrong type", `{"discoverable":"yes"}`, http.StatusBadRequest},

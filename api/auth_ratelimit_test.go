@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/commonsd/commonsd/app/apptest"
 	"github.com/commonsd/commonsd/config"
@@ -15,6 +16,8 @@ import (
 // address is refused (429) even with her password.
 func TestTokenStrangerCannotLockOutOwner(t *testing.T) {
 	inst := apptest.Start(t, func(c *config.Config) { c.Server.TrustProxy = true })
+	frozen := time.Now()
+	inst.App.Svc.Accounts.SetRateClock(func() time.Time { return frozen }) // no refill, however slow the machine
 	createUser(t, inst, "alice", "member")
 	tokenFrom := func(addr, password string) response {
 		req, _ := http.NewRequest(http.MethodPost, inst.URL+"/api/v1/auth/token",

@@ -65,3 +65,12 @@ func TestPlainLinked(t *testing.T) {
 		}
 	}
 }
+
+func TestHumanBytes(t *testing.T) {
+	for n, want := range map[int64]string{8 << 20: "8 MiB", 3 << 19: "1.5 MiB", 512 << 10: "512 KiB", 900: "900 bytes",
+		2 << 30: "2 GiB", 1<<20 + 1: "1.0 MiB"} {
+		if got := HumanBytes(n); got != want {
+			t.Errorf("HumanBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -30,6 +30,9 @@ func (w *Web) registerCommunities(e router) {
 	e.GET("/communities/new", w.communityNewForm)
 	e.POST("/communities", w.communityCreate)
 	e.GET("/c/:name", w.communityPage)
+	for _, t := range communityTabs[1:] {
+		e.GET("/c/:name"+t.Path, w.communityTabPage(t.Name))
+	}
 	e.POST("/c/:name/join", w.communityJoin)
 	e.POST("/c/:name/images/:slot", w.communityImage, w.communityImageUploadRoute())
 	e.POST("/c/:name/leave", w.communityLeave)
@@ -418,6 +421,10 @@ type communityData struct {
 	Error                     string
 
 	JoinConfirm *joinConfirm // after "Join from another server"
+
+	Tab                       string // which tab this page is (tabOverview, …)
+	Tabs                      []communityTab
+	MoreOpen, MoreDiscussions bool // the overview's digest is cut short
 }
 
 var communityNotices = map[string]string{
@@ -427,14 +434,55 @@ var communityNotices = map[string]string{
 	"posted": "Your post was published.", "image": "Image saved.", "invited": "Invitation sent: they become a member when they accept it.", "removed": "Post removed.", "locked": "Thread locked.", "unlocked": "Thread unlocked.",
 }
 
-func (w *Web) communityPage(c echo.Context) error {
-	notice := communityNotices[c.QueryParam("done")]
-	return w.renderCommunity(c, c.Param("name"), http.StatusOK, func(d *communityData) { d.Notice = notice })
+// Community tabs: each section of a community is its own page (server-rendered,
+// no script), under the same header and tab bar. The overview shows the facts,
+// a digest of the other tabs and the follow and join forms.
+const (
+	tabOverview      = "overview"
+	tabCommons       = "commons"
+	tabContributions = "contributions"
+	tabDiscussions   = "discussions"
+	tabMembers       = "members"
+	tabCharter       = "charter"
+	// digestSize is how many items of each list the overview shows.
+	digestSize = 5
+)
+
+type communityTab struct{ Name, Label, Path string }
+
+var communityTabs = []communityTab{{tabOverview, "Overview", ""}, {tabCommons, "Commons", "/commons"},
+	{tabContributions, "Open contributions", "/contributions"}, {tabDiscussions, "Discussions", "/discussions"},
+	{tabMembers, "Members", "/members"}, {tabCharter, "Charter", "/charter"}}
+
+// tabURL is the address of a community's tab.
+func tabURL(group *models.Actor, tab string) string {
+	for _, t := range communityTabs {
+		if t.Name == tab {
+			return communityPath(group) + t.Path
+		}
+	}
+	return communityPath(group)
 }
 
-// renderCommunity renders the community page; edit lets a form handler put its
-// form (with errors) on it.
+func (w *Web) communityPage(c echo.Context) error {
+	return w.communityTabPage(tabOverview)(c)
+}
+
+func (w *Web) communityTabPage(tab string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		notice := communityNotices[c.QueryParam("done")]
+		return w.renderCommunityTab(c, c.Param("name"), tab, http.StatusOK, func(d *communityData) { d.Notice = notice })
+	}
+}
+
+// renderCommunity renders the community's overview; edit lets a form handler put
+// its form (with errors) on it.
 func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func(*communityData)) error {
+	return w.renderCommunityTab(c, name, tabOverview, status, edit)
+}
+
+// renderCommunityTab renders one tab of a community, loading only what it shows.
+func (w *Web) renderCommunityTab(c echo.Context, name, tab string, status int, edit func(*communityData)) error {
 	ctx := c.Request().Context()
 	group, com, err := w.svc.Communities.Local(ctx, name)
 	if err != nil {
@@ -445,7 +493,10 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 	d := &communityData{Group: group, Com: com, Handle: "@" + group.Username + "@" + w.host, Path: communityPath(group),
 		LicenceName: service.LicenceName(com.Licence), Viewer: me, Q: strings.TrimSpace(c.QueryParam("q")),
 		Roles: []string{models.RoleCommunityMember, models.RoleCommunityMaintainer, models.RoleCommunitySteward}, Follow: newForm(),
-		RemoteJoin: newForm(), Invite: newForm()}
+		RemoteJoin: newForm(), Invite: newForm(), Tab: tab}
+	for _, t := range communityTabs {
+		d.Tabs = append(d.Tabs, communityTab{Name: t.Name, Label: t.Label, Path: d.Path + t.Path})
+	}
 	_ = json.Unmarshal([]byte(com.Links), &d.Links)
 	d.MemberCount, _ = w.svc.Communities.MemberCount(ctx, group)
 	if me != nil {
@@ -462,42 +513,59 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 		d.OfferRefusal = refusal(com, rank, com.OfferPolicy, "offer contributions")
 		d.PostRefusal = refusal(com, rank, com.PostingPolicy, "start discussions")
 	}
-
-	if mods, err := w.svc.Communities.Maintainers(ctx, group); err == nil {
-		d.Maintainers = memberViews(w, mods)
-	}
-	commons, n, err := w.svc.Communities.Commons(ctx, group, d.Q, communityPageSize, 0)
-	if err != nil {
-		return err
-	}
-	d.Commons, d.CommonsTotal = ppl.contributions(commons), n
-	open, err := w.svc.Communities.OpenContributions(ctx, group, communityPageSize, 0)
-	if err != nil {
-		return err
-	}
-	d.Open = ppl.contributions(open)
-	posts, err := w.svc.Communities.Discussions(ctx, group, communityPageSize, 0)
-	if err != nil {
-		return err
-	}
-	for _, n := range posts {
-		const maxCount = 100
-		dv := discussionView{Note: n, Author: ppl.id(n.AuthorID)}
-		dv.Replies, dv.More, _ = w.svc.Communities.ReplyCount(ctx, &n, maxCount)
-		d.Discussions = append(d.Discussions, dv)
-	}
-	if members, err := w.svc.Communities.Members(ctx, me, group, models.MembershipActive, 200, 0); err == nil {
-		d.ShowMembers = true
-		d.Members = memberViews(w, members)
-		if log, err := w.svc.Communities.RoleLog(ctx, group, 50); err == nil {
-			for _, ch := range log {
-				d.RoleLog = append(d.RoleLog, roleLogView{Change: ch, Who: ppl.id(ch.ActorID), By: ppl.id(ch.ByID)})
-			}
-		}
-	}
-	if d.IsMaintainer {
+	if d.IsMaintainer { // shown in the tab bar on every tab
 		if pending, err := w.svc.Communities.Members(ctx, me, group, models.MembershipPending, 200, 0); err == nil {
 			d.Pending = memberViews(w, pending)
+		}
+	}
+	size := communityPageSize
+	if tab == tabOverview {
+		size = digestSize
+	}
+	if tab == tabOverview || tab == tabCommons {
+		commons, n, err := w.svc.Communities.Commons(ctx, group, d.Q, size, 0)
+		if err != nil {
+			return err
+		}
+		d.Commons, d.CommonsTotal = ppl.contributions(commons), n
+	}
+	if tab == tabOverview || tab == tabContributions {
+		open, err := w.svc.Communities.OpenContributions(ctx, group, size+1, 0)
+		if err != nil {
+			return err
+		}
+		if len(open) > size {
+			open, d.MoreOpen = open[:size], true
+		}
+		d.Open = ppl.contributions(open)
+	}
+	if tab == tabOverview || tab == tabDiscussions {
+		posts, err := w.svc.Communities.Discussions(ctx, group, size+1, 0)
+		if err != nil {
+			return err
+		}
+		if len(posts) > size {
+			posts, d.MoreDiscussions = posts[:size], true
+		}
+		for _, n := range posts {
+			const maxCount = 100
+			dv := discussionView{Note: n, Author: ppl.id(n.AuthorID)}
+			dv.Replies, dv.More, _ = w.svc.Communities.ReplyCount(ctx, &n, maxCount)
+			d.Discussions = append(d.Discussions, dv)
+		}
+	}
+	if tab == tabMembers {
+		if mods, err := w.svc.Communities.Maintainers(ctx, group); err == nil {
+			d.Maintainers = memberViews(w, mods)
+		}
+		if members, err := w.svc.Communities.Members(ctx, me, group, models.MembershipActive, 200, 0); err == nil {
+			d.ShowMembers = true
+			d.Members = memberViews(w, members)
+			if log, err := w.svc.Communities.RoleLog(ctx, group, 50); err == nil {
+				for _, ch := range log {
+					d.RoleLog = append(d.RoleLog, roleLogView{Change: ch, Who: ppl.id(ch.ActorID), By: ppl.id(ch.ByID)})
+				}
+			}
 		}
 	}
 	if edit != nil {
@@ -506,6 +574,13 @@ func (w *Web) renderCommunity(c echo.Context, name string, status int, edit func
 	title := group.Name
 	if title == "" {
 		title = group.Username
+	}
+	if tab != tabOverview {
+		for _, t := range communityTabs {
+			if t.Name == tab {
+				title = t.Label + " · " + title
+			}
+		}
 	}
 	p := w.page(c, title)
 	p.Data = d
@@ -527,7 +602,14 @@ func (w *Web) communityError(c echo.Context, err error) error {
 	switch errs.Status(err) {
 	case http.StatusConflict, http.StatusUnprocessableEntity, http.StatusBadRequest,
 		http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType:
-		return w.renderCommunity(c, c.Param("name"), statusOf(err), func(d *communityData) { d.Error = errs.Message(err) })
+		tab := tabOverview
+		switch p := c.Path(); {
+		case strings.Contains(p, "/members/"), strings.Contains(p, "/requests/"), strings.HasSuffix(p, "/invite"):
+			tab = tabMembers
+		case strings.Contains(p, "/posts/"):
+			tab = tabDiscussions
+		}
+		return w.renderCommunityTab(c, c.Param("name"), tab, statusOf(err), func(d *communityData) { d.Error = errs.Message(err) })
 	}
 	return err
 }
@@ -574,7 +656,7 @@ func (w *Web) communitySetRole(c echo.Context) error {
 	if _, err := w.svc.Communities.SetRole(ctx, me, group, member, c.FormValue("role")); err != nil {
 		return w.communityError(c, err)
 	}
-	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=role#members")
+	return c.Redirect(http.StatusSeeOther, tabURL(group, tabMembers)+"?done=role")
 }
 
 func (w *Web) communityDecideMembership(c echo.Context) error {
@@ -597,7 +679,7 @@ func (w *Web) communityDecideMembership(c echo.Context) error {
 	if approve {
 		done = "approved"
 	}
-	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done="+done+"#requests")
+	return c.Redirect(http.StatusSeeOther, tabURL(group, tabMembers)+"?done="+done+"#requests")
 }
 
 // refusal explains to a logged-in person of the given rank why they may not do
@@ -634,12 +716,12 @@ func (w *Web) communityInvite(c echo.Context) error {
 		case s == http.StatusUnauthorized || s == http.StatusForbidden || s >= 500 && s != http.StatusBadGateway && s != http.StatusServiceUnavailable:
 			return err
 		}
-		return w.renderCommunity(c, group.Username, statusOf(err), func(d *communityData) {
+		return w.renderCommunityTab(c, group.Username, tabMembers, statusOf(err), func(d *communityData) {
 			d.Invite.Values["invitee"] = handle
 			d.Invite.invalid("invitee", errs.Message(err))
 		})
 	}
-	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=invited#invite")
+	return c.Redirect(http.StatusSeeOther, tabURL(group, tabMembers)+"?done=invited#invite")
 }
 
 // ---- offer a contribution ----
@@ -808,7 +890,7 @@ func (w *Web) discussionPost(c echo.Context) error {
 		f.fail(err, map[string]string{"content": "content"}) // a 403 too: the form stays, with what was typed
 		return w.postPage(c, statusOf(err), group, f)
 	}
-	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done=posted#discussions")
+	return c.Redirect(http.StatusSeeOther, tabURL(group, tabDiscussions)+"?done=posted")
 }
 
 func (w *Web) discussionModerate(c echo.Context) error {
@@ -824,7 +906,7 @@ func (w *Web) discussionModerate(c echo.Context) error {
 	if c.FormValue("back") == "thread" && action != "remove" {
 		return c.Redirect(http.StatusSeeOther, threadPath(group, c.Param("id"))+"?done="+done)
 	}
-	return c.Redirect(http.StatusSeeOther, communityPath(group)+"?done="+done+"#discussions")
+	return c.Redirect(http.StatusSeeOther, tabURL(group, tabDiscussions)+"?done="+done)
 }
 
 // formUploads reads the files of a multipart field (empty file inputs are

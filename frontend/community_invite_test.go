@@ -42,14 +42,14 @@ func TestCommunityInviteAndRefusals(t *testing.T) {
 	want(t, bob.post("/c/lodge", "/c/lodge/post", url.Values{"content": {"A thought I typed"}}), http.StatusForbidden, "A thought I typed")
 
 	want(t, bob.post("/c/lodge", "/c/lodge/invite", url.Values{"invitee": {"@bob"}}), http.StatusForbidden)
-	want(t, ada.get("/c/lodge"), http.StatusOK, `action="/c/lodge/invite"`, `href="#invite"`)
+	want(t, ada.get("/c/lodge/members"), http.StatusOK, `action="/c/lodge/invite"`)
 	want(t, ada.post("/c/lodge", "/c/lodge/invite", url.Values{"invitee": {"@nobody"}}), http.StatusNotFound,
 		`id="f-invitee-error"`, `value="@nobody"`, `autofocus`)
 	p = ada.post("/c/lodge", "/c/lodge/invite", url.Values{"invitee": {"@bob"}})
-	if p.Status != http.StatusSeeOther || p.Location != "/c/lodge?done=invited#invite" {
+	if p.Status != http.StatusSeeOther || p.Location != "/c/lodge/members?done=invited#invite" {
 		t.Fatalf("invite: %d %q\n%s", p.Status, p.Location, p.Body)
 	}
-	want(t, ada.get("/c/lodge?done=invited"), http.StatusOK, "Invitation sent")
+	want(t, ada.get("/c/lodge/members?done=invited"), http.StatusOK, "Invitation sent")
 	want(t, ada.post("/c/lodge", "/c/lodge/invite", url.Values{"invitee": {"@bob"}}), http.StatusConflict, "already a member or invited", `value="@bob"`)
 	want(t, bob.get("/c/lodge"), http.StatusOK, "Accept the invitation")
 	want(t, bob.post("/c/lodge", "/c/lodge/join", url.Values{}), http.StatusSeeOther)
@@ -64,5 +64,5 @@ func TestCommunityInviteAndRefusals(t *testing.T) {
 	want(t, ada.post("/communities/new", "/communities", seeds), http.StatusSeeOther)
 	want(t, bob.get("/c/seeds"), http.StatusOK, "Ask to join on the community&#39;s page; a maintainer answers requests.")
 	want(t, bob.post("/c/seeds", "/c/seeds/join", url.Values{}), http.StatusSeeOther)
-	want(t, ada.get("/c/seeds"), http.StatusOK, `<a href="#requests">Membership requests (1)</a>`)
+	want(t, ada.get("/c/seeds"), http.StatusOK, `<a href="/c/seeds/members#requests">Membership requests (1)</a>`)
 }

@@ -70,7 +70,8 @@ func TestCommunityCreateForm(t *testing.T) {
 		})
 	}
 	page := ada.get("/c/seeds?done=created")
-	want(t, page, http.StatusOK, "Seed library seeds", "Peer Production License", "<h2>Rules</h2>", "<em>kind</em>",
+	want(t, ada.get("/c/seeds/charter"), http.StatusOK, "<h2>Rules</h2>", "<em>kind</em>", `aria-current="page">Charter</a>`)
+	want(t, page, http.StatusOK, "Seed library seeds", "Peer Production License",
 		"https://wiki.example/seeds", `rel="alternate" type="application/rss+xml"`, `href="/c/seeds/feed.atom"`,
 		"You are a steward", "Community created")
 	want(t, anon.get("/@seeds"), http.StatusOK, "Seed library seeds", `action="/c/seeds/follow"`)
@@ -228,7 +229,7 @@ func TestCommunityContributionFlow(t *testing.T) {
 	bobID := actor(t, inst, "bob").ID
 	want(t, bob.post("/c/seeds", "/c/seeds/members/"+bobID+"/role", url.Values{"role": {"steward"}}), http.StatusForbidden)
 	want(t, ada.post("/c/seeds", "/c/seeds/members/"+bobID+"/role", url.Values{"role": {"maintainer"}}), http.StatusSeeOther)
-	want(t, ada.get("/c/seeds"), http.StatusOK, "bob changed from member to maintainer, by ada")
+	want(t, ada.get("/c/seeds/members"), http.StatusOK, "bob changed from member to maintainer, by ada")
 	want(t, ada.post("/c/seeds", "/c/seeds/leave", url.Values{}), http.StatusConflict, "the last steward cannot leave")
 }
 
@@ -240,17 +241,20 @@ func TestCommunityMembershipApproval(t *testing.T) {
 	want(t, ada.post("/communities/new", "/communities", v), http.StatusSeeOther)
 	cleo := newBrowser(t, inst)
 	want(t, cleo.signup("cleo", nil), http.StatusSeeOther)
-	want(t, cleo.get("/c/club"), http.StatusOK, "Ask to join", "visible to members only")
+	want(t, cleo.get("/c/club"), http.StatusOK, "Ask to join")
+	want(t, cleo.get("/c/club/members"), http.StatusOK, "visible to members only")
 	if p := cleo.post("/c/club", "/c/club/join", url.Values{}); p.Location != "/c/club?done=requested" {
 		t.Fatalf("join: %d %q", p.Status, p.Location)
 	}
 	want(t, cleo.get("/c/club"), http.StatusOK, "waiting for a maintainer")
-	page := ada.get("/c/club")
+	want(t, ada.get("/c/club"), http.StatusOK, `<a href="/c/club/members#requests">Membership requests (1)</a>`)
+	page := ada.get("/c/club/members")
 	want(t, page, http.StatusOK, "Membership requests", "@cleo@"+inst.Host)
 	req := regexpFind(t, page.Body, `action="/c/club/requests/([^"]+)"`)
 	want(t, cleo.post("/c/club", "/c/club/requests/"+req, url.Values{"decision": {"approve"}}), http.StatusForbidden)
 	want(t, ada.post("/c/club", "/c/club/requests/"+req, url.Values{"decision": {"approve"}}), http.StatusSeeOther)
-	want(t, cleo.get("/c/club"), http.StatusOK, "You are a member", "Members and roles", "@cleo@"+inst.Host)
+	want(t, cleo.get("/c/club"), http.StatusOK, "You are a member")
+	want(t, cleo.get("/c/club/members"), http.StatusOK, "Members and roles", "@cleo@"+inst.Host)
 }
 
 // TestCommunityRemoteFollow: a visitor from instance B types their handle on A's

@@ -113,7 +113,7 @@ func TestCommunityThread(t *testing.T) {
 
 	// Removing from the thread page goes back to the community.
 	p = ada.post(thread, thread+"/moderate", url.Values{"action": {"remove"}, "back": {"thread"}})
-	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/c/seeds?done=removed") {
+	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/c/seeds/discussions?done=removed") {
 		t.Fatalf("remove: %d %q", p.Status, p.Location)
 	}
 	want(t, anon.get(thread), http.StatusNotFound)

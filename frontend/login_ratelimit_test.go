@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/commonsd/commonsd/app/apptest"
 	"github.com/commonsd/commonsd/config"
@@ -31,6 +32,8 @@ func browserAt(t *testing.T, inst *apptest.Instance, addr string) *browser {
 // stranger's own address stays refused even with the right password.
 func TestLoginStrangerCannotLockOutOwner(t *testing.T) {
 	inst := apptest.Start(t, func(c *config.Config) { c.Server.TrustProxy = true })
+	frozen := time.Now()
+	inst.App.Svc.Accounts.SetRateClock(func() time.Time { return frozen }) // no refill, however slow the machine
 	if p := browserAt(t, inst, "198.51.100.1").signup("owner", nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("sign-up: %d", p.Status)
 	}

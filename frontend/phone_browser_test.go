@@ -34,6 +34,8 @@ var phonePages = []phonePage{
 	{"/login", ""}, {"/signup", ""},
 	{"/communities", ""}, {"/communities", "ada"}, {"/communities/new", "ada"},
 	{"/c/seeds", ""}, {"/c/seeds", "ada"}, {"/c/seeds", "bob"},
+	{"/c/seeds/commons", ""}, {"/c/seeds/contributions", "ada"}, {"/c/seeds/discussions", ""}, {"/c/seeds/discussions", "ada"},
+	{"/c/seeds/members", ""}, {"/c/seeds/members", "ada"}, {"/c/seeds/charter", ""},
 	{"/c/seeds/offer", "ada"}, {"/c/seeds/post", "ada"},
 	{"/c/seeds/posts/{post}", ""}, {"/c/seeds/posts/{post}", "ada"},
 	{"/c/seeds/ledger", ""}, {"/c/seeds/ledger", "ada"},
@@ -207,9 +209,17 @@ func TestBrowserPhoneWidth(t *testing.T) {
 		if resp.Status != http.StatusOK {
 			t.Errorf("%s: status %d", name, resp.Status)
 		}
-		// Wait for the images (the banners) to be laid out.
-		if _, err := chromedp.Run(d.ctx, chromedp.Poll[bool](`document.readyState === "complete" && [...document.images].every(i => i.complete)`)); err != nil {
-			t.Fatalf("%s: %v", name, err)
+		// Wait for the images (the banners) to be laid out. Right after a
+		// navigation the tab may still name the old page's JavaScript context
+		// ("Cannot find context"): ask again then.
+		for try := 0; ; try++ {
+			_, err := chromedp.Run(d.ctx, chromedp.Poll[bool](`document.readyState === "complete" && [...document.images].every(i => i.complete)`))
+			if err == nil {
+				break
+			}
+			if try == 5 || !strings.Contains(err.Error(), "Cannot find context") {
+				t.Fatalf("%s: %v", name, err)
+			}
 		}
 		wide, err := chromedp.Run(d.ctx, chromedp.Evaluate[[]string](`(() => {
 			const vw = document.documentElement.clientWidth;

@@ -1,11 +1,11 @@
 package frontend
 
 import (
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
+	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
@@ -183,12 +183,4 @@ func (w *Web) imageError(c echo.Context, field string, err error) error {
 	return w.settingsPage(c, statusOf(err), act, &settingsData{Avatar: f})
 }
 
-func humanBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
+func humanBytes(n int64) string { return content.HumanBytes(n) }

@@ -24,6 +24,9 @@ type Accounts struct {
 	instance *Instance
 	limitMu  sync.Mutex
 	limiters map[string]*limiterEntry
+	// rateNow is the rate limiters' clock (time.Now; a test freezes it so
+	// that a slow machine refilling the buckets cannot change its outcome).
+	rateNow func() time.Time
 	// dummyHash makes a login for an unknown user cost as much as a real one.
 	dummyHash string
 	mailer    core.Mailer
@@ -186,6 +189,9 @@ func (a *Accounts) limiter(key string) *rate.Limiter {
 	a.limitMu.Lock()
 	defer a.limitMu.Unlock()
 	now := time.Now()
+	if a.rateNow != nil {
+		now = a.rateNow()
+	}
 	if len(a.limiters) > 10000 { // forget idle keys
 		for k, e := range a.limiters {
 			if now.Sub(e.seen) > 10*time.Minute {
@@ -206,7 +212,28 @@ func (a *Accounts) limiter(key string) *rate.Limiter {
 // AllowRequest takes one attempt from key's bucket of the login rate (the
 // same per-minute budget as login attempts), for other requests that must be
 // limited per client address, such as join requests by handle.
-func (a *Accounts) AllowRequest(key string) bool { return a.limiter(key).Allow() }
+func (a *Accounts) AllowRequest(key string) bool { return a.allow(key) }
+
+// allow takes one token from key's bucket at the limiters' clock.
+func (a *Accounts) allow(key string) bool { return a.limiter(key).AllowN(a.rateClock(), 1) }
+
+func (a *Accounts) rateClock() time.Time {
+	a.limitMu.Lock()
+	f := a.rateNow
+	a.limitMu.Unlock()
+	if f == nil {
+		return time.Now()
+	}
+	return f()
+}
+
+// SetRateClock replaces the login and request rate limiters' clock (tests:
+// a frozen clock makes the buckets' refill independent of the machine's speed).
+func (a *Accounts) SetRateClock(now func() time.Time) {
+	a.limitMu.Lock()
+	a.rateNow = now
+	a.limitMu.Unlock()
+}
 
 // Authenticate checks a username (or email) and password.
 //
@@ -222,7 +249,7 @@ func (a *Accounts) AllowRequest(key string) bool { return a.limiter(key).Allow()
 func (a *Accounts) Authenticate(ctx context.Context, login, password, clientIP string) (*models.User, error) {
 	login = strings.TrimSpace(login)
 	tooMany := errs.TooMany("too many login attempts; wait a minute")
-	if !a.limiter("ip:" + clientIP).Allow() {
+	if !a.allow("ip:" + clientIP) {
 		return nil, tooMany
 	}
 	var (
@@ -244,11 +271,11 @@ func (a *Accounts) Authenticate(ctx context.Context, login, password, clientIP s
 		account = "user:" + u.ID
 	}
 	pair := a.limiter(account + "\x00ip:" + clientIP)
-	if pair.Tokens() < 1 {
+	if pair.TokensAt(a.rateClock()) < 1 {
 		return nil, tooMany
 	}
 	failed := func() error {
-		pair.Allow() // one failure spent on this account from this address
+		pair.AllowN(a.rateClock(), 1) // one failure spent on this account from this address
 		return errs.Unauthorized("invalid username or password")
 	}
 	if u == nil {

@@ -338,7 +338,7 @@ func (a *Actors) SetImage(ctx context.Context, act *models.Actor, slot, contentT
 		return errs.Unprocessable("image must be icon or banner")
 	}
 	if max := a.d.Cfg.Media.MaxAvatarBytes; int64(len(data)) > max {
-		return errs.New(413, "%s is larger than %d bytes", what, max)
+		return errs.New(413, "%s is larger than %s", what, content.HumanBytes(max))
 	}
 	if len(data) == 0 {
 		return errs.Unprocessable("%s file is empty", what)

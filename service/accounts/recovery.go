@@ -110,7 +110,7 @@ func (a *Accounts) RequestPasswordReset(ctx context.Context, email, clientIP str
 	if !a.mailer.Enabled() {
 		return errs.New(503, "this instance cannot send e-mail; ask an administrator for a reset link")
 	}
-	if !a.limiter("ip:" + clientIP).Allow() {
+	if !a.allow("ip:" + clientIP) {
 		return errs.TooMany("too many requests; wait a minute")
 	}
 	email = strings.ToLower(strings.TrimSpace(email))

@@ -94,7 +94,7 @@ func (c *Communities) checkUploads(owner *models.Actor, ups []Upload, already in
 			name = "attachment-" + string(rune('1'+i))
 		}
 		if int64(len(up.Data)) > max {
-			return nil, errs.New(413, "attachment %q is larger than %d bytes", name, max)
+			return nil, errs.New(413, "attachment %q is larger than %s", name, content.HumanBytes(max))
 		}
 		if len(up.Data) == 0 {
 			return nil, errs.Unprocessable("attachment %q is empty", name)
