@@ -31,6 +31,7 @@ type sinks struct {
 	arrived  []time.Time // arrival of each POST, in order
 	total    atomic.Int64
 	unsigned atomic.Int64
+	ed25519  atomic.Int64 // of total, RFC 9421 Ed25519-signed
 	delay    map[string]time.Duration
 }
 
@@ -59,7 +60,8 @@ func (s *sinks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if d := s.delay[r.Host]; d > 0 {
 		time.Sleep(d)
 	}
-	if r.Method != http.MethodPost || !strings.Contains(r.Header.Get("Signature"), "signature=") {
+	if r.Method != http.MethodPost || (!strings.Contains(r.Header.Get("Signature"), "signature=") &&
+		!strings.Contains(r.Header.Get("Signature-Input"), `alg="ed25519"`)) {
 		s.unsigned.Add(1)
 		w.WriteHeader(http.StatusUnauthorized)
 		return
@@ -69,6 +71,9 @@ func (s *sinks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.arrived = append(s.arrived, time.Now())
 	s.mu.Unlock()
 	s.total.Add(1)
+	if r.Header.Get("Signature-Input") != "" {
+		s.ed25519.Add(1)
+	}
 	w.WriteHeader(http.StatusAccepted)
 }
 
@@ -78,6 +83,7 @@ func (s *sinks) reset() {
 	s.arrived = nil
 	s.mu.Unlock()
 	s.total.Store(0)
+	s.ed25519.Store(0)
 }
 
 // addFollowers inserts perHost remote actors on each host, all sharing the host's

@@ -141,7 +141,13 @@ func Serialize(o *Object) (map[string]any, error) {
 	}
 	m["@context"] = Context()
 	if len(o.AssertionMethod) > 0 || len(o.Implements) > 0 {
-		m["@context"] = append(m["@context"].([]any), multikeyContext())
+		// Into the one inline object (readers expect the context's shape:
+		// activitystreams, security/v1, our terms).
+		c := m["@context"].([]any)
+		terms := c[len(c)-1].(map[string]any)
+		for k, v := range multikeyContext() {
+			terms[k] = v
+		}
 	}
 	return m, nil
 }
@@ -151,8 +157,8 @@ func Serialize(o *Object) (map[string]any, error) {
 // https://w3id.org/security/multikey/v1 (the rest), and FEP-844e's
 // implements (as the WordPress plugin defines it), so that no peer has to
 // fetch a context (offline Fedify rejects a document naming one it has not
-// preloaded). It is added only to documents that carry assertionMethod or
-// generator.implements.
+// preloaded). They are added to the inline object of documents that carry
+// assertionMethod or generator.implements only.
 const multikeyContextJSON = `{
   "assertionMethod": {"@id": "https://w3id.org/security#assertionMethod", "@type": "@id", "@container": "@set"},
   "Multikey": "https://w3id.org/security#Multikey",

@@ -375,6 +375,22 @@ func (p *Peer) Like(object string) (string, error) {
 	return p.idCall("/_control/like", map[string]any{"object": object})
 }
 
+// SignedPost is the answer to SignedPostEd25519.
+type SignedPost struct {
+	Status int    `json:"status"`
+	Body   string `json:"body"`
+	KeyID  string `json:"keyId"`
+}
+
+// SignedPostEd25519 has the peer POST activity (a JSON object, or its text as
+// a string) to inbox signed with RFC 9421 and its Ed25519 key, keyid = its
+// Multikey id (Fedify itself signs HTTP requests with RSA only).
+func (p *Peer) SignedPostEd25519(inbox string, activity any) (*SignedPost, error) {
+	var out SignedPost
+	err := p.call(http.MethodPost, "/_control/signed-post", map[string]any{"inbox": inbox, "activity": activity}, &out)
+	return &out, err
+}
+
 // Followers returns the actor ids following alice.
 func (p *Peer) Followers() ([]string, error) {
 	var fs []string

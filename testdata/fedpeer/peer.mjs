@@ -330,7 +330,68 @@ async function react(body, kind) {
   return { id: id.href };
 }
 
+// Signs a POST by hand with RFC 9421 and alice's Ed25519 key (keyid = its
+// Multikey id): Fedify 2.3 signs HTTP requests with RSA only, so this is how the
+// peer exercises a server's Ed25519 verification. Returns the answer.
+async function signedPostEd25519(inboxUrl, bodyText) {
+  const ctx = ctxNow();
+  const pair = (await ctx.getActorKeyPairs(USER)).find((p) => p.privateKey.algorithm.name === "Ed25519");
+  if (pair == null) throw new HttpError(409, "no Ed25519 key (FEDPEER_ED25519=0)");
+  const url = new URL(inboxUrl);
+  const body = new TextEncoder().encode(bodyText);
+  const digest = `sha-256=:${Buffer.from(await crypto.subtle.digest("SHA-256", body)).toString("base64")}:`;
+  const created = Math.floor(Date.now() / 1000);
+  // The Multikey's id (…#multikey-2), not the key pair's CryptographicKey id (…#key-2).
+  const keyId = pair.multikey.id.href;
+  const params = `("@method" "@target-uri" "@authority" "content-digest");created=${created};keyid="${keyId}";alg="ed25519"`;
+  const base = [
+    `"@method": POST`,
+    `"@target-uri": ${url.href}`,
+    `"@authority": ${url.host}`,
+    `"content-digest": ${digest}`,
+    `"@signature-params": ${params}`,
+  ].join("\n");
+  const sig = Buffer.from(await crypto.subtle.sign("Ed25519", pair.privateKey, new TextEncoder().encode(base)));
+  const res = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/activity+json",
+      "content-digest": digest,
+      "signature-input": `sig1=${params}`,
+      "signature": `sig1=:${sig.toString("base64")}:`,
+    },
+    body,
+  });
+  return { status: res.status, body: await res.text(), keyId };
+}
+
+// FEDPEER_FEP844E=1: alice's actor document also claims, in FEP-844e
+// generator.implements, to verify RFC 9421 Ed25519 signatures — which Fedify
+// 2.3 does not (it looks HTTP-signature keys up in publicKey only). For testing
+// a sender's fallback when a peer refuses what it advertised.
+const claimEd25519 = process.env.FEDPEER_FEP844E === "1";
+async function withFEP844e(response) {
+  const doc = await response.json();
+  doc.generator = {
+    type: "Application",
+    implements: [
+      { name: "RFC-9421: HTTP Message Signatures", href: "https://datatracker.ietf.org/doc/html/rfc9421" },
+      { name: "RFC-9421 signatures using the Ed25519 algorithm", href: "https://datatracker.ietf.org/doc/html/rfc9421#name-eddsa-using-curve-edwards25" },
+    ],
+  };
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify(doc), { status: response.status, headers });
+}
+
 const control = {
+  // {inbox, activity}: POST activity (object or JSON text) to inbox, signed
+  // with RFC 9421 + Ed25519 by hand; answers {status, body, keyId}.
+  "POST /_control/signed-post": async (body) => {
+    if (typeof body.inbox !== "string" || body.activity == null) throw new HttpError(400, "inbox and activity required");
+    const text = typeof body.activity === "string" ? body.activity : JSON.stringify(body.activity);
+    return await signedPostEd25519(body.inbox, text);
+  },
   "GET /_control/ready": () => ({ actor: aliceUri().href, port, origin }),
   "GET /_control/inbox": () => inbox,
   "GET /_control/rejected": () => rejected,
@@ -506,11 +567,15 @@ server.on("request", async (req, res) => {
       };
       requests.push(entry); // before fetch(): inbox listeners run inside it
     }
-    const response = await federation.fetch(request, {
+    let response = await federation.fetch(request, {
       contextData: undefined,
       onNotFound: () => new Response("Not Found", { status: 404 }),
       onNotAcceptable: () => new Response("Not Acceptable", { status: 406 }),
     });
+    if (claimEd25519 && req.method === "GET" && url.pathname === `/users/${USER}` && response.status === 200 &&
+      (response.headers.get("content-type") ?? "").includes("json")) {
+      response = await withFEP844e(response);
+    }
     if (entry != null) {
       entry.status = response.status;
       if (response.status >= 400) {
