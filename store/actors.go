@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/commonsd/commonsd/models"
 	"gorm.io/gorm"
@@ -12,14 +13,14 @@ import (
 // CreateActor inserts an actor; a taken handle or URI gives ErrExists.
 func (s *Store) CreateActor(ctx context.Context, a *models.Actor) error {
 	a.UsernameLower = strings.ToLower(a.Username)
-	defer s.actorsGen.Add(1)
+	defer s.actorsChanged()
 	return translate(s.with(ctx).Create(a).Error)
 }
 
 // UpdateActor saves every column of a.
 func (s *Store) UpdateActor(ctx context.Context, a *models.Actor) error {
 	a.UsernameLower = strings.ToLower(a.Username)
-	defer s.actorsGen.Add(1)
+	defer s.actorsChanged()
 	return translate(s.with(ctx).Save(a).Error)
 }
 
@@ -28,9 +29,22 @@ func (s *Store) ActorByID(ctx context.Context, id string) (*models.Actor, error)
 	return first[models.Actor](s.with(ctx).Where("id = ?", id))
 }
 
-// ActorByURI loads by ActivityPub id.
+// ActorByURI loads by ActivityPub id. Outside a transaction it is answered
+// from memory when this process read the actor less than ActorCacheTTL ago and
+// changed no actor since (actorcache.go).
 func (s *Store) ActorByURI(ctx context.Context, uri string) (*models.Actor, error) {
-	return first[models.Actor](s.with(ctx).Where("uri = ?", uri))
+	if s.inTx || s.actors == nil {
+		return first[models.Actor](s.with(ctx).Where("uri = ?", uri))
+	}
+	gen, now := s.actorsGen.Load(), time.Now()
+	if a, ok := s.actors.get(uri, gen, now); ok {
+		return a, nil
+	}
+	a, err := first[models.Actor](s.with(ctx).Where("uri = ?", uri))
+	if err == nil {
+		s.actors.put(a, gen, now)
+	}
+	return a, err
 }
 
 // ActorByKeyID loads the actor owning a public key id.

@@ -62,11 +62,26 @@ type Store struct {
 	schema *schemaCheck
 	// reader is SQLite's read pool (nil on PostgreSQL and for in-memory databases).
 	reader *sql.DB
+	// actors answers ActorByURI from memory (actorcache.go).
+	actors *actorCache
+	// inTx: s is bound to a transaction; txActors records that it changed an actor.
+	inTx     bool
+	txActors *atomic.Bool
 }
 
 // ActorsGeneration changes whenever this process changes an actor, a community or
-// a membership.
+// a membership: when the change is made, and again when its transaction
+// commits (a cache filled from the committed rows in between is dropped).
 func (s *Store) ActorsGeneration() int64 { return s.actorsGen.Load() }
+
+// actorsChanged moves the actors generation, and once more at the commit of
+// the transaction s is bound to.
+func (s *Store) actorsChanged() {
+	s.actorsGen.Add(1)
+	if s.txActors != nil {
+		s.txActors.Store(true)
+	}
+}
 
 // Options selects the database.
 type Options struct {
@@ -164,7 +179,8 @@ func Open(opts Options) (*Store, error) {
 	if err := sqlDB.Ping(); err != nil {
 		return nil, fmt.Errorf("store: ping %s: %w", opts.Driver, err)
 	}
-	return &Store{DB: db, Driver: opts.Driver, reader: reader, actorsGen: new(atomic.Int64), schema: new(schemaCheck)}, nil
+	return &Store{DB: db, Driver: opts.Driver, reader: reader, actorsGen: new(atomic.Int64), schema: new(schemaCheck),
+		actors: new(actorCache)}, nil
 }
 
 // SQL returns the underlying *sql.DB (the job queue shares it).
@@ -183,9 +199,18 @@ func (s *Store) Close() error {
 
 // Tx runs fn in a transaction with a Store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.DB.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(&Store{DB: db, Driver: s.Driver, actorsGen: s.actorsGen, schema: s.schema, reader: s.reader})
+	changed, outer := s.txActors, false
+	if changed == nil { // not nested: this transaction commits
+		changed, outer = new(atomic.Bool), true
+	}
+	err := s.DB.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		return fn(&Store{DB: db, Driver: s.Driver, actorsGen: s.actorsGen, schema: s.schema, reader: s.reader,
+			actors: s.actors, inTx: true, txActors: changed})
 	})
+	if outer && changed.Load() {
+		s.actorsGen.Add(1)
+	}
+	return err
 }
 
 // Guard is what a row must look like for a transition to apply, column by column:
