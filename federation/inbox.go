@@ -68,6 +68,13 @@ func (f *Federation) inbox(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// The inbox's own user, from memory (the store's actor cache), before a
+	// slot is taken: an inbox of nobody costs no slot.
+	if name := c.Param("name"); name != "" {
+		if _, err := f.svc.Actors.LocalByHandle(ctx, name); err != nil {
+			return err
+		}
+	}
 	release, ok := f.acquireInboxSlot(ctx, c.RealIP())
 	if !ok {
 		c.Response().Header().Set("Retry-After", "5")
@@ -75,11 +82,6 @@ func (f *Federation) inbox(c echo.Context) error {
 	}
 	defer release()
 
-	if name := c.Param("name"); name != "" {
-		if _, err := f.svc.Actors.LocalByHandle(ctx, name); err != nil {
-			return err
-		}
-	}
 	act, err := f.checkInbound(ctx, c.Request(), body)
 	if err != nil {
 		return err

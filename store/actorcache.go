@@ -16,10 +16,12 @@ var ActorCacheTTL = 5 * time.Second
 // actorCacheMax bounds the entries; past it the cache starts afresh.
 const actorCacheMax = 4096
 
-// actorCache answers ActorByURI from memory: processing one inbound activity
+// actorCache answers ActorByURI and ActorByHandle from memory (keys: the URI,
+// or "@user@domain" lower-cased): processing one inbound activity
 // looks up its sender, each local actor it mentions or addresses, and the
 // community it might be posted to, several times over; on SQLite each lookup
-// costs about as much CPU as the note's INSERT. Entries are copies, and a hit
+// costs about as much CPU as the note's INSERT; a per-user inbox looks its
+// user up by handle before anything else. Entries are copies, and a hit
 // hands out a copy, so callers may change what they get.
 type actorCache struct {
 	mu      sync.Mutex
@@ -32,13 +34,13 @@ type actorEntry struct {
 	at time.Time
 }
 
-func (c *actorCache) get(uri string, gen int64, now time.Time) (*models.Actor, bool) {
+func (c *actorCache) get(key string, gen int64, now time.Time) (*models.Actor, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen {
 		return nil, false
 	}
-	e, ok := c.entries[uri]
+	e, ok := c.entries[key]
 	if !ok || now.Sub(e.at) >= ActorCacheTTL {
 		return nil, false
 	}
@@ -48,7 +50,7 @@ func (c *actorCache) get(uri string, gen int64, now time.Time) (*models.Actor, b
 
 // put remembers a read at generation gen (read before the query): an entry
 // read while the generation moved is not kept.
-func (c *actorCache) put(a *models.Actor, gen int64, now time.Time) {
+func (c *actorCache) put(key string, a *models.Actor, gen int64, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen || c.entries == nil || len(c.entries) >= actorCacheMax {
@@ -57,5 +59,5 @@ func (c *actorCache) put(a *models.Actor, gen int64, now time.Time) {
 		}
 		c.gen, c.entries = gen, map[string]actorEntry{}
 	}
-	c.entries[a.URI] = actorEntry{a: *a, at: now}
+	c.entries[key] = actorEntry{a: *a, at: now}
 }

@@ -80,6 +80,26 @@ func testActorCache(t *testing.T, driver string) {
 		if n := name(); n != "Kim 3" {
 			t.Errorf("after the transaction committed: %q", n)
 		}
+		// By handle (what a per-user inbox looks up), case-insensitively.
+		byHandle := func() string {
+			t.Helper()
+			got, err := s.ActorByHandle(ctx, "KIM", "Peer.Example")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Name
+		}
+		if n := byHandle(); n != "Kim 3" {
+			t.Errorf("by handle: %q", n)
+		}
+		a.Name, a.Suspended = "Kim 3b", true
+		if err := s.UpdateActor(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ActorByHandle(ctx, "kim", "peer.example"); got == nil || got.Name != "Kim 3b" || !got.Suspended {
+			t.Errorf("by handle after a suspension: %+v", got)
+		}
+		a.Suspended = false
 
 		// Another process of the same instance changes the actor.
 		old := store.ActorCacheTTL

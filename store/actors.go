@@ -33,16 +33,21 @@ func (s *Store) ActorByID(ctx context.Context, id string) (*models.Actor, error)
 // from memory when this process read the actor less than ActorCacheTTL ago and
 // changed no actor since (actorcache.go).
 func (s *Store) ActorByURI(ctx context.Context, uri string) (*models.Actor, error) {
+	return s.cachedActor(ctx, uri, "uri = ?", uri)
+}
+
+// cachedActor loads the actor matching where, through the actor cache under key.
+func (s *Store) cachedActor(ctx context.Context, key, where string, args ...any) (*models.Actor, error) {
 	if s.inTx || s.actors == nil {
-		return first[models.Actor](s.with(ctx).Where("uri = ?", uri))
+		return first[models.Actor](s.with(ctx).Where(where, args...))
 	}
 	gen, now := s.actorsGen.Load(), time.Now()
-	if a, ok := s.actors.get(uri, gen, now); ok {
+	if a, ok := s.actors.get(key, gen, now); ok {
 		return a, nil
 	}
-	a, err := first[models.Actor](s.with(ctx).Where("uri = ?", uri))
+	a, err := first[models.Actor](s.with(ctx).Where(where, args...))
 	if err == nil {
-		s.actors.put(a, gen, now)
+		s.actors.put(key, a, gen, now)
 	}
 	return a, err
 }
@@ -53,8 +58,10 @@ func (s *Store) ActorByKeyID(ctx context.Context, keyID string) (*models.Actor, 
 }
 
 // ActorByHandle loads by username and domain ("" for local), case-insensitively.
+// Answered from memory like ActorByURI.
 func (s *Store) ActorByHandle(ctx context.Context, username, domain string) (*models.Actor, error) {
-	return first[models.Actor](s.with(ctx).Where("username_lower = ? AND domain = ?", strings.ToLower(username), strings.ToLower(domain)))
+	u, d := strings.ToLower(username), strings.ToLower(domain)
+	return s.cachedActor(ctx, "@"+u+"@"+d, "username_lower = ? AND domain = ?", u, d)
 }
 
 // CountLocalActors counts local actors of a type (NodeInfo usage, directories).
