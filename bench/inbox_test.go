@@ -77,6 +77,13 @@ type signed struct {
 
 // presign signs n distinct Create(Note) activities for inboxURL on every core.
 func (ra *remoteActor) presign(b *testing.B, inboxURL string, n int) []signed {
+	return ra.presignWith(b, inboxURL, n, nil)
+}
+
+// presignWith signs n distinct Create(Note) activities for inboxURL on every
+// core; mention, when not empty, is a local actor's id that each note mentions
+// (tag and cc), as a reply to someone on that instance does.
+func (ra *remoteActor) presignWith(b *testing.B, inboxURL string, n int, mention *string) []signed {
 	b.Helper()
 	out := make([]signed, n)
 	var next atomic.Int64
@@ -90,15 +97,22 @@ func (ra *remoteActor) presign(b *testing.B, inboxURL string, n int) []signed {
 					return
 				}
 				note := fmt.Sprintf("%s/notes/%d-%d", ra.base, now.UnixNano(), i)
-				body, _ := json.Marshal(map[string]any{
+				obj := map[string]any{"id": note, "type": "Note", "attributedTo": ra.uri,
+					"content":   fmt.Sprintf("<p>benchmark note %d, a few words long like most posts are</p>", i),
+					"published": now.UTC().Format(time.RFC3339),
+					"to":        []string{"https://www.w3.org/ns/activitystreams#Public"}}
+				act := map[string]any{
 					"@context": "https://www.w3.org/ns/activitystreams",
 					"id":       note + "/activity", "type": "Create", "actor": ra.uri,
-					"to": []string{"https://www.w3.org/ns/activitystreams#Public"},
-					"object": map[string]any{"id": note, "type": "Note", "attributedTo": ra.uri,
-						"content":   fmt.Sprintf("<p>benchmark note %d, a few words long like most posts are</p>", i),
-						"published": now.UTC().Format(time.RFC3339),
-						"to":        []string{"https://www.w3.org/ns/activitystreams#Public"}},
-				})
+					"to":     []string{"https://www.w3.org/ns/activitystreams#Public"},
+					"object": obj,
+				}
+				if mention != nil && *mention != "" {
+					obj["cc"] = []string{*mention}
+					obj["tag"] = []map[string]string{{"type": "Mention", "href": *mention, "name": "@ada"}}
+					act["cc"] = []string{*mention}
+				}
+				body, _ := json.Marshal(act)
 				req, _ := http.NewRequest(http.MethodPost, inboxURL, nil)
 				req.Header.Set("Content-Type", "application/activity+json")
 				if err := signing.SignRequest(req, ra.keyID, ra.key, body, now); err != nil {

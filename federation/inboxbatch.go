@@ -11,11 +11,17 @@ import (
 // maxInboxBatch bounds one group commit.
 const maxInboxBatch = 256
 
+// maxJobActivities bounds the activities of one processing job: a batch is
+// worked by one worker, one activity after the other, so a larger one would
+// leave the other workers idle (PostgreSQL) and make a retried job long.
+const maxJobActivities = 32
+
 // inboxBatcher commits accepted inbox activities in groups: each request waits
 // until its activity and processing job are committed (so a 202 is durable), but
 // requests arriving together share one transaction — one multi-row INSERT and one
 // batched job insert instead of a transaction each. Under low load a batch is one
 // activity and adds no wait; under load batches form while the previous commits.
+// The activities of a batch get processing jobs of up to maxJobActivities each.
 type inboxBatcher struct {
 	st *store.Store
 	q  *queue.Queue
@@ -91,11 +97,18 @@ func (b *inboxBatcher) commit(batch []*inboxItem) {
 		if inserted, err = tx.InsertActivities(ctx, rows); err != nil {
 			return err
 		}
-		jobs := make([]queue.Job, 0, len(inserted))
+		var jobs []queue.Job
+		var ids []string
 		for _, r := range rows {
-			if inserted[r.ID] {
-				jobs = append(jobs, ProcessInbox{ActivityID: r.ID})
+			if !inserted[r.ID] {
+				continue
 			}
+			if ids = append(ids, r.ID); len(ids) == maxJobActivities {
+				jobs, ids = append(jobs, ProcessInbox{ActivityIDs: ids}), nil
+			}
+		}
+		if len(ids) > 0 {
+			jobs = append(jobs, ProcessInbox{ActivityIDs: ids})
 		}
 		return b.q.InsertTx(ctx, tx, jobs...)
 	})

@@ -17,13 +17,43 @@ import (
 // errIgnored marks an activity we understood and chose not to act on.
 var errIgnored = errors.New("ignored")
 
-// processInbox runs one stored inbound activity through the service layer. A
-// domain refusal (bad request, forbidden, unknown object) ends the job: retrying
-// would not change the answer. Transient failures (fetching, database) retry.
+// processInbox runs the job's stored inbound activities through the service
+// layer, one after the other, each on its own (its own transactions: a failing
+// activity takes nothing of the others with it). An activity that fails for a
+// transient reason (fetching, database) makes the job retry; the retry skips
+// the activities already finished (they are no longer pending), so each takes
+// effect once. A domain refusal (bad request, forbidden, unknown object) ends
+// that activity for good: retrying would not change the answer.
 func (f *Federation) processInbox(ctx context.Context, job ProcessInbox) error {
-	row, err := f.svc.Store.ActivityByID(ctx, job.ActivityID)
+	var retry, final error
+	for _, id := range job.ids() {
+		if ctx.Err() != nil {
+			// The attempt's time is up: what is left stays pending for the retry.
+			return errors.Join(retry, ctx.Err())
+		}
+		err := f.processActivity(ctx, id)
+		switch {
+		case err == nil:
+		case queue.IsPermanent(err):
+			final = errors.Join(final, err)
+		default:
+			retry = errors.Join(retry, err)
+		}
+	}
+	if retry != nil {
+		return retry
+	}
+	if final != nil {
+		return queue.Permanent(final)
+	}
+	return nil
+}
+
+// processActivity processes one stored activity (see processInbox).
+func (f *Federation) processActivity(ctx context.Context, id string) error {
+	row, err := f.svc.Store.ActivityByID(ctx, id)
 	if err != nil {
-		return queue.Permanent(fmt.Errorf("activity %s: %w", job.ActivityID, err))
+		return queue.Permanent(fmt.Errorf("activity %s: %w", id, err))
 	}
 	if row.State != models.ActivityPending {
 		return nil

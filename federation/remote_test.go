@@ -47,6 +47,7 @@ type remote struct {
 	key  *rsa.PrivateKey
 	mu   sync.Mutex
 	docs map[string][]byte
+	fail map[string]int // GET path → status to answer instead
 	post []recorded
 }
 
@@ -79,6 +80,16 @@ func (r *remote) Serve(path string, doc []byte) {
 	r.mu.Unlock()
 }
 
+// Fail makes GET path answer status (0: serve it again).
+func (r *remote) Fail(path string, status int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fail == nil {
+		r.fail = map[string]int{}
+	}
+	r.fail[path] = status
+}
+
 func (r *remote) Posts() []recorded {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -96,7 +107,12 @@ func (r *remote) serveHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	r.mu.Lock()
 	doc, ok := r.docs[req.URL.Path]
+	status := r.fail[req.URL.Path]
 	r.mu.Unlock()
+	if status != 0 {
+		http.Error(w, "failing on purpose", status)
+		return
+	}
 	if !ok {
 		doc = actorDoc(r.srv.URL+req.URL.Path, r.srv.URL, &r.key.PublicKey)
 	}

@@ -318,6 +318,13 @@ func Permanent(err error) error {
 	return &permanentError{err}
 }
 
+// IsPermanent reports whether err (or one of the errors joined in it) was
+// marked with Permanent.
+func IsPermanent(err error) bool {
+	var perm *permanentError
+	return errors.As(err, &perm)
+}
+
 // Snooze asks for the job to run again after d without counting an attempt (for
 // waiting on something that is not a failure, e.g. a busy host).
 func Snooze(d time.Duration) error { return river.JobSnooze(d) }

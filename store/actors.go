@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/commonsd/commonsd/models"
 	"gorm.io/gorm"
@@ -12,14 +13,14 @@ import (
 // CreateActor inserts an actor; a taken handle or URI gives ErrExists.
 func (s *Store) CreateActor(ctx context.Context, a *models.Actor) error {
 	a.UsernameLower = strings.ToLower(a.Username)
-	defer s.actorsGen.Add(1)
+	defer s.actorsChanged()
 	return translate(s.with(ctx).Create(a).Error)
 }
 
 // UpdateActor saves every column of a.
 func (s *Store) UpdateActor(ctx context.Context, a *models.Actor) error {
 	a.UsernameLower = strings.ToLower(a.Username)
-	defer s.actorsGen.Add(1)
+	defer s.actorsChanged()
 	return translate(s.with(ctx).Save(a).Error)
 }
 
@@ -28,9 +29,27 @@ func (s *Store) ActorByID(ctx context.Context, id string) (*models.Actor, error)
 	return first[models.Actor](s.with(ctx).Where("id = ?", id))
 }
 
-// ActorByURI loads by ActivityPub id.
+// ActorByURI loads by ActivityPub id. Outside a transaction it is answered
+// from memory when this process read the actor less than ActorCacheTTL ago and
+// changed no actor since (actorcache.go).
 func (s *Store) ActorByURI(ctx context.Context, uri string) (*models.Actor, error) {
-	return first[models.Actor](s.with(ctx).Where("uri = ?", uri))
+	return s.cachedActor(ctx, uri, "uri = ?", uri)
+}
+
+// cachedActor loads the actor matching where, through the actor cache under key.
+func (s *Store) cachedActor(ctx context.Context, key, where string, args ...any) (*models.Actor, error) {
+	if s.inTx || s.actors == nil {
+		return first[models.Actor](s.with(ctx).Where(where, args...))
+	}
+	gen, now := s.actorsGen.Load(), time.Now()
+	if a, ok := s.actors.get(key, gen, now); ok {
+		return a, nil
+	}
+	a, err := first[models.Actor](s.with(ctx).Where(where, args...))
+	if err == nil {
+		s.actors.put(key, a, gen, now)
+	}
+	return a, err
 }
 
 // ActorByKeyID loads the actor owning a public key id.
@@ -39,8 +58,10 @@ func (s *Store) ActorByKeyID(ctx context.Context, keyID string) (*models.Actor, 
 }
 
 // ActorByHandle loads by username and domain ("" for local), case-insensitively.
+// Answered from memory like ActorByURI.
 func (s *Store) ActorByHandle(ctx context.Context, username, domain string) (*models.Actor, error) {
-	return first[models.Actor](s.with(ctx).Where("username_lower = ? AND domain = ?", strings.ToLower(username), strings.ToLower(domain)))
+	u, d := strings.ToLower(username), strings.ToLower(domain)
+	return s.cachedActor(ctx, "@"+u+"@"+d, "username_lower = ? AND domain = ?", u, d)
 }
 
 // CountLocalActors counts local actors of a type (NodeInfo usage, directories).

@@ -240,6 +240,10 @@ func hasIndexCond(rest []string) bool {
 // PostgreSQL after ANALYZE (with statistics; a planner without them proves little).
 func TestInboundQueriesUseTheirIndex(t *testing.T) {
 	ctx := context.Background()
+	// Every call must reach the database: no answer from the actor cache.
+	ttl := store.ActorCacheTTL
+	store.ActorCacheTTL = 0
+	t.Cleanup(func() { store.ActorCacheTTL = ttl })
 	seen := planSender + "/activities/17"
 	var ids []string // actor ids of the seeded database in use
 	cases := []struct {

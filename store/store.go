@@ -37,6 +37,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 )
 
 // Sentinel errors. Callers use errors.Is.
@@ -59,11 +60,28 @@ type Store struct {
 	actorsGen *atomic.Int64
 	// schema caches the outcome of the schema check of Ready (schema.go).
 	schema *schemaCheck
+	// reader is SQLite's read pool (nil on PostgreSQL and for in-memory databases).
+	reader *sql.DB
+	// actors answers ActorByURI from memory (actorcache.go).
+	actors *actorCache
+	// inTx: s is bound to a transaction; txActors records that it changed an actor.
+	inTx     bool
+	txActors *atomic.Bool
 }
 
 // ActorsGeneration changes whenever this process changes an actor, a community or
-// a membership.
+// a membership: when the change is made, and again when its transaction
+// commits (a cache filled from the committed rows in between is dropped).
 func (s *Store) ActorsGeneration() int64 { return s.actorsGen.Load() }
+
+// actorsChanged moves the actors generation, and once more at the commit of
+// the transaction s is bound to.
+func (s *Store) actorsChanged() {
+	s.actorsGen.Add(1)
+	if s.txActors != nil {
+		s.txActors.Store(true)
+	}
+}
 
 // Options selects the database.
 type Options struct {
@@ -73,8 +91,19 @@ type Options struct {
 	Logger       *slog.Logger
 }
 
+// SQLiteReaders is the size of SQLite's read pool (see Open).
+const SQLiteReaders = 4
+
 // Open connects. For SQLite the DSN is a file path (its folder is created) to which
 // the WAL, busy-timeout and foreign-key pragmas are added.
+//
+// SQLite has one writer: writes, transactions and the job queue share one
+// connection, so writers queue in Go instead of in busy-retry loops. Reads
+// outside a transaction go to a pool of SQLiteReaders read-only connections
+// beside it (gorm's dbresolver routes SELECTs there), which WAL lets read while
+// the writer writes: an actor GET, a WebFinger or the inbox's lookups never
+// wait behind the queue's workers. The read pool is query_only: a write
+// routed there by mistake fails instead of racing the writer.
 func Open(opts Options) (*Store, error) {
 	gcfg := &gorm.Config{
 		// One INSERT per Create, not BEGIN/INSERT/COMMIT: it halves write throughput
@@ -82,18 +111,21 @@ func Open(opts Options) (*Store, error) {
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 		// No PrepareStmt: gorm would wrap the pool, and the queue could no longer
-		// join a transaction (it needs the *sql.Tx).
+		// join a transaction (it needs the *sql.Tx); and the SQLite driver
+		// (glebarez/go-sqlite) parses the SQL again at every execution anyway.
 		Logger:  logger.Discard,
 		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	}
 	var (
-		db  *gorm.DB
-		err error
+		db     *gorm.DB
+		err    error
+		reader *sql.DB
 	)
 	switch opts.Driver {
 	case "sqlite":
 		dsn := opts.DSN
-		if !strings.HasPrefix(dsn, "file:") && !strings.Contains(dsn, ":memory:") {
+		memory := strings.Contains(dsn, ":memory:") || strings.Contains(dsn, "mode=memory")
+		if !strings.HasPrefix(dsn, "file:") && !memory {
 			if err := os.MkdirAll(filepath.Dir(dsn), 0o750); err != nil {
 				return nil, fmt.Errorf("store: create data folder: %w", err)
 			}
@@ -102,14 +134,27 @@ func Open(opts Options) (*Store, error) {
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		dsn += sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		db, err = gorm.Open(sqlite.Open(dsn), gcfg)
+		db, err = gorm.Open(sqlite.Open(dsn+sep+"_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"), gcfg)
+		if err == nil && !memory {
+			reader, err = sql.Open(sqlite.DriverName, dsn+sep+"_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+			if err == nil {
+				reader.SetMaxOpenConns(SQLiteReaders)
+				reader.SetMaxIdleConns(SQLiteReaders)
+				reader.SetConnMaxIdleTime(5 * time.Minute)
+				err = db.Use(dbresolver.Register(dbresolver.Config{
+					Replicas: []gorm.Dialector{&sqlite.Dialector{DriverName: sqlite.DriverName, Conn: reader}},
+				}))
+			}
+		}
 	case "postgres":
 		db, err = gorm.Open(postgres.Open(opts.DSN), gcfg)
 	default:
 		return nil, fmt.Errorf("store: unknown driver %q", opts.Driver)
 	}
 	if err != nil {
+		if reader != nil {
+			reader.Close()
+		}
 		return nil, fmt.Errorf("store: open %s: %w", opts.Driver, err)
 	}
 	sqlDB, err := db.DB()
@@ -117,8 +162,6 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	if opts.Driver == "sqlite" {
-		// SQLite has one writer; a single connection serialises writers in Go instead
-		// of in busy-retry loops, and WAL keeps it fast.
 		sqlDB.SetMaxOpenConns(1)
 		var v string
 		if err := sqlDB.QueryRow("select sqlite_version()").Scan(&v); err != nil {
@@ -136,7 +179,8 @@ func Open(opts Options) (*Store, error) {
 	if err := sqlDB.Ping(); err != nil {
 		return nil, fmt.Errorf("store: ping %s: %w", opts.Driver, err)
 	}
-	return &Store{DB: db, Driver: opts.Driver, actorsGen: new(atomic.Int64), schema: new(schemaCheck)}, nil
+	return &Store{DB: db, Driver: opts.Driver, reader: reader, actorsGen: new(atomic.Int64), schema: new(schemaCheck),
+		actors: new(actorCache)}, nil
 }
 
 // SQL returns the underlying *sql.DB (the job queue shares it).
@@ -145,14 +189,28 @@ func (s *Store) SQL() *sql.DB {
 	return d
 }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.SQL().Close() }
+// Close closes the pools.
+func (s *Store) Close() error {
+	if s.reader != nil {
+		s.reader.Close()
+	}
+	return s.SQL().Close()
+}
 
 // Tx runs fn in a transaction with a Store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.DB.WithContext(ctx).Transaction(func(db *gorm.DB) error {
-		return fn(&Store{DB: db, Driver: s.Driver, actorsGen: s.actorsGen, schema: s.schema})
+	changed, outer := s.txActors, false
+	if changed == nil { // not nested: this transaction commits
+		changed, outer = new(atomic.Bool), true
+	}
+	err := s.DB.WithContext(ctx).Transaction(func(db *gorm.DB) error {
+		return fn(&Store{DB: db, Driver: s.Driver, actorsGen: s.actorsGen, schema: s.schema, reader: s.reader,
+			actors: s.actors, inTx: true, txActors: changed})
 	})
+	if outer && changed.Load() {
+		s.actorsGen.Add(1)
+	}
+	return err
 }
 
 // Guard is what a row must look like for a transition to apply, column by column:

@@ -34,16 +34,20 @@ func main() {
 	dsn := flag.String("dsn", os.Getenv("COMMONSD_TEST_POSTGRES_DSN"), "PostgreSQL DSN (a fresh schema is made in it)")
 	idle := flag.Duration("idle", 3*time.Second, "idle time before reading RSS")
 	runs := flag.Int("runs", 3, "measured starts")
+	prebuilt := flag.String("bin", "", "a commonsd binary to measure (default: build ./cmd/commonsd stripped)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "commonsd-startup-")
 	check(err)
 	defer os.RemoveAll(dir)
-	bin := filepath.Join(dir, "commonsd")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./cmd/commonsd")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	check(build.Run())
+	bin := *prebuilt
+	if bin == "" {
+		bin = filepath.Join(dir, "commonsd")
+		build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", bin, "./cmd/commonsd")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		check(build.Run())
+	}
 	if fi, err := os.Stat(bin); err == nil {
 		fmt.Printf("binary: %.1f MB (stripped)\n", float64(fi.Size())/1e6)
 	}

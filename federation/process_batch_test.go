@@ -1,0 +1,92 @@
+package federation_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/commonsd/commonsd/federation"
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/store"
+)
+
+// One processing job carries the activities the inbox committed together. An
+// activity of the batch that fails for a transient reason (its object cannot
+// be fetched: 503) takes nothing of the others with it: they are processed,
+// it stays pending and the job is retried; the retry processes what is left
+// and does not process the finished ones again.
+func TestProcessingBatchFailsOneActivityAlone(t *testing.T) {
+	e := newInboxEnv(t)
+	ctx := context.Background()
+	flaky := e.id("notes")
+	e.rem.Fail(flaky[len(e.rem.URL()):], 503)
+	mention := func(id string) map[string]any {
+		n := e.note(id, e.x, "")
+		n["cc"] = []string{e.ada}
+		n["tag"] = []map[string]string{{"type": "Mention", "href": e.ada}}
+		return n
+	}
+	n1, n2 := e.id("notes"), e.id("notes")
+	docs := []map[string]any{
+		e.act("Create", e.x, "object", mention(n1), "to", []string{asPublic}, "cc", []string{e.ada}),
+		e.act("Create", e.x, "object", flaky, "to", []string{asPublic}, "cc", []string{e.ada}),
+		e.act("Create", e.x, "object", mention(n2), "to", []string{asPublic}, "cc", []string{e.ada}),
+	}
+	var rows []models.Activity
+	var ids []string
+	for _, d := range docs {
+		r := models.Activity{ID: models.NewID(), URI: d["id"].(string), Type: "Create", ActorURI: e.x,
+			Raw: string(mustJSON(t, d)), State: models.ActivityPending, CreatedAt: time.Now()}
+		rows, ids = append(rows, r), append(ids, r.ID)
+	}
+	batch := federation.ProcessInbox{ActivityIDs: ids}
+	insert := func(rows []models.Activity) {
+		t.Helper()
+		err := e.inst.App.Store.Tx(ctx, func(tx *store.Store) error {
+			if _, err := tx.InsertActivities(ctx, rows); err != nil {
+				return err
+			}
+			return e.inst.App.Queue.InsertTx(ctx, tx, batch)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	insert(rows)
+	for _, i := range []int{0, 2} {
+		if got := waitProcessed(t, e.inst, rows[i].URI); got.State != models.ActivityProcessed {
+			t.Fatalf("activity %d: %s %s", i, got.State, got.Error)
+		}
+	}
+	// The job is waiting for its retry, the flaky activity with it.
+	eventually(t, "the batch job waits for a retry", func() bool {
+		var n int64
+		e.inst.App.Store.DB.Raw("SELECT count(*) FROM river_job WHERE kind = ? AND state = 'retryable'", batch.Kind()).Scan(&n)
+		return n == 1
+	})
+	if a, err := e.inst.App.Store.ActivityByURI(ctx, rows[1].URI); err != nil || a.State != models.ActivityPending {
+		t.Fatalf("flaky activity: %+v %v", a, err)
+	}
+	timeline := func() int64 {
+		var n int64
+		e.inst.App.Store.DB.Table("timeline_entries").Where("owner_id = ?", actorOf(t, e.inst, "ada").ID).Count(&n)
+		return n
+	}
+	before := timeline()
+	// The object comes back; the same batch runs again (as its retry does).
+	e.rem.Fail(flaky[len(e.rem.URL()):], 0)
+	e.rem.Serve(flaky[len(e.rem.URL()):], mustJSON(t, mention(flaky)))
+	if err := e.inst.App.Queue.Insert(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	if got := waitProcessed(t, e.inst, rows[1].URI); got.State != models.ActivityProcessed {
+		t.Fatalf("flaky activity after the retry: %s %s", got.State, got.Error)
+	}
+	e.inst.WaitQueueIdle(t)
+	if after := timeline(); after != before+1 {
+		t.Errorf("ada's timeline grew by %d, want 1 (the retried note only)", after-before)
+	}
+	for _, uri := range []string{n1, n2, flaky} {
+		e.noteRow(uri)
+	}
+}
