@@ -208,9 +208,10 @@ var funcs = template.FuncMap{
 		}
 		return "?"
 	},
-	"inc":       func(i int) int { return i + 1 },
-	"dec":       func(i int) int { return i - 1 },
-	"modeLabel": func(m string) string { return modeLabels[m] },
+	"stringList": func(s ...string) []string { return s },
+	"inc":        func(i int) int { return i + 1 },
+	"dec":        func(i int) int { return i - 1 },
+	"modeLabel":  func(m string) string { return modeLabels[m] },
 	"isStaff": func(u *models.User) bool {
 		return u != nil && (u.Role == models.RoleAdmin || u.Role == models.RoleModerator)
 	},

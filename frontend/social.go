@@ -111,6 +111,13 @@ type timelineData struct {
 	NextMaxID  string
 	Paged      bool // showing an older page
 	Notice     string
+	// Unvoted are the open proposals the member may vote on and has not.
+	Unvoted []unvotedView
+}
+
+type unvotedView struct {
+	Title, Link, Community string
+	ClosesAt                time.Time
 }
 
 var visibilities = []string{models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityFollowers, models.VisibilityDirect}
@@ -150,6 +157,20 @@ func (w *Web) renderTimeline(c echo.Context, status int, act *models.Actor, f *f
 		d.Notes = append(d.Notes, noteView{NoteID: n.ID, URL: url, Author: w.actorView(e.Author), BoostedBy: w.actorView(e.BoostedBy),
 			Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
 			Visibility: n.Visibility, Published: n.Published, EditedAt: n.EditedAt, Own: n.AuthorID == act.ID && n.Local})
+	}
+	if !d.Paged {
+		list, err := w.svc.Governance.Unvoted(c.Request().Context(), act, 10)
+		if err != nil {
+			return err
+		}
+		for _, pr := range list {
+			g, err := w.svc.Actors.ByID(c.Request().Context(), pr.CommunityID)
+			if err != nil {
+				continue
+			}
+			d.Unvoted = append(d.Unvoted, unvotedView{Title: pr.Title, Link: communityPath(g) + "/proposals/" + pr.ID,
+				Community: displayName(g), ClosesAt: pr.ClosesAt})
+		}
 	}
 	p := w.page(c, "Home")
 	p.Data = d
