@@ -117,7 +117,7 @@ type timelineData struct {
 
 type unvotedView struct {
 	Title, Link, Community string
-	ClosesAt                time.Time
+	ClosesAt               time.Time
 }
 
 var visibilities = []string{models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityFollowers, models.VisibilityDirect}
