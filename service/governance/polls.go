@@ -193,7 +193,7 @@ func (g *Governance) VotePoll(ctx context.Context, voter *models.Actor, noteID s
 			}
 			if err := g.d.Pub.Publish(ctx, tx, &core.Outbound{ID: g.d.URLs.Activity(models.NewID()), Type: core.TypeCreate, Actor: voter,
 				Object: core.PollVoteObject{URI: v.URI, Voter: voter, Question: n.URI, Author: author.URI, Option: v.Option},
-				To: []string{author.URI}, Recipients: []*models.Actor{author}, Published: now}); err != nil {
+				To:     []string{author.URI}, Recipients: []*models.Actor{author}, Published: now}); err != nil {
 				return err
 			}
 		}
