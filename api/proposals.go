@@ -27,6 +27,71 @@ func (a *API) registerProposals(g *echo.Group) {
 	g.GET("/communities/:handle/governance", a.governanceSettings, viewer)
 	g.PUT("/communities/:handle/governance", a.updateGovernanceSettings, auth)
 	g.GET("/communities/:handle/governance/log", a.governanceLog, viewer)
+	g.GET("/polls/:id", a.showPoll, auth)
+	g.POST("/polls/:id/votes", a.votePoll, auth)
+}
+
+type pollJSON struct {
+	ID       string               `json:"id"`
+	Multiple bool                 `json:"multiple"`
+	Options  []service.PollOption `json:"options"`
+	Voters   int64                `json:"voters_count"`
+	EndTime  *time.Time           `json:"expires_at"`
+	Closed   bool                 `json:"expired"`
+	OwnVotes []string             `json:"own_votes"`
+	Voted    bool                 `json:"voted"`
+}
+
+func pollOut(v *service.PollView) pollJSON {
+	out := pollJSON{ID: v.NoteID, Multiple: v.Multiple, Options: v.Options, Voters: v.Voters, EndTime: v.EndTime,
+		Closed: v.Closed, OwnVotes: v.Mine, Voted: len(v.Mine) > 0}
+	if out.OwnVotes == nil {
+		out.OwnVotes = []string{}
+	}
+	if out.Options == nil {
+		out.Options = []service.PollOption{}
+	}
+	return out
+}
+
+// showPoll is GET /api/v1/polls/{id}: the poll of a remote Question (id is
+// the note's), with the caller's votes.
+func (a *API) showPoll(c echo.Context) error {
+	me, err := a.me(c)
+	if err != nil {
+		return err
+	}
+	m, err := a.svc.Governance.Polls(c.Request().Context(), me, []string{c.Param("id")})
+	if err != nil {
+		return err
+	}
+	v := m[c.Param("id")]
+	if v == nil {
+		return errs.NotFound("no poll")
+	}
+	return c.JSON(http.StatusOK, pollOut(v))
+}
+
+type pollVoteRequest struct {
+	Options []string `json:"options"`
+}
+
+// votePoll is POST /api/v1/polls/{id}/votes {options}: the caller votes on a
+// remote poll; the vote goes to the poll's author as Mastodon sends it.
+func (a *API) votePoll(c echo.Context) error {
+	var req pollVoteRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	me, err := a.me(c)
+	if err != nil {
+		return err
+	}
+	v, err := a.svc.Governance.VotePoll(c.Request().Context(), me, c.Param("id"), req.Options)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pollOut(v))
 }
 
 type proposalJSON struct {

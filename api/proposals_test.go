@@ -1,9 +1,13 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
 )
 
 type proposal struct {
@@ -170,4 +174,44 @@ func TestGovernanceSettingsAPI(t *testing.T) {
 	if len(log) != 1 || log[0].ID != p.ID || log[0].State != "withdrawn" {
 		t.Fatalf("log %+v", log)
 	}
+}
+
+// TestPollsAPI: a remote poll shown and voted through the API (responses
+// checked against openapi.json).
+func TestPollsAPI(t *testing.T) {
+	inst := start(t)
+	ctx := context.Background()
+	lea := userWithToken(t, inst, "lea", "member")
+	author := &models.Actor{ID: models.NewID(), Type: models.ActorPerson, Username: "ana", Domain: "127.0.0.2",
+		URI: "http://127.0.0.2/users/ana", InboxURI: "http://127.0.0.2/users/ana/inbox"}
+	if err := inst.App.Store.CreateActor(ctx, author); err != nil {
+		t.Fatal(err)
+	}
+	n := &models.Note{ID: models.NewID(), URI: author.URI + "/statuses/1", Type: "Question", AuthorID: author.ID,
+		Content: "<p>Tea?</p>", Visibility: models.VisibilityPublic, Published: time.Now()}
+	if err := inst.App.Store.CreateNote(ctx, n, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := inst.App.Svc.Governance.ReceivePoll(ctx, author, n, service.RemotePoll{URI: n.URI, Multiple: true,
+		Options: []service.PollOption{{Name: "Tea", Count: 1}, {Name: "Coffee"}, {Name: "Water"}}, Voters: 1}); err != nil {
+		t.Fatal(err)
+	}
+	expect(t, call(t, inst, "GET", "/api/v1/polls/"+n.ID, lea, nil), http.StatusOK)
+	expect(t, call(t, inst, "GET", "/api/v1/polls/nope", lea, nil), http.StatusNotFound)
+	expect(t, call(t, inst, "POST", "/api/v1/polls/"+n.ID+"/votes", lea, map[string]any{"options": []string{"Milk"}}), http.StatusUnprocessableEntity)
+	r := call(t, inst, "POST", "/api/v1/polls/"+n.ID+"/votes", lea, map[string]any{"options": []string{"Tea", "Water"}})
+	expect(t, r, http.StatusOK)
+	var got struct {
+		Options []struct {
+			Name  string
+			Count int64
+		}
+		OwnVotes []string `json:"own_votes"`
+		Voted    bool
+	}
+	r.json(t, &got)
+	if !got.Voted || len(got.OwnVotes) != 2 || got.Options[0].Count != 2 || got.Options[2].Count != 1 {
+		t.Fatalf("after voting %+v", got)
+	}
+	expect(t, call(t, inst, "POST", "/api/v1/polls/"+n.ID+"/votes", lea, map[string]any{"options": []string{"Coffee"}}), http.StatusConflict)
 }

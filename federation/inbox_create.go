@@ -35,8 +35,16 @@ func (f *Federation) receiveAuthored(ctx context.Context, actor *models.Actor, a
 	if err != nil {
 		return err
 	}
-	_, err = f.svc.Social.ReceiveNote(ctx, actor, convert.CreatedNote(actor, act, o), update)
-	return err
+	n, err := f.svc.Social.ReceiveNote(ctx, actor, convert.CreatedNote(actor, act, o), update)
+	if err != nil {
+		return err
+	}
+	// A Question's poll (options and counts) is kept beside its note, so
+	// that our users see the tallies and can vote.
+	if poll, ok := convert.RemotePoll(o); ok && n != nil {
+		return f.svc.Governance.ReceivePoll(ctx, actor, n, poll)
+	}
+	return nil
 }
 
 // receiveVote: a poll vote on one of our proposals (Mastodon's shape, see

@@ -17,6 +17,7 @@ import (
 // federation admin pages (issue 3).
 func (w *Web) registerSocial(e router) {
 	e.GET("/home", w.timeline)
+	e.POST("/notes/:id/poll", w.votePoll)
 	e.GET("/tags/:name", w.tag)
 	e.POST("/home", w.postNote)
 	e.POST("/notes/:id/delete", w.deleteNote)
@@ -100,6 +101,8 @@ type noteView struct {
 	Published  time.Time
 	EditedAt   *time.Time
 	Own        bool
+	// Poll is the note's poll when it is a remote Question (nil otherwise).
+	Poll *service.PollView
 }
 
 const timelinePage = 20
@@ -111,6 +114,13 @@ type timelineData struct {
 	NextMaxID  string
 	Paged      bool // showing an older page
 	Notice     string
+	// Unvoted are the open proposals the member may vote on and has not.
+	Unvoted []unvotedView
+}
+
+type unvotedView struct {
+	Title, Link, Community string
+	ClosesAt               time.Time
 }
 
 var visibilities = []string{models.VisibilityPublic, models.VisibilityUnlisted, models.VisibilityFollowers, models.VisibilityDirect}
@@ -123,7 +133,7 @@ func (w *Web) timeline(c echo.Context) error {
 	}
 	f := newForm()
 	f.Values["visibility"] = models.VisibilityPublic
-	notice := map[string]string{"posted": "Your note was posted.", "deleted": "Your note was deleted."}[c.QueryParam("done")]
+	notice := map[string]string{"posted": "Your note was posted.", "deleted": "Your note was deleted.", "voted": "Your vote was sent."}[c.QueryParam("done")]
 	return w.renderTimeline(c, http.StatusOK, act, f, notice)
 }
 
@@ -150,6 +160,31 @@ func (w *Web) renderTimeline(c echo.Context, status int, act *models.Actor, f *f
 		d.Notes = append(d.Notes, noteView{NoteID: n.ID, URL: url, Author: w.actorView(e.Author), BoostedBy: w.actorView(e.BoostedBy),
 			Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
 			Visibility: n.Visibility, Published: n.Published, EditedAt: n.EditedAt, Own: n.AuthorID == act.ID && n.Local})
+	}
+	ids := make([]string, len(d.Notes))
+	for i := range d.Notes {
+		ids[i] = d.Notes[i].NoteID
+	}
+	polls, err := w.svc.Governance.Polls(c.Request().Context(), act, ids)
+	if err != nil {
+		return err
+	}
+	for i := range d.Notes {
+		d.Notes[i].Poll = polls[d.Notes[i].NoteID]
+	}
+	if !d.Paged {
+		list, err := w.svc.Governance.Unvoted(c.Request().Context(), act, 10)
+		if err != nil {
+			return err
+		}
+		for _, pr := range list {
+			g, err := w.svc.Actors.ByID(c.Request().Context(), pr.CommunityID)
+			if err != nil {
+				continue
+			}
+			d.Unvoted = append(d.Unvoted, unvotedView{Title: pr.Title, Link: communityPath(g) + "/proposals/" + pr.ID,
+				Community: displayName(g), ClosesAt: pr.ClosesAt})
+		}
 	}
 	p := w.page(c, "Home")
 	p.Data = d
@@ -227,4 +262,20 @@ func init() {
 		}
 		return v
 	}
+}
+
+// votePoll votes on a remote poll shown in the timeline (the vote goes to the
+// poll's author as Mastodon sends it).
+func (w *Web) votePoll(c echo.Context) error {
+	u, act, err := w.meForm(c)
+	if u == nil {
+		return err
+	}
+	if err := c.Request().ParseForm(); err != nil {
+		return errs.BadRequest("bad form")
+	}
+	if _, err := w.svc.Governance.VotePoll(c.Request().Context(), act, c.Param("id"), c.Request().PostForm["option"]); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/home?done=voted")
 }

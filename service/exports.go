@@ -196,6 +196,9 @@ type (
 	CloseProposalJob   = governance.CloseJob
 	GovernanceSettings = governance.Settings
 	KindDefaults       = governance.KindDefaults
+	RemotePoll         = governance.RemotePoll
+	PollOption         = governance.PollOption
+	PollView           = governance.PollView
 )
 
 // ProposalLines are the plain lines explaining a proposal's rules.

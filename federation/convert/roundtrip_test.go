@@ -150,6 +150,27 @@ func TestObjectKindsRoundTrip(t *testing.T) {
 				}
 			}
 		}},
+		{"OutcomeObject", service.OutcomeObject{Note: w.note, Author: w.group, Fields: map[string]any{"result": "passed",
+			"decides": "https://commons.example/proposals/1", "counts": map[string]int64{"Yes": 3}, "eligible": int64(6)}},
+			func(t *testing.T, o *vocab.Object) {
+				check(t, "id", o.ID, w.note.URI)
+				check(t, "type", o.Type, "Note")
+				check(t, "commons:result", o.Raw["commons:result"], any("passed"))
+				check(t, "commons:decides", o.Raw["commons:decides"], any("https://commons.example/proposals/1"))
+				check(t, "commons:eligible", o.Raw["commons:eligible"], any(float64(6)))
+				check(t, "commons:counts", o.Raw["commons:counts"], any(map[string]any{"Yes": float64(3)}))
+			}},
+		{"PollVoteObject", service.PollVoteObject{URI: "https://commons.example/activities/v1", Voter: w.alice,
+			Question: "https://remote.example/statuses/9", Author: w.bob.URI, Option: "Tea"},
+			func(t *testing.T, o *vocab.Object) {
+				check(t, "type", o.Type, "Note")
+				check(t, "name", o.Name, "Tea")
+				check(t, "inReplyTo", o.InReplyTo, "https://remote.example/statuses/9")
+				check(t, "attributedTo", o.AttributedTo, []string{w.alice.URI})
+				check(t, "to", o.To, []string{w.bob.URI})
+				check(t, "content", o.Content, "")
+				check(t, "cc", len(o.CC), 0)
+			}},
 		{"GroupObject", service.GroupObject{Group: w.group, Members: 7, Community: &models.Community{Licence: "PPL",
 			Charter: "Share *seeds*", CharterHTML: "<p>Share <em>seeds</em></p>", PostingPolicy: models.PolicyMaintainers}},
 			func(t *testing.T, o *vocab.Object) {

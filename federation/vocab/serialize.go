@@ -46,19 +46,6 @@ const contextJSON = `[
     "goal": "commons:goal",
     "currency": "commons:currency",
     "amount": "commons:amount",
-    "proposalKind": "commons:proposalKind",
-    "proposalState": "commons:proposalState",
-    "decides": {"@id": "commons:decides", "@type": "@id"},
-    "result": "commons:result",
-    "method": "commons:method",
-    "counts": {"@id": "commons:counts", "@container": "@index"},
-    "voters": "commons:voters",
-    "eligible": "commons:eligible",
-    "quorumMet": "commons:quorumMet",
-    "advisory": "commons:advisory",
-    "effect": "commons:effect",
-    "winner": "commons:winner",
-    "ballots": {"@id": "commons:ballots", "@type": "@id"},
     "commonsType": "commons:commonsType",
     "announcementKind": "commons:announcementKind",
     "fundingGoal": "commons:fundingGoal",
@@ -109,9 +96,38 @@ func Context() []any {
 // terms (the object part of Context), to serve at the namespace URL.
 func ContextDocument() []byte {
 	c := Context()
-	b, _ := json.MarshalIndent(map[string]any{"@context": c[len(c)-1]}, "", "  ")
+	terms := c[len(c)-1].(map[string]any)
+	var extra map[string]any
+	if err := json.Unmarshal([]byte(nsOnlyTerms), &extra); err != nil {
+		panic("vocab: bad namespace terms: " + err.Error())
+	}
+	for k, v := range extra {
+		terms[k] = v
+	}
+	b, _ := json.MarshalIndent(map[string]any{"@context": terms}, "", "  ")
 	return b
 }
+
+// nsOnlyTerms are terms of the project namespace that documents use as
+// prefixed names ("commons:result"), so the inline context need not carry
+// them: they are defined here, in the document served at the namespace URL.
+// Governance (issue 11): the Question's kind and state, and the outcome
+// note's machine-readable result.
+const nsOnlyTerms = `{
+  "proposalKind": "commons:proposalKind",
+  "proposalState": "commons:proposalState",
+  "decides": {"@id": "commons:decides", "@type": "@id"},
+  "result": "commons:result",
+  "method": "commons:method",
+  "counts": {"@id": "commons:counts", "@container": "@index"},
+  "voters": "commons:voters",
+  "eligible": "commons:eligible",
+  "quorumMet": "commons:quorumMet",
+  "advisory": "commons:advisory",
+  "effect": "commons:effect",
+  "winner": "commons:winner",
+  "ballots": {"@id": "commons:ballots", "@type": "@id"}
+}`
 
 // Serialize builds the JSON-LD document of o (with Context). o must have a
 // Type and an absolute ID.

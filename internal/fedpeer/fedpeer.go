@@ -322,6 +322,13 @@ func (p *Peer) Join(target string) (string, error) {
 	return p.idCall("/_control/join", map[string]any{"target": target})
 }
 
+// Vote has alice vote option on the poll question (a Question's id) as
+// Mastodon does — Create{Note{name, inReplyTo, attributedTo, to: author}} sent
+// to author only — and returns the vote Note's id.
+func (p *Peer) Vote(question, option, author string) (string, error) {
+	return p.idCall("/_control/vote", map[string]any{"question": question, "option": option, "to": author})
+}
+
 // Field is one entry of an actor's `attachment` as Fedify's vocab parsed it;
 // Type is "PropertyValue" for a profile field (Name and Value set), else the
 // vocab class of the attachment.

@@ -87,7 +87,12 @@ func (g *Governance) Close(ctx context.Context, id string) (closed bool, err err
 			return err
 		}
 		p.State, p.ClosedAt, p.Outcome = res.State, &now, outcome
-		if err := g.publishQuestion(ctx, tx, core.TypeUpdate, group, p); err != nil {
+		recipients, err := g.remoteAudience(ctx, tx, p)
+		if err != nil {
+			return err
+		}
+		// The final tallies are the ones just counted (the row is held).
+		if err := g.sendQuestion(ctx, tx, core.TypeUpdate, group, questionOf(group, p, in), recipients); err != nil {
 			return err
 		}
 		effect := ""
@@ -123,7 +128,7 @@ func (g *Governance) Close(ctx context.Context, id string) (closed bool, err err
 			}
 			p.Outcome = outcome
 		}
-		return g.publishOutcome(ctx, tx, group, p, res, adv, effect, now)
+		return g.publishOutcome(ctx, tx, group, p, res, adv, effect, recipients, now)
 	})
 	if errors.Is(err, errAlreadyClosed) {
 		return false, nil

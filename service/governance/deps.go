@@ -116,6 +116,11 @@ type Store interface {
 	DecidedProposals(ctx context.Context, communityID string, limit int) ([]models.Proposal, error)
 	RecentProposals(ctx context.Context, communityID string, limit int) ([]models.Proposal, error)
 	UnvotedProposals(ctx context.Context, actorID string, now time.Time, limit int) ([]models.Proposal, error)
+	NoteByID(ctx context.Context, id string) (*models.Note, error)
+	PutPoll(ctx context.Context, p *models.Poll) error
+	PollByNoteID(ctx context.Context, noteID string) (*models.Poll, error)
+	PollsOf(ctx context.Context, noteIDs []string) (map[string]*models.Poll, error)
+	PollVotesOf(ctx context.Context, noteID, actorID string) ([]models.PollVote, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 

@@ -55,7 +55,7 @@ type fixture struct {
 	stranger                   *models.Actor // remote, not a member
 }
 
-func newFixture(t *testing.T, st *store.Store) *fixture {
+func newFixture(t testing.TB, st *store.Store) *fixture {
 	t.Helper()
 	f := &fixture{ctx: context.Background(), st: st, pub: &recorder{}, jobs: &jobs{}}
 	f.now = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
@@ -83,7 +83,7 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 	return f
 }
 
-func (f *fixture) user(t *testing.T, name string) (*models.User, *models.Actor) {
+func (f *fixture) user(t testing.TB, name string) (*models.User, *models.Actor) {
 	t.Helper()
 	u, err := f.s.Accounts.SignUp(f.ctx, service.Registration{Username: name, Email: name + "@example.org", Password: "correct horse battery"})
 	if err != nil {
@@ -96,7 +96,7 @@ func (f *fixture) user(t *testing.T, name string) (*models.User, *models.Actor) 
 	return u, a
 }
 
-func (f *fixture) remote(t *testing.T, name string) *models.Actor {
+func (f *fixture) remote(t testing.TB, name string) *models.Actor {
 	t.Helper()
 	base := "https://remote.example/users/" + name
 	a := &models.Actor{ID: models.NewID(), Type: models.ActorPerson, Username: name, Domain: "remote.example", URI: base,
@@ -108,7 +108,7 @@ func (f *fixture) remote(t *testing.T, name string) *models.Actor {
 }
 
 // member makes a an active member (asked and approved by the founder).
-func (f *fixture) member(t *testing.T, a *models.Actor) {
+func (f *fixture) member(t testing.TB, a *models.Actor) {
 	t.Helper()
 	m := f.request(t, a)
 	if _, err := f.s.Communities.DecideMembership(f.ctx, f.founder, f.group, m.ID, true); err != nil {
@@ -117,7 +117,7 @@ func (f *fixture) member(t *testing.T, a *models.Actor) {
 }
 
 // request records a's pending membership request.
-func (f *fixture) request(t *testing.T, a *models.Actor) *models.Membership {
+func (f *fixture) request(t testing.TB, a *models.Actor) *models.Membership {
 	t.Helper()
 	uri := ""
 	if !a.Local() {
@@ -130,7 +130,7 @@ func (f *fixture) request(t *testing.T, a *models.Actor) *models.Membership {
 	return m
 }
 
-func (f *fixture) propose(t *testing.T, by *models.Actor, in governance.ProposalInput) *models.Proposal {
+func (f *fixture) propose(t testing.TB, by *models.Actor, in governance.ProposalInput) *models.Proposal {
 	t.Helper()
 	if in.Title == "" {
 		in.Title = "Buy a seed drill"
@@ -143,7 +143,7 @@ func (f *fixture) propose(t *testing.T, by *models.Actor, in governance.Proposal
 }
 
 // closeAt moves the clock past p's end and closes it.
-func (f *fixture) closeNow(t *testing.T, p *models.Proposal) *models.Proposal {
+func (f *fixture) closeNow(t testing.TB, p *models.Proposal) *models.Proposal {
 	t.Helper()
 	f.now = p.ClosesAt.Add(time.Second)
 	closed, err := f.s.Governance.Close(f.ctx, p.ID)
@@ -168,7 +168,7 @@ func (f *fixture) actor(who string) *models.Actor {
 		"outsider": f.outsider, "rita": f.rita, "stranger": f.stranger}[who]
 }
 
-func (f *fixture) cast(t *testing.T, p *models.Proposal, v vote) {
+func (f *fixture) cast(t testing.TB, p *models.Proposal, v vote) {
 	t.Helper()
 	a := f.actor(v.who)
 	var err error

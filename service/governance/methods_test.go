@@ -1,7 +1,9 @@
 package governance_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -336,6 +338,64 @@ func TestOpenBallots(t *testing.T) {
 		f.closeNow(t, q)
 		if _, err := f.s.Governance.Ballots(f.ctx, q.ID); status(err) != 404 {
 			t.Fatalf("ballots of a confidential proposal: %v", err)
+		}
+	})
+}
+
+// failAtOutcome is a publisher that fails when the outcome note is sent:
+// the close's transaction aborts midway, after the tally, the state change,
+// the Update{Question} and the effect were written in it.
+type failAtOutcome struct {
+	*recorder
+	fail bool
+}
+
+func (p *failAtOutcome) Publish(ctx context.Context, tx *store.Store, out *service.Outbound) error {
+	if _, ok := out.Object.(service.OutcomeObject); ok && p.fail {
+		return errors.New("killed during close")
+	}
+	return p.recorder.Publish(ctx, tx, out)
+}
+
+// TestCloseAbortedMidway: a close that dies midway (here: the outcome
+// cannot be written) leaves nothing — the proposal stays open, the effect is
+// not carried out, no outcome note — and the job's rerun decides it once.
+func TestCloseAbortedMidway(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		p := f.propose(t, f.alice, governance.ProposalInput{Kind: "grant_role", Args: json.RawMessage(`{"member":"bob","role":"maintainer"}`)})
+		f.cast(t, p, vote{"alice", "Yes", 0})
+		f.cast(t, p, vote{"carol", "Yes", 0})
+		pub := &failAtOutcome{recorder: f.pub, fail: true}
+		f.s.SetPorts(pub, nil, nil)
+		f.now = p.ClosesAt.Add(time.Second)
+		if err := f.s.Governance.RunCloseJob(f.ctx, governance.CloseJob{ProposalID: p.ID}); err == nil {
+			t.Fatal("the aborted close reported success")
+		}
+		got, _ := f.st.ProposalByID(f.ctx, p.ID)
+		m, _ := f.st.Membership(f.ctx, f.group.ID, f.bob.ID)
+		if got.State != models.ProposalOpen || got.Outcome != "" || m.Role != models.RoleCommunityMember {
+			t.Fatalf("after the aborted close: state %s, outcome %q, bob %s", got.State, got.Outcome, m.Role)
+		}
+		outcomes := func() int {
+			var n int64
+			f.st.DB.Model(&models.Note{}).Where("in_reply_to_uri = ? AND author_id = ?", p.URI, f.group.ID).Count(&n)
+			return int(n)
+		}
+		if outcomes() != 0 {
+			t.Fatal("an outcome note survived the aborted close")
+		}
+		pub.fail = false
+		if err := f.s.Governance.RunCloseJob(f.ctx, governance.CloseJob{ProposalID: p.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.s.Governance.RunCloseJob(f.ctx, governance.CloseJob{ProposalID: p.ID}); err != nil { // a stray duplicate
+			t.Fatal(err)
+		}
+		got, _ = f.st.ProposalByID(f.ctx, p.ID)
+		m, _ = f.st.Membership(f.ctx, f.group.ID, f.bob.ID)
+		if got.State != models.ProposalPassed || m.Role != models.RoleCommunityMaintainer || outcomes() != 1 {
+			t.Fatalf("after the rerun: state %s, bob %s, %d outcome notes", got.State, m.Role, outcomes())
 		}
 	})
 }

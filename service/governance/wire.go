@@ -28,13 +28,22 @@ func (g *Governance) question(ctx context.Context, st Store, group *models.Actor
 	if err != nil {
 		return core.QuestionObject{}, err
 	}
-	c := byOption(counts)
-	var voters int64
-	for _, n := range c {
-		voters += n
+	in := Input{Counts: byOption(counts), Eligible: eligible}
+	for _, n := range in.Counts {
+		in.Voters += n
 	}
-	return core.QuestionObject{Proposal: p, Group: group, Options: Options(p), Counts: c, Voters: voters,
-		Lines: Lines(p, eligible)}, nil
+	if p.Choice == ChoiceAny {
+		if in.Voters, err = st.CountVoters(ctx, p); err != nil {
+			return core.QuestionObject{}, err
+		}
+	}
+	return questionOf(group, p, in), nil
+}
+
+// questionOf is p's Question with the tallies in.
+func questionOf(group *models.Actor, p *models.Proposal, in Input) core.QuestionObject {
+	return core.QuestionObject{Proposal: p, Group: group, Options: Options(p), Counts: in.Counts, Voters: in.Voters,
+		Lines: Lines(p, in.Eligible)}
 }
 
 // Lines are the plain lines under the motion: the method, the quorum, who
@@ -95,6 +104,12 @@ func (g *Governance) publishQuestion(ctx context.Context, tx *store.Store, verb 
 	if err != nil {
 		return err
 	}
+	return g.sendQuestion(ctx, tx, verb, group, q, recipients)
+}
+
+// sendQuestion sends q (Create or Update) to the Group's followers and
+// recipients.
+func (g *Governance) sendQuestion(ctx context.Context, tx *store.Store, verb string, group *models.Actor, q core.QuestionObject, recipients []*models.Actor) error {
 	return g.d.Pub.Publish(ctx, tx, &core.Outbound{ID: g.d.URLs.Activity(models.NewID()), Type: verb, Actor: group,
 		Object: q, Audience: group.URI, To: []string{core.PublicCollection}, CC: []string{group.FollowersURI},
 		ToFollowers: true, Recipients: recipients, Public: true})
@@ -102,17 +117,13 @@ func (g *Governance) publishQuestion(ctx context.Context, tx *store.Store, verb 
 
 // publishOutcome stores the outcome as a note of the Group in reply to the
 // Question and sends it, with the result in machine-readable fields.
-func (g *Governance) publishOutcome(ctx context.Context, tx *store.Store, group *models.Actor, p *models.Proposal, res Result, adv []store.InstanceCount, effect string, now time.Time) error {
+func (g *Governance) publishOutcome(ctx context.Context, tx *store.Store, group *models.Actor, p *models.Proposal, res Result, adv []store.InstanceCount, effect string, recipients []*models.Actor, now time.Time) error {
 	id := models.NewID()
 	n := &models.Note{ID: id, URI: g.d.URLs.Note(id), URL: g.d.URLs.Note(id), Type: "Note", AuthorID: group.ID,
 		Content:    "<p>" + html.EscapeString(p.Title) + ": " + html.EscapeString(p.Outcome) + "</p>",
 		Visibility: models.VisibilityPublic, InReplyToURI: p.URI, AudienceURI: group.URI,
 		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, Local: true, Published: now}
 	if err := tx.CreateNote(ctx, n, nil); err != nil {
-		return err
-	}
-	recipients, err := g.remoteAudience(ctx, tx, p)
-	if err != nil {
 		return err
 	}
 	return g.d.Pub.Publish(ctx, tx, &core.Outbound{ID: g.d.URLs.Activity(models.NewID()), Type: core.TypeCreate, Actor: group,

@@ -464,6 +464,23 @@ const control = {
   // (Announce only) and to the object's author.
   "POST /_control/announce": (body) => react(body, "announce"),
   "POST /_control/like": (body) => react(body, "like"),
+  // Vote on a poll (a Question) exactly as Mastodon does: Create{Note{name:
+  // the option, inReplyTo: the Question, attributedTo: alice, to: the poll's
+  // author}}, sent to the author only.
+  "POST /_control/vote": async (body) => {
+    if (typeof body.question !== "string" || typeof body.option !== "string" || typeof body.to !== "string") {
+      throw new HttpError(400, "question, option and to required");
+    }
+    const ctx = ctxNow();
+    const me = ctx.getActorUri(USER);
+    const target = await lookupActor(ctx, body.to);
+    const id = new URL(`#votes/${randomUUID()}`, me);
+    const note = new Note({ id, attribution: me, name: body.option, replyTarget: new URL(body.question), to: target.id });
+    const create = new Create({ id: new URL(`${id.href}/activity`), actor: me, object: note, to: target.id });
+    await ctx.sendActivity({ identifier: USER }, target, create);
+    outbox.push(create);
+    return { id: note.id.href };
+  },
   "POST /_control/post": async (body) => {
     if (typeof body.content !== "string") throw new HttpError(400, "content required");
     const ctx = ctxNow();
