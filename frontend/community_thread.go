@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"github.com/commonsd/commonsd/content"
 	"net/http"
 
 	"github.com/commonsd/commonsd/errs"
@@ -27,6 +28,7 @@ type threadData struct {
 	Path         string // the community page
 	ThreadPath   string
 	Post         models.Note
+	Body         string // the post's HTML without its first line when that is its title
 	Author       *person
 	Replies      []replyView // replies to the post, with their own replies nested
 	ReplyCount   int
@@ -82,6 +84,7 @@ func (w *Web) renderThread(c echo.Context, status int, edit func(*threadData)) e
 		return err
 	}
 	d.PostLikes, d.ReplyCount = likes[post.URI], len(replies)
+	d.Body = content.WithoutTitle(post.Content, post.Name)
 	d.Replies = nestReplies(ppl, post, replies, likes)
 	if edit != nil {
 		edit(d)

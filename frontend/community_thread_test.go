@@ -39,6 +39,10 @@ func TestCommunityThread(t *testing.T) {
 	}
 	anon := newBrowser(t, inst)
 	want(t, anon.get(thread), http.StatusOK, "<h1", "Swap day on Saturday", "<em>jars</em>", "@bob@"+inst.Host, "No replies yet", "Log in</a> to reply")
+	// The title is the first line: shown as the heading, not again atop the body.
+	if body := anon.get(thread).Body; strings.Count(body, "Swap day on Saturday") != 2 || strings.Contains(body, "<p>Swap day on Saturday</p>") {
+		t.Fatalf("the title is repeated in the body (or missing from <title>/<h1>):\n%s", body)
+	}
 	if strings.Contains(anon.get(thread).Body, `action="`+thread+`/reply"`) {
 		t.Fatal("reply form shown to a visitor")
 	}
