@@ -1,6 +1,7 @@
 package api
 
 import (
+	"github.com/commonsd/commonsd/models"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -63,9 +64,19 @@ func (a *API) communityThread(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := threadJSON{Post: discussionView(post, refs[post.AuthorID]), Replies: make([]discussionJSON, 0, len(replies))}
+	likes, err := a.svc.Communities.LikeCounts(ctx, append(replies, *post)...)
+	if err != nil {
+		return err
+	}
+	view := func(n *models.Note) discussionJSON {
+		v := discussionView(n, refs[n.AuthorID])
+		l := likes[n.URI]
+		v.Likes = &l
+		return v
+	}
+	out := threadJSON{Post: view(post), Replies: make([]discussionJSON, 0, len(replies))}
 	for i := range replies {
-		out.Replies = append(out.Replies, discussionView(&replies[i], refs[replies[i].AuthorID]))
+		out.Replies = append(out.Replies, view(&replies[i]))
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -309,12 +309,19 @@ type discussionJSON struct {
 	InReplyTo  string       `json:"in_reply_to"`
 	Locked     bool         `json:"locked"`
 	Published  time.Time    `json:"published"`
+	EditedAt   *time.Time   `json:"edited_at"`       // null when never edited
+	Likes      *int64       `json:"likes,omitempty"` // on a thread's notes
 }
 
 func discussionView(n *models.Note, author actorRefJSON) discussionJSON {
-	return discussionJSON{ID: n.ID, URI: n.URI, URL: n.URL, Author: author, Title: n.Name, Content: n.Content,
+	v := discussionJSON{ID: n.ID, URI: n.URI, URL: n.URL, Author: author, Title: n.Name, Content: n.Content,
 		Summary: n.Summary, Sensitive: n.Sensitive, Visibility: n.Visibility, InReplyTo: n.InReplyToURI,
 		Locked: n.Locked, Published: n.Published.UTC()}
+	if n.EditedAt != nil {
+		t := n.EditedAt.UTC()
+		v.EditedAt = &t
+	}
+	return v
 }
 
 type roleChangeJSON struct {

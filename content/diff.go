@@ -18,7 +18,10 @@ type DiffLine struct {
 // diff-match-patch's line mode (sergi/go-diff, a maintained port of Google's
 // library): each distinct line becomes one rune, so the diff is over lines,
 // never inside them, and its cost stays bounded on long texts.
+//
+// Line endings are compared as "\n": a browser sends a textarea with "\r\n".
 func DiffLines(old, new string) []DiffLine {
+	old, new = strings.ReplaceAll(old, "\r\n", "\n"), strings.ReplaceAll(new, "\r\n", "\n")
 	dmp := diffmatchpatch.New()
 	a, b, lines := dmp.DiffLinesToRunes(old, new)
 	diffs := dmp.DiffCharsToLines(dmp.DiffMainRunes(a, b, false), lines)

@@ -16,6 +16,7 @@ func TestDiffLines(t *testing.T) {
 		{"line added at the end", "a\n", "a\nb\n", []DiffLine{{"=", "a"}, {"+", "b"}}},
 		{"from nothing", "", "x\ny", []DiffLine{{"+", "x"}, {"+", "y"}}},
 		{"to nothing", "x", "", []DiffLine{{"-", "x"}}},
+		{"CRLF is LF", "a\r\nb", "a\nB", []DiffLine{{"=", "a"}, {"-", "b"}, {"+", "B"}}},
 		{"a changed word is a changed line", "the red seed\n", "the blue seed\n", []DiffLine{{"-", "the red seed"}, {"+", "the blue seed"}}},
 	}
 	for _, c := range cases {

@@ -3,6 +3,7 @@ package frontend
 import (
 	"bytes"
 	"encoding/csv"
+	"github.com/commonsd/commonsd/content"
 	"net/http"
 	"sort"
 	"strconv"
@@ -161,7 +162,7 @@ func (w *Web) communityFeed(c echo.Context) (*feeds.Feed, error) {
 			link = n.URI
 		}
 		f.Items = append(f.Items, &feeds.Item{Title: title, Id: n.URI, Link: &feeds.Link{Href: link},
-			Author: &feeds.Author{Name: ppl.id(n.AuthorID).Name}, Description: n.Content, Created: n.Published})
+			Author: &feeds.Author{Name: ppl.id(n.AuthorID).Name}, Description: content.WithoutTitle(n.Content, n.Name), Created: n.Published})
 	}
 	sort.SliceStable(f.Items, func(i, j int) bool { return f.Items[i].Created.After(f.Items[j].Created) })
 	if len(f.Items) > feedItems {

@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"github.com/commonsd/commonsd/content"
 	"net/http"
 
 	"github.com/commonsd/commonsd/errs"
@@ -9,13 +10,17 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// The thread page of a community post: the post, its replies oldest first (replies
-// to replies shown flat, "in reply to" their parent's author) and a reply form.
+// The thread page of a community post: the post, its replies oldest first, each
+// reply to the post with its own replies nested under it (deeper replies shown
+// in that nested list, "in reply to" their parent's author), the like count of
+// every note, and a reply form.
 
 type replyView struct {
-	Note    models.Note
-	Author  *person
-	ReplyTo *person // the author of the reply's parent when it is not the post
+	Note     models.Note
+	Author   *person
+	ReplyTo  *person // the author of the reply's parent when it is neither the post nor the nesting reply
+	Likes    int64
+	Children []replyView // replies under this reply to the post (one level of nesting)
 }
 
 type threadData struct {
@@ -23,8 +28,11 @@ type threadData struct {
 	Path         string // the community page
 	ThreadPath   string
 	Post         models.Note
+	Body         string // the post's HTML without its first line when that is its title
 	Author       *person
-	Replies      []replyView
+	Replies      []replyView // replies to the post, with their own replies nested
+	ReplyCount   int
+	PostLikes    int64
 	Viewer       *models.Actor
 	IsMaintainer bool
 	MayPost      bool // by the posting policy (the lock aside)
@@ -71,19 +79,13 @@ func (w *Web) renderThread(c echo.Context, status int, edit func(*threadData)) e
 		d.IsMaintainer = rank >= 2
 		d.MayPost = rank >= policyRank(com.PostingPolicy)
 	}
-	authors := map[string]string{post.URI: post.AuthorID}
-	for _, r := range replies {
-		authors[r.URI] = r.AuthorID
+	likes, err := w.svc.Communities.LikeCounts(ctx, append(replies, *post)...)
+	if err != nil {
+		return err
 	}
-	for _, r := range replies {
-		rv := replyView{Note: r, Author: ppl.id(r.AuthorID)}
-		if r.InReplyToURI != post.URI {
-			if id, ok := authors[r.InReplyToURI]; ok {
-				rv.ReplyTo = ppl.id(id)
-			}
-		}
-		d.Replies = append(d.Replies, rv)
-	}
+	d.PostLikes, d.ReplyCount = likes[post.URI], len(replies)
+	d.Body = content.WithoutTitle(post.Content, post.Name)
+	d.Replies = nestReplies(ppl, post, replies, likes)
 	if edit != nil {
 		edit(d)
 	}
@@ -123,4 +125,52 @@ func (w *Web) threadReply(c echo.Context) error {
 		})
 	}
 	return c.Redirect(http.StatusSeeOther, threadPath(group, post.ID)+"?done=replied#replies")
+}
+
+// nestReplies arranges a thread's replies (oldest first) in two levels: the
+// replies to the post, and under each one every later reply that descends
+// from it. A reply whose parent is unknown here is shown at the top level.
+func nestReplies(ppl *people, post *models.Note, replies []models.Note, likes map[string]int64) []replyView {
+	parent := map[string]string{}
+	author := map[string]string{post.URI: post.AuthorID}
+	for _, r := range replies {
+		parent[r.URI], author[r.URI] = r.InReplyToURI, r.AuthorID
+	}
+	// top finds the reply to the post a note descends from ("" if none).
+	top := func(uri string) string {
+		for i := 0; i < len(replies)+1; i++ {
+			p, ok := parent[uri]
+			if !ok {
+				return ""
+			}
+			if p == post.URI {
+				return uri
+			}
+			uri = p
+		}
+		return "" // a cycle: show it at the top level
+	}
+	var out []replyView
+	index := map[string]int{}
+	for _, r := range replies {
+		rv := replyView{Note: r, Author: ppl.id(r.AuthorID), Likes: likes[r.URI]}
+		root := top(r.URI)
+		if i, ok := index[root]; ok && root != r.URI {
+			if r.InReplyToURI != root {
+				if id, ok := author[r.InReplyToURI]; ok {
+					rv.ReplyTo = ppl.id(id)
+				}
+			}
+			out[i].Children = append(out[i].Children, rv)
+			continue
+		}
+		if r.InReplyToURI != post.URI {
+			if id, ok := author[r.InReplyToURI]; ok {
+				rv.ReplyTo = ppl.id(id)
+			}
+		}
+		index[r.URI] = len(out)
+		out = append(out, rv)
+	}
+	return out
 }

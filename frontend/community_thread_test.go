@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 )
 
@@ -38,12 +39,16 @@ func TestCommunityThread(t *testing.T) {
 	}
 	anon := newBrowser(t, inst)
 	want(t, anon.get(thread), http.StatusOK, "<h1", "Swap day on Saturday", "<em>jars</em>", "@bob@"+inst.Host, "No replies yet", "Log in</a> to reply")
+	// The title is the first line: shown as the heading, not again atop the body.
+	if body := anon.get(thread).Body; strings.Count(body, "Swap day on Saturday") != 2 || strings.Contains(body, "<p>Swap day on Saturday</p>") {
+		t.Fatalf("the title is repeated in the body (or missing from <title>/<h1>):\n%s", body)
+	}
 	if strings.Contains(anon.get(thread).Body, `action="`+thread+`/reply"`) {
 		t.Fatal("reply form shown to a visitor")
 	}
 	want(t, anon.get("/c/seeds/posts/nothing"), http.StatusNotFound)
 
-	// Replies: empty (422), then one that is shown; a nested reply shows flat.
+	// Replies: empty (422), then one that is shown; replies to it nest under it.
 	want(t, ada.post(thread, thread+"/reply", url.Values{"content": {"  "}}), http.StatusUnprocessableEntity, "content is required", "Swap day on Saturday")
 	if n := replies(); n != 0 {
 		t.Fatalf("%d replies stored after an empty one", n)
@@ -62,7 +67,30 @@ func TestCommunityThread(t *testing.T) {
 	if _, err := inst.App.Svc.Social.PostNote(ctx, bobActor, service.NoteInput{Content: "Thanks!", InReplyTo: l[0].URI, Community: "seeds"}); err != nil {
 		t.Fatal(err)
 	}
-	want(t, anon.get(thread), http.StatusOK, "2 replies", "Thanks!", "in reply to <a href=\"/@ada\">ada</a>")
+	thanks, err := inst.App.Store.ListReplies(ctx, l[0].URI, 10)
+	if err != nil || len(thanks) != 1 {
+		t.Fatalf("bob's reply: %v %v", thanks, err)
+	}
+	adaActor, _ := inst.App.Svc.Accounts.ActorOf(ctx, user(t, inst, "ada"))
+	if _, err := inst.App.Svc.Social.PostNote(ctx, adaActor, service.NoteInput{Content: "You are welcome", InReplyTo: thanks[0].URI, Community: "seeds"}); err != nil {
+		t.Fatal(err)
+	}
+	// Two likes of ada's reply, one of the post.
+	for i, obj := range []string{l[0].URI, l[0].URI, post.URI} {
+		liker := []string{adaActor.ID, bobActor.ID, adaActor.ID}[i]
+		if err := inst.App.Store.PutLike(ctx, &models.Like{ID: models.NewID(), URI: inst.URL + "/likes/" + models.NewID(), ActorID: liker, ObjectURI: obj}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Replies to ada's reply nest under it; the reply to bob's reply says whom it answers.
+	page := anon.get(thread)
+	want(t, page, http.StatusOK, "3 replies", `aria-label="Replies to ada"`, "Thanks!", "You are welcome",
+		"in reply to <a href=\"/@bob\">bob</a>", `<span class="likes">2 likes</span>`, `<span class="likes">1 like</span>`)
+	nest, thanksAt, welcomeAt := strings.Index(page.Body, `aria-label="Replies to ada"`), strings.Index(page.Body, "Thanks!"), strings.Index(page.Body, "You are welcome")
+	end := nest + strings.Index(page.Body[nest:], "</ol>")
+	if !(nest < thanksAt && thanksAt < welcomeAt && welcomeAt < end) {
+		t.Fatalf("replies not nested: list at %d..%d, Thanks! at %d, welcome at %d", nest, end, thanksAt, welcomeAt)
+	}
 
 	// /notes/:id sends browsers to the thread (a reply to its place in it).
 	if p := anon.get("/notes/" + id); p.Status != http.StatusSeeOther || p.Location != thread {

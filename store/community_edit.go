@@ -83,3 +83,25 @@ func (s *Store) ReviseContribution(ctx context.Context, id string, from []string
 		"decided_by_id": "", "reason": "", "updated_at": at,
 	})
 }
+
+// LikeCounts counts the likes of each of the objects in one query; objects
+// without likes are absent from the map.
+func (s *Store) LikeCounts(ctx context.Context, objectURIs []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(objectURIs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ObjectURI string
+		N         int64
+	}
+	err := s.with(ctx).Model(&models.Like{}).Select("object_uri, COUNT(*) AS n").
+		Where("object_uri IN ?", objectURIs).Group("object_uri").Scan(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, r := range rows {
+		out[r.ObjectURI] = r.N
+	}
+	return out, nil
+}

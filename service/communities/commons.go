@@ -49,6 +49,7 @@ func validKind(k string) bool {
 
 func (in *ContributionInput) validate() error {
 	in.Title = strings.TrimSpace(in.Title)
+	in.Body = strings.ReplaceAll(in.Body, "\r\n", "\n") // as a browser sends a textarea
 	switch {
 	case in.Title == "":
 		return errs.Unprocessable("title is required")

@@ -48,3 +48,17 @@ func (c *Communities) ReplyCount(ctx context.Context, n *models.Note, max int) (
 	}
 	return len(replies), false, nil
 }
+
+// LikeCounts counts the likes of a thread's notes (the post and its replies),
+// by note URI; a note without likes is absent.
+func (c *Communities) LikeCounts(ctx context.Context, notes ...models.Note) (map[string]int64, error) {
+	uris := make([]string, 0, len(notes))
+	for _, n := range notes {
+		uris = append(uris, n.URI)
+	}
+	out, err := c.d.Store.LikeCounts(ctx, uris)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	return out, nil
+}

@@ -46,13 +46,10 @@ func (p CommunityPatch) Empty() bool { return p == CommunityPatch{} }
 // what a proposal carrying it can be refused for when it is opened. The weight
 // bounds are checked against the community's current ones when applied.
 func (p CommunityPatch) Check() error {
-	in := CommunityInput{Name: "x", Licence: Licences[0], WeightMin: 1, WeightMax: 1}
-	if p.Name != nil {
-		if strings.TrimSpace(*p.Name) == "" {
-			return errs.Unprocessable("name must not be empty")
-		}
-		in.Name = *p.Name
+	if err := p.checkEmpty(); err != nil {
+		return err
 	}
+	in := CommunityInput{Name: "x", Licence: Licences[0], WeightMin: 1, WeightMax: 1}
 	p.into(&in)
 	if in.WeightMin == 0 && in.WeightMax == 0 {
 		in.WeightMax = 1 // normalise would take 0/0 for "defaults"
@@ -63,6 +60,18 @@ func (p CommunityPatch) Check() error {
 	var bad errs.Fields
 	in.normalise(&bad)
 	return bad.Err()
+}
+
+// checkEmpty refuses a name, licence or policy sent empty: leaving a field
+// out keeps it, an empty value never means "the default".
+func (p CommunityPatch) checkEmpty() error {
+	for name, v := range map[string]*string{"name": p.Name, "licence": p.Licence, "posting_policy": p.PostingPolicy,
+		"offer_policy": p.OfferPolicy, "membership_policy": p.MembershipPolicy} {
+		if v != nil && strings.TrimSpace(*v) == "" {
+			return errs.Unprocessable("%s must not be empty", name)
+		}
+	}
+	return nil
 }
 
 func (p CommunityPatch) into(in *CommunityInput) {
@@ -177,8 +186,8 @@ func (c *Communities) UpdateTx(ctx context.Context, tx *store.Store, by, group *
 	old := Settings(act, com)
 	in := old
 	p.into(&in)
-	if p.Name != nil && strings.TrimSpace(*p.Name) == "" {
-		return nil, errs.Unprocessable("name must not be empty")
+	if err := p.checkEmpty(); err != nil {
+		return nil, err
 	}
 	var bad errs.Fields
 	in.normalise(&bad)

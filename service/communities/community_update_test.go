@@ -58,6 +58,7 @@ func TestCommunityUpdate(t *testing.T) {
 			{"empty name", steward, service.CommunityPatch{Name: ptr("  ")}, http.StatusUnprocessableEntity, 0, nil},
 			{"unknown licence", steward, service.CommunityPatch{Licence: ptr("WTFPL-9")}, http.StatusUnprocessableEntity, 0, nil},
 			{"unknown policy", steward, service.CommunityPatch{PostingPolicy: ptr("everyone")}, http.StatusUnprocessableEntity, 0, nil},
+			{"empty policy is no default", steward, service.CommunityPatch{MembershipPolicy: ptr("")}, http.StatusUnprocessableEntity, 0, nil},
 			{"min above the current max", steward, service.CommunityPatch{WeightMin: ptr(11)}, http.StatusUnprocessableEntity, 0, nil},
 			{"link not http", steward, service.CommunityPatch{Links: &[]models.Field{{Name: "x", Value: "javascript:alert(1)"}}}, http.StatusUnprocessableEntity, 0, nil},
 			{"name, summary, links, policies", steward, service.CommunityPatch{Name: ptr("Seed Garden"), Summary: ptr("We *share* seeds"),

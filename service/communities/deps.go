@@ -99,6 +99,7 @@ type Store interface {
 	ContributionRevisions(ctx context.Context, contributionID string) ([]models.ContributionRevision, error)
 	ContributionRevisionByURI(ctx context.Context, uri string) (*models.ContributionRevision, error)
 	UserByID(ctx context.Context, id string) (*models.User, error)
+	LikeCounts(ctx context.Context, objectURIs []string) (map[string]int64, error)
 	ContributionByID(ctx context.Context, id string) (*models.Contribution, error)
 	ContributionByOfferURI(ctx context.Context, uri string) (*models.Contribution, error)
 	ContributionByURI(ctx context.Context, uri string) (*models.Contribution, error)
