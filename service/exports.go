@@ -11,6 +11,7 @@ import (
 	"github.com/commonsd/commonsd/service/communities"
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/governance"
+	"github.com/commonsd/commonsd/service/moderation"
 	"github.com/commonsd/commonsd/service/search"
 	"github.com/commonsd/commonsd/service/social"
 	"github.com/commonsd/commonsd/service/userdata"
@@ -201,3 +202,13 @@ type (
 	UserData = userdata.UserData
 	Export   = userdata.Export
 )
+
+// From package moderation.
+
+type (
+	ReportInput      = moderation.ReportInput
+	ReportResolution = moderation.Resolution
+)
+
+// ReportActions are the actions a report's resolution may take.
+var ReportActions = moderation.Actions

@@ -38,7 +38,7 @@ var allowed = map[string][]string{
 	"federation/vocab":    {"errs"},
 	"queue":               {"service", "store", "config"},
 	"server":              {"config", "errs", "version"},
-	"service":             {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "service/search", "service/userdata", "store", "models", "config", "errs", "content", "version"},
+	"service":             {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "service/search", "service/userdata", "service/moderation", "store", "models", "config", "errs", "content", "version"},
 	"service/core":        {"store", "models", "errs"},
 	"service/accounts":    {"service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/social":      {"service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
@@ -47,6 +47,7 @@ var allowed = map[string][]string{
 	"service/admin":       {"service/core", "store", "models", "config", "errs"},
 	"service/search":      {"service/core", "store", "models", "config", "errs"},
 	"service/userdata":    {"service/accounts", "service/core", "store", "models", "errs"},
+	"service/moderation":  {"service/social", "service/accounts", "service/admin", "service/core", "store", "models", "errs"},
 	"service/servicetest": {"service", "service/core", "store", "config", "errs"},
 	"store":               {"models", "config", "errs"},
 	"store/storetest":     {"store", "models"},
@@ -80,6 +81,7 @@ var testExtra = map[string][]string{
 	"service/admin":       {"service"},
 	"service/search":      {"service"},
 	"service/userdata":    {"service"},
+	"service/moderation":  {"service"},
 	"bench":               {"app", "federation/signing", "models", "service", "store"},
 }
 
