@@ -71,6 +71,8 @@ func (a *API) Register(e *echo.Echo) {
 	g.POST("/admin/domain_blocks", a.adminCreateDomainBlock, auth, staff, admin)
 	g.DELETE("/admin/domain_blocks/:domain", a.adminDeleteDomainBlock, auth, staff, admin)
 	g.GET("/admin/reports", a.adminListReports, auth, staff)
+	g.GET("/admin/instance", a.adminInstanceSettings, auth, staff)
+	g.PUT("/admin/instance", a.adminSetInstanceSettings, auth, staff, admin)
 	a.registerCommunities(g)
 	a.registerProposals(g)
 }

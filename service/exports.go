@@ -212,3 +212,6 @@ type (
 
 // ReportActions are the actions a report's resolution may take.
 var ReportActions = moderation.Actions
+
+// InstanceInfo is what the instance says about itself (admins set it).
+type InstanceInfo = accounts.Info
