@@ -101,6 +101,7 @@ func (w *Web) Register(ec *echo.Echo) {
 	e.POST("/admin/users/:name", w.adminUser)
 	e.POST("/admin/registration", w.adminRegistration)
 	e.POST("/admin/invites", w.adminInvite)
+	e.POST("/admin/invites/:code/revoke", w.adminRevokeInvite)
 	e.GET("/admin/instance", w.adminInstance)
 	e.POST("/admin/instance", w.adminInstanceSave)
 	e.GET("/media/:id", w.media)

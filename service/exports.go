@@ -208,6 +208,7 @@ type (
 type (
 	ReportInput      = moderation.ReportInput
 	ReportResolution = moderation.Resolution
+	ReportDetail     = moderation.Detail
 )
 
 // ReportActions are the actions a report's resolution may take.

@@ -60,6 +60,7 @@ type Store interface {
 	ResolveReport(ctx context.Context, id, byID, action, note string, at time.Time) error
 	SetActorSuspended(ctx context.Context, id string, suspended bool) error
 	UserByActorID(ctx context.Context, actorID string) (*models.User, error)
+	UserByID(ctx context.Context, id string) (*models.User, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -153,8 +154,37 @@ func (m *Moderation) File(ctx context.Context, by *models.User, in ReportInput) 
 	return r, nil
 }
 
-// Report loads one report with its people (moderators).
-func (m *Moderation) Report(ctx context.Context, by *models.User, id string) (*social.ReportView, error) {
+// Detail is one report as moderators see it, with the reported notes still
+// here (deleted ones included, marked by DeletedAt).
+type Detail struct {
+	social.ReportView
+	Notes      []*models.Note
+	ResolvedBy string // username of the moderator, once resolved
+}
+
+// NoteToReport loads a note the user may see, with its author, for the
+// report form.
+func (m *Moderation) NoteToReport(ctx context.Context, by *models.User, noteID string) (*models.Note, *models.Actor, error) {
+	if by == nil {
+		return nil, nil, errs.Unauthorized("log in to report")
+	}
+	reader, err := m.d.Actors.ByID(ctx, by.ActorID)
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := m.d.Store.NoteByID(ctx, noteID)
+	if err != nil || n.DeletedAt != nil || !m.d.Visibility.CanSee(ctx, reader, n) {
+		return nil, nil, errs.NotFound("post not found")
+	}
+	author, err := m.d.Actors.ByID(ctx, n.AuthorID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return n, author, nil
+}
+
+// Report loads one report with its people and notes (moderators).
+func (m *Moderation) Report(ctx context.Context, by *models.User, id string) (*Detail, error) {
 	if !staff(by) {
 		return nil, errs.Forbidden("only admins and moderators may read reports")
 	}
@@ -165,10 +195,20 @@ func (m *Moderation) Report(ctx context.Context, by *models.User, id string) (*s
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	v := &social.ReportView{Report: *r, Objects: r.ObjectURIs}
+	v := &Detail{ReportView: social.ReportView{Report: *r, Objects: r.ObjectURIs}}
 	v.Reporter, _ = m.d.Store.ActorByID(ctx, r.ReporterID)
 	if r.TargetActorID != "" {
 		v.Target, _ = m.d.Store.ActorByID(ctx, r.TargetActorID)
+	}
+	for _, uri := range r.ObjectURIs {
+		if n, err := m.d.Store.NoteByURI(ctx, uri); err == nil {
+			v.Notes = append(v.Notes, n)
+		}
+	}
+	if r.ResolvedByID != "" {
+		if u, err := m.d.Store.UserByID(ctx, r.ResolvedByID); err == nil {
+			v.ResolvedBy = u.Username
+		}
 	}
 	return v, nil
 }
@@ -195,7 +235,7 @@ func (m *Moderation) Resolve(ctx context.Context, by *models.User, id string, re
 	return m.resolve(ctx, by, v, res.Action, note)
 }
 
-func (m *Moderation) resolve(ctx context.Context, by *models.User, v *social.ReportView, action, note string) error {
+func (m *Moderation) resolve(ctx context.Context, by *models.User, v *Detail, action, note string) error {
 	target := v.Target
 	switch action {
 	case models.ReportActionNone:
@@ -204,8 +244,8 @@ func (m *Moderation) resolve(ctx context.Context, by *models.User, v *social.Rep
 			return errs.Unprocessable("give a reason: it is sent to the author")
 		}
 		var notes []*models.Note
-		for _, uri := range v.Objects {
-			if n, err := m.d.Store.NoteByURI(ctx, uri); err == nil && n.DeletedAt == nil {
+		for _, n := range v.Notes {
+			if n.DeletedAt == nil {
 				notes = append(notes, n)
 			}
 		}
