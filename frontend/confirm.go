@@ -23,6 +23,9 @@ type confirmData struct {
 	Verb   string
 	Cancel string
 	Danger bool
+	// Reason asks for a reason (a required textarea named "reason").
+	Reason      bool
+	ReasonError string
 }
 
 // confirmed reports whether the form came from the confirmation page.
@@ -35,7 +38,7 @@ func (w *Web) askConfirm(c echo.Context, d confirmData) error {
 	}
 	var names []string
 	for k := range c.Request().PostForm {
-		if k != csrfField && k != "confirmed" {
+		if k != csrfField && k != "confirmed" && (k != "reason" || !d.Reason) {
 			names = append(names, k)
 		}
 	}

@@ -222,10 +222,24 @@ func (a *FederationAdmin) RemoveDomainPolicy(ctx context.Context, by *models.Use
 }
 
 // isOwnDomain reports whether a block of d would cover this server: d is its
-// host (any port) or a parent domain of it (blocks cover subdomains).
+// host:port, or d names no port and is its host name or a parent domain of it
+// (blocks cover subdomains and, without a port, every port). Another port of
+// the same host is another server (instances side by side on one machine).
 func (a *FederationAdmin) isOwnDomain(d string) bool {
-	own := hostOnly(strings.ToLower(a.d.Cfg.PublicHost()))
-	d = hostOnly(d)
+	ownHP := strings.ToLower(a.d.Cfg.PublicHost())
+	if d == ownHP {
+		return true
+	}
+	if _, _, err := net.SplitHostPort(d); err == nil {
+		own, port := hostOnly(ownHP), "443"
+		if _, p, err := net.SplitHostPort(ownHP); err == nil {
+			port = p
+		} else if strings.HasPrefix(a.d.Cfg.Server.PublicURL, "http://") {
+			port = "80"
+		}
+		return d == own+":"+port
+	}
+	own := hostOnly(ownHP)
 	return own != "" && (d == own || strings.HasSuffix(own, "."+d))
 }
 
