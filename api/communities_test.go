@@ -288,7 +288,8 @@ func TestCommunityLocalFlow(t *testing.T) {
 	if len(posts) != 1 || posts[0].ID != post.ID || !posts[0].Locked || posts[0].Title == "" {
 		t.Fatalf("discussions %+v", posts)
 	}
-	expect(t, call(t, inst, "POST", base+"/discussions/"+post.ID+"/moderate", fern, map[string]any{"action": "remove"}), http.StatusNoContent)
+	expect(t, call(t, inst, "POST", base+"/discussions/"+post.ID+"/moderate", fern, map[string]any{"action": "remove"}), http.StatusUnprocessableEntity)
+	expect(t, call(t, inst, "POST", base+"/discussions/"+post.ID+"/moderate", fern, map[string]any{"action": "remove", "reason": "off topic"}), http.StatusNoContent)
 	if posts := getDiscussions(t, inst, base); len(posts) != 0 {
 		t.Fatalf("removed post still listed: %+v", posts)
 	}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/commonsd/commonsd/version"
 	"github.com/labstack/echo/v4"
@@ -26,6 +27,13 @@ type instanceJSON struct {
 	Contact          struct {
 		Email string `json:"email"`
 	} `json:"contact"`
+	Rules []ruleJSON `json:"rules"`
+	Terms string     `json:"terms"`
+}
+
+type ruleJSON struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
 }
 
 // instance is GET /api/v1/instance: what the instance says about itself.
@@ -36,11 +44,21 @@ func (a *API) instance(c echo.Context) error {
 		return err
 	}
 	cfg := a.svc.Cfg
-	out := instanceJSON{Domain: cfg.PublicHost(), URL: cfg.Server.PublicURL, Name: cfg.Instance.Name,
-		Description: cfg.Instance.Description, Version: version.Version,
+	info := a.svc.Instance.Info(ctx)
+	out := instanceJSON{Domain: cfg.PublicHost(), URL: cfg.Server.PublicURL, Name: info.Name,
+		Description: info.Description, Version: version.Version, Terms: info.Terms, Rules: rulesView(info.Rules),
 		RegistrationMode: a.svc.Instance.RegistrationMode(ctx),
 		Stats: instanceStatsJSON{Users: st.Users, ActiveMonth: st.ActiveMonth, ActiveHalfyear: st.ActiveHalfyear,
 			Communities: st.Communities, LocalPosts: st.LocalPosts}}
-	out.Contact.Email = cfg.Instance.ContactEmail
+	out.Contact.Email = info.Contact
 	return c.JSON(http.StatusOK, out)
+}
+
+// rulesView numbers the rules as Mastodon's instance API does ({id, text}).
+func rulesView(rules []string) []ruleJSON {
+	out := make([]ruleJSON, len(rules))
+	for i, r := range rules {
+		out[i] = ruleJSON{ID: strconv.Itoa(i + 1), Text: r}
+	}
+	return out
 }

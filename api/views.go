@@ -249,6 +249,8 @@ type reportJSON struct {
 	Content    string     `json:"content"`
 	CreatedAt  time.Time  `json:"created_at"`
 	ResolvedAt *time.Time `json:"resolved_at"`
+	Action     string     `json:"action"`
+	Resolution string     `json:"resolution"`
 }
 
 func (a *API) reportView(e *service.ReportView) reportJSON {
@@ -257,5 +259,6 @@ func (a *API) reportView(e *service.ReportView) reportJSON {
 		objs = []string{}
 	}
 	return reportJSON{ID: e.Report.ID, URI: e.Report.URI, Reporter: a.actorView(e.Reporter), Target: a.actorView(e.Target),
-		ObjectURIs: objs, Content: e.Report.Content, CreatedAt: e.Report.CreatedAt.UTC(), ResolvedAt: e.Report.ResolvedAt}
+		ObjectURIs: objs, Content: e.Report.Content, CreatedAt: e.Report.CreatedAt.UTC(), ResolvedAt: e.Report.ResolvedAt,
+		Action: e.Report.Action, Resolution: e.Report.Resolution}
 }

@@ -111,11 +111,20 @@ func TestCommunityDiscussionModeration(t *testing.T) {
 		t.Fatalf("local reply to a locked thread changed state:\n%s\n%s", before, after)
 	}
 
-	// Remove: the Group federates the Delete; the post leaves the list.
-	if err := inst.App.Svc.Communities.Moderate(ctx, maria, group, note.ID, "remove"); err != nil {
+	// Remove: it takes a reason; the Group federates the Delete and sends the
+	// remote author the reason in a direct note; the post leaves the list.
+	if err := inst.App.Svc.Communities.Moderate(ctx, maria, group, note.ID, "remove"); cmStatus(err) != 422 {
+		t.Fatalf("removal without a reason: %v", err)
+	}
+	if err := inst.App.Svc.Communities.RemovePost(ctx, maria, group, note.ID, "off topic here"); err != nil {
 		t.Fatal(err)
 	}
 	fake.waitPost(t, "Delete from the Group", cmIs("Delete", group.URI, noteID))
+	other.waitPost(t, "the reason, from the Group, at the author's server", func(m map[string]any) bool {
+		obj, _ := m["object"].(map[string]any)
+		c, _ := obj["content"].(string)
+		return m["type"] == "Create" && m["actor"] == group.URI && strings.Contains(c, "off topic here")
+	})
 	if l, _ := st.ListDiscussions(ctx, group.URI, 10, 0); len(l) != 0 {
 		t.Fatalf("discussions after removal %v", l)
 	}

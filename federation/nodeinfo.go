@@ -71,6 +71,7 @@ func (f *Federation) renderNodeinfo(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	st := u.Stats
+	info := f.svc.Instance.Info(ctx)
 	doc := map[string]any{
 		"version": "2.1",
 		"software": map[string]string{
@@ -85,11 +86,12 @@ func (f *Federation) renderNodeinfo(ctx context.Context) ([]byte, error) {
 			"localPosts": st.LocalPosts,
 		},
 		"metadata": map[string]any{
-			"nodeName":         f.cfg.Instance.Name,
-			"nodeDescription":  f.cfg.Instance.Description,
+			"nodeName":         info.Name,
+			"nodeDescription":  info.Description,
+			"rules":            info.Rules,
 			"registrationMode": u.RegistrationMode,
 			"communities":      st.Communities,
-			"contactEmail":     f.cfg.Instance.ContactEmail,
+			"contactEmail":     info.Contact,
 		},
 	}
 	return mustJSON(doc), nil

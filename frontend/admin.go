@@ -70,7 +70,8 @@ func (w *Web) admin(c echo.Context) error {
 	if u == nil {
 		return err
 	}
-	notice := map[string]string{"user": "Account updated.", "mode": "Registration mode changed.", "invite": "Invite link created."}[c.QueryParam("done")]
+	notice := map[string]string{"user": "Account updated.", "mode": "Registration mode changed.", "invite": "Invite link created.",
+		"revoked": "Invite link revoked.", "rejected": "Sign-up rejected."}[c.QueryParam("done")]
 	return w.adminPage(c, http.StatusOK, u, "", notice)
 }
 
@@ -88,6 +89,27 @@ func (w *Web) adminPost(c echo.Context, done string, act func(u *models.User) er
 }
 
 func (w *Web) adminUser(c echo.Context) error {
+	name := c.Param("name")
+	if !confirmed(c) {
+		if u, err := w.staff(c); u == nil {
+			return err
+		}
+		switch c.FormValue("action") {
+		case "suspend":
+			return w.askConfirm(c, confirmData{Title: "Suspend @" + name + "?", Lines: []string{
+				"@" + name + " will be logged out and cannot log in, post or be followed until the suspension is lifted."},
+				Verb: "Yes, suspend @" + name, Cancel: "/admin", Danger: true})
+		case "reject":
+			return w.askConfirm(c, confirmData{Title: "Reject the sign-up of @" + name + "?", Lines: []string{
+				"The account waiting for approval is removed; the name and the e-mail address can be used again."},
+				Verb: "Yes, reject @" + name, Cancel: "/admin", Danger: true})
+		}
+	}
+	if c.FormValue("action") == "reject" {
+		return w.adminPost(c, "rejected", func(u *models.User) error {
+			return w.svc.Accounts.RejectSignup(c.Request().Context(), u, name)
+		})
+	}
 	return w.adminPost(c, "user", func(u *models.User) error {
 		yes, no := true, false
 		var ch service.ModerationChange
@@ -114,6 +136,21 @@ func (w *Web) adminUser(c echo.Context) error {
 func (w *Web) adminRegistration(c echo.Context) error {
 	return w.adminPost(c, "mode", func(u *models.User) error {
 		return w.svc.Instance.SetRegistrationMode(c.Request().Context(), u, c.FormValue("mode"))
+	})
+}
+
+// adminRevokeInvite is POST /admin/invites/:code/revoke, after a confirmation.
+func (w *Web) adminRevokeInvite(c echo.Context) error {
+	if !confirmed(c) {
+		if u, err := w.staff(c); u == nil {
+			return err
+		}
+		return w.askConfirm(c, confirmData{Title: "Revoke this invite link?", Lines: []string{
+			"Nobody can sign up with it any more; accounts already made with it stay."},
+			Verb: "Yes, revoke the link", Cancel: "/admin", Danger: true})
+	}
+	return w.adminPost(c, "revoked", func(u *models.User) error {
+		return w.svc.Instance.RevokeInvite(c.Request().Context(), u, c.Param("code"))
 	})
 }
 

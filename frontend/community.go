@@ -899,7 +899,22 @@ func (w *Web) discussionModerate(c echo.Context) error {
 		return err
 	}
 	action := c.FormValue("action")
-	if err := w.svc.Communities.Moderate(c.Request().Context(), me, group, c.Param("id"), action); err != nil {
+	if action == "remove" {
+		reason := strings.TrimSpace(c.FormValue("reason"))
+		if !confirmed(c) || reason == "" {
+			d := confirmData{Title: "Remove this post?", Lines: []string{
+				"The post and its place in the discussions are removed for everyone, here and on the servers that follow " + group.Name + ".",
+				"Its author is sent your reason in a direct message from " + group.Name + "."},
+				Verb: "Yes, remove the post", Cancel: threadPath(group, c.Param("id")), Danger: true, Reason: true}
+			if confirmed(c) {
+				d.ReasonError = "Give a reason: it is sent to the author."
+			}
+			return w.askConfirm(c, d)
+		}
+		if err := w.svc.Communities.RemovePost(c.Request().Context(), me, group, c.Param("id"), reason); err != nil {
+			return w.communityError(c, err)
+		}
+	} else if err := w.svc.Communities.Moderate(c.Request().Context(), me, group, c.Param("id"), action); err != nil {
 		return w.communityError(c, err)
 	}
 	done := map[string]string{"remove": "removed", "lock": "locked", "unlock": "unlocked"}[action]

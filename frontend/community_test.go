@@ -216,10 +216,10 @@ func TestCommunityContributionFlow(t *testing.T) {
 
 	// Maintainers moderate discussions; members do not.
 	note := regexpFind(t, ada.get("/c/seeds").Body, `action="/c/seeds/posts/([^/]+)/moderate"`)
-	want(t, bob.post("/c/seeds", "/c/seeds/posts/"+note+"/moderate", url.Values{"action": {"remove"}}), http.StatusForbidden)
+	want(t, bob.post("/c/seeds", "/c/seeds/posts/"+note+"/moderate", url.Values{"action": {"remove"}, "confirmed": {"yes"}, "reason": {"x"}}), http.StatusForbidden)
 	want(t, ada.post("/c/seeds", "/c/seeds/posts/"+note+"/moderate", url.Values{"action": {"lock"}}), http.StatusSeeOther)
 	want(t, ada.get("/c/seeds"), http.StatusOK, "Locked")
-	want(t, ada.post("/c/seeds", "/c/seeds/posts/"+note+"/moderate", url.Values{"action": {"remove"}}), http.StatusSeeOther)
+	want(t, ada.post("/c/seeds", "/c/seeds/posts/"+note+"/moderate", url.Values{"action": {"remove"}, "confirmed": {"yes"}, "reason": {"spam"}}), http.StatusSeeOther)
 	if strings.Contains(ada.get("/c/seeds").Body, "Swap day on Saturday") {
 		t.Fatal("removed post still listed")
 	}

@@ -140,7 +140,12 @@ func TestCommunityThread(t *testing.T) {
 	}
 
 	// Removing from the thread page goes back to the community.
-	p = ada.post(thread, thread+"/moderate", url.Values{"action": {"remove"}, "back": {"thread"}})
+	// It asks first, for a reason that goes to the author.
+	want(t, ada.post(thread, thread+"/moderate", url.Values{"action": {"remove"}, "back": {"thread"}}), http.StatusOK,
+		"Remove this post?", `name="reason"`, `name="back" value="thread"`)
+	want(t, ada.post(thread, thread+"/moderate", url.Values{"action": {"remove"}, "back": {"thread"}, "confirmed": {"yes"}}), http.StatusOK,
+		"Give a reason")
+	p = ada.post(thread, thread+"/moderate", url.Values{"action": {"remove"}, "back": {"thread"}, "confirmed": {"yes"}, "reason": {"off topic"}})
 	if p.Status != http.StatusSeeOther || !strings.HasPrefix(p.Location, "/c/seeds/discussions?done=removed") {
 		t.Fatalf("remove: %d %q", p.Status, p.Location)
 	}

@@ -71,6 +71,7 @@ func (w *Web) Register(ec *echo.Echo) {
 	e.GET("/", w.home)
 	e.GET("/about", w.about)
 	e.GET("/search", w.searchPage)
+	e.GET("/about/rules", w.rulesPage)
 	e.GET("/signup", w.signupForm)
 	e.POST("/signup", w.signup)
 	e.GET("/login", w.loginForm)
@@ -100,6 +101,9 @@ func (w *Web) Register(ec *echo.Echo) {
 	e.POST("/admin/users/:name", w.adminUser)
 	e.POST("/admin/registration", w.adminRegistration)
 	e.POST("/admin/invites", w.adminInvite)
+	e.POST("/admin/invites/:code/revoke", w.adminRevokeInvite)
+	e.GET("/admin/instance", w.adminInstance)
+	e.POST("/admin/instance", w.adminInstanceSave)
 	e.GET("/media/:id", w.media)
 	w.registerCommunities(e)
 	w.registerProposals(e)
@@ -158,7 +162,7 @@ type page struct {
 
 func (w *Web) page(c echo.Context, title string) *page {
 	u, _ := w.current(c)
-	return &page{Title: title, Instance: w.cfg.Instance.Name, User: u, CSRF: w.csrfToken(c), Path: c.Request().URL.Path,
+	return &page{Title: title, Instance: w.svc.Instance.Info(c.Request().Context()).Name, User: u, CSRF: w.csrfToken(c), Path: c.Request().URL.Path,
 		Unread: w.unreadCount(c, u)}
 }
 

@@ -399,12 +399,18 @@ func TestAdmin(t *testing.T) {
 			t.Fatal("pat approved before review")
 		}
 		want(t, admin.get("/admin"), http.StatusOK, "Waiting for approval", "hello")
+		// Suspending asks first: a confirmation page, nothing done yet.
+		want(t, admin.post("/admin", "/admin/users/pat", url.Values{"action": {"suspend"}}), http.StatusOK,
+			"Yes, suspend @pat", `name="confirmed" value="yes"`, `name="action" value="suspend"`)
+		if user(t, inst, "pat").Suspended {
+			t.Fatal("suspended without confirmation")
+		}
 		for _, step := range []struct {
 			vals  url.Values
 			check func(u *models.User) bool
 		}{
 			{url.Values{"action": {"approve"}}, func(u *models.User) bool { return u.Approved }},
-			{url.Values{"action": {"suspend"}}, func(u *models.User) bool { return u.Suspended }},
+			{url.Values{"action": {"suspend"}, "confirmed": {"yes"}}, func(u *models.User) bool { return u.Suspended }},
 			{url.Values{"action": {"unsuspend"}}, func(u *models.User) bool { return !u.Suspended }},
 			{url.Values{"action": {"role"}, "role": {"moderator"}}, func(u *models.User) bool { return u.Role == models.RoleModerator }},
 		} {
@@ -413,7 +419,7 @@ func TestAdmin(t *testing.T) {
 				t.Fatalf("%v: %d %+v\n%s", step.vals, p.Status, user(t, inst, "pat"), p.Body)
 			}
 		}
-		want(t, admin.post("/admin", "/admin/users/ada", url.Values{"action": {"suspend"}}), http.StatusForbidden, "cannot demote or suspend yourself")
+		want(t, admin.post("/admin", "/admin/users/ada", url.Values{"action": {"suspend"}, "confirmed": {"yes"}}), http.StatusForbidden, "cannot demote or suspend yourself")
 	})
 	t.Run("moderator may suspend members but not change roles", func(t *testing.T) {
 		mod := newBrowser(t, inst)
@@ -423,7 +429,7 @@ func TestAdmin(t *testing.T) {
 		if strings.Contains(p.Body, `action="/admin/registration"`) {
 			t.Fatal("moderator sees the registration switch")
 		}
-		want(t, mod.post("/admin", "/admin/users/mia", url.Values{"action": {"suspend"}}), http.StatusSeeOther)
+		want(t, mod.post("/admin", "/admin/users/mia", url.Values{"action": {"suspend"}, "confirmed": {"yes"}}), http.StatusSeeOther)
 		if !user(t, inst, "mia").Suspended {
 			t.Fatal("mia not suspended")
 		}

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/commonsd/commonsd/service"
 	"github.com/labstack/echo/v4"
@@ -10,6 +11,8 @@ import (
 // instanceInfo is what the home and about pages say about the instance.
 type instanceInfo struct {
 	Name, Description, Contact, Mode, ModeLabel, Host string
+	Rules                                             []string
+	Terms                                             []string // paragraphs
 	Stats                                             service.Stats
 }
 
@@ -26,8 +29,15 @@ func (w *Web) instanceInfo(c echo.Context) (instanceInfo, error) {
 		return instanceInfo{}, err
 	}
 	mode := w.svc.Instance.RegistrationMode(ctx)
-	return instanceInfo{Name: w.cfg.Instance.Name, Description: w.cfg.Instance.Description,
-		Contact: w.cfg.Instance.ContactEmail, Mode: mode, ModeLabel: modeLabels[mode], Host: w.host, Stats: st}, nil
+	info := w.svc.Instance.Info(ctx)
+	var terms []string
+	for _, p := range strings.Split(info.Terms, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			terms = append(terms, p)
+		}
+	}
+	return instanceInfo{Name: info.Name, Description: info.Description, Rules: info.Rules, Terms: terms,
+		Contact: info.Contact, Mode: mode, ModeLabel: modeLabels[mode], Host: w.host, Stats: st}, nil
 }
 
 // home is the instance's front page: what it is, how to join, or the user's links.

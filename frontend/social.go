@@ -35,6 +35,10 @@ func (w *Web) registerSocial(e router) {
 	e.POST("/admin/domains", w.adminDomainAdd)
 	e.POST("/admin/domains/remove", w.adminDomainRemove)
 	e.GET("/admin/reports", w.adminReports)
+	e.GET("/admin/reports/:id", w.adminReport)
+	e.POST("/admin/reports/:id/resolve", w.adminResolveReport)
+	e.GET("/report", w.reportForm)
+	e.POST("/report", w.report)
 }
 
 // me returns the logged-in user and their actor, or redirects to the log-in page

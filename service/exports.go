@@ -12,6 +12,7 @@ import (
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/economy"
 	"github.com/commonsd/commonsd/service/governance"
+	"github.com/commonsd/commonsd/service/moderation"
 	"github.com/commonsd/commonsd/service/notifications"
 	"github.com/commonsd/commonsd/service/search"
 	"github.com/commonsd/commonsd/service/social"
@@ -251,3 +252,17 @@ var PaymentLinks = economy.PaymentLinks
 
 // AppealTiers decodes an appeal's suggested amounts.
 var AppealTiers = economy.Tiers
+
+// From package moderation.
+
+type (
+	ReportInput      = moderation.ReportInput
+	ReportResolution = moderation.Resolution
+	ReportDetail     = moderation.Detail
+)
+
+// ReportActions are the actions a report's resolution may take.
+var ReportActions = moderation.Actions
+
+// InstanceInfo is what the instance says about itself (admins set it).
+type InstanceInfo = accounts.Info

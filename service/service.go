@@ -42,6 +42,7 @@ import (
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/service/economy"
 	"github.com/commonsd/commonsd/service/governance"
+	"github.com/commonsd/commonsd/service/moderation"
 	"github.com/commonsd/commonsd/service/notifications"
 	"github.com/commonsd/commonsd/service/search"
 	"github.com/commonsd/commonsd/service/social"
@@ -69,6 +70,7 @@ type Service struct {
 	Notifications *notifications.Notifications
 	Search        *search.Search
 	UserData      *userdata.UserData
+	Moderation    *moderation.Moderation
 
 	// Outbound ports, set by SetPorts once the federation edge exists.
 	Pub      Publisher
@@ -158,6 +160,8 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 		Actors: s.Actors, Social: s.Social, Communities: s.Communities})
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
 	s.Search = search.New(search.Deps{Store: st, Cfg: cfg, Log: log})
+	s.Moderation = moderation.New(moderation.Deps{Store: st, URLs: urls, Now: now, Log: log, Accounts: s.Accounts,
+		Actors: s.Actors, Social: s.Social, Admin: s.Admin, Visibility: core.Visibility{Store: st}})
 	s.UserData = userdata.New(userdata.Deps{Store: st, URLs: urls, Host: cfg.PublicHost(), Now: now, Log: log, Pub: s.Pub})
 	return s
 }

@@ -39,7 +39,7 @@ var allowed = map[string][]string{
 	"queue":                 {"service", "store", "config"},
 	"mail":                  {"queue", "service", "store", "config", "errs"},
 	"server":                {"config", "errs", "version"},
-	"service":               {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "service/notifications", "store", "models", "config", "errs", "content", "version", "service/search", "service/userdata", "service/economy"},
+	"service":               {"service/core", "service/accounts", "service/social", "service/communities", "service/governance", "service/admin", "service/notifications", "store", "models", "config", "errs", "content", "version", "service/search", "service/userdata", "service/economy", "service/moderation"},
 	"service/core":          {"store", "models", "errs"},
 	"service/accounts":      {"service/core", "store", "models", "config", "errs", "content", "version"},
 	"service/social":        {"service/notifications", "service/accounts", "service/core", "store", "models", "config", "errs", "content", "version"},
@@ -63,6 +63,7 @@ var allowed = map[string][]string{
 	"service/search":        {"service/core", "store", "models", "config", "errs"},
 	"service/userdata":      {"service/accounts", "service/core", "store", "models", "errs"},
 	"service/economy":       {"service/communities", "service/social", "service/accounts", "service/core", "store", "models", "config", "errs", "content"},
+	"service/moderation":    {"service/social", "service/accounts", "service/admin", "service/core", "store", "models", "errs"},
 }
 
 // testHelpers may be imported by any package's tests (they start instances,
@@ -87,6 +88,7 @@ var testExtra = map[string][]string{
 	"service/search":        {"service"},
 	"service/userdata":      {"service"},
 	"service/economy":       {"service"},
+	"service/moderation":    {"service"},
 }
 
 // thirdParty confines heavy or layer-defining libraries to their home in

@@ -36,7 +36,7 @@ type Deps struct {
 // New builds the three services of the domain, which share their dependencies.
 func New(d Deps) (*Accounts, *Actors, *Instance) {
 	actors := &Actors{d: d}
-	instance := &Instance{d: d}
+	instance := &Instance{d: d, cache: &infoCache{}}
 	return newAccounts(d, actors, instance), actors, instance
 }
 
@@ -67,6 +67,7 @@ type Store interface {
 	MediaByID(ctx context.Context, id string) (*models.Media, error)
 	PasswordResetUsable(ctx context.Context, id string, now time.Time) (*models.PasswordReset, error)
 	PutSetting(ctx context.Context, key, value string) error
+	RemovePendingUser(ctx context.Context, u *models.User) error
 	RevokeAPIToken(ctx context.Context, userID, id string, at time.Time) error
 	SessionByID(ctx context.Context, id string, now time.Time) (*models.Session, error)
 	SetActorFields(ctx context.Context, id, old, fields string) (bool, error)

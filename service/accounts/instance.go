@@ -12,7 +12,10 @@ import (
 
 // Instance owns instance-wide settings that admins change at run time. A value set
 // by an admin wins over the configuration file, which only gives the default.
-type Instance struct{ d Deps }
+type Instance struct {
+	d     Deps
+	cache *infoCache
+}
 
 const settingRegistrationMode = "registration_mode"
 
@@ -95,4 +98,20 @@ func (i *Instance) Invites(ctx context.Context) ([]models.Invite, error) {
 		return nil, errs.Internal(err)
 	}
 	return out, nil
+}
+
+// RevokeInvite deletes an invite link so it no longer works (admins and
+// moderators).
+func (i *Instance) RevokeInvite(ctx context.Context, by *models.User, code string) error {
+	if by == nil || (by.Role != models.RoleAdmin && by.Role != models.RoleModerator) {
+		return errs.Forbidden("only admins and moderators may revoke invites")
+	}
+	err := i.d.Store.DeleteInvite(ctx, code)
+	if errors.Is(err, store.ErrNotFound) {
+		return errs.NotFound("no such invite link")
+	}
+	if err != nil {
+		return errs.Internal(err)
+	}
+	return nil
 }

@@ -231,3 +231,28 @@ func (a *Accounts) ResetPassword(ctx context.Context, secret, password string) (
 	a.d.Log.Info("password reset", "user", u.Username)
 	return u, nil
 }
+
+// RejectSignup refuses a sign-up waiting for approval (approval mode): the
+// account and its actor are removed, so the handle and address are free
+// again. Admins and moderators; an approved account cannot be "rejected".
+func (a *Accounts) RejectSignup(ctx context.Context, by *models.User, username string) error {
+	if by == nil || (by.Role != models.RoleAdmin && by.Role != models.RoleModerator) {
+		return errs.Forbidden("only admins and moderators may reject sign-ups")
+	}
+	u, err := a.ByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	if u.Approved {
+		return errs.Conflict("@%s is not waiting for approval", u.Username)
+	}
+	err = a.d.Store.RemovePendingUser(ctx, u)
+	if errors.Is(err, store.ErrConflict) {
+		return errs.Conflict("@%s was approved meanwhile", u.Username)
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return errs.Internal(err)
+	}
+	a.d.Log.Info("sign-up rejected", "user", u.Username, "by", by.Username)
+	return nil
+}

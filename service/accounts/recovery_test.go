@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 	"github.com/commonsd/commonsd/service/accounts"
@@ -219,6 +220,100 @@ func TestPasswordReset(t *testing.T) {
 		}
 		if _, err := s.Accounts.ResetLink(ctx, "nobody"); servicetest.Status(err) != 404 {
 			t.Fatalf("link for unknown user: %v", err)
+		}
+	})
+}
+
+func TestRejectSignupAndRevokeInvite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		s := servicetest.New(t, st)
+		admin, _ := s.Accounts.SignUp(ctx, service.Registration{Username: "founder", Email: "f@example.org", Password: "correct horse battery"})
+		member, _ := s.Accounts.Create(ctx, service.Registration{Username: "mem", Email: "m@example.org", Password: "correct horse battery"})
+		s.Instance.SetRegistrationMode(ctx, admin, "approval")
+		if _, err := s.Accounts.SignUp(ctx, service.Registration{Username: "wanna", Email: "w@example.org", Password: "correct horse battery", Reason: "seeds"}); err != nil {
+			t.Fatal(err)
+		}
+		cases := []struct {
+			name, who string
+			by        *models.User
+			status    int
+		}{
+			{"member may not", "wanna", member, 403},
+			{"approved account", "mem", admin, 409},
+			{"unknown", "nobody", admin, 404},
+			{"ok", "wanna", admin, 0},
+			{"again", "wanna", admin, 404},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				if got := servicetest.Status(s.Accounts.RejectSignup(ctx, c.by, c.who)); got != c.status {
+					t.Fatalf("status %d, want %d", got, c.status)
+				}
+			})
+		}
+		// The handle and address are free again.
+		if _, err := s.Accounts.SignUp(ctx, service.Registration{Username: "wanna", Email: "w@example.org", Password: "correct horse battery", Reason: "again"}); err != nil {
+			t.Fatal(err)
+		}
+
+		inv, err := s.Instance.CreateInvite(ctx, admin, 5, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := servicetest.Status(s.Instance.RevokeInvite(ctx, member, inv.Code)); got != 403 {
+			t.Fatalf("member revoked: %d", got)
+		}
+		if err := s.Instance.RevokeInvite(ctx, admin, inv.Code); err != nil {
+			t.Fatal(err)
+		}
+		s.Instance.SetRegistrationMode(ctx, admin, "closed")
+		if _, err := s.Accounts.SignUp(ctx, service.Registration{Username: "late", Email: "l@example.org", Password: "correct horse battery", InviteCode: inv.Code}); servicetest.Status(err) != 403 {
+			t.Fatalf("a revoked invite still works: %v", err)
+		}
+		if got := servicetest.Status(s.Instance.RevokeInvite(ctx, admin, inv.Code)); got != 404 {
+			t.Fatalf("revoke twice: %d", got)
+		}
+	})
+}
+
+func TestInstanceInfo(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		s := servicetest.New(t, st, func(c *config.Config) { c.Instance.Name = "From Config" })
+		admin, _ := s.Accounts.Create(ctx, service.Registration{Username: "boss", Email: "b@example.org", Password: "correct horse battery", Role: models.RoleAdmin})
+		mod, _ := s.Accounts.Create(ctx, service.Registration{Username: "mod", Email: "m@example.org", Password: "correct horse battery", Role: models.RoleModerator})
+		if got := s.Instance.Info(ctx); got.Name != "From Config" || got.Rules == nil {
+			t.Fatalf("default %+v", got)
+		}
+		cases := []struct {
+			name   string
+			by     *models.User
+			in     accounts.Info
+			status int
+			says   []string
+		}{
+			{"moderator may not", mod, accounts.Info{Name: "X"}, 403, nil},
+			{"every problem at once", admin, accounts.Info{Name: " ", Contact: "nope", Rules: make([]string, 0)}, 422, []string{"name must", "contact must"}},
+			{"too many rules", admin, accounts.Info{Name: "X", Rules: strings.Split(strings.Repeat("r,", 31), ",")}, 422, []string{"at most 30"}},
+			{"ok", admin, accounts.Info{Name: " Seed Library ", Description: "Seeds.", Rules: []string{" Be kind ", "", "No spam"}, Contact: "Mods@Example.org", Terms: "a\r\n\r\nb"}, 0, nil},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				_, err := s.Instance.SetInfo(ctx, c.by, c.in)
+				if got := servicetest.Status(err); got != c.status {
+					t.Fatalf("status %d (%v), want %d", got, err, c.status)
+				}
+				for _, w := range c.says {
+					if !strings.Contains(err.Error(), w) {
+						t.Fatalf("%v does not say %q", err, w)
+					}
+				}
+			})
+		}
+		got := s.Instance.Info(ctx)
+		if got.Name != "Seed Library" || len(got.Rules) != 2 || got.Rules[0] != "Be kind" || got.Contact != "mods@example.org" || got.Terms != "a\n\nb" {
+			t.Fatalf("saved %+v", got)
 		}
 	})
 }

@@ -222,26 +222,25 @@ func (a *FederationAdmin) RemoveDomainPolicy(ctx context.Context, by *models.Use
 }
 
 // isOwnDomain reports whether a block of d would cover this server: d is its
-// host (any port) or a parent domain of it (blocks cover subdomains).
-// isOwnDomain tells whether a block of d (normalised) would catch this
-// server, with the enforcing policy's rule: a domain with a port blocks that
-// port only, one without a port every port.
+// host:port, or d names no port and is its host name or a parent domain of it
+// (blocks cover subdomains and, without a port, every port). Another port of
+// the same host is another server (instances side by side on one machine).
 func (a *FederationAdmin) isOwnDomain(d string) bool {
-	own := NormalizeDomain(a.d.Cfg.PublicHost())
-	if own == "" {
-		return false
+	ownHP := strings.ToLower(a.d.Cfg.PublicHost())
+	if d == ownHP {
+		return true
 	}
-	if _, _, err := net.SplitHostPort(d); err != nil {
-		own = hostOnly(own)
-	} else if _, _, err := net.SplitHostPort(own); err != nil {
-		// The public URL has the scheme's default port: "host:443" is us too.
-		port := "443"
-		if strings.HasPrefix(a.d.Cfg.Server.PublicURL, "http://") {
+	if _, _, err := net.SplitHostPort(d); err == nil {
+		own, port := hostOnly(ownHP), "443"
+		if _, p, err := net.SplitHostPort(ownHP); err == nil {
+			port = p
+		} else if strings.HasPrefix(a.d.Cfg.Server.PublicURL, "http://") {
 			port = "80"
 		}
-		own = net.JoinHostPort(strings.Trim(own, "[]"), port)
+		return d == own+":"+port
 	}
-	return d == own || strings.HasSuffix(own, "."+d)
+	own := hostOnly(ownHP)
+	return own != "" && (d == own || strings.HasSuffix(own, "."+d))
 }
 
 func hostOnly(hp string) string {

@@ -687,9 +687,19 @@ func (c *Communities) ThreadRoot(ctx context.Context, n *models.Note) (*models.A
 // threadVisible: only public and unlisted notes appear in a thread.
 func threadVisible(n *models.Note) bool { return core.VisibleToAnyone(n) }
 
-// Moderate removes a post or (un)locks its thread; maintainers of the post's
-// community only. The Group federates the Delete or Lock to its followers.
+// Moderate locks or unlocks a post's thread; maintainers of the post's
+// community only. The Group federates the Lock to its followers. Removing a
+// post takes a reason for its author: RemovePost.
 func (c *Communities) Moderate(ctx context.Context, by, group *models.Actor, noteID, action string) error {
+	if action == "remove" {
+		return errs.Unprocessable("removing a post takes a reason for its author")
+	}
+	return c.moderate(ctx, by, group, noteID, action)
+}
+
+// moderate removes a post or (un)locks its thread; the Group federates the
+// Delete or Lock to its followers.
+func (c *Communities) moderate(ctx context.Context, by, group *models.Actor, noteID, action string) error {
 	if err := c.require(ctx, group, by, models.RoleCommunityMaintainer, "moderate posts"); err != nil {
 		return err
 	}
