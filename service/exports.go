@@ -30,6 +30,8 @@ type (
 	OfferObject        = core.OfferObject
 	QuestionObject     = core.QuestionObject
 	AppealObject       = core.AppealObject
+	PledgeOfferObject  = core.PledgeOfferObject
+	AgreementObject    = core.AgreementObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
@@ -195,6 +197,8 @@ type (
 	DisbursementInput = economy.DisbursementInput
 	LedgerScope       = economy.LedgerScope
 	LedgerTotals      = economy.Totals
+	RemoteAppeal      = economy.RemoteAppeal
+	RemotePledge      = economy.RemotePledge
 )
 
 // PaymentLinks decodes an organization's or an appeal's payment links.

@@ -57,7 +57,7 @@ func Appeal(urls service.URLs, ao service.AppealObject) *vocab.Object {
 	}
 	cc := append([]string{ao.Author.FollowersURI}, a.Beneficiaries...)
 	o := &vocab.Object{
-		ID: a.URI, Type: "Note", Content: b.String(), URL: a.URL,
+		ID: a.URI, Type: "Note", Name: a.Title, Content: b.String(), URL: a.URL,
 		AttributedTo: []string{ao.Author.URI}, To: []string{vocab.PublicAddress}, CC: cc,
 		Published: a.CreatedAt, EndTime: a.EndsAt,
 		Tags: []vocab.Tag{{Type: vocab.TagHashtag, Name: "#" + a.Hashtag, Href: tagHref}},

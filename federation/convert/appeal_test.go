@@ -77,3 +77,49 @@ func TestProgressLine(t *testing.T) {
 		}
 	}
 }
+
+// pledgeOffer is bob's monthly pledge of €25 to the appeal.
+func (w *world) pledgeOffer() service.PledgeOfferObject {
+	a := w.appeal()
+	return service.PledgeOfferObject{Pledge: &models.Pledge{ID: "01jpledge", URI: "https://remote.example/pledges/1",
+		AmountMinor: 2500, Currency: "EUR", Monthly: true, Message: "for the seeds"}, Pledger: w.bob,
+		AppealURI: a.Appeal.URI, Author: a.Author}
+}
+
+// TestInboundAppeal reads our own appeal back, and refuses bad amounts.
+func TestInboundAppeal(t *testing.T) {
+	w := newWorld()
+	o := roundTrip(t, Appeal(testConverter().urls, w.appeal()))
+	if !IsAppeal(o) {
+		t.Fatal("not recognised as an appeal")
+	}
+	in, err := InboundAppeal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Goal.Minor != 1000000 || in.Raised.Minor != 235000 || in.Pledged.Minor != 410000 || in.PledgeCount != 12 ||
+		in.State != "open" || in.Title != "Servers <for> the seed library" || in.Hashtag != "FundingAppeal" || len(in.Beneficiaries) != 1 {
+		t.Fatalf("read back %+v", in)
+	}
+	q := func(v string, cur string) map[string]any {
+		return map[string]any{"hasUnit": "one", "hasNumericalValue": v, "currency": cur}
+	}
+	for name, edit := range map[string]func(raw map[string]any){
+		"float goal": func(r map[string]any) {
+			r["fundingGoal"] = map[string]any{"hasUnit": "one", "hasNumericalValue": 10000.0, "currency": "EUR"}
+		},
+		"zero goal":        func(r map[string]any) { r["fundingGoal"] = q("0.00", "EUR") },
+		"negative raised":  func(r map[string]any) { r["amountRaised"] = q("-1.00", "EUR") },
+		"other currency":   func(r map[string]any) { r["amountRaised"] = q("1.00", "USD") },
+		"unknown currency": func(r map[string]any) { r["fundingGoal"] = q("1.00", "XYZ") },
+		"exponent":         func(r map[string]any) { r["amountPledged"] = q("1e3", "EUR") },
+		"over-precise":     func(r map[string]any) { r["amountPledged"] = q("1.001", "EUR") },
+		"bad count":        func(r map[string]any) { r["pledgeCount"] = 1.5 },
+	} {
+		o := roundTrip(t, Appeal(testConverter().urls, w.appeal()))
+		edit(o.Raw)
+		if _, err := InboundAppeal(o); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
