@@ -17,7 +17,7 @@ func (w *world) appeal() service.AppealObject {
 	a := &models.FundingAppeal{ID: "01jappeal0000000000000000", URI: base + "/appeals/01jappeal0000000000000000",
 		URL: base + "/appeals/01jappeal0000000000000000", AuthorID: fund.ID, Local: true, Title: "Servers <for> the seed library",
 		PurposeHTML: "<p>Two years of <strong>hosting</strong>.</p>", Currency: "EUR", GoalMinor: 1000000,
-		EndsAt: t0.Add(12*24*time.Hour + time.Hour), State: models.AppealOpen, Beneficiaries: []string{w.group.URI},
+		EndsAt: t0.Add(12*24*time.Hour - time.Hour), State: models.AppealOpen, Beneficiaries: []string{w.group.URI},
 		Hashtag: "FundingAppeal", LedgerURI: base + "/appeals/01jappeal0000000000000000/ledger", CreatedAt: t0}
 	return service.AppealObject{Appeal: a, Author: fund, Raised: models.Money{Minor: 235000, Currency: "EUR"},
 		Pledged: models.Money{Minor: 410000, Currency: "EUR"}, PledgeCount: 12, Beneficiaries: []*models.Actor{w.group}, Now: t0}
@@ -65,9 +65,10 @@ func TestProgressLine(t *testing.T) {
 		ends   time.Time
 		want   string
 	}{
-		{235000, models.AppealOpen, now.Add(12*24*time.Hour + time.Minute), "€2,350 of €10,000 raised (23 %) — 12 days left"},
-		{0, models.AppealOpen, now.Add(36 * time.Hour), "€0 of €10,000 raised (0 %) — 1 day left"},
-		{1000000, models.AppealFunded, now.Add(time.Hour), "€10,000 of €10,000 raised (100 %) — ends today — funded"},
+		{235000, models.AppealOpen, now.Add(12*24*time.Hour - time.Minute), "€2,350 of €10,000 raised (23 %) — 12 days left"},
+		{235000, models.AppealOpen, now.Add(12 * 24 * time.Hour), "€2,350 of €10,000 raised (23 %) — 12 days left"},
+		{0, models.AppealOpen, now.Add(36 * time.Hour), "€0 of €10,000 raised (0 %) — 2 days left"},
+		{1000000, models.AppealFunded, now.Add(time.Hour), "€10,000 of €10,000 raised (100 %) — 1 day left — funded"},
 		{1200050, models.AppealClosed, now.Add(-time.Hour), "€12,000.50 of €10,000 raised (120 %) — closed"},
 		{100, models.AppealCancelled, now.Add(time.Hour), "€1 of €10,000 raised (0 %) — cancelled"},
 		{100, models.AppealOpen, now.Add(-time.Hour), "€1 of €10,000 raised (0 %) — ended"},
