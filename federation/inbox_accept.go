@@ -24,6 +24,9 @@ func (f *Federation) inboxReject(ctx context.Context, actor *models.Actor, act *
 
 func (f *Federation) answer(ctx context.Context, actor *models.Actor, act *vocab.Object, accept bool) error {
 	obj := act.Object
+	if f.known(f.svc.Store.PledgeByURI(ctx, obj.ID)) {
+		return f.svc.Economy.ReceivePledgeAnswer(ctx, actor, obj.ID, accept, convert.AnswerReason(act))
+	}
 	switch f.answeredType(ctx, obj) {
 	case "Follow":
 		return f.svc.Social.ReceiveFollowAnswer(ctx, actor, obj.ID, obj.Actor, accept)

@@ -35,6 +35,11 @@ func (f *Federation) receiveAuthored(ctx context.Context, actor *models.Actor, a
 	if err != nil {
 		return err
 	}
+	if convert.IsAppeal(o) {
+		if err := f.receiveAppeal(ctx, actor, o); err != nil {
+			return err
+		}
+	}
 	n, err := f.svc.Social.ReceiveNote(ctx, actor, convert.CreatedNote(actor, act, o), update)
 	if err != nil {
 		return err
@@ -60,5 +65,19 @@ func (f *Federation) receiveVote(ctx context.Context, actor *models.Actor, obj *
 		return errs.BadRequest("vote id is not on the actor's host")
 	}
 	_, err := f.svc.Governance.ReceiveVote(ctx, actor, question, option, obj.ID)
+	return err
+}
+
+// receiveAppeal: a remote foundation's or community's funding appeal (a Note
+// with commonsType FundingAppeal, convert.InboundAppeal) is kept for the
+// appeals directory and its progress refreshed by its author's Updates
+// (Economy.ReceiveAppeal: the author alone, and only when someone here follows
+// the author or a beneficiary is ours). The Note itself still goes on as a post.
+func (f *Federation) receiveAppeal(ctx context.Context, actor *models.Actor, o *vocab.Object) error {
+	in, err := convert.InboundAppeal(o)
+	if err != nil {
+		return errs.BadRequest("appeal: %s", err.Error())
+	}
+	_, err = f.svc.Economy.ReceiveAppeal(ctx, actor, in)
 	return err
 }

@@ -7,11 +7,26 @@ import (
 	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
 )
 
 // inboxOffer: a remote contribution offered to one of our communities.
 func (f *Federation) inboxOffer(ctx context.Context, actor *models.Actor, act *vocab.Object) error {
+	if in, ok := convert.InboundPledge(act); ok {
+		return f.receivePledge(ctx, actor, in)
+	}
 	return f.receiveOffer(ctx, actor, act)
+}
+
+// receivePledge: a remote actor pledges to one of our appeals with
+// Offer{Agreement} (FEP-0837); Economy.ReceivePledge answers Accept or Reject.
+// The Offer's id must be on the pledger's host.
+func (f *Federation) receivePledge(ctx context.Context, actor *models.Actor, in service.RemotePledge) error {
+	if hostOf(in.OfferURI) != hostOf(actor.URI) {
+		return errs.BadRequest("the Offer's id is not on the pledger's host")
+	}
+	_, err := f.svc.Economy.ReceivePledge(ctx, actor, in)
+	return err
 }
 
 // receiveOffer turns a remote Offer{object: contribution, target: Group} into the

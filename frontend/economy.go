@@ -165,7 +165,8 @@ func (w *Web) renderAppeal(c echo.Context, status int, msg string) error {
 	now := time.Now()
 	d.Open = (a.State == models.AppealOpen || a.State == models.AppealFunded) && now.Before(a.EndsAt)
 	if d.Open {
-		d.DaysLeft = int64(a.EndsAt.Sub(now) / (24 * time.Hour))
+		left := a.EndsAt.Sub(now)
+		d.DaysLeft = int64((left + 24*time.Hour - 1) / (24 * time.Hour))
 	}
 	if _, me := w.viewer(c); me != nil {
 		d.CanPledge = d.Open && a.Local

@@ -37,6 +37,8 @@ type (
 	PollVoteObject     = core.PollVoteObject
 	GroupObject        = core.GroupObject
 	AppealObject       = core.AppealObject
+	PledgeOfferObject  = core.PledgeOfferObject
+	AgreementObject    = core.AgreementObject
 	RelayedActivity    = core.RelayedActivity
 	Publisher          = core.Publisher
 	Resolver           = core.Resolver
@@ -245,6 +247,8 @@ type (
 	DisbursementInput = economy.DisbursementInput
 	LedgerScope       = economy.LedgerScope
 	LedgerTotals      = economy.Totals
+	RemoteAppeal      = economy.RemoteAppeal
+	RemotePledge      = economy.RemotePledge
 )
 
 // PaymentLinks decodes an organization's or an appeal's payment links.

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/commonsd/commonsd/models"
@@ -268,4 +269,29 @@ func (s *Store) ProgressSent(ctx context.Context, id string, quarter int, at tim
 	res := s.with(ctx).Model(&models.FundingAppeal{}).Where("id = ? AND progress_quarter <= ?", id, quarter).
 		Updates(map[string]any{"progress_quarter": quarter, "progress_sent_at": at})
 	return res.RowsAffected > 0, translate(res.Error)
+}
+
+// ErrOverBalance: a disbursement above its ledger's balance in its currency.
+var ErrOverBalance = errors.New("more than the balance")
+
+// AppendDisbursement appends a disbursement if it does not exceed the balance
+// of its ledger in its currency (receipts minus disbursements), after taking
+// the ledger owner's row so that two racing disbursements cannot both spend
+// the same money. ErrOverBalance otherwise, with nothing written. Run it in a
+// transaction.
+func (s *Store) AppendDisbursement(ctx context.Context, e *models.EconomicEvent, now time.Time) (balance int64, err error) {
+	if err := s.HoldLedger(ctx, e.LedgerID, now); err != nil {
+		return 0, err
+	}
+	err = s.with(ctx).Model(&models.EconomicEvent{}).
+		Where("ledger_id = ? AND currency = ? AND kind IN ?", e.LedgerID, e.Currency, []string{models.EntryReceipt, models.EntryDisbursement}).
+		Select("COALESCE(SUM(CASE WHEN kind = ? THEN amount_minor ELSE -amount_minor END), 0)", models.EntryReceipt).
+		Scan(&balance).Error
+	if err != nil {
+		return 0, translate(err)
+	}
+	if e.AmountMinor > balance {
+		return balance, ErrOverBalance
+	}
+	return balance, s.AppendEntry(ctx, e)
 }

@@ -57,7 +57,7 @@ func Appeal(urls service.URLs, ao service.AppealObject) *vocab.Object {
 	}
 	cc := append([]string{ao.Author.FollowersURI}, a.Beneficiaries...)
 	o := &vocab.Object{
-		ID: a.URI, Type: "Note", Content: b.String(), URL: a.URL,
+		ID: a.URI, Type: "Note", Name: a.Title, Content: b.String(), URL: a.URL,
 		AttributedTo: []string{ao.Author.URI}, To: []string{vocab.PublicAddress}, CC: cc,
 		Published: a.CreatedAt, EndTime: a.EndsAt,
 		Tags: []vocab.Tag{{Type: vocab.TagHashtag, Name: "#" + a.Hashtag, Href: tagHref}},
@@ -83,9 +83,18 @@ func Appeal(urls service.URLs, ao service.AppealObject) *vocab.Object {
 	return o
 }
 
+// DaysLeft counts started days until ends (rounded up: an appeal with 11 days
+// and 2 hours to go has "12 days left"), 0 once it ended.
+func DaysLeft(ends, now time.Time) int64 {
+	left := ends.Sub(now)
+	if left <= 0 {
+		return 0
+	}
+	return int64((left + 24*time.Hour - 1) / (24 * time.Hour))
+}
+
 // ProgressLine is an appeal's progress in words: "€2,350 of €10,000 raised
-// (23 %) — 12 days left" (or "— funded", "— closed", "— cancelled", "— ends
-// today").
+// (23 %) — 12 days left" (or "— funded", "— closed", "— cancelled", "— ended").
 func ProgressLine(raised, goal models.Money, state string, ends, now time.Time) string {
 	s := fmt.Sprintf("%s of %s raised (%d %%)", raised, goal, models.Percent(raised.Minor, goal.Minor))
 	switch state {
@@ -93,12 +102,10 @@ func ProgressLine(raised, goal models.Money, state string, ends, now time.Time) 
 		return s + " — " + state
 	}
 	left := ends.Sub(now)
-	days := int64(left / (24 * time.Hour))
+	days := DaysLeft(ends, now)
 	switch {
 	case left <= 0:
 		s += " — ended"
-	case days == 0:
-		s += " — ends today"
 	case days == 1:
 		s += " — 1 day left"
 	default:

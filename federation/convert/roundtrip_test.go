@@ -198,6 +198,27 @@ func TestObjectKindsRoundTrip(t *testing.T) {
 			check[any](t, "appealStatus", o.Raw["appealStatus"], "open")
 			check[any](t, "purpose", o.Raw["purpose"], "request")
 		}},
+		{"AgreementObject", service.AgreementObject{PledgeOfferObject: w.pledgeOffer()}, func(t *testing.T, o *vocab.Object) {
+			p := w.pledgeOffer()
+			check(t, "id", o.ID, p.Pledge.URI+"#agreement")
+			check(t, "type", o.Type, "Agreement")
+			in, ok := InboundPledge(&vocab.Object{ID: p.Pledge.URI, Type: "Offer", Object: o})
+			check(t, "a pledge", ok, true)
+			check(t, "satisfies", in.Satisfies, p.AppealURI+"#primary")
+			check(t, "provider", in.Provider, w.bob.URI)
+			check(t, "monthly", in.Monthly, true)
+			check(t, "message", in.Message, "for the seeds")
+			m, err := models.MoneyFromQuantity(in.Amount)
+			check(t, "amount", m, models.Money{Minor: 2500, Currency: "EUR"})
+			check(t, "amount error", err, nil)
+		}},
+		{"PledgeOfferObject", w.pledgeOffer(), func(t *testing.T, o *vocab.Object) {
+			p := w.pledgeOffer()
+			check(t, "id", o.ID, p.Pledge.URI)
+			check(t, "type", o.Type, "Offer")
+			check(t, "actor", o.Actor, w.bob.URI)
+			check(t, "agreement", o.Object.ID, p.Pledge.URI+"#agreement")
+		}},
 		{"Outbound", &service.Outbound{ID: act("LOCK"), Type: service.TypeLock, Actor: w.group, Object: service.Ref{URI: w.note.URI},
 			Audience: w.group.URI, To: []string{vocab.PublicAddress}}, func(t *testing.T, o *vocab.Object) {
 			check(t, "id", o.ID, act("LOCK"))

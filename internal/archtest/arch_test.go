@@ -60,6 +60,7 @@ var allowed = map[string][]string{
 	"internal/fedpeer":      {},
 	"bench":                 {},
 	"bench/cmd/startup":     {"store/storetest"},
+	"bench/cmd/load":        {"federation/signing", "models", "store", "store/storetest"},
 	"service/search":        {"service/core", "store", "models", "config", "errs"},
 	"service/userdata":      {"service/accounts", "service/core", "store", "models", "errs"},
 	"service/economy":       {"service/communities", "service/social", "service/accounts", "service/core", "store", "models", "config", "errs", "content"},
@@ -103,7 +104,7 @@ var thirdParty = map[string][]string{
 	"github.com/go-fed/httpsig":           {"federation/signing"},
 	"github.com/labstack/echo":            {"app", "api", "frontend", "federation", "server"},
 	"github.com/glebarez/":                {"store"},
-	"github.com/jackc/pgx":                {"store", "store/storetest", "bench/cmd/startup"},
+	"github.com/jackc/pgx":                {"store", "store/storetest", "bench/cmd/startup", "bench/cmd/load"},
 	"github.com/go-gormigrate/gormigrate": {"store"},
 	"github.com/wneessen/go-mail":         {"mail"},
 }

@@ -151,3 +151,22 @@ type AppealObject struct {
 }
 
 func (a AppealObject) ObjectID() string { return a.Appeal.URI }
+
+// PledgeOfferObject is a pledge as FEP-0837 sends it: Offer{Agreement} whose
+// Commitment satisfies the appeal's primary intent with a resource quantity.
+// It is the object of our Offer (a local actor pledging to a remote appeal)
+// and of the appeal author's Accept or Reject.
+type PledgeOfferObject struct {
+	Pledge    *models.Pledge
+	Pledger   *models.Actor
+	AppealURI string
+	Author    *models.Actor // the appeal's author, to whom the Offer goes
+}
+
+func (p PledgeOfferObject) ObjectID() string { return p.Pledge.URI }
+
+// AgreementObject is the Agreement of a pledge (FEP-0837): the object of the
+// Offer a local actor sends to a remote appeal's author.
+type AgreementObject struct{ PledgeOfferObject }
+
+func (a AgreementObject) ObjectID() string { return a.Pledge.URI + "#agreement" }

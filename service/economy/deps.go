@@ -77,6 +77,8 @@ func (e *Economy) SetJobs(j core.Jobs) { e.d.Jobs = j }
 type Store interface {
 	ActorByID(ctx context.Context, id string) (*models.Actor, error)
 	ActorByURI(ctx context.Context, uri string) (*models.Actor, error)
+	LocalFollowerIDs(ctx context.Context, targetID string) ([]string, error)
+	CreateAppeal(ctx context.Context, a *models.FundingAppeal) error
 	ActorsByIDs(ctx context.Context, ids []string) (map[string]*models.Actor, error)
 	CreateOrganization(ctx context.Context, a *models.Actor, o *models.Organization, admin *models.OrganizationAdmin) error
 	OrganizationByActorID(ctx context.Context, actorID string) (*models.Organization, error)

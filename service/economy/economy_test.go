@@ -467,3 +467,57 @@ func TestLedgerTotalsConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestCommunityDisbursementByDecision: a community's money leaves its ledger
+// only by a passed "approve disbursement" proposal, and never above the
+// balance at close.
+func TestCommunityDisbursementByDecision(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		alice, _ := f.s.Accounts.ActorOf(f.ctx, f.alice)
+		bob, _ := f.s.Accounts.ActorOf(f.ctx, f.bob)
+		if _, err := f.s.Economy.RecordReceipt(f.ctx, f.alice, economy.ReceiptInput{Ledger: "seeds", Amount: "100", Currency: "EUR"}); err != nil {
+			t.Fatal(err)
+		}
+		propose := func(amount string) (*models.Proposal, error) {
+			return f.s.Governance.Propose(f.ctx, alice, f.group, service.ProposalInput{Kind: "approve_disbursement",
+				Title: "Pay bob", Args: []byte(`{"to":"bob","amount":"` + amount + `","currency":"EUR"}`),
+				ClosesAt: f.now.Add(48 * time.Hour)})
+		}
+		for _, bad := range []string{"1e3", "-5", "0", "5.001"} {
+			if _, err := propose(bad); status(err) != 422 {
+				t.Errorf("amount %q: %v, want 422", bad, err)
+			}
+		}
+		decide := func(amount string) *models.Proposal {
+			t.Helper()
+			p, err := propose(amount)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.s.Governance.Vote(f.ctx, alice, p.ID, "Yes"); err != nil {
+				t.Fatal(err)
+			}
+			saved := f.now
+			f.now = p.ClosesAt.Add(time.Second)
+			if closed, err := f.s.Governance.Close(f.ctx, p.ID); err != nil || !closed {
+				t.Fatalf("Close = %v, %v", closed, err)
+			}
+			f.now = saved
+			got, _ := st.ProposalByID(f.ctx, p.ID)
+			return got
+		}
+		p := decide("40")
+		if p.State != models.ProposalPassed || !strings.Contains(p.Outcome, "€40 paid to "+bob.URI) {
+			t.Fatalf("first decision: %s %q", p.State, p.Outcome)
+		}
+		p = decide("60.01")
+		if p.State != models.ProposalPassed || !strings.Contains(p.Outcome, "more than the balance of €60") {
+			t.Fatalf("second decision: %s %q", p.State, p.Outcome)
+		}
+		tot, _ := f.s.Economy.Totals(f.ctx, economy.LedgerScope{LedgerID: f.group.ID})
+		if len(tot) != 1 || tot[0].Raised != 10000 || tot[0].Disbursed != 4000 || tot[0].Balance() != 6000 {
+			t.Fatalf("community totals %+v", tot)
+		}
+	})
+}

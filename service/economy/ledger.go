@@ -199,16 +199,16 @@ type DisbursementInput struct {
 // RecordDisbursement appends a disbursement from an organization's ledger to a
 // contributor or project. It must not exceed the balance in its currency
 // (checked after taking the ledger owner's row, so two racing disbursements
-// cannot both spend the same money). A community's disbursement needs a passed
-// "approve disbursement" decision of its governance, which does not exist yet:
-// it is refused.
+// cannot both spend the same money: store.AppendDisbursement). A community's
+// money leaves only by a passed "approve disbursement" proposal
+// (service/governance/kind_approve_disbursement.go), never by this call.
 func (e *Economy) RecordDisbursement(ctx context.Context, by *models.User, in DisbursementInput) (*models.EconomicEvent, error) {
 	me, owner, err := e.owner(ctx, by, in.Ledger)
 	if err != nil {
 		return nil, err
 	}
 	if owner.Type == models.ActorGroup {
-		return nil, errs.Forbidden("a community's disbursement needs a passed \"approve disbursement\" decision")
+		return nil, errs.Forbidden("a community's disbursement needs a passed \"approve disbursement\" proposal")
 	}
 	m, err := models.ParseMoney(strings.TrimSpace(in.Amount), strings.TrimSpace(in.Currency))
 	if err != nil {
@@ -233,23 +233,11 @@ func (e *Economy) RecordDisbursement(ctx context.Context, by *models.User, in Di
 		ev.AppealID = &a.ID
 	}
 	err = e.d.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.HoldLedger(ctx, owner.ID, now); err != nil {
-			return err
-		}
-		t, err := e.totals(ctx, tx, store.LedgerScope{LedgerID: owner.ID})
-		if err != nil {
-			return err
-		}
-		var balance int64
-		for _, x := range t {
-			if x.Currency == m.Currency {
-				balance = x.Balance()
-			}
-		}
-		if m.Minor > balance {
+		balance, err := tx.AppendDisbursement(ctx, ev, now)
+		if errors.Is(err, store.ErrOverBalance) {
 			return errs.Unprocessable("%s is more than the balance of %s", m, models.Money{Minor: balance, Currency: m.Currency})
 		}
-		return tx.AppendEntry(ctx, ev)
+		return err
 	})
 	if err != nil {
 		return nil, asDomain(err)

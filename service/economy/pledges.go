@@ -34,7 +34,7 @@ func (e *Economy) Pledge(ctx context.Context, by *models.User, appealID string, 
 		return nil, err
 	}
 	if !a.Local {
-		return nil, errs.Unprocessable("pledges to appeals of other servers are not supported yet")
+		return e.pledgeRemote(ctx, pledger, a, in)
 	}
 	m, err := e.checkPledge(a, in.Amount, in.Currency, in.Message)
 	if err != nil {
