@@ -22,6 +22,7 @@ const nodeinfoRefresh = time.Minute
 type nodeinfoUsage struct {
 	Stats            service.Stats
 	RegistrationMode string
+	Info             service.InstanceInfo // name, description, rules, contact (admins change them)
 }
 
 // nodeinfoIndex is /.well-known/nodeinfo: where the NodeInfo 2.1 document lives.
@@ -62,7 +63,7 @@ func (f *Federation) readUsage(ctx context.Context) (nodeinfoUsage, error) {
 	if err != nil {
 		return nodeinfoUsage{}, err
 	}
-	return nodeinfoUsage{Stats: st, RegistrationMode: f.svc.Instance.RegistrationMode(ctx)}, nil
+	return nodeinfoUsage{Stats: st, RegistrationMode: f.svc.Instance.RegistrationMode(ctx), Info: f.svc.Instance.Info(ctx)}, nil
 }
 
 func (f *Federation) renderNodeinfo(ctx context.Context) ([]byte, error) {
@@ -70,8 +71,13 @@ func (f *Federation) renderNodeinfo(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := u.Stats
-	info := f.svc.Instance.Info(ctx)
+	st, info := u.Stats, u.Info
+	if info.Name == "" {
+		info.Name = f.cfg.Instance.Name
+	}
+	if info.Rules == nil {
+		info.Rules = []string{}
+	}
 	doc := map[string]any{
 		"version": "2.1",
 		"software": map[string]string{
