@@ -71,7 +71,7 @@ func (f *Federation) renderNodeinfo(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	st := u.Stats
-	info := f.svc.Instance.Info(ctx)
+	info := f.instanceInfo(ctx)
 	doc := map[string]any{
 		"version": "2.1",
 		"software": map[string]string{
@@ -95,4 +95,14 @@ func (f *Federation) renderNodeinfo(ctx context.Context) ([]byte, error) {
 		},
 	}
 	return mustJSON(doc), nil
+}
+
+// instanceInfo is what the admins say about the instance, or the
+// configuration's defaults where no service is wired (discovery tests).
+func (f *Federation) instanceInfo(ctx context.Context) service.InstanceInfo {
+	if f.svc == nil || f.svc.Instance == nil {
+		return service.InstanceInfo{Name: f.cfg.Instance.Name, Description: f.cfg.Instance.Description,
+			Contact: f.cfg.Instance.ContactEmail, Rules: []string{}}
+	}
+	return f.svc.Instance.Info(ctx)
 }
