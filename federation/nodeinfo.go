@@ -22,7 +22,6 @@ const nodeinfoRefresh = time.Minute
 type nodeinfoUsage struct {
 	Stats            service.Stats
 	RegistrationMode string
-	Info             service.InstanceInfo // name, description, rules, contact (admins change them)
 }
 
 // nodeinfoIndex is /.well-known/nodeinfo: where the NodeInfo 2.1 document lives.
@@ -63,7 +62,7 @@ func (f *Federation) readUsage(ctx context.Context) (nodeinfoUsage, error) {
 	if err != nil {
 		return nodeinfoUsage{}, err
 	}
-	return nodeinfoUsage{Stats: st, RegistrationMode: f.svc.Instance.RegistrationMode(ctx), Info: f.svc.Instance.Info(ctx)}, nil
+	return nodeinfoUsage{Stats: st, RegistrationMode: f.svc.Instance.RegistrationMode(ctx)}, nil
 }
 
 func (f *Federation) renderNodeinfo(ctx context.Context) ([]byte, error) {
@@ -71,13 +70,8 @@ func (f *Federation) renderNodeinfo(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, info := u.Stats, u.Info
-	if info.Name == "" {
-		info.Name = f.cfg.Instance.Name
-	}
-	if info.Rules == nil {
-		info.Rules = []string{}
-	}
+	st := u.Stats
+	info := f.instanceInfo(ctx)
 	doc := map[string]any{
 		"version": "2.1",
 		"software": map[string]string{
@@ -101,4 +95,14 @@ func (f *Federation) renderNodeinfo(ctx context.Context) ([]byte, error) {
 		},
 	}
 	return mustJSON(doc), nil
+}
+
+// instanceInfo is what the admins say about the instance, or the
+// configuration's defaults where no service is wired (discovery tests).
+func (f *Federation) instanceInfo(ctx context.Context) service.InstanceInfo {
+	if f.svc == nil || f.svc.Instance == nil {
+		return service.InstanceInfo{Name: f.cfg.Instance.Name, Description: f.cfg.Instance.Description,
+			Contact: f.cfg.Instance.ContactEmail, Rules: []string{}}
+	}
+	return f.svc.Instance.Info(ctx)
 }
