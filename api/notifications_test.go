@@ -138,7 +138,7 @@ func TestRemoteJoinRequestNotifiesSteward(t *testing.T) {
 	})
 	n := got[0]
 	if n.Actor == nil || n.Actor.Handle != c.Handle("carl") || n.Community == nil || n.Community.Handle != a.Handle("garden") ||
-		!strings.Contains(n.Text, "asked to join The garden") || n.URL != a.URL+"/c/garden" {
+		!strings.Contains(n.Text, "asked to join The garden") || n.URL != a.URL+"/c/garden/members#requests" {
 		t.Fatalf("notification %+v", n)
 	}
 	r := call(t, a, "GET", "/api/v1/communities/garden/members?state=pending", maria, nil)

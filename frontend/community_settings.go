@@ -20,7 +20,7 @@ import (
 func (w *Web) registerCommunityEditing(e router) {
 	e.GET("/c/:name/settings", w.communitySettingsForm)
 	e.POST("/c/:name/settings", w.communitySettingsSave)
-	e.GET("/c/:name/charter", w.charterHistoryPage)
+	e.GET("/c/:name/charter/history", w.charterHistoryPage) // /c/:name/charter is the charter tab
 }
 
 type communitySettingsData struct {

@@ -26,6 +26,7 @@ func TestCommunitySettingsForm(t *testing.T) {
 	anon := newBrowser(t, inst)
 
 	want(t, ada.get("/c/seeds"), http.StatusOK, `href="/c/seeds/settings"`, `href="/c/seeds/charter"`)
+	want(t, ada.get("/c/seeds/charter"), http.StatusOK, `href="/c/seeds/charter/history"`)
 	if p := bob.get("/c/seeds"); strings.Contains(p.Body, `href="/c/seeds/settings"`) {
 		t.Fatal("a member is offered the settings")
 	}
@@ -45,7 +46,7 @@ func TestCommunitySettingsForm(t *testing.T) {
 		{"a member", bob, settingsForm("Mine now", "MIT", "x"), http.StatusForbidden, ""},
 		{"bad licence", ada, settingsForm("Seeds", "WTFPL", "x"), http.StatusUnprocessableEntity, "licence must be one of"},
 		{"bad link", ada, func() url.Values { v := settingsForm("Seeds", "MIT", "x"); v.Set("link_url", "javascript:x"); return v }(),
-			http.StatusUnprocessableEntity, "not an http(s) URL"},
+			http.StatusUnprocessableEntity, "is not a web address"},
 		{"bad weights", ada, func() url.Values { v := settingsForm("Seeds", "MIT", "x"); v.Set("weight_min", "many"); return v }(),
 			http.StatusUnprocessableEntity, "whole numbers"},
 		{"saved", ada, settingsForm("Seed Garden", "PPL", "## Rules\n\nBe *generous*."), http.StatusSeeOther, ""},
@@ -63,11 +64,11 @@ func TestCommunitySettingsForm(t *testing.T) {
 		})
 	}
 	want(t, ada.get("/c/seeds/settings?done=saved"), http.StatusOK, "Settings saved", `value="Seed Garden"`)
-	want(t, anon.get("/c/seeds"), http.StatusOK, "Seed Garden", "<em>generous</em>", "Peer Production License")
-	hist := anon.get("/c/seeds/charter")
+	want(t, anon.get("/c/seeds/charter"), http.StatusOK, "Seed Garden", "<em>generous</em>", "Peer Production License")
+	hist := anon.get("/c/seeds/charter/history")
 	want(t, hist, http.StatusOK, "Version 2", "Version 1", "<em>generous</em>", "<em>kind</em>", "licence: MIT", "licence: Peer Production License")
 	if strings.Index(hist.Body, "Version 2") > strings.Index(hist.Body, "Version 1") {
 		t.Fatal("history is not newest first")
 	}
-	want(t, anon.get("/c/nothing/charter"), http.StatusNotFound)
+	want(t, anon.get("/c/nothing/charter/history"), http.StatusNotFound)
 }

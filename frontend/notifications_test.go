@@ -218,7 +218,7 @@ func TestBrowserRemoteJoinRequestNotification(t *testing.T) {
 		chromedp.Click(`//ul[@class="notifications"]//a[contains(., "asked to join")]`),
 		chromedp.WaitVisible(`//h1[contains(., "Community Garden")]`),
 	)
-	if page := d.text(`main`); !strings.Contains(page, "carl") {
+	if page := d.text(`main`); !strings.Contains(page, "carl") || !strings.Contains(page, "Membership requests") {
 		t.Fatalf("the community page does not show carl's request: %q", page)
 	}
 }

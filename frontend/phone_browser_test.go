@@ -50,17 +50,33 @@ var phonePages = []phonePage{
 	{"/authorize_interaction?uri={ada_uri}", "bob"},
 	{"/settings/profile", "ada"}, {"/settings/tokens", "ada"},
 	{"/admin", "ada"}, {"/admin/deliveries", "ada"}, {"/admin/domains", "ada"}, {"/admin/reports", "ada"},
+	{"/admin/reports/{report}", "ada"}, {"/admin/instance", "ada"},
+	{"/notifications", "ada"}, {"/settings/notifications", "ada"}, {"/settings/account", "ada"}, {"/settings/delete", "ada"},
+	{"/search?q=seed", ""}, {"/search?q=seed", "ada"}, {"/about/rules", ""},
+	{"/password/forgot", ""}, {"/password/reset/{reset}", ""},
+	{"/report?note={note}", "bob"},
+	{"/c/seeds/settings", "ada"}, {"/c/seeds/charter/history", ""},
+	{"/c/seeds/governance", "ada"}, {"/c/seeds/governance/log", ""},
+	{"/contributions/{contribution}/revise", "ada"},
+	{"/appeals", ""}, {"/appeals/new", "ada"}, {"/organizations/new", "ada"},
 }
 
 // phoneSkipped are GET routes of package frontend that are not HTML pages.
 var phoneSkipped = map[string]string{
-	"/static/*":           "stylesheets",
-	"/media/:id":          "uploaded files",
-	"/settings":           "redirect to /settings/profile",
-	"/c/:name/feed.rss":   "feed",
-	"/c/:name/feed.atom":  "feed",
-	"/c/:name/ledger.csv": "CSV",
-	"/proposals/:id":      "redirect to the proposal page",
+	"/static/*":                  "stylesheets",
+	"/media/:id":                 "uploaded files",
+	"/settings":                  "redirect to /settings/profile",
+	"/c/:name/feed.rss":          "feed",
+	"/c/:name/feed.atom":         "feed",
+	"/c/:name/ledger.csv":        "CSV",
+	"/proposals/:id":             "redirect to the proposal page",
+	"/settings/following.csv":    "CSV",
+	"/settings/export.json":      "JSON",
+	"/appeals/feed.rss":          "feed",
+	"/appeals/feed.atom":         "feed",
+	"/c/:name/proposals.rss":     "feed",
+	"/c/:name/proposals.atom":    "feed",
+	"/notifications/unsubscribe": "reached only with a signed token from an e-mail (TestNotificationPages covers it)",
 }
 
 // bigPNG is a real image wider than any phone (a banner whose width is not set
@@ -130,7 +146,17 @@ func phoneFixture(t *testing.T, inst *apptest.Instance, ada, bob *browser) map[s
 	p := ada.post("/c/seeds/proposals", "/c/seeds/proposals", url.Values{"title": {"Buy a seed drill " + strings.Repeat("now", 20)},
 		"motion": {wide}, "kind": {"motion"}, "method": {"majority"}, "days": {"3"}})
 	want(t, p, http.StatusSeeOther)
-	return map[string]string{"{post}": post.ID, "{note}": n.ID, "{contribution}": co.ID,
+	want(t, bob.post("/report?note="+n.ID, "/report", url.Values{"note": {n.ID}, "comment": {"spam " + wide}}), http.StatusCreated)
+	reset, err := inst.App.Svc.Accounts.ResetLink(ctx, "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports, err := inst.App.Store.ListReports(ctx, 1, 0)
+	if err != nil || len(reports) != 1 {
+		t.Fatalf("report: %v %v", reports, err)
+	}
+	return map[string]string{"{post}": post.ID, "{note}": n.ID, "{contribution}": co.ID, "{report}": reports[0].ID,
+		"{reset}":    reset[strings.LastIndex(reset, "/")+1:],
 		"{proposal}": strings.TrimPrefix(p.Location, "/c/seeds/proposals/"), "{ada_uri}": url.QueryEscape(adaA.URI)}
 }
 
