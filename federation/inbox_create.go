@@ -35,12 +35,14 @@ func (f *Federation) receiveAuthored(ctx context.Context, actor *models.Actor, a
 	if err != nil {
 		return err
 	}
+	in := convert.CreatedNote(actor, act, o)
 	if convert.IsAppeal(o) {
 		if err := f.receiveAppeal(ctx, actor, o); err != nil {
 			return err
 		}
+		in = convert.AppealNote(actor, act, o)
 	}
-	n, err := f.svc.Social.ReceiveNote(ctx, actor, convert.CreatedNote(actor, act, o), update)
+	n, err := f.svc.Social.ReceiveNote(ctx, actor, in, update)
 	if err != nil {
 		return err
 	}

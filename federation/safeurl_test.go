@@ -132,7 +132,7 @@ func TestRemoteURLsOnlyHTTP(t *testing.T) {
 		{"/api/v1/communities/wiki/discussions", "application/json", "good.example/n0"},
 		{"/api/v1/contributions/" + co.ID, "application/json", "good.example/link"},
 		{"/api/v1/communities/wiki/contributions", "application/json", "Evil offer"},
-		{"/c/wiki", "text/html", "post 0"},
+		{"/c/wiki/discussions", "text/html", "post 0"},
 		{"/c/wiki/posts/" + posts[0].ID, "text/html", "good.example/n"},
 		{"/api/v1/communities/wiki/discussions/" + posts[0].ID, "application/json", "good.example/n"},
 		{"/contributions/" + co.ID, "text/html", "good.example/link"},

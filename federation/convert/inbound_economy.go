@@ -97,3 +97,38 @@ func InboundPledge(act *vocab.Object) (service.RemotePledge, bool) {
 	return service.RemotePledge{OfferURI: act.ID, Satisfies: rawString(c["satisfies"]), Provider: rawString(c["provider"]),
 		Amount: c["resourceQuantity"], Monthly: monthly, Message: o.Content}, true
 }
+
+// AppealNote maps an appeal's Create to the note our timelines show. Its
+// beneficiaries are addressed so that they hear of it, not posted to: an
+// appeal is never a community post (a members-only community would refuse the
+// whole Create, and with it the appeal for everyone else here); the
+// beneficiaries' own Announce, once they recognise the author, relays it.
+func AppealNote(author *models.Actor, act, o *vocab.Object) service.RemoteNote {
+	rn := CreatedNote(author, act, o)
+	in, err := InboundAppeal(o)
+	if err != nil {
+		return rn
+	}
+	drop := map[string]bool{}
+	for _, b := range in.Beneficiaries {
+		drop[b] = true
+	}
+	kept := rn.Addressed[:0:0]
+	for _, a := range rn.Addressed {
+		if !drop[a] {
+			kept = append(kept, a)
+		}
+	}
+	rn.Addressed = kept
+	if drop[rn.Note.AudienceURI] {
+		rn.Note.AudienceURI = ""
+	}
+	tags := rn.Tags[:0:0]
+	for _, t := range rn.Tags {
+		if t.Type != "Mention" || !drop[t.Href] {
+			tags = append(tags, t)
+		}
+	}
+	rn.Tags = tags
+	return rn
+}
