@@ -275,9 +275,9 @@ func (e *Economy) unrecognise(ctx context.Context, tx *store.Store, group, org *
 		To: []string{org.URI}, Recipients: []*models.Actor{org}})
 }
 
-// PartnerIDs lists the actor ids of a community's active partners (the
+// PartnerActors lists a community's active partners (the
 // partners collection).
-func (e *Economy) PartnerIDs(ctx context.Context, group *models.Actor, limit, offset int) ([]*models.Actor, error) {
+func (e *Economy) PartnerActors(ctx context.Context, group *models.Actor, limit, offset int) ([]*models.Actor, error) {
 	list, err := e.Partnerships(ctx, store.PartnershipFilter{CommunityID: group.ID, States: []string{models.PartnershipActive}}, limit, offset)
 	if err != nil {
 		return nil, err

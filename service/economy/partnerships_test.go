@@ -83,7 +83,7 @@ func (f *fixture) checkRecognised(t *testing.T, proposalURI string) {
 	if add.Context != proposalURI {
 		t.Errorf("Add context = %q, want the proposal %q", add.Context, proposalURI)
 	}
-	list, err := f.s.Economy.PartnerIDs(f.ctx, f.group, 10, 0)
+	list, err := f.s.Economy.PartnerActors(f.ctx, f.group, 10, 0)
 	if err != nil || len(list) != 1 || list[0].ID != f.fund.ID {
 		t.Errorf("partners = %v, %v", list, err)
 	}
