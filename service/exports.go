@@ -243,6 +243,8 @@ type (
 	AppealFilter      = economy.AppealFilter
 	PledgeInput       = economy.PledgeInput
 	PledgeView        = economy.PledgeView
+	PartnershipInput  = economy.PartnershipInput
+	Partnership       = economy.Partnership
 	ReceiptInput      = economy.ReceiptInput
 	DisbursementInput = economy.DisbursementInput
 	LedgerScope       = economy.LedgerScope

@@ -294,3 +294,14 @@ func (e *Economy) IsPartner(ctx context.Context, group, org *models.Actor) bool 
 	p, err := e.d.Store.OpenPartnership(ctx, group.ID, org.ID)
 	return err == nil && p.State == models.PartnershipActive
 }
+
+// CommunityPartnerships lists a community's partnerships in one state
+// (requested, active or ended), newest first.
+func (e *Economy) CommunityPartnerships(ctx context.Context, group *models.Actor, state string, limit, offset int) ([]Partnership, error) {
+	switch state {
+	case models.PartnershipRequested, models.PartnershipActive, models.PartnershipEnded:
+	default:
+		return nil, errs.BadRequest("state must be requested, active or ended")
+	}
+	return e.Partnerships(ctx, store.PartnershipFilter{CommunityID: group.ID, States: []string{state}}, limit, offset)
+}
