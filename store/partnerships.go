@@ -81,3 +81,18 @@ func (s *Store) EndPartnership(ctx context.Context, id, byID string, at time.Tim
 	return s.Transition(ctx, &models.Partnership{}, id, []string{models.PartnershipRequested, models.PartnershipActive},
 		models.PartnershipEnded, map[string]any{"open_key": nil, "ended_by_id": byID, "ended_at": at})
 }
+
+// DeliveredBy lists the transfers (receipts and disbursements) from the
+// organization orgID to the community groupID or to one of its active
+// members, as recorded in the organization's ledger or the community's, in
+// the order recorded (correcting entries included: they carry the opposite
+// amount).
+func (s *Store) DeliveredBy(ctx context.Context, orgID, groupID string, limit int) ([]models.EconomicEvent, error) {
+	members := s.with(ctx).Model(&models.Membership{}).Select("actor_id").
+		Where("community_id = ? AND state = ?", groupID, models.MembershipActive)
+	var out []models.EconomicEvent
+	err := s.with(ctx).Where("ledger_id IN ? AND provider_id = ? AND kind IN ? AND (receiver_id = ? OR receiver_id IN (?))",
+		[]string{orgID, groupID}, orgID, []string{models.EntryReceipt, models.EntryDisbursement}, groupID, members).
+		Order("created_at, id").Limit(limit).Find(&out).Error
+	return out, translate(err)
+}

@@ -305,3 +305,39 @@ func (e *Economy) CommunityPartnerships(ctx context.Context, group *models.Actor
 	}
 	return e.Partnerships(ctx, store.PartnershipFilter{CommunityID: group.ID, States: []string{state}}, limit, offset)
 }
+
+// PartnerView is a partner's page: what it pledged (words and measurable
+// terms) against what it delivered — its transfers to the community or to
+// the community's members from the ledger, with per-currency sums (integer
+// minor units, never summed across currencies). A transfer recorded by both
+// sides (a disbursement in the organization's ledger and a receipt in the
+// community's) shows twice: the ledgers are the two sides' own records.
+type PartnerView struct {
+	Partnership
+	Delivered []models.EconomicEvent
+	Sums      []models.Money
+}
+
+// PartnerPage builds the partner's page of a partnership.
+func (e *Economy) PartnerPage(ctx context.Context, id string) (*PartnerView, error) {
+	p, err := e.PartnershipByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	list, err := e.d.Store.DeliveredBy(ctx, p.OrganizationID, p.CommunityID, 500)
+	if err != nil {
+		return nil, errs.Internal(err)
+	}
+	v := &PartnerView{Partnership: *p, Delivered: list}
+	idx := map[string]int{}
+	for _, ev := range list {
+		i, ok := idx[ev.Currency]
+		if !ok {
+			i = len(v.Sums)
+			idx[ev.Currency] = i
+			v.Sums = append(v.Sums, models.Money{Currency: ev.Currency})
+		}
+		v.Sums[i].Minor += ev.AmountMinor
+	}
+	return v, nil
+}
