@@ -245,6 +245,7 @@ type (
 	PledgeView        = economy.PledgeView
 	PartnershipInput  = economy.PartnershipInput
 	Partnership       = economy.Partnership
+	PartnerView       = economy.PartnerView
 	ReceiptInput      = economy.ReceiptInput
 	DisbursementInput = economy.DisbursementInput
 	LedgerScope       = economy.LedgerScope
