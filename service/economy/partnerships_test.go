@@ -7,7 +7,6 @@ import (
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 	"github.com/commonsd/commonsd/service/economy"
-	"github.com/commonsd/commonsd/service/governance"
 	"github.com/commonsd/commonsd/store"
 	"github.com/commonsd/commonsd/store/storetest"
 )
@@ -36,7 +35,7 @@ func (f *fixture) request(t *testing.T) *economy.Partnership {
 func (f *fixture) recogniseByProposal(t *testing.T, org string) *models.Proposal {
 	t.Helper()
 	alice := f.actorOf(t, f.alice)
-	p, err := f.s.Governance.Propose(f.ctx, alice, f.group, governance.ProposalInput{Kind: "recognise_partner",
+	p, err := f.s.Governance.Propose(f.ctx, alice, f.group, service.ProposalInput{Kind: "recognise_partner",
 		Title: "Recognise the Seed Fund", Args: json.RawMessage(`{"organization":"` + org + `"}`)})
 	if err != nil {
 		t.Fatalf("Propose: %v", err)
@@ -138,12 +137,12 @@ func TestPartnerships(t *testing.T) {
 			}
 			f.checkRecognised(t, prop.URI)
 			alice := f.actorOf(t, f.alice)
-			_, err := f.s.Governance.Propose(f.ctx, alice, f.group, governance.ProposalInput{Kind: "recognise_partner",
+			_, err := f.s.Governance.Propose(f.ctx, alice, f.group, service.ProposalInput{Kind: "recognise_partner",
 				Title: "Again", Args: json.RawMessage(`{"organization":"seedfund"}`)})
 			if status(err) != 422 {
 				t.Errorf("proposing an existing partner: %v, want 422", err)
 			}
-			_, err = f.s.Governance.Propose(f.ctx, alice, f.group, governance.ProposalInput{Kind: "recognise_partner",
+			_, err = f.s.Governance.Propose(f.ctx, alice, f.group, service.ProposalInput{Kind: "recognise_partner",
 				Title: "A person", Args: json.RawMessage(`{"organization":"bob"}`)})
 			if status(err) != 422 {
 				t.Errorf("proposing a person: %v, want 422", err)
