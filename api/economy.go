@@ -35,6 +35,11 @@ func (a *API) registerEconomy(g *echo.Group) {
 	g.POST("/funds/:handle/receipts", a.recordReceipt, auth)
 	g.POST("/funds/:handle/disbursements", a.recordDisbursement, auth)
 	g.POST("/ledger_entries/:id/correct", a.correctEntry, auth)
+	g.POST("/partnerships", a.requestPartnership, auth)
+	g.GET("/partnerships/:id", a.showPartnership, viewer)
+	g.POST("/partnerships/:id/decision", a.decidePartnership, auth)
+	g.POST("/partnerships/:id/end", a.endPartnership, auth)
+	g.GET("/communities/:handle/partnerships", a.communityPartnerships, viewer)
 }
 
 type moneyJSON struct {

@@ -71,6 +71,24 @@ func (f *Federation) moderators(c echo.Context) error {
 	return writeAP(c, http.StatusOK, convert.OrderedCollection(group.URI+"/moderators", items))
 }
 
+// partners is the community's partners collection (issue 12): the
+// organizations it recognises, Added and Removed as partnerships begin and end.
+func (f *Federation) partners(c echo.Context) error {
+	group, _, err := f.localGroup(c)
+	if err != nil {
+		return err
+	}
+	orgs, err := f.svc.Economy.PartnerActors(c.Request().Context(), group, 1000, 0)
+	if err != nil {
+		return err
+	}
+	items := make([]*vocab.Object, len(orgs))
+	for i, o := range orgs {
+		items[i] = vocab.Ref(o.URI)
+	}
+	return writeAP(c, http.StatusOK, convert.OrderedCollection(group.URI+"/partners", items))
+}
+
 // members is the members collection: its count is public, the list only when the
 // community shows it.
 func (f *Federation) members(c echo.Context) error {

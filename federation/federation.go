@@ -126,6 +126,7 @@ func (f *Federation) Register(e *echo.Echo, pages HTMLPages) {
 	}
 	e.GET("/proposals/:id/ballots", ap(f.ballots))
 	e.GET("/users/:name/moderators", ap(f.moderators))
+	e.GET("/users/:name/partners", ap(f.partners))
 	e.GET("/users/:name/members", ap(f.members))
 	e.GET("/users/:name/commons", ap(f.commons))
 	e.GET("/users/:name/ledger", ap(f.ledger))

@@ -110,6 +110,7 @@ func (w *Web) Register(ec *echo.Echo) {
 	w.registerCommunityEditing(e)
 	w.registerRevisions(e)
 	w.registerEconomy(e)
+	w.registerPartners(e)
 	w.registerSocial(e)
 	w.registerNotifications(e)
 

@@ -146,3 +146,37 @@ type EconomicEvent struct {
 
 // Money returns the entry's amount.
 func (e *EconomicEvent) Money() Money { return Money{Minor: e.AmountMinor, Currency: e.Currency} }
+
+// Partnership states: requested → active → ended, or requested → ended
+// (declined or withdrawn). Each move is a conditional transition.
+const (
+	PartnershipRequested = "requested"
+	PartnershipActive    = "active"
+	PartnershipEnded     = "ended"
+)
+
+// Partnership is an organization's recognition by a community (issue 12): the
+// organization (OrganizationID, a local or remote Organization actor) asks
+// the community (CommunityID, its Group actor) with a reciprocity pledge in
+// words (Pledge) and in measurable terms (Terms, e.g. "5 % of revenue from
+// the commons; 10 hours a month"). OpenKey is "community:organization" while
+// requested or active and NULL once ended: a unique index, so an
+// organization has at most one open partnership with a community, even
+// under racing requests.
+type Partnership struct {
+	ID             string  `gorm:"primaryKey;size:26"`
+	CommunityID    string  `gorm:"size:26;not null;index"`
+	OrganizationID string  `gorm:"size:26;not null;index"`
+	State          string  `gorm:"size:16;not null"`
+	OpenKey        *string `gorm:"size:60;uniqueIndex"`
+	Pledge         string  `gorm:"type:text"`
+	Terms          string  `gorm:"type:text"`
+	RequestedByID  string  `gorm:"size:26;not null"`
+	DecidedByID    string  `gorm:"size:26"`
+	// ProposalID is the recognise_partner proposal that decided it, if any.
+	ProposalID string `gorm:"size:26"`
+	EndedByID  string `gorm:"size:26"`
+	CreatedAt  time.Time
+	DecidedAt  *time.Time
+	EndedAt    *time.Time
+}

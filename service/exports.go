@@ -243,6 +243,9 @@ type (
 	AppealFilter      = economy.AppealFilter
 	PledgeInput       = economy.PledgeInput
 	PledgeView        = economy.PledgeView
+	PartnershipInput  = economy.PartnershipInput
+	Partnership       = economy.Partnership
+	PartnerView       = economy.PartnerView
 	ReceiptInput      = economy.ReceiptInput
 	DisbursementInput = economy.DisbursementInput
 	LedgerScope       = economy.LedgerScope

@@ -154,10 +154,10 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Communities = communities.New(communities.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,
 		Accounts: s.Accounts, Actors: s.Actors, Social: s.Social, Notify: s.Notifications})
 	s.Social.SetCommunityHooks(s.Communities.Hooks())
-	s.Governance = governance.New(governance.Deps{Store: st, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
-		Communities: s.Communities, UpdateWindow: cfg.Federation.PollUpdateWindow})
 	s.Economy = economy.New(economy.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
 		Actors: s.Actors, Social: s.Social, Communities: s.Communities})
+	s.Governance = governance.New(governance.Deps{Store: st, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
+		Communities: s.Communities, Partners: s.Economy, UpdateWindow: cfg.Federation.PollUpdateWindow})
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
 	s.Search = search.New(search.Deps{Store: st, Cfg: cfg, Log: log})
 	s.Moderation = moderation.New(moderation.Deps{Store: st, URLs: urls, Now: now, Log: log, Accounts: s.Accounts,

@@ -43,6 +43,8 @@ var schemaModels = []any{
 	// 0013_economy
 	&models.Organization{}, &models.OrganizationAdmin{}, &models.FundingAppeal{}, &models.Pledge{},
 	&models.EconomicEvent{},
+	// 0017_partnerships
+	&models.Partnership{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

@@ -61,6 +61,7 @@ func GroupExtras(a *models.Actor, com *models.Community, members int64, o *vocab
 		"commons:members":         a.URI + "/members",
 		"commons:commons":         a.URI + "/commons",
 		"commons:ledger":          a.URI + "/ledger",
+		"partners":                a.URI + "/partners",
 		"licence":                 service.LicenceName(com.Licence),
 	}
 	if com.CharterHTML != "" {

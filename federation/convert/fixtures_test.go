@@ -145,5 +145,10 @@ func (w *world) activities() map[string]*service.Outbound {
 			Target: w.group.URI + "/moderators", Audience: w.group.URI, To: pub, CC: gcc},
 		"remove_moderator": {ID: act("REMOVEMOD"), Type: service.TypeRemove, Actor: w.group, Object: service.Ref{URI: w.bob.URI},
 			Target: w.group.URI + "/moderators", Audience: w.group.URI, To: pub, CC: gcc},
+		// a recognised partner (issue 12), addressed as economy.partnersActivity does
+		"add_partner": {ID: act("ADDPARTNER"), Type: service.TypeAdd, Actor: w.group, Object: service.Ref{URI: w.bob.URI},
+			Target: w.group.URI + "/partners", Audience: w.group.URI, To: pub, CC: []string{w.group.FollowersURI, w.bob.URI}},
+		"remove_partner": {ID: act("REMOVEPARTNER"), Type: service.TypeRemove, Actor: w.group, Object: service.Ref{URI: w.bob.URI},
+			Target: w.group.URI + "/partners", Audience: w.group.URI, To: pub, CC: []string{w.group.FollowersURI, w.bob.URI}},
 	}
 }

@@ -54,6 +54,7 @@ const contextJSON = `[
     "pledgeCount": "commons:pledgeCount",
     "beneficiary": {"@id": "commons:beneficiary", "@type": "@id"},
     "ledger": {"@id": "commons:ledger", "@type": "@id"},
+    "partners": {"@id": "commons:partners", "@type": "@id"},
     "appealStatus": "commons:appealStatus",
     "entryKind": "commons:entryKind",
     "anonymous": "commons:anonymous",

@@ -96,6 +96,11 @@ type Store interface {
 	ListEntries(ctx context.Context, sc store.LedgerScope, limit, offset int) ([]models.EconomicEvent, error)
 	CountEntries(ctx context.Context, sc store.LedgerScope) (int64, error)
 	LedgerTotals(ctx context.Context, sc store.LedgerScope) ([]store.LedgerTotal, error)
+	CreatePartnership(ctx context.Context, p *models.Partnership) error
+	PartnershipByID(ctx context.Context, id string) (*models.Partnership, error)
+	OpenPartnership(ctx context.Context, communityID, organizationID string) (*models.Partnership, error)
+	DeliveredBy(ctx context.Context, orgID, groupID string, limit int) ([]models.EconomicEvent, error)
+	ListPartnerships(ctx context.Context, f store.PartnershipFilter, limit, offset int) ([]models.Partnership, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 

@@ -66,6 +66,12 @@ type Communities interface {
 	UpdateDecided(ctx context.Context, tx *store.Store, group *models.Actor, raw json.RawMessage, byID, proposalID string) error
 }
 
+// Partners is what governance asks of the economy domain (recognise_partner).
+type Partners interface {
+	IsPartner(ctx context.Context, group, org *models.Actor) bool
+	RecogniseDecided(ctx context.Context, tx *store.Store, group, org *models.Actor, byID, proposalID string) error
+}
+
 // Deps is everything the governance domain needs, passed explicitly.
 type Deps struct {
 	Store       Store
@@ -75,6 +81,8 @@ type Deps struct {
 	Pub         core.Publisher
 	Jobs        core.Jobs
 	Communities Communities
+	// Partners carries out recognise_partner (nil: the kind is refused).
+	Partners Partners
 	// UpdateWindow debounces Update{Question} with new tallies: at most one
 	// per proposal per window (federation.poll_update_window).
 	UpdateWindow time.Duration
