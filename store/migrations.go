@@ -70,6 +70,7 @@ func (s *Store) migrator(ctx context.Context) *gormigrate.Gormigrate {
 // Migrate applies every pending migration.
 func (s *Store) Migrate(ctx context.Context) error {
 	defer s.schema.forget()
+	defer s.renewReaders()
 	if err := s.migrator(ctx).Migrate(); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
@@ -80,6 +81,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 // databases as an older release left them).
 func (s *Store) MigrateTo(ctx context.Context, id string) error {
 	defer s.schema.forget()
+	defer s.renewReaders()
 	if err := s.migrator(ctx).MigrateTo(id); err != nil {
 		return fmt.Errorf("store: migrate to %s: %w", id, err)
 	}
@@ -89,6 +91,7 @@ func (s *Store) MigrateTo(ctx context.Context, id string) error {
 // RollbackTo undoes the applied migrations after id.
 func (s *Store) RollbackTo(ctx context.Context, id string) error {
 	defer s.schema.forget()
+	defer s.renewReaders()
 	if err := s.migrator(ctx).RollbackTo(id); err != nil {
 		return fmt.Errorf("store: roll back to %s: %w", id, err)
 	}
@@ -125,4 +128,17 @@ func exec(tx *gorm.DB, stmts ...string) error {
 // gorm created before migrations were frozen. name and defs carry their own quotes.
 func createTable(name string, defs ...string) string {
 	return "CREATE TABLE " + name + " (" + strings.Join(defs, ",") + ")"
+}
+
+// renewReaders closes SQLite's idle read connections after a schema change:
+// a reader connection that prepared statements against the old tables could
+// map a rebuilt table's columns by their old positions (seen: a column added
+// after a DROP COLUMN read into its neighbour). New connections read the new
+// schema.
+func (s *Store) renewReaders() {
+	if s.reader == nil {
+		return
+	}
+	s.reader.SetMaxIdleConns(0)
+	s.reader.SetMaxIdleConns(SQLiteReaders)
 }
