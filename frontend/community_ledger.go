@@ -173,27 +173,3 @@ func (w *Web) communityFeed(c echo.Context) (*feeds.Feed, error) {
 	}
 	return f, nil
 }
-
-func (w *Web) feedRSS(c echo.Context) error {
-	f, err := w.communityFeed(c)
-	if err != nil {
-		return err
-	}
-	s, err := f.ToRss()
-	if err != nil {
-		return errs.Internal(err)
-	}
-	return c.Blob(http.StatusOK, "application/rss+xml; charset=utf-8", []byte(s))
-}
-
-func (w *Web) feedAtom(c echo.Context) error {
-	f, err := w.communityFeed(c)
-	if err != nil {
-		return err
-	}
-	s, err := f.ToAtom()
-	if err != nil {
-		return errs.Internal(err)
-	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", []byte(s))
-}

@@ -33,8 +33,8 @@ func (w *Web) registerProposals(e router) {
 	e.GET("/c/:name/governance", w.governancePage)
 	e.POST("/c/:name/governance", w.governanceUpdate)
 	e.GET("/c/:name/governance/log", w.governanceLogPage)
-	e.GET("/c/:name/proposals.atom", w.proposalsAtom)
-	e.GET("/c/:name/proposals.rss", w.proposalsRSS)
+	e.GET("/c/:name/proposals.atom", feedAtom(w.proposalsFeed))
+	e.GET("/c/:name/proposals.rss", feedRSS(w.proposalsFeed))
 }
 
 type proposalsData struct {
@@ -399,28 +399,4 @@ func (w *Web) proposalsFeed(c echo.Context) (*feeds.Feed, error) {
 		f.Updated = f.Items[0].Created
 	}
 	return f, nil
-}
-
-func (w *Web) proposalsRSS(c echo.Context) error {
-	f, err := w.proposalsFeed(c)
-	if err != nil {
-		return err
-	}
-	s, err := f.ToRss()
-	if err != nil {
-		return errs.Internal(err)
-	}
-	return c.Blob(http.StatusOK, "application/rss+xml; charset=utf-8", []byte(s))
-}
-
-func (w *Web) proposalsAtom(c echo.Context) error {
-	f, err := w.proposalsFeed(c)
-	if err != nil {
-		return err
-	}
-	s, err := f.ToAtom()
-	if err != nil {
-		return errs.Internal(err)
-	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", []byte(s))
 }

@@ -25,8 +25,8 @@ import (
 
 func (w *Web) registerEconomy(e router) {
 	e.GET("/appeals", w.appealsPage)
-	e.GET("/appeals/feed.rss", w.appealsRSS)
-	e.GET("/appeals/feed.atom", w.appealsAtom)
+	e.GET("/appeals/feed.rss", feedRSS(w.appealsFeed))
+	e.GET("/appeals/feed.atom", feedAtom(w.appealsFeed))
 	e.GET("/appeals/new", w.appealNewPage)
 	e.POST("/appeals", w.appealCreate)
 	e.POST("/appeals/:id/pledge", w.appealPledge)
@@ -94,30 +94,6 @@ func (w *Web) appealsFeed(c echo.Context) (*feeds.Feed, error) {
 
 func progressText(v *service.AppealView) string {
 	return v.Raised.String() + " of " + v.Goal.String() + " raised (" + itoa(v.Percent) + " %), " + v.Pledged.String() + " pledged"
-}
-
-func (w *Web) appealsRSS(c echo.Context) error {
-	f, err := w.appealsFeed(c)
-	if err != nil {
-		return err
-	}
-	s, err := f.ToRss()
-	if err != nil {
-		return errs.Internal(err)
-	}
-	return c.Blob(http.StatusOK, "application/rss+xml; charset=utf-8", []byte(s))
-}
-
-func (w *Web) appealsAtom(c echo.Context) error {
-	f, err := w.appealsFeed(c)
-	if err != nil {
-		return err
-	}
-	s, err := f.ToAtom()
-	if err != nil {
-		return errs.Internal(err)
-	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", []byte(s))
 }
 
 type appealData struct {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/commonsd/commonsd/app/apptest"
+	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 )
 
@@ -59,6 +60,7 @@ var phonePages = []phonePage{
 	{"/c/seeds/governance", "ada"}, {"/c/seeds/governance/log", ""},
 	{"/contributions/{contribution}/revise", "ada"},
 	{"/appeals", ""}, {"/appeals/new", "ada"}, {"/organizations/new", "ada"},
+	{"/c/seeds/partners", ""}, {"/c/seeds/partners", "ada"}, {"/c/seeds/partners/{partnership}", "ada"},
 }
 
 // phoneSkipped are GET routes of package frontend that are not HTML pages.
@@ -147,6 +149,16 @@ func phoneFixture(t *testing.T, inst *apptest.Instance, ada, bob *browser) map[s
 		"motion": {wide}, "kind": {"motion"}, "method": {"majority"}, "days": {"3"}})
 	want(t, p, http.StatusSeeOther)
 	want(t, bob.post("/report?note="+n.ID, "/report", url.Values{"note": {n.ID}, "comment": {"spam " + wide}}), http.StatusCreated)
+	adaU := user(t, inst, "ada")
+	if _, _, err := inst.App.Svc.Economy.CreateOrganization(ctx, adaU, service.OrganizationInput{Handle: "fund",
+		Name: "Seed Fund " + strings.Repeat("Foundation", 6), Kind: models.OrgFoundation}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := inst.App.Svc.Economy.RequestPartnership(ctx, adaU, service.PartnershipInput{As: "fund", Community: "seeds",
+		Pledge: "We fund the hosting " + wide, Terms: "10 hours a month"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	reset, err := inst.App.Svc.Accounts.ResetLink(ctx, "bob")
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +168,7 @@ func phoneFixture(t *testing.T, inst *apptest.Instance, ada, bob *browser) map[s
 		t.Fatalf("report: %v %v", reports, err)
 	}
 	return map[string]string{"{post}": post.ID, "{note}": n.ID, "{contribution}": co.ID, "{report}": reports[0].ID,
-		"{reset}":    reset[strings.LastIndex(reset, "/")+1:],
+		"{reset}": reset[strings.LastIndex(reset, "/")+1:], "{partnership}": ps.ID,
 		"{proposal}": strings.TrimPrefix(p.Location, "/c/seeds/proposals/"), "{ada_uri}": url.QueryEscape(adaA.URI)}
 }
 
