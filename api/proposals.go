@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"github.com/commonsd/commonsd/models"
 	"net/http"
 	"time"
 
@@ -230,19 +231,7 @@ func (a *API) listProposals(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := make([]proposalJSON, 0, len(list))
-	for _, p := range list {
-		v, err := a.svc.Governance.Get(ctx, me, p.ID)
-		if err != nil {
-			return err
-		}
-		j, err := a.proposalView(c, v)
-		if err != nil {
-			return err
-		}
-		out = append(out, j)
-	}
-	return c.JSON(http.StatusOK, out)
+	return a.respondProposals(c, me, list)
 }
 
 // showProposal is GET /api/v1/proposals/{id}, with its current tallies.
@@ -380,9 +369,15 @@ func (a *API) governanceLog(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return a.respondProposals(c, me, list)
+}
+
+// respondProposals answers with the views of list as me sees them (the list
+// pages and the governance log share it).
+func (a *API) respondProposals(c echo.Context, me *models.Actor, list []models.Proposal) error {
 	out := make([]proposalJSON, 0, len(list))
 	for _, p := range list {
-		v, err := a.svc.Governance.Get(ctx, me, p.ID)
+		v, err := a.svc.Governance.Get(c.Request().Context(), me, p.ID)
 		if err != nil {
 			return err
 		}

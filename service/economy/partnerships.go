@@ -29,7 +29,7 @@ type PartnershipInput struct {
 	// As is the handle of the organization the user acts for; Community the
 	// handle of the local community asked.
 	As, Community string
-	Pledge, Terms  string
+	Pledge, Terms string
 }
 
 // Partnership is a partnership with its two sides.
