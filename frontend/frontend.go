@@ -24,7 +24,7 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -46,7 +46,7 @@ func New(cfg config.Config, svc *service.Service, log *slog.Logger) *Web {
 	if u, err := url.Parse(cfg.Server.PublicURL); err == nil {
 		w.host = u.Host
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html"))
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
