@@ -36,13 +36,9 @@ func (admitMember) Validate(ctx context.Context, g *Governance, group *models.Ac
 }
 
 func (admitMember) Apply(ctx context.Context, tx *store.Store, g *Governance, group *models.Actor, p *models.Proposal) (string, error) {
-	var a memberArgs
-	if err := json.Unmarshal([]byte(p.Args), &a); err != nil {
-		return "", err
-	}
-	who, err := tx.ActorByURI(ctx, a.Member)
+	_, who, err := appliedMember(ctx, tx, p)
 	if err != nil {
-		return "", errs.Conflict("the member %s is no longer known", a.Member)
+		return "", err
 	}
 	if err := g.d.Communities.AdmitDecided(ctx, tx, group, who, p.AuthorID); err != nil {
 		return "", err

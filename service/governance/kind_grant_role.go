@@ -40,13 +40,9 @@ func (grantRole) Validate(ctx context.Context, g *Governance, group *models.Acto
 }
 
 func (grantRole) Apply(ctx context.Context, tx *store.Store, g *Governance, group *models.Actor, p *models.Proposal) (string, error) {
-	var a memberArgs
-	if err := json.Unmarshal([]byte(p.Args), &a); err != nil {
-		return "", err
-	}
-	who, err := tx.ActorByURI(ctx, a.Member)
+	a, who, err := appliedMember(ctx, tx, p)
 	if err != nil {
-		return "", errs.Conflict("the member %s is no longer known", a.Member)
+		return "", err
 	}
 	if err := g.d.Communities.SetRoleDecided(ctx, tx, group, who, a.Role, p.AuthorID); err != nil {
 		return "", err

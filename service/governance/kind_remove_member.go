@@ -37,13 +37,9 @@ func (removeMember) Validate(ctx context.Context, g *Governance, group *models.A
 }
 
 func (removeMember) Apply(ctx context.Context, tx *store.Store, g *Governance, group *models.Actor, p *models.Proposal) (string, error) {
-	var a memberArgs
-	if err := json.Unmarshal([]byte(p.Args), &a); err != nil {
-		return "", err
-	}
-	who, err := tx.ActorByURI(ctx, a.Member)
+	_, who, err := appliedMember(ctx, tx, p)
 	if err != nil {
-		return "", errs.Conflict("the member %s is no longer known", a.Member)
+		return "", err
 	}
 	if err := g.d.Communities.RemoveDecided(ctx, tx, group, who, p.AuthorID); err != nil {
 		return "", err

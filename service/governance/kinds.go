@@ -48,6 +48,21 @@ type memberArgs struct {
 	Role   string `json:"role,omitempty"`
 }
 
+// appliedMember reads the member a passed proposal of a member kind names (its
+// arguments were normalised by Validate); a member no longer known here is a
+// conflict the outcome reports.
+func appliedMember(ctx context.Context, tx *store.Store, p *models.Proposal) (memberArgs, *models.Actor, error) {
+	var a memberArgs
+	if err := json.Unmarshal([]byte(p.Args), &a); err != nil {
+		return a, nil, err
+	}
+	who, err := tx.ActorByURI(ctx, a.Member)
+	if err != nil {
+		return a, nil, errs.Conflict("the member %s is no longer known", a.Member)
+	}
+	return a, who, nil
+}
+
 // decodeArgs reads a kind's arguments strictly (unknown fields refused).
 func decodeArgs(raw json.RawMessage, into any) error {
 	if len(raw) == 0 {
