@@ -35,6 +35,13 @@ func chromiumPath(t *testing.T) string {
 // newChrome starts a headless Chromium with a fresh profile for one test.
 func newChrome(t *testing.T) context.Context {
 	t.Helper()
+	return newChromeFor(t, 90*time.Second)
+}
+
+// newChromeFor is newChrome for a test that may run as long as limit (a walk
+// through two instances takes more steps than one page's test).
+func newChromeFor(t *testing.T, limit time.Duration) context.Context {
+	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath(t)),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
@@ -47,7 +54,7 @@ func newChrome(t *testing.T) context.Context {
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil { // start the browser now
 		t.Fatalf("start chromium: %v", err)

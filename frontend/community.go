@@ -728,9 +728,13 @@ func (w *Web) communityInvite(c echo.Context) error {
 
 type offerData struct {
 	Group *models.Actor
-	Path  string
-	Form  *form
-	Kinds []option
+	Path  string // where the form posts: /c/name, or /c/name@host for a remote community
+	Back  string // the community's page (on its own server when remote)
+	// Remote: the community is on another server; the offer goes there as Offer
+	// and its maintainers answer there (the licence is not known here).
+	Remote bool
+	Form   *form
+	Kinds  []option
 	// Licence is the commons' licence: the only one a contribution may be offered under.
 	Licence, LicenceName string
 	MaxFiles             int
@@ -742,11 +746,18 @@ var offerFields = map[string]string{"title": "title", "body": "body", "kind": "k
 
 func (w *Web) offerPage(c echo.Context, status int, group *models.Actor, com *models.Community, f *form) error {
 	p := w.page(c, "Offer a contribution to "+displayName(group))
-	d := offerData{Group: group, Path: communityPath(group), Form: f, Kinds: kindOptions(),
-		Licence: com.Licence, LicenceName: service.LicenceName(com.Licence),
+	d := offerData{Group: group, Path: communityPath(group), Back: communityPath(group), Form: f, Kinds: kindOptions(),
 		MaxFiles: models.MaxAttachments, MaxSize: humanBytes(w.cfg.Media.MaxAttachmentBytes)}
-	if status == http.StatusOK { // a refused submission keeps its form, with what was typed
-		d.Refusal = w.viewerRefusal(c, group, com, com.OfferPolicy, "offer contributions")
+	if com == nil { // a community on another server: its page is there, its licence is the offerer's to name
+		d.Path, d.Back, d.Remote = "/c/"+strings.TrimPrefix(c.Param("name"), "@"), group.URL, true
+		if d.Back == "" {
+			d.Back = group.URI
+		}
+	} else {
+		d.Licence, d.LicenceName = com.Licence, service.LicenceName(com.Licence)
+		if status == http.StatusOK { // a refused submission keeps its form, with what was typed
+			d.Refusal = w.viewerRefusal(c, group, com, com.OfferPolicy, "offer contributions")
+		}
 	}
 	p.Data = d
 	return w.render(c, status, "community_offer", p)
@@ -768,16 +779,37 @@ func displayName(a *models.Actor) string {
 	return a.Username
 }
 
+// offerTarget is the community of an offer route: /c/name for one of ours,
+// /c/name@host for a community on another server (resolved, and fetched if
+// new, for a logged-in user only), so that someone who joined a community
+// elsewhere can offer to it from their own server; com is nil then.
+func (w *Web) offerTarget(c echo.Context) (*models.Actor, *models.Community, error) {
+	name := strings.TrimPrefix(c.Param("name"), "@")
+	if !strings.Contains(name, "@") {
+		return w.svc.Communities.Local(c.Request().Context(), name)
+	}
+	group, com, err := w.svc.Communities.Resolve(c.Request().Context(), "@"+name)
+	if err != nil {
+		if s := errs.Status(err); s == http.StatusBadRequest || s == http.StatusUnprocessableEntity {
+			return nil, nil, errs.NotFound("community not found")
+		}
+		return nil, nil, err
+	}
+	return group, com, nil
+}
+
 func (w *Web) offerForm(c echo.Context) error {
 	if u, err := w.requireUser(c); u == nil {
 		return err
 	}
-	group, com, err := w.svc.Communities.Local(c.Request().Context(), c.Param("name"))
+	group, com, err := w.offerTarget(c)
 	if err != nil {
 		return err
 	}
 	f := newForm()
-	f.Values["licence"] = com.Licence
+	if com != nil {
+		f.Values["licence"] = com.Licence
+	}
 	f.Values["kind"] = "code"
 	return w.offerPage(c, http.StatusOK, group, com, f)
 }
@@ -795,7 +827,7 @@ func (w *Web) offerTooBig(c echo.Context) error {
 	if u, err := w.requireUser(c); u == nil {
 		return err
 	}
-	group, com, err := w.svc.Communities.Local(c.Request().Context(), c.Param("name"))
+	group, com, err := w.offerTarget(c)
 	if err != nil {
 		return err
 	}
@@ -810,8 +842,16 @@ func (w *Web) offerTooBig(c echo.Context) error {
 func (w *Web) offer(c echo.Context) error {
 	r := c.Request()
 	max := w.cfg.Media.MaxAttachmentBytes
-	me, group, com, err := w.actingMember(c)
-	if me == nil {
+	u, err := w.requireUser(c)
+	if u == nil {
+		return err
+	}
+	me, err := w.svc.Accounts.ActorOf(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	group, com, err := w.offerTarget(c)
+	if err != nil {
 		return err
 	}
 	f := newForm()

@@ -145,6 +145,10 @@ type interactData struct {
 	State  string // "", pending or accepted
 	Error  string
 	Notice string
+	// Group: the actor is a community; OfferPath is our offer form for it
+	// (a remote community's offers go to its server from there).
+	Group     bool
+	OfferPath string
 }
 
 // authorizeInteraction is the OStatus subscribe template our WebFinger advertises
@@ -176,6 +180,12 @@ func (w *Web) renderInteract(c echo.Context, act *models.Actor, uri, notice stri
 		return w.render(c, http.StatusUnprocessableEntity, "interact", p)
 	}
 	d.Actor, d.Self = w.actorView(target), target.ID == act.ID
+	if target.Type == models.ActorGroup {
+		d.Group, d.OfferPath = true, "/c/"+target.Username+"/offer"
+		if !target.Local() {
+			d.OfferPath = "/c/" + target.Username + "@" + target.Domain + "/offer"
+		}
+	}
 	if fo, err := w.svc.Social.FollowOf(ctx, act, target); err != nil {
 		return err
 	} else if fo != nil {

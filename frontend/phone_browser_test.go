@@ -45,7 +45,7 @@ var phonePages = []phonePage{
 	{"/@ada", ""}, {"/@ada", "ada"}, {"/@bob", "ada"},
 	{"/users/ada", ""},
 	{"/tags/commons", ""}, {"/tags/commons", "ada"},
-	{"/home", "ada"}, {"/home", "bob"},
+	{"/home", "ada"}, {"/home", "bob"}, {"/share?text=%40seeds%20join-0123456789abcdefghjkmnpqrs", "bob"},
 	{"/notes/{note}/edit", "ada"},
 	{"/follow", "ada"}, {"/follow_requests", "ada"},
 	{"/authorize_interaction?uri={ada_uri}", "bob"},

@@ -17,6 +17,7 @@ import (
 // federation admin pages (issue 3).
 func (w *Web) registerSocial(e router) {
 	e.GET("/home", w.timeline)
+	e.GET("/share", w.share)
 	e.POST("/notes/:id/poll", w.votePoll)
 	e.GET("/tags/:name", w.tag)
 	e.POST("/home", w.postNote)
@@ -139,6 +140,31 @@ func (w *Web) timeline(c echo.Context) error {
 	f.Values["visibility"] = models.VisibilityPublic
 	notice := map[string]string{"posted": "Your note was posted.", "deleted": "Your note was deleted.", "voted": "Your vote was sent."}[c.QueryParam("done")]
 	return w.renderTimeline(c, http.StatusOK, act, f, notice)
+}
+
+// share is Mastodon's /share?text=…: the home page with its compose form filled
+// in with text (direct visibility when text starts with a mention, as a
+// confirmation message to a community does). Other servers' "Join from another
+// server" and "Write it on your server" links send their users here, so a
+// commonsd account can send the message they ask for; nothing is posted until
+// the user presses Post. Logged out, the login page comes first and brings the
+// user back here with the text.
+func (w *Web) share(c echo.Context) error {
+	u, act, err := w.me(c)
+	if u == nil {
+		return err
+	}
+	f := newForm()
+	text := c.QueryParam("text")
+	if len(text) > 5000 {
+		text = text[:5000]
+	}
+	f.Values["content"] = text
+	f.Values["visibility"] = models.VisibilityPublic
+	if strings.HasPrefix(strings.TrimSpace(text), "@") {
+		f.Values["visibility"] = models.VisibilityDirect
+	}
+	return w.renderTimeline(c, http.StatusOK, act, f, "")
 }
 
 func (w *Web) renderTimeline(c echo.Context, status int, act *models.Actor, f *form, notice string) error {
