@@ -11,17 +11,19 @@ type createReportRequest struct {
 	AccountID string   `json:"account_id"`
 	NoteIDs   []string `json:"note_ids"`
 	Comment   string   `json:"comment"`
+	Forward   bool     `json:"forward"`
 }
 
 // createReport is POST /api/v1/reports: a local user reports an account or
-// notes of one account to this server's moderators.
+// notes of one account to this server's moderators; forward also sends it to
+// a remote account's server (a Flag from the instance actor).
 func (a *API) createReport(c echo.Context) error {
 	var req createReportRequest
 	if err := bindJSON(c, &req); err != nil {
 		return err
 	}
 	r, err := a.svc.Moderation.File(c.Request().Context(), caller(c), service.ReportInput{AccountID: req.AccountID,
-		NoteIDs: req.NoteIDs, Comment: req.Comment})
+		NoteIDs: req.NoteIDs, Comment: req.Comment, Forward: req.Forward})
 	if err != nil {
 		return err
 	}

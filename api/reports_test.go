@@ -26,6 +26,14 @@ func TestReportsAPI(t *testing.T) {
 	var created struct{ ID string }
 	r.json(t, &created)
 
+	// forward is accepted (a local account's report has nowhere to go: nothing is sent).
+	expect(t, call(t, inst, "POST", "/api/v1/reports", ann, map[string]any{"account_id": act.ID, "comment": "again", "forward": true}), 201)
+	var flags int64
+	inst.App.Store.DB.Model(&models.Activity{}).Where("type = ?", "Flag").Count(&flags)
+	if flags != 0 {
+		t.Fatalf("%d Flags sent about a local account", flags)
+	}
+
 	expect(t, call(t, inst, "GET", "/api/v1/admin/reports/"+created.ID, ann, nil), 403)
 	expect(t, call(t, inst, "GET", "/api/v1/admin/reports/"+created.ID, mod, nil), 200)
 	expect(t, call(t, inst, "POST", "/api/v1/admin/reports/"+created.ID+"/resolve", ann, map[string]string{"action": "none"}), 403)

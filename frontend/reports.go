@@ -81,7 +81,8 @@ func (w *Web) report(c echo.Context) error {
 	}
 	d := reportFormData{Form: newForm(), AccountID: c.FormValue("account"), NoteID: c.FormValue("note")}
 	d.Form.Values["comment"] = c.FormValue("comment")
-	in := service.ReportInput{AccountID: d.AccountID, Comment: d.Form.Get("comment")}
+	d.Form.Values["forward"] = c.FormValue("forward")
+	in := service.ReportInput{AccountID: d.AccountID, Comment: d.Form.Get("comment"), Forward: c.FormValue("forward") != ""}
 	if d.NoteID != "" {
 		in.NoteIDs = []string{d.NoteID}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/commonsd/commonsd/app/apptest"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 )
@@ -91,4 +92,31 @@ func TestRejectSignupAndRevokeInvitePages(t *testing.T) {
 	if invs, _ := inst.App.Svc.Instance.Invites(context.Background()); len(invs) != 0 {
 		t.Fatal("invite not revoked")
 	}
+}
+
+// TestReportForwardCheckbox: the report form offers "Also send the report to
+// <server>" for an account on another server only; ticked, the report reaches
+// that server's moderators (as a Flag, see federation's TestReportForwardedAsFlag).
+func TestReportForwardCheckbox(t *testing.T) {
+	a, ada := startWithAdmin(t)
+	b := apptest.Start(t)
+	ctx := context.Background()
+	ann := newBrowser(t, a)
+	ann.signup("ann", nil)
+	newBrowser(t, b).signup("bob", nil)
+	bob, err := a.App.Svc.Social.ResolveActor(ctx, b.Handle("bob"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := ada.get("/report?account=" + actor(t, a, "ann").ID); p.Status != http.StatusOK || strings.Contains(p.Body, `name="forward"`) {
+		t.Fatal("a local account's report form offers forwarding")
+	}
+	path := "/report?account=" + bob.ID
+	want(t, ann.get(path), http.StatusOK, `name="forward"`, "Also send the report to "+b.Host)
+	want(t, ann.post(path, "/report", url.Values{"account": {bob.ID}, "comment": {"impersonates our library"}, "forward": {"1"}}),
+		http.StatusCreated, "Thank you")
+	eventually(t, "the report reaches B", func() bool {
+		var r models.Report
+		return b.App.Store.DB.Where("content = ?", "impersonates our library").First(&r).Error == nil
+	})
 }

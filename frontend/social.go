@@ -71,6 +71,7 @@ type actorView struct {
 	ID, Name, Username, Handle, Href, IconURL string
 	Summary                                   template.HTML // sanitised by the service
 	Local                                     bool
+	Domain                                    string // the actor's server (host[:port]); this one's for a local actor
 }
 
 func (w *Web) actorView(a *models.Actor) *actorView {
@@ -78,12 +79,12 @@ func (w *Web) actorView(a *models.Actor) *actorView {
 		return nil
 	}
 	v := &actorView{ID: a.ID, Name: a.Name, Username: a.Username, IconURL: a.IconURL, Local: a.Local(),
-		Summary: template.HTML(a.Summary)}
+		Summary: template.HTML(a.Summary), Domain: a.Domain}
 	if v.Name == "" {
 		v.Name = a.Username
 	}
 	if a.Local() {
-		v.Handle, v.Href = "@"+a.Username+"@"+w.host, "/@"+a.Username
+		v.Handle, v.Href, v.Domain = "@"+a.Username+"@"+w.host, "/@"+a.Username, w.host
 	} else {
 		v.Handle, v.Href = "@"+a.Username+"@"+a.Domain, a.URL
 		if v.Href == "" {

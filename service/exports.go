@@ -28,6 +28,7 @@ type (
 	Ref                = core.Ref
 	NoteObject         = core.NoteObject
 	Tombstone          = core.Tombstone
+	FlagObject         = core.FlagObject
 	FollowObject       = core.FollowObject
 	MembershipObject   = core.MembershipObject
 	ContributionObject = core.ContributionObject
@@ -82,6 +83,7 @@ const (
 	TypeAdd           = core.TypeAdd
 	TypeRemove        = core.TypeRemove
 	TypeLock          = core.TypeLock
+	TypeFlag          = core.TypeFlag
 	InstanceActorName = core.InstanceActorName
 	PublicCollection  = core.PublicCollection
 	ListAll           = core.ListAll

@@ -121,6 +121,7 @@ func (s *Service) SetPorts(p Publisher, r Resolver, d DomainPolicy) {
 	s.Admin.SetDomainPolicy(d)
 	s.Search.SetResolver(r)
 	s.UserData.SetPublisher(p)
+	s.Moderation.SetPublisher(p)
 }
 
 // SetQueue plugs in the job queue (nil j keeps jobs refused).
@@ -161,7 +162,7 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})
 	s.Search = search.New(search.Deps{Store: st, Cfg: cfg, Log: log})
 	s.Moderation = moderation.New(moderation.Deps{Store: st, URLs: urls, Now: now, Log: log, Accounts: s.Accounts,
-		Actors: s.Actors, Social: s.Social, Admin: s.Admin, Visibility: core.Visibility{Store: st}})
+		Actors: s.Actors, Social: s.Social, Admin: s.Admin, Visibility: core.Visibility{Store: st}, Pub: s.Pub})
 	s.UserData = userdata.New(userdata.Deps{Store: st, URLs: urls, Host: cfg.PublicHost(), Now: now, Log: log, Pub: s.Pub})
 	return s
 }

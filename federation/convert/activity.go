@@ -33,6 +33,9 @@ func (c *Converter) Activity(out *service.Outbound) (*vocab.Object, error) {
 		a.Audience = []string{out.Audience}
 	}
 	a.Context = out.Context
+	if f, ok := out.Object.(service.FlagObject); ok {
+		a.Object, a.Extra = nil, map[string]any{"object": append([]string(nil), f.URIs...)}
+	}
 	if out.Content != "" {
 		// A reason is plain text: Mastodon shows summary, others content.
 		a.Content = html.EscapeString(out.Content)

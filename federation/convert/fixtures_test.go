@@ -148,6 +148,10 @@ func (w *world) activities() map[string]*service.Outbound {
 		// a recognised partner (issue 12), addressed as economy.partnersActivity does
 		"add_partner": {ID: act("ADDPARTNER"), Type: service.TypeAdd, Actor: w.group, Object: service.Ref{URI: w.bob.URI},
 			Target: w.group.URI + "/partners", Audience: w.group.URI, To: pub, CC: []string{w.group.FollowersURI, w.bob.URI}},
+		// a report forwarded to the reported account's server, as Mastodon sends it
+		"flag": {ID: base + "/reports/01GREPORT", Type: service.TypeFlag, Actor: w.app,
+			Object: service.FlagObject{URIs: []string{w.bob.URI, "https://remote.example/notes/1"}}, Content: "spam <again>",
+			Recipients: []*models.Actor{w.bob}},
 		"remove_partner": {ID: act("REMOVEPARTNER"), Type: service.TypeRemove, Actor: w.group, Object: service.Ref{URI: w.bob.URI},
 			Target: w.group.URI + "/partners", Audience: w.group.URI, To: pub, CC: []string{w.group.FollowersURI, w.bob.URI}},
 	}

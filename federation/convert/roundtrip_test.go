@@ -56,6 +56,11 @@ func TestObjectKindsRoundTrip(t *testing.T) {
 			check(t, "id", o.ID, w.bob.URI)
 			check(t, "iri only", o.IsIRIOnly(), true)
 		}},
+		// The whole list is read by FlaggedObjects (TestFlagObjects); the
+		// parser's one object is its first element.
+		{"FlagObject", service.FlagObject{URIs: []string{w.bob.URI, w.note.URI}}, func(t *testing.T, o *vocab.Object) {
+			check(t, "id", o.ID, w.bob.URI)
+		}},
 		{"Tombstone", service.Tombstone{URI: w.note.URI}, func(t *testing.T, o *vocab.Object) {
 			check(t, "id", o.ID, w.note.URI)
 			check(t, "type", o.Type, "Tombstone")
@@ -466,4 +471,26 @@ func (w *world) question() service.QuestionObject {
 	return service.QuestionObject{Proposal: p, Group: w.group, Options: []string{"Yes", "No", "Abstain"},
 		Counts: map[string]int64{"Yes": 3, "No": 1}, Voters: 4,
 		Lines: []string{"Method: Majority (Yes over No).", "Quorum: 1/3 of the 6 members."}}
+}
+
+// TestFlagObjects: a Flag we send carries its objects as an array (the
+// reported actor, then its notes), which FlaggedObjects, our inbound reader,
+// reads back whole; an empty list is refused.
+func TestFlagObjects(t *testing.T) {
+	w := newWorld()
+	c := testConverter()
+	uris := []string{w.bob.URI, "https://remote.example/notes/1", "https://remote.example/notes/2"}
+	doc, err := c.Activity(&service.Outbound{ID: base + "/reports/1", Type: service.TypeFlag, Actor: w.app,
+		Object: service.FlagObject{URIs: uris}, Content: "spam"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := roundTrip(t, doc)
+	check(t, "type", got.Type, "Flag")
+	check(t, "objects", FlaggedObjects(got), uris)
+	check(t, "reason", AnswerReason(got), "spam")
+	if _, err := c.Activity(&service.Outbound{ID: base + "/reports/2", Type: service.TypeFlag, Actor: w.app,
+		Object: service.FlagObject{}}); err == nil {
+		t.Fatal("a Flag without objects was converted")
+	}
 }

@@ -22,6 +22,18 @@ type Ref struct{ URI string }
 
 func (r Ref) ObjectID() string { return r.URI }
 
+// FlagObject is what a Flag reports: the reported actor, then the reported
+// notes, by id only (Mastodon sends this list as the Flag's object, always an
+// array).
+type FlagObject struct{ URIs []string }
+
+func (f FlagObject) ObjectID() string {
+	if len(f.URIs) == 0 {
+		return ""
+	}
+	return f.URIs[0]
+}
+
 // NoteObject is a note of ours, embedded whole (Create, Update).
 type NoteObject struct {
 	Note   *models.Note

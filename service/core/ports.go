@@ -46,6 +46,7 @@ const (
 	TypeAdd      = "Add"
 	TypeRemove   = "Remove"
 	TypeLock     = "Lock"
+	TypeFlag     = "Flag"
 )
 
 // Outbound is an activity a local actor performs, in domain terms: a verb (Type)

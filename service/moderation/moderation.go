@@ -23,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,6 +48,8 @@ type Deps struct {
 	Social     *social.Social
 	Admin      *admin.FederationAdmin
 	Visibility core.Visibility
+	// Pub sends a report forwarded to the reported account's server (Flag).
+	Pub core.Publisher
 }
 
 // Store is the part of the store this package uses (satisfied by *store.Store).
@@ -54,6 +57,7 @@ type Store interface {
 	ActorByID(ctx context.Context, id string) (*models.Actor, error)
 	ActorByURI(ctx context.Context, uri string) (*models.Actor, error)
 	CreateReport(ctx context.Context, r *models.Report) error
+	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 	NoteByID(ctx context.Context, id string) (*models.Note, error)
 	NoteByURI(ctx context.Context, uri string) (*models.Note, error)
 	ReportByID(ctx context.Context, id string) (*models.Report, error)
@@ -69,7 +73,15 @@ var _ Store = (*store.Store)(nil)
 type Moderation struct{ d Deps }
 
 // New builds the service.
-func New(d Deps) *Moderation { return &Moderation{d: d} }
+func New(d Deps) *Moderation {
+	if d.Pub == nil {
+		d.Pub = core.NopPublisher{}
+	}
+	return &Moderation{d: d}
+}
+
+// SetPublisher plugs in the federation edge (forwarded reports).
+func (m *Moderation) SetPublisher(p core.Publisher) { m.d.Pub = p }
 
 // MaxComment is the longest report comment or resolution note, in characters.
 const MaxComment = 1000
@@ -81,11 +93,13 @@ const MaxNotes = 20
 var Actions = []string{models.ReportActionNone, models.ReportActionRemoveContent, models.ReportActionSuspend, models.ReportActionBlockDomain}
 
 // ReportInput is a local user's report: an account (actor id), or notes (ids)
-// of one account, or both, with a comment for the moderators.
+// of one account, or both, with a comment for the moderators. Forward also
+// sends it to the reported account's server when that is another one.
 type ReportInput struct {
 	AccountID string
 	NoteIDs   []string
 	Comment   string
+	Forward   bool
 }
 
 func staff(u *models.User) bool {
@@ -147,11 +161,55 @@ func (m *Moderation) File(ctx context.Context, by *models.User, in ReportInput) 
 	id := models.NewID()
 	r := &models.Report{ID: id, URI: m.d.URLs.Base + "/reports/" + id, ReporterID: reporter.ID, TargetActorID: target.ID,
 		ObjectURIs: objects, Content: comment, CreatedAt: m.d.Now()}
-	if err := m.d.Store.CreateReport(ctx, r); err != nil {
+	var flag *core.Outbound
+	if in.Forward && !target.Local() {
+		if flag, err = m.forward(ctx, r, target); err != nil {
+			return nil, err
+		}
+	}
+	err = m.d.Store.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CreateReport(ctx, r); err != nil {
+			return err
+		}
+		if flag == nil {
+			return nil
+		}
+		return m.d.Pub.Publish(ctx, tx, flag)
+	})
+	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	m.d.Log.Info("report filed", "report", r.ID, "target", target.URI)
+	m.d.Log.Info("report filed", "report", r.ID, "target", target.URI, "forwarded", flag != nil)
 	return r, nil
+}
+
+// forward is the Flag that tells the reported account's server about r, as
+// Mastodon forwards a report: sent by the instance actor (never the reporter,
+// whom the other server must not learn), its id the report's URI, its object
+// the reported actor and notes, its content the reporter's comment. It goes to
+// the reported account's inbox (its server's shared inbox when it has one).
+// Only notes hosted on that server are named: another server's notes are not
+// theirs to moderate.
+func (m *Moderation) forward(ctx context.Context, r *models.Report, target *models.Actor) (*core.Outbound, error) {
+	instance, err := m.d.Actors.Instance(ctx)
+	if err != nil {
+		return nil, err
+	}
+	uris := []string{target.URI}
+	for _, o := range r.ObjectURIs[1:] {
+		if sameHost(o, target.URI) {
+			uris = append(uris, o)
+		}
+	}
+	return &core.Outbound{ID: r.URI, Type: core.TypeFlag, Actor: instance, Object: core.FlagObject{URIs: uris},
+		Content: r.Content, Recipients: []*models.Actor{target}}, nil
+}
+
+// sameHost reports whether two absolute URLs have the same host.
+func sameHost(a, b string) bool {
+	ua, err1 := url.Parse(a)
+	ub, err2 := url.Parse(b)
+	return err1 == nil && err2 == nil && ua.Host != "" && strings.EqualFold(ua.Host, ub.Host)
 }
 
 // Detail is one report as moderators see it, with the reported notes still
