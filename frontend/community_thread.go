@@ -20,7 +20,7 @@ type replyView struct {
 	Author   *person
 	ReplyTo  *person // the author of the reply's parent when it is neither the post nor the nesting reply
 	Likes    int64
-	Children []replyView // replies under this reply to the post (one level of nesting)
+	Children []replyView       // replies under this reply to the post (one level of nesting)
 	Poll     *service.PollView // the reply's poll when it is a remote Question
 }
 
