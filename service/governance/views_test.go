@@ -94,7 +94,7 @@ func TestViewsQueryCount(t *testing.T) {
 				if !reflect.DeepEqual(v, one) {
 					t.Fatalf("view %d of the page:\n%+v\nalone:\n%+v", i, v, one)
 				}
-				counts, eligible, err := st.CountBallots(f.ctx, &list[i])
+				counts, eligible, voters, err := st.CountBallots(f.ctx, &list[i], list[i].Choice == governance.ChoiceAny)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -105,8 +105,8 @@ func TestViewsQueryCount(t *testing.T) {
 						t.Fatalf("view %d counts %v, the store %v", i, v.Counts, counts)
 					}
 				}
-				if v.Cast != cast || v.Eligible != eligible || v.Eligible == 0 {
-					t.Fatalf("view %d: cast %d eligible %d, the store %d %d", i, v.Cast, v.Eligible, cast, eligible)
+				if v.Cast != cast || v.Eligible != eligible || v.Voters != voters || v.Eligible == 0 {
+					t.Fatalf("view %d: cast %d eligible %d voters %d, the store %d %d %d", i, v.Cast, v.Eligible, v.Voters, cast, eligible, voters)
 				}
 			}
 			return got
