@@ -76,7 +76,7 @@ type Membership struct {
 	ActorID     string `gorm:"size:26;not null;uniqueIndex:idx_membership_pair;index;index:idx_membership_state,priority:3"`
 	Role        string `gorm:"size:16;not null"`
 	State       string `gorm:"size:16;not null;index:idx_membership_state,priority:2"` // idx_membership_state: "active member of" by index alone (0019)
-	URI         string `gorm:"size:2048;index"` // the Join activity's id
+	URI         string `gorm:"size:2048;index"`                                        // the Join activity's id
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }

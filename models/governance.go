@@ -78,7 +78,7 @@ type Ballot struct {
 	VoterID    string `gorm:"size:26;not null;uniqueIndex:idx_ballot_slot;index:idx_ballot_tally,priority:2"`
 	Slot       string `gorm:"size:64;not null;default:'';uniqueIndex:idx_ballot_slot"`
 	Option     string `gorm:"size:64;not null;index:idx_ballot_tally,priority:3"` // idx_ballot_tally covers the tally (0019)
-	URI        string `gorm:"size:2048;not null;uniqueIndex"` // the vote's id (a remote Note's, or ours)
+	URI        string `gorm:"size:2048;not null;uniqueIndex"`                     // the vote's id (a remote Note's, or ours)
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
