@@ -145,11 +145,17 @@ type instanceVoteJSON struct {
 }
 
 func (a *API) proposalView(c echo.Context, v *service.ProposalView) (proposalJSON, error) {
-	p := v.Proposal
-	refs, err := a.actorRefs(c.Request().Context(), []string{p.AuthorID})
+	refs, err := a.actorRefs(c.Request().Context(), []string{v.Proposal.AuthorID})
 	if err != nil {
 		return proposalJSON{}, err
 	}
+	return a.proposalJSON(v, refs), nil
+}
+
+// proposalJSON renders v with its author's reference from refs (read for a
+// whole page at once).
+func (a *API) proposalJSON(v *service.ProposalView, refs map[string]actorRefJSON) proposalJSON {
+	p := v.Proposal
 	args := json.RawMessage(p.Args)
 	if len(args) == 0 {
 		args = json.RawMessage("{}")
@@ -176,7 +182,7 @@ func (a *API) proposalView(c echo.Context, v *service.ProposalView) (proposalJSO
 		t := p.ClosedAt.UTC()
 		out.ClosedAt = &t
 	}
-	return out, nil
+	return out
 }
 
 // respondProposal answers with proposal id as the caller sees it.
@@ -375,17 +381,22 @@ func (a *API) governanceLog(c echo.Context) error {
 // respondProposals answers with the views of list as me sees them (the list
 // pages and the governance log share it).
 func (a *API) respondProposals(c echo.Context, me *models.Actor, list []models.Proposal) error {
-	out := make([]proposalJSON, 0, len(list))
-	for _, p := range list {
-		v, err := a.svc.Governance.Get(c.Request().Context(), me, p.ID)
-		if err != nil {
-			return err
-		}
-		j, err := a.proposalView(c, v)
-		if err != nil {
-			return err
-		}
-		out = append(out, j)
+	ctx := c.Request().Context()
+	views, err := a.svc.Governance.Views(ctx, me, list)
+	if err != nil {
+		return err
+	}
+	authors := make([]string, len(list))
+	for i := range list {
+		authors[i] = list[i].AuthorID
+	}
+	refs, err := a.actorRefs(ctx, authors)
+	if err != nil {
+		return err
+	}
+	out := make([]proposalJSON, 0, len(views))
+	for _, v := range views {
+		out = append(out, a.proposalJSON(v, refs))
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -40,7 +40,7 @@ func (w *Web) registerProposals(e router) {
 type proposalsData struct {
 	Group     *models.Actor
 	Path      string
-	Proposals []models.Proposal
+	Proposals []*service.ProposalView // with their turnout and the viewer's vote (one batch read)
 	CanOpen   bool
 	Error     string
 	Form      formValues
@@ -81,13 +81,18 @@ func (w *Web) renderProposals(c echo.Context, status int, form formValues, msg s
 	if err != nil {
 		return err
 	}
+	_, me := w.viewer(c)
+	views, err := w.svc.Governance.Views(ctx, me, list)
+	if err != nil {
+		return err
+	}
 	settings, err := w.svc.Governance.Settings(ctx, group)
 	if err != nil {
 		return err
 	}
-	d := proposalsData{Group: group, Path: communityPath(group), Proposals: list, Error: msg, Form: form,
+	d := proposalsData{Group: group, Path: communityPath(group), Proposals: views, Error: msg, Form: form,
 		Kinds: settings.SortedKinds(), Settings: settings}
-	if _, me := w.viewer(c); me != nil && w.svc.Communities.Role(ctx, group, me) != "" {
+	if me != nil && w.svc.Communities.Role(ctx, group, me) != "" {
 		d.CanOpen = true
 	}
 	if d.Form == nil {
@@ -288,7 +293,7 @@ type governanceData struct {
 	Steward  bool
 	Error    string
 	Done     bool
-	Log      []models.Proposal
+	Log      []*service.ProposalView
 }
 
 // governancePage shows a community's governance settings; its stewards may
@@ -362,8 +367,12 @@ func (w *Web) governanceLogPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	views, err := w.svc.Governance.Views(ctx, nil, list)
+	if err != nil {
+		return err
+	}
 	p := w.page(c, "Governance log of "+displayName(group))
-	p.Data = governanceData{Group: group, Path: communityPath(group), Log: list}
+	p.Data = governanceData{Group: group, Path: communityPath(group), Log: views}
 	return w.render(c, http.StatusOK, "community_governance_log", p)
 }
 

@@ -20,7 +20,8 @@ type replyView struct {
 	Author   *person
 	ReplyTo  *person // the author of the reply's parent when it is neither the post nor the nesting reply
 	Likes    int64
-	Children []replyView // replies under this reply to the post (one level of nesting)
+	Children []replyView       // replies under this reply to the post (one level of nesting)
+	Poll     *service.PollView // the reply's poll when it is a remote Question
 }
 
 type threadData struct {
@@ -38,9 +39,11 @@ type threadData struct {
 	MayPost      bool // by the posting policy (the lock aside)
 	Form         *form
 	Notice       string
+	PostPoll     *service.PollView // the post's poll when it is a remote Question
+	PollCSRF     string            // the poll forms' token, for a signed-in viewer only
 }
 
-var threadNotices = map[string]string{"replied": "Your reply was published.", "locked": "Thread locked.", "unlocked": "Thread unlocked."}
+var threadNotices = map[string]string{"voted": "Your vote was sent.", "replied": "Your reply was published.", "locked": "Thread locked.", "unlocked": "Thread unlocked."}
 
 func threadPath(group *models.Actor, noteID string) string {
 	return communityPath(group) + "/posts/" + noteID
@@ -86,6 +89,9 @@ func (w *Web) renderThread(c echo.Context, status int, edit func(*threadData)) e
 	d.PostLikes, d.ReplyCount = likes[post.URI], len(replies)
 	d.Body = content.WithoutTitle(post.Content, post.Name)
 	d.Replies = nestReplies(ppl, post, replies, likes)
+	if err := w.threadPolls(c, d, append(replies, *post)); err != nil {
+		return err
+	}
 	if edit != nil {
 		edit(d)
 	}
@@ -94,8 +100,33 @@ func (w *Web) renderThread(c echo.Context, status int, edit func(*threadData)) e
 		title = "Post in " + displayName(group)
 	}
 	p := w.page(c, title)
+	if me != nil {
+		d.PollCSRF = p.CSRF
+	}
 	p.Data = d
 	return w.render(c, status, "community_thread", p)
+}
+
+// threadPolls sets the polls of the thread's remote Questions (the post or
+// any reply: a Mastodon poll addressed to the community, another
+// community's proposal), read in one service call, as the viewer sees them.
+func (w *Web) threadPolls(c echo.Context, d *threadData, notes []models.Note) error {
+	ids := make([]string, len(notes))
+	for i := range notes {
+		ids[i] = notes[i].ID
+	}
+	polls, err := w.svc.Governance.Polls(c.Request().Context(), d.Viewer, ids)
+	if err != nil {
+		return err
+	}
+	d.PostPoll = polls[d.Post.ID]
+	for i := range d.Replies {
+		d.Replies[i].Poll = polls[d.Replies[i].Note.ID]
+		for j := range d.Replies[i].Children {
+			d.Replies[i].Children[j].Poll = polls[d.Replies[i].Children[j].Note.ID]
+		}
+	}
+	return nil
 }
 
 // threadReply posts a reply into the thread. Refusals of the service (empty 422,

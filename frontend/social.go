@@ -192,16 +192,8 @@ func (w *Web) renderTimeline(c echo.Context, status int, act *models.Actor, f *f
 			Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
 			Visibility: n.Visibility, Published: n.Published, EditedAt: n.EditedAt, Own: n.AuthorID == act.ID && n.Local})
 	}
-	ids := make([]string, len(d.Notes))
-	for i := range d.Notes {
-		ids[i] = d.Notes[i].NoteID
-	}
-	polls, err := w.svc.Governance.Polls(c.Request().Context(), act, ids)
-	if err != nil {
+	if err := w.attachPolls(c, act, d.Notes); err != nil {
 		return err
-	}
-	for i := range d.Notes {
-		d.Notes[i].Poll = polls[d.Notes[i].NoteID]
 	}
 	if !d.Paged {
 		list, err := w.svc.Governance.Unvoted(c.Request().Context(), act, 10)
@@ -308,5 +300,35 @@ func (w *Web) votePoll(c echo.Context) error {
 	if _, err := w.svc.Governance.VotePoll(c.Request().Context(), act, c.Param("id"), c.Request().PostForm["option"]); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/home?done=voted")
+	return c.Redirect(http.StatusSeeOther, pollBack(c.FormValue("back")))
+}
+
+// pollBack is where a poll vote returns: the page it was cast from (a local
+// path, as safeNext keeps it) with done=voted, or the home timeline.
+func pollBack(back string) string {
+	if back == "" || safeNext(back) != back {
+		return "/home?done=voted"
+	}
+	u, _ := url.Parse(back)
+	q := u.Query()
+	q.Set("done", "voted")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// attachPolls sets the poll of every note that is a remote Question (one
+// service call for the page), as viewer (nil: anonymous) sees it.
+func (w *Web) attachPolls(c echo.Context, viewer *models.Actor, notes []noteView) error {
+	ids := make([]string, len(notes))
+	for i := range notes {
+		ids[i] = notes[i].NoteID
+	}
+	polls, err := w.svc.Governance.Polls(c.Request().Context(), viewer, ids)
+	if err != nil {
+		return err
+	}
+	for i := range notes {
+		notes[i].Poll = polls[notes[i].NoteID]
+	}
+	return nil
 }

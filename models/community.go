@@ -72,11 +72,11 @@ type Community struct {
 // Membership ties an actor (local or remote) to a community with a role.
 type Membership struct {
 	ID          string `gorm:"primaryKey;size:26"`
-	CommunityID string `gorm:"size:26;not null;uniqueIndex:idx_membership_pair"` // the Group actor id
-	ActorID     string `gorm:"size:26;not null;uniqueIndex:idx_membership_pair;index"`
+	CommunityID string `gorm:"size:26;not null;uniqueIndex:idx_membership_pair;index:idx_membership_state,priority:1"` // the Group actor id
+	ActorID     string `gorm:"size:26;not null;uniqueIndex:idx_membership_pair;index;index:idx_membership_state,priority:3"`
 	Role        string `gorm:"size:16;not null"`
-	State       string `gorm:"size:16;not null"`
-	URI         string `gorm:"size:2048;index"` // the Join activity's id
+	State       string `gorm:"size:16;not null;index:idx_membership_state,priority:2"` // idx_membership_state: "active member of" by index alone (0019)
+	URI         string `gorm:"size:2048;index"`                                        // the Join activity's id
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }

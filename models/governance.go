@@ -74,11 +74,11 @@ type ProposalVoter struct {
 // option).
 type Ballot struct {
 	ID         string `gorm:"primaryKey;size:26"`
-	ProposalID string `gorm:"size:26;not null;uniqueIndex:idx_ballot_slot"`
-	VoterID    string `gorm:"size:26;not null;uniqueIndex:idx_ballot_slot"`
+	ProposalID string `gorm:"size:26;not null;uniqueIndex:idx_ballot_slot;index:idx_ballot_tally,priority:1"`
+	VoterID    string `gorm:"size:26;not null;uniqueIndex:idx_ballot_slot;index:idx_ballot_tally,priority:2"`
 	Slot       string `gorm:"size:64;not null;default:'';uniqueIndex:idx_ballot_slot"`
-	Option     string `gorm:"size:64;not null"`
-	URI        string `gorm:"size:2048;not null;uniqueIndex"` // the vote's id (a remote Note's, or ours)
+	Option     string `gorm:"size:64;not null;index:idx_ballot_tally,priority:3"` // idx_ballot_tally covers the tally (0019)
+	URI        string `gorm:"size:2048;not null;uniqueIndex"`                     // the vote's id (a remote Note's, or ours)
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }

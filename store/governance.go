@@ -105,18 +105,40 @@ type VoteCount struct {
 
 // CountBallots counts the binding ballots by option, leaving out voters who
 // are no longer active members of the community (removed before the tally),
-// and returns |E| counted the same way.
-func (s *Store) CountBallots(ctx context.Context, p *models.Proposal) (counts []VoteCount, eligible int64, err error) {
-	err = s.with(ctx).Raw(`SELECT b.option AS option, count(*) AS n FROM ballots b
-		JOIN memberships m ON m.actor_id = b.voter_id AND m.community_id = ? AND m.state = ?
-		WHERE b.proposal_id = ? GROUP BY b.option`, p.CommunityID, models.MembershipActive, p.ID).Scan(&counts).Error
-	if err != nil {
-		return nil, 0, translate(err)
+// and the electorate E (frozen, minus those removed) and the voters T who
+// cast a ballot. One pass over the electorate (a ballot's voter is always in
+// it: binding ballots are only written for E) with index-only lookups
+// (idx_membership_state, idx_ballot_tally, migration 0019): voters without a
+// ballot come back as the NULL option. An anyOf proposal (multi) takes one
+// more query for T, where a voter has several ballots.
+func (s *Store) CountBallots(ctx context.Context, p *models.Proposal, multi bool) (counts []VoteCount, eligible, voters int64, err error) {
+	var rows []struct {
+		Option *string
+		N      int64
 	}
-	err = s.with(ctx).Raw(`SELECT count(*) FROM proposal_voters v
-		JOIN memberships m ON m.actor_id = v.actor_id AND m.community_id = ? AND m.state = ?
-		WHERE v.proposal_id = ?`, p.CommunityID, models.MembershipActive, p.ID).Scan(&eligible).Error
-	return counts, eligible, translate(err)
+	err = s.with(ctx).Raw(`SELECT b.option AS option, count(*) AS n FROM proposal_voters v
+		JOIN memberships m ON m.community_id = ? AND m.state = ? AND m.actor_id = v.actor_id
+		LEFT JOIN ballots b ON b.proposal_id = v.proposal_id AND b.voter_id = v.actor_id
+		WHERE v.proposal_id = ? GROUP BY b.option`, p.CommunityID, models.MembershipActive, p.ID).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, 0, translate(err)
+	}
+	var none, cast int64
+	for _, r := range rows {
+		if r.Option == nil {
+			none = r.N
+			continue
+		}
+		counts = append(counts, VoteCount{Option: *r.Option, N: r.N})
+		cast += r.N
+	}
+	voters = cast
+	if multi && cast > 0 {
+		if voters, err = s.CountVoters(ctx, p); err != nil {
+			return nil, 0, 0, err
+		}
+	}
+	return counts, none + voters, voters, nil
 }
 
 // CountAdvisoryVotes counts the advisory votes by option.
@@ -136,9 +158,11 @@ func (s *Store) BallotOf(ctx context.Context, proposalID, actorID string) (*mode
 // remote actor who voted on it (binding or advisory).
 func (s *Store) ProposalRemoteAudience(ctx context.Context, proposalID string) ([]models.Actor, error) {
 	var out []models.Actor
+	// A binding ballot's voter is always in the electorate (proposal_voters):
+	// the ballots need no look of their own.
 	err := s.with(ctx).Where("domain <> ''").
-		Where("id IN (SELECT actor_id FROM proposal_voters WHERE proposal_id = ?) OR id IN (SELECT voter_id FROM ballots WHERE proposal_id = ?) OR id IN (SELECT voter_id FROM advisory_votes WHERE proposal_id = ?)",
-			proposalID, proposalID, proposalID).
+		Where("id IN (SELECT actor_id FROM proposal_voters WHERE proposal_id = ?) OR id IN (SELECT voter_id FROM advisory_votes WHERE proposal_id = ?)",
+			proposalID, proposalID).
 		Order("id").Find(&out).Error
 	return out, translate(err)
 }

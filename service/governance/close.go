@@ -151,19 +151,11 @@ func (g *Governance) reschedule(ctx context.Context, p *models.Proposal) error {
 
 // input reads what the tally of p counts, in st (the close's transaction).
 func (g *Governance) input(ctx context.Context, st *store.Store, p *models.Proposal, now time.Time) (Input, error) {
-	counts, eligible, err := st.CountBallots(ctx, p)
+	counts, eligible, voters, err := st.CountBallots(ctx, p, p.Choice == ChoiceAny)
 	if err != nil {
 		return Input{}, err
 	}
-	in := Input{Counts: byOption(counts), Eligible: eligible}
-	for _, n := range in.Counts {
-		in.Voters += n
-	}
-	if p.Choice == ChoiceAny {
-		if in.Voters, err = st.CountVoters(ctx, p); err != nil {
-			return Input{}, err
-		}
-	}
+	in := Input{Counts: byOption(counts), Eligible: eligible, Voters: voters}
 	if (p.Method == MethodConsent || p.Method == MethodLazyConsensus) && in.Counts[OptionObject] > 0 {
 		if in.ValidObjections, err = st.CountValidObjections(ctx, p, OptionObject, now); err != nil {
 			return Input{}, err

@@ -3,6 +3,7 @@ package governance
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -290,46 +291,94 @@ func (g *Governance) ByURI(ctx context.Context, uri string) (*View, error) {
 }
 
 func (g *Governance) view(ctx context.Context, viewer *models.Actor, p *models.Proposal) (*View, error) {
-	group, err := g.d.Store.ActorByID(ctx, p.CommunityID)
+	vs, err := g.Views(ctx, viewer, []models.Proposal{*p})
+	if err != nil {
+		return nil, err
+	}
+	return vs[0], nil
+}
+
+// Views returns the proposals of a page (the list, the governance log) with
+// their tallies as viewer (nil: anonymous) sees them, in the order given:
+// the same as Get for each, read in a fixed number of queries whatever the
+// page's length (TestViewsQueryCount).
+func (g *Governance) Views(ctx context.Context, viewer *models.Actor, list []models.Proposal) ([]*View, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	ids, multi, groupIDs := make([]string, len(list)), []string{}, []string{}
+	seenGroup := map[string]bool{}
+	for i, p := range list {
+		ids[i] = p.ID
+		if p.Choice == ChoiceAny {
+			multi = append(multi, p.ID)
+		}
+		if !seenGroup[p.CommunityID] {
+			seenGroup[p.CommunityID] = true
+			groupIDs = append(groupIDs, p.CommunityID)
+		}
+	}
+	groups, err := g.d.Store.ActorsByIDs(ctx, groupIDs)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	counts, eligible, err := g.d.Store.CountBallots(ctx, p)
+	t, err := g.d.Store.TalliesOf(ctx, ids, multi)
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	adv, err := g.d.Store.CountAdvisoryVotes(ctx, p.ID)
-	if err != nil {
-		return nil, errs.Internal(err)
-	}
-	v := &View{Proposal: p, Group: group, Options: Options(p), Counts: byOption(counts), Advisory: byOption(adv), Eligible: eligible,
-		Rules: RulesOf(p), Lines: Lines(p, eligible)}
-	for _, n := range v.Counts {
-		v.Cast += n
-	}
-	v.Voters = v.Cast
-	if p.Choice == ChoiceAny {
-		if v.Voters, err = g.d.Store.CountVoters(ctx, p); err != nil {
+	mine := map[string][]models.Ballot{}
+	if viewer != nil {
+		if mine, err = g.d.Store.BallotsOfMany(ctx, ids, viewer.ID); err != nil {
 			return nil, errs.Internal(err)
 		}
 	}
-	if v.AdvisoryByInstance, err = g.d.Store.CountAdvisoryByInstance(ctx, p.ID); err != nil {
+	revised, err := g.d.Store.RevisionsOfMany(ctx, ids)
+	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	if viewer != nil {
-		if bs, err := g.d.Store.BallotsOf(ctx, p.ID, viewer.ID); err == nil {
-			for _, b := range bs {
-				v.MineAll = append(v.MineAll, b.Option)
-			}
-			if len(bs) > 0 {
-				v.Mine = bs[0].Option
-			}
+	out := make([]*View, len(list))
+	byID := make(map[string]*View, len(list))
+	for i := range list {
+		p := &list[i]
+		group := groups[p.CommunityID]
+		if group == nil {
+			return nil, errs.Internal(fmt.Errorf("governance: proposal %s: community %s not found", p.ID, p.CommunityID))
 		}
+		v := &View{Proposal: p, Group: group, Options: Options(p), Counts: map[string]int64{}, Advisory: map[string]int64{},
+			Rules: RulesOf(p), RevisedBy: revised[p.ID]}
+		for _, b := range mine[p.ID] {
+			v.MineAll = append(v.MineAll, b.Option)
+		}
+		if len(v.MineAll) > 0 {
+			v.Mine = v.MineAll[0]
+		}
+		out[i], byID[p.ID] = v, v
 	}
-	if next, err := g.d.Store.RevisionOf(ctx, p.ID); err == nil {
-		v.RevisedBy = next.ID
+	for _, c := range t.Ballots {
+		byID[c.ProposalID].Counts[c.Option] = c.N
+		byID[c.ProposalID].Cast += c.N
 	}
-	return v, nil
+	for _, c := range t.Eligible {
+		byID[c.ProposalID].Eligible = c.N
+	}
+	for _, c := range t.Advisory {
+		byID[c.ProposalID].Advisory[c.Option] = c.N
+	}
+	for _, c := range t.AdvisoryByInstance {
+		v := byID[c.ProposalID]
+		v.AdvisoryByInstance = append(v.AdvisoryByInstance, store.InstanceCount{Domain: c.Domain, Option: c.Option, N: c.N})
+	}
+	for _, v := range out {
+		v.Voters = v.Cast
+		if v.Proposal.Choice == ChoiceAny {
+			v.Voters = 0
+		}
+		v.Lines = Lines(v.Proposal, v.Eligible)
+	}
+	for _, c := range t.Voters {
+		byID[c.ProposalID].Voters = c.N
+	}
+	return out, nil
 }
 
 // List lists a community's proposals (open first).

@@ -24,20 +24,11 @@ import (
 
 // question builds the Question of p with its current tallies.
 func (g *Governance) question(ctx context.Context, st Store, group *models.Actor, p *models.Proposal) (core.QuestionObject, error) {
-	counts, eligible, err := st.CountBallots(ctx, p)
+	counts, eligible, voters, err := st.CountBallots(ctx, p, p.Choice == ChoiceAny)
 	if err != nil {
 		return core.QuestionObject{}, err
 	}
-	in := Input{Counts: byOption(counts), Eligible: eligible}
-	for _, n := range in.Counts {
-		in.Voters += n
-	}
-	if p.Choice == ChoiceAny {
-		if in.Voters, err = st.CountVoters(ctx, p); err != nil {
-			return core.QuestionObject{}, err
-		}
-	}
-	return questionOf(group, p, in), nil
+	return questionOf(group, p, Input{Counts: byOption(counts), Eligible: eligible, Voters: voters}), nil
 }
 
 // questionOf is p's Question with the tallies in.
