@@ -29,7 +29,7 @@ func (w *Web) tag(c echo.Context) error {
 		}
 		d.Notes = append(d.Notes, noteView{NoteID: n.ID, URL: url, Author: w.actorView(e.Author),
 			Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
-			Visibility: n.Visibility, Published: n.Published})
+			Attachments: n.Attachments, Visibility: n.Visibility, Published: n.Published})
 	}
 	p := w.page(c, "#"+d.Tag)
 	p.Data = d

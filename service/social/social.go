@@ -597,6 +597,7 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		}
 		now := s.now()
 		existing.Content, existing.Summary, existing.Name, existing.Sensitive = n.Content, n.Summary, n.Name, n.Sensitive
+		existing.Attachments = n.Attachments
 		existing.EditedAt = &now
 		if err := s.d.Store.UpdateNote(ctx, existing, in.Tags); core.LostRace(err) {
 			return nil, errs.Conflict("the note was deleted before this update arrived")
