@@ -10,6 +10,7 @@ import (
 
 	"github.com/commonsd/commonsd/internal/fixtures"
 	"github.com/commonsd/commonsd/models"
+	"github.com/commonsd/commonsd/service"
 )
 
 // attachmentsOf is the media a fixture carries as a note would carry it: its
@@ -174,6 +175,35 @@ func TestRemoteNoteAttachments(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("a community thread shows the post's and a reply's media", func(t *testing.T) {
+		group, _, err := e.inst.App.Svc.Communities.Create(ctx, u, service.CommunityInput{Handle: "pics", Name: "Pics",
+			Licence: "CC-BY-SA-4.0", PostingPolicy: models.PolicyOpen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		postID := e.id("notes")
+		post := e.note(postID, e.x, group.URI)
+		post["name"] = "Our beds"
+		post["attachment"] = []any{map[string]any{"type": "Image", "mediaType": "image/jpeg", "url": "https://m.example/beds.jpg",
+			"name": "raised beds in the sun", "width": 800, "height": 600}}
+		e.setup(e.x, e.act("Create", e.x, "object", post, "to", []string{asPublic}, "audience", group.URI))
+		replyID := e.id("notes")
+		reply := e.note(replyID, e.x, group.URI)
+		reply["inReplyTo"] = postID
+		reply["attachment"] = []any{map[string]any{"type": "Video", "mediaType": "video/webm", "url": "https://m.example/tour.webm", "name": "a tour"}}
+		e.setup(e.x, e.act("Create", e.x, "object", reply, "to", []string{asPublic}, "audience", group.URI))
+		code, page := visGet(t, e.inst, visReader{name: "anon"}, "/c/pics/posts/"+e.noteRow(postID).ID, "text/html", false)
+		if code != 200 {
+			t.Fatalf("thread: %d", code)
+		}
+		for _, want := range []string{img("https://m.example/beds.jpg") + ` alt="raised beds in the sun" width="800" height="600"`,
+			link("https://m.example/tour.webm") + `a tour</a> <span class="muted">(video/webm)</span>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("thread page lacks %s", want)
+			}
+		}
+	})
 
 	t.Run("an Update replaces the attachments", func(t *testing.T) {
 		id := e.id("notes")
