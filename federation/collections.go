@@ -100,14 +100,11 @@ func (f *Federation) outbox(c echo.Context) error {
 		if err != nil {
 			return nil, err
 		}
-		out := make([]*vocab.Object, 0, len(rows))
-		for _, r := range rows {
-			o, err := vocab.Parse([]byte(r.Raw))
-			if err == nil {
-				out = append(out, o)
-			}
+		raws := make([]string, len(rows))
+		for i, r := range rows {
+			raws[i] = r.Raw
 		}
-		return out, nil
+		return convert.OutboxItems(raws), nil
 	})
 }
 

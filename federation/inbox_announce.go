@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/commonsd/commonsd/errs"
+	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 )
@@ -51,6 +52,11 @@ func (f *Federation) groupRelay(ctx context.Context, group *models.Actor, act, i
 	}
 	switch inner.Type {
 	case "Create", "Update":
+		if inner.Type == "Update" {
+			if n, err := f.svc.Store.NoteByURI(ctx, inner.Object.ID); err == nil {
+				return f.refreshRelayedNote(ctx, n)
+			}
+		}
 		n, err := f.knownOrFetchedNote(ctx, inner.Object.ID)
 		if err != nil {
 			return err
@@ -66,4 +72,37 @@ func (f *Federation) groupRelay(ctx context.Context, group *models.Actor, act, i
 		return f.lockThread(ctx, group, inner.Object, true)
 	}
 	return ignored("relayed %s", inner.Type)
+}
+
+// refreshRelayedNote applies a community's relayed Update of a post we hold:
+// the post is re-fetched from its origin (the relayed copy is never trusted)
+// and stored as its author's update (Social.ReceiveNote checks it is the same
+// author). Without it a follower of a community keeps the first version of an
+// edited post. Our own notes are never refreshed from a relay.
+func (f *Federation) refreshRelayedNote(ctx context.Context, n *models.Note) error {
+	if n.Local || hostOf(n.URI) == f.cfg.PublicHost() {
+		return ignored("relayed update of a note of this instance")
+	}
+	if n.DeletedAt != nil {
+		return ignored("relayed update of a deleted note")
+	}
+	o, err := f.fetch.Object(ctx, n.URI)
+	if err != nil {
+		return err
+	}
+	if err := vocab.CheckLimits(o); err != nil {
+		return err
+	}
+	if o.ID != n.URI || !noteTypes[o.Type] || len(o.AttributedTo) == 0 {
+		return ignored("relayed update: the origin serves a %s", o.Type)
+	}
+	author, err := f.fetch.Actor(ctx, o.AttributedTo[0], false)
+	if err != nil {
+		return err
+	}
+	if hostOf(author.URI) != hostOf(o.ID) {
+		return errs.BadRequest("updated object and its author live on different hosts")
+	}
+	_, err = f.svc.Social.ReceiveNote(ctx, author, convert.RemoteNote(author, o), true)
+	return err
 }

@@ -3,6 +3,7 @@ package federation
 import (
 	"context"
 
+	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 )
@@ -18,5 +19,5 @@ func (f *Federation) inboxDelete(ctx context.Context, actor *models.Actor, act *
 		_, err := f.svc.Communities.Withdraw(ctx, actor, co.ID, true)
 		return err
 	}
-	return f.svc.Social.ReceiveDelete(ctx, actor, act.Object.ID)
+	return f.svc.Social.ReceiveDelete(ctx, actor, act.Object.ID, convert.RawJSON(act))
 }

@@ -272,8 +272,9 @@ var funcs = template.FuncMap{
 		}
 		return *s
 	},
-	"modeLabel":  func(m string) string { return modeLabels[m] },
-	"stringList": func(s ...string) []string { return s },
+	"modeLabel":   func(m string) string { return modeLabels[m] },
+	"stringList":  func(s ...string) []string { return s },
+	"attachments": attachmentViews,
 	"isStaff": func(u *models.User) bool {
 		return u != nil && (u.Role == models.RoleAdmin || u.Role == models.RoleModerator)
 	},

@@ -59,7 +59,7 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 		}
 		d.Posts = append(d.Posts, noteView{NoteID: n.ID, URL: url, Author: w.actorView(e.Author),
 			Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
-			Visibility: n.Visibility, Published: n.Published, EditedAt: n.EditedAt, Own: d.Own})
+			Attachments: n.Attachments, Visibility: n.Visibility, Published: n.Published, EditedAt: n.EditedAt, Own: d.Own})
 	}
 	for i := range d.View.Communities {
 		p := w.personOf(&d.View.Communities[i].Group)

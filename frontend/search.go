@@ -66,7 +66,7 @@ func (w *Web) searchPage(c echo.Context) error {
 				}
 				d.Notes = append(d.Notes, noteView{NoteID: n.ID, URL: url, Author: w.actorView(h.Author),
 					Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
-					Visibility: n.Visibility, Published: n.Published})
+					Attachments: n.Attachments, Visibility: n.Visibility, Published: n.Published})
 			}
 			for _, t := range r.Tags {
 				d.Tags = append(d.Tags, searchTag{Name: t.Name, Count: t.Count})

@@ -96,17 +96,19 @@ func (w *Web) actorView(a *models.Actor) *actorView {
 
 // noteView is one timeline entry.
 type noteView struct {
-	NoteID     string
-	URL        string
-	Author     *actorView
-	BoostedBy  *actorView
-	Content    template.HTML // sanitised by the service
-	Summary    template.HTML // content warning, escaped or sanitised by the service
-	Sensitive  bool
-	Visibility string
-	Published  time.Time
-	EditedAt   *time.Time
-	Own        bool
+	NoteID    string
+	URL       string
+	Author    *actorView
+	BoostedBy *actorView
+	Content   template.HTML // sanitised by the service
+	Summary   template.HTML // content warning, escaped or sanitised by the service
+	Sensitive bool
+	// Attachments are a remote note's media (see the "attachments" template).
+	Attachments []models.NoteAttachment
+	Visibility  string
+	Published   time.Time
+	EditedAt    *time.Time
+	Own         bool
 	// Poll is the note's poll when it is a remote Question (nil otherwise).
 	Poll *service.PollView
 }
@@ -190,7 +192,7 @@ func (w *Web) renderTimeline(c echo.Context, status int, act *models.Actor, f *f
 		}
 		d.Notes = append(d.Notes, noteView{NoteID: n.ID, URL: url, Author: w.actorView(e.Author), BoostedBy: w.actorView(e.BoostedBy),
 			Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
-			Visibility: n.Visibility, Published: n.Published, EditedAt: n.EditedAt, Own: n.AuthorID == act.ID && n.Local})
+			Attachments: n.Attachments, Visibility: n.Visibility, Published: n.Published, EditedAt: n.EditedAt, Own: n.AuthorID == act.ID && n.Local})
 	}
 	if err := w.attachPolls(c, act, d.Notes); err != nil {
 		return err

@@ -36,7 +36,7 @@ func (w *Web) tag(c echo.Context) error {
 		}
 		d.Notes = append(d.Notes, noteView{NoteID: n.ID, URL: url, Author: w.actorView(e.Author),
 			Content: template.HTML(n.Content), Summary: template.HTML(n.Summary), Sensitive: n.Sensitive,
-			Visibility: n.Visibility, Published: n.Published})
+			Attachments: n.Attachments, Visibility: n.Visibility, Published: n.Published})
 	}
 	_, viewer := w.viewer(c)
 	if err := w.attachPolls(c, viewer, d.Notes); err != nil {

@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Follow states.
 const (
@@ -29,29 +32,61 @@ type Follow struct {
 
 // Note is a post: a local note, or a remote Note/Page/Article/Question we received.
 type Note struct {
-	ID           string    `gorm:"primaryKey;size:26"`
-	URI          string    `gorm:"size:2048;not null;uniqueIndex"`
-	URL          string    `gorm:"size:2048"`
-	Type         string    `gorm:"size:32;not null"`
-	AuthorID     string    `gorm:"size:26;not null;index"`
-	Name         string    `gorm:"size:1024"`
-	Summary      string    `gorm:"type:text"` // content warning
-	Content      string    `gorm:"type:text"` // sanitised HTML
-	Source       string    `gorm:"type:text"` // Markdown a local author typed
-	Sensitive    bool      `gorm:"not null"`
-	Visibility   string    `gorm:"size:16;not null;index"`
-	InReplyToURI string    `gorm:"size:2048;index"`
-	AudienceURI  string    `gorm:"size:2048;index"`
-	To           []string  `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
-	CC           []string  `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
-	Local        bool      `gorm:"not null"`
-	Locked       bool      `gorm:"not null"` // replies closed by a moderator
-	Published    time.Time `gorm:"index"`
-	EditedAt     *time.Time
-	DeletedAt    *time.Time `gorm:"index"` // a Tombstone is served once set
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID           string   `gorm:"primaryKey;size:26"`
+	URI          string   `gorm:"size:2048;not null;uniqueIndex"`
+	URL          string   `gorm:"size:2048"`
+	Type         string   `gorm:"size:32;not null"`
+	AuthorID     string   `gorm:"size:26;not null;index"`
+	Name         string   `gorm:"size:1024"`
+	Summary      string   `gorm:"type:text"` // content warning
+	Content      string   `gorm:"type:text"` // sanitised HTML
+	Source       string   `gorm:"type:text"` // Markdown a local author typed
+	Sensitive    bool     `gorm:"not null"`
+	Visibility   string   `gorm:"size:16;not null;index"`
+	InReplyToURI string   `gorm:"size:2048;index"`
+	AudienceURI  string   `gorm:"size:2048;index"`
+	To           []string `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
+	CC           []string `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
+	// Attachments are a remote note's media (images, videos, audio, documents)
+	// as its server described them; only http(s) URLs, at most
+	// MaxNoteAttachments (the service checks both when the note is stored).
+	Attachments []NoteAttachment `gorm:"type:text;serializer:json"`
+	Local       bool             `gorm:"not null"`
+	Locked      bool             `gorm:"not null"` // replies closed by a moderator
+	Published   time.Time        `gorm:"index"`
+	EditedAt    *time.Time
+	DeletedAt   *time.Time `gorm:"index"` // a Tombstone is served once set
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
+
+// NoteAttachment is one media attachment of a remote note: an AS2 Document,
+// Image, Video or Audio (or a Link to an image, as Lemmy sends). Name is the
+// alt text; Width, Height, Blurhash and FocalPoint are Mastodon's hints for
+// laying it out before it loads.
+type NoteAttachment struct {
+	Type       string    `json:"type"`
+	URL        string    `json:"url"`
+	MediaType  string    `json:"media_type,omitempty"`
+	Name       string    `json:"name,omitempty"`
+	Width      int       `json:"width,omitempty"`
+	Height     int       `json:"height,omitempty"`
+	Blurhash   string    `json:"blurhash,omitempty"`
+	FocalPoint []float64 `json:"focal_point,omitempty"`
+}
+
+// IsImage: the attachment is a picture (by media type, or by AS2 type when the
+// sender gave none).
+func (a NoteAttachment) IsImage() bool {
+	if a.MediaType != "" {
+		return strings.HasPrefix(a.MediaType, "image/")
+	}
+	return a.Type == "Image"
+}
+
+// MaxNoteAttachments is how many attachments of a remote note are kept
+// (Mastodon sends at most 4, Pleroma and Misskey up to 16); more are dropped.
+const MaxNoteAttachments = 16
 
 // NoteTag is a Mention or Hashtag of a note.
 type NoteTag struct {

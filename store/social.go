@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -171,12 +172,18 @@ func (s *Store) CreateNote(ctx context.Context, n *models.Note, tags []models.No
 }
 
 // UpdateNote saves what an edit may change in a live note (content, summary,
-// name, sensitive, edited_at) and replaces its tags. It is conditional on the
+// name, sensitive, attachments, edited_at) and replaces its tags. It is conditional on the
 // note not being deleted — not a full-row save of a copy read earlier — so an
 // edit racing a Delete cannot bring the content back: ErrConflict then.
 func (s *Store) UpdateNote(ctx context.Context, n *models.Note, tags []models.NoteTag) error {
+	// A map update bypasses the model's JSON serializer: write the list as it does.
+	atts, err := json.Marshal(n.Attachments)
+	if err != nil {
+		return err
+	}
 	return s.editNote(ctx, n.ID, map[string]any{
-		"content": n.Content, "summary": n.Summary, "name": n.Name, "sensitive": n.Sensitive, "edited_at": n.EditedAt}, tags)
+		"content": n.Content, "summary": n.Summary, "name": n.Name, "sensitive": n.Sensitive, "edited_at": n.EditedAt,
+		"attachments": string(atts)}, tags)
 }
 
 // editNote writes fields of a note that is not deleted and replaces its tags,

@@ -42,6 +42,22 @@ func OrderedCollection(id string, items []*vocab.Object) *vocab.Object {
 	return &vocab.Object{ID: id, Type: "OrderedCollection", TotalItems: &n, Items: items}
 }
 
+// OutboxItems are stored activities of ours (as published, models.Activity.Raw)
+// as the items of an outbox page. Each is read once, by the strict reader every
+// other document we hold goes through (vocab.ParseDocument: one tokenizer pass,
+// duplicate and case-folded names refused, no go-fed overlay re-reading the
+// map). A row that does not read is left out rather than failing the page: the
+// outbox is a courtesy listing and every item stays fetchable at its id.
+func OutboxItems(raws []string) []*vocab.Object {
+	out := make([]*vocab.Object, 0, len(raws))
+	for _, raw := range raws {
+		if o, err := vocab.ParseDocument([]byte(raw)); err == nil {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // ActorRefs are actors as a collection's items, by id.
 func ActorRefs(actors []models.Actor) []*vocab.Object {
 	out := make([]*vocab.Object, len(actors))

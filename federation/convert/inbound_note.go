@@ -12,8 +12,9 @@ import (
 // Event, Video), already checked for origin and authorship by the caller, onto
 // our note model: its addressing and the visibility derived from it, content
 // (or the first contentMap entry when content is absent), the first audience,
-// and its Mention and Hashtag tags (emoji and other tags are dropped). Content
-// is sanitised by the service when it is stored, not here.
+// its Mention and Hashtag tags (emoji and other tags are dropped) and its
+// attachments (NoteAttachments). Content and URLs are made safe by the service
+// when it is stored, not here.
 func RemoteNote(author *models.Actor, o *vocab.Object) service.RemoteNote {
 	n := &models.Note{ID: models.NewID(), URI: o.ID, URL: o.URL, Type: o.Type, Name: o.Name, Summary: o.Summary,
 		Content: o.Content, Sensitive: o.Sensitive, InReplyToURI: o.InReplyTo, Published: o.Published,
@@ -27,6 +28,7 @@ func RemoteNote(author *models.Actor, o *vocab.Object) service.RemoteNote {
 	if len(o.Audience) > 0 {
 		n.AudienceURI = o.Audience[0]
 	}
+	n.Attachments = NoteAttachments(o)
 	var tags []models.NoteTag
 	for _, t := range o.Tags {
 		if t.Type == vocab.TagMention || t.Type == vocab.TagHashtag {
@@ -69,4 +71,35 @@ func emptyIfNil(l []string) []string {
 		return []string{}
 	}
 	return l
+}
+
+// NoteAttachments are a remote object's media attachments: Document, Image,
+// Video and Audio, and Links (Lemmy's link or image of a post); a url given as
+// a Link or a list of Links (PeerTube) has been read to its media Link by
+// vocab. A Video or Audio object (PeerTube) that attaches nothing is its own
+// media: its first media Link becomes the attachment. At most
+// models.MaxNoteAttachments are kept, in order; the service checks the URLs.
+func NoteAttachments(o *vocab.Object) []models.NoteAttachment {
+	var out []models.NoteAttachment
+	for _, a := range o.Attachments {
+		if len(out) == models.MaxNoteAttachments {
+			break
+		}
+		switch a.Type {
+		case "Document", "Image", "Video", "Audio", "Link":
+		default:
+			continue
+		}
+		if a.URL == "" {
+			continue
+		}
+		out = append(out, models.NoteAttachment{Type: a.Type, URL: a.URL, MediaType: a.MediaType, Name: a.Name,
+			Width: a.Width, Height: a.Height, Blurhash: a.Blurhash, FocalPoint: a.FocalPoint})
+	}
+	if len(out) == 0 && (o.Type == "Video" || o.Type == "Audio") && len(o.MediaLinks) > 0 {
+		l := o.MediaLinks[0]
+		out = append(out, models.NoteAttachment{Type: o.Type, URL: l.URL, MediaType: l.MediaType, Name: o.Name,
+			Width: l.Width, Height: l.Height})
+	}
+	return out
 }

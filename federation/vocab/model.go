@@ -48,7 +48,11 @@ type Object struct {
 
 	Tags        []Tag
 	Attachments []Attachment // everything but PropertyValue (see Fields)
-	Sensitive   bool
+	// MediaLinks are the Links of "url" that point at media (a media type
+	// image/, video/ or audio/), including those PeerTube nests in a
+	// playlist Link's "tag": a Video's files. Read, not written.
+	MediaLinks []Attachment
+	Sensitive  bool
 
 	// Question
 	OneOf       []QuestionOption
@@ -181,6 +185,8 @@ type Attachment struct {
 	Blurhash  string
 	Width     int
 	Height    int
+	// FocalPoint is Mastodon's [x, y] in -1..1; read, not written.
+	FocalPoint []float64
 }
 
 // PropertyValue is a schema.org PropertyValue (profile field).

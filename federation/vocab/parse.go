@@ -181,6 +181,7 @@ func readObject(m map[string]any, depth int) *Object {
 	o.AttributedTo = iris(m["attributedTo"])
 	o.InReplyTo = iri(m["inReplyTo"])
 	o.URL = readURL(m["url"])
+	o.MediaLinks = readMediaLinks(m["url"])
 	o.Context = iri(m["context"])
 	o.Conversation = iri(m["conversation"])
 
@@ -573,11 +574,71 @@ func readAttachment(am map[string]any) Attachment {
 		Height:    readInt(am["height"]),
 	}
 	a.Type, _ = readType(am["type"])
-	a.URL = readURL(am["url"])
+	if fp, ok := am["focalPoint"].([]any); ok && len(fp) == 2 {
+		x, okx := fp[0].(float64)
+		y, oky := fp[1].(float64)
+		if okx && oky && !math.IsNaN(x) && !math.IsNaN(y) {
+			a.FocalPoint = []float64{x, y}
+		}
+	}
+	// url is a string, a Link or a list of either (PeerTube): a Link to media
+	// is preferred to an HTML page, and lends its media type and size.
+	if links := readMediaLinks(am["url"]); len(links) > 0 {
+		l := links[0]
+		a.URL = l.URL
+		if a.MediaType == "" {
+			a.MediaType = l.MediaType
+		}
+		if a.Width == 0 && a.Height == 0 {
+			a.Width, a.Height = l.Width, l.Height
+		}
+	} else {
+		a.URL = readURL(am["url"])
+	}
 	if a.URL == "" {
 		a.URL = str(am["href"])
 	}
 	return a
+}
+
+// maxMediaLinks bounds the Links of a "url" read for media (PeerTube sends a
+// dozen per video; the rest of a hostile list is ignored).
+const maxMediaLinks = 64
+
+// readMediaLinks returns the Links of a url property whose media type is
+// image/, video/ or audio/, in order, with those PeerTube nests in a Link's
+// "tag" (its HLS playlist lists the MP4 files there).
+func readMediaLinks(v any) []Attachment {
+	var out []Attachment
+	seen := 0
+	var walk func(v any, depth int)
+	walk = func(v any, depth int) {
+		for _, e := range list(v) {
+			if seen++; seen > maxMediaLinks {
+				return
+			}
+			lm, ok := e.(map[string]any)
+			if !ok {
+				continue
+			}
+			mt := str(lm["mediaType"])
+			if strings.HasPrefix(mt, "image/") || strings.HasPrefix(mt, "video/") || strings.HasPrefix(mt, "audio/") {
+				h := str(lm["href"])
+				if h == "" {
+					h = iri(lm["url"])
+				}
+				if h != "" {
+					out = append(out, Attachment{Type: "Link", MediaType: mt, URL: h,
+						Width: readInt(lm["width"]), Height: readInt(lm["height"])})
+				}
+			}
+			if depth == 0 {
+				walk(lm["tag"], 1)
+			}
+		}
+	}
+	walk(v, 0)
+	return out
 }
 
 func readOptions(v any) []QuestionOption {

@@ -326,6 +326,24 @@ func complete(m map[string]any, o *Object, depth int) error {
 	}
 	setStr("inReplyTo", o.InReplyTo)
 	setStr("url", o.URL)
+	if len(o.MediaLinks) > 0 {
+		// A read Video's files: url becomes the list of its page and its media Links.
+		urls := make([]any, 0, len(o.MediaLinks)+1)
+		if o.URL != "" {
+			urls = append(urls, map[string]any{"type": "Link", "mediaType": "text/html", "href": o.URL})
+		}
+		for _, l := range o.MediaLinks {
+			lm := map[string]any{"type": "Link", "mediaType": l.MediaType, "href": l.URL}
+			if l.Width > 0 {
+				lm["width"] = l.Width
+			}
+			if l.Height > 0 {
+				lm["height"] = l.Height
+			}
+			urls = append(urls, lm)
+		}
+		m["url"] = urls
+	}
 	setStr("context", o.Context)
 	setStr("conversation", o.Conversation)
 	if len(o.Tags) > 0 {
@@ -384,6 +402,9 @@ func complete(m map[string]any, o *Object, depth int) error {
 			}
 			if a.Height > 0 {
 				am["height"] = a.Height
+			}
+			if len(a.FocalPoint) == 2 {
+				am["focalPoint"] = []any{a.FocalPoint[0], a.FocalPoint[1]}
 			}
 			att = append(att, am)
 		}

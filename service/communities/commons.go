@@ -619,6 +619,22 @@ func (c *Communities) relay(ctx context.Context, tx *store.Store, group *models.
 		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Public: true})
 }
 
+// relayChange makes the Group re-publish an Update or Delete of one of its
+// posts (local or remote author) as it re-published the Create: Announce of
+// the activity to its followers (FEP-1b12; Lemmy announces edits and
+// deletions the same way). Without it a follower on another server keeps the
+// first version, or a deleted post, forever: the author's own Update or Delete
+// reaches only the author's followers and addressees. It runs in the
+// transaction that stores the change. Private notes are never relayed.
+func (c *Communities) relayChange(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note, activity string) error {
+	if !core.VisibleToAnyone(n) || activity == "" {
+		return nil
+	}
+	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
+		Actor: group, Object: core.RelayedActivity{JSON: activity}, Audience: group.URI,
+		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true})
+}
+
 // Discussions pages a community's top-level posts.
 func (c *Communities) Discussions(ctx context.Context, group *models.Actor, limit, offset int) ([]models.Note, error) {
 	out, err := c.d.Store.ListDiscussions(ctx, group.URI, limit, offset)

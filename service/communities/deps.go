@@ -68,6 +68,9 @@ func (h hooks) ThreadOpen(ctx context.Context, inReplyTo string) error {
 func (h hooks) Relay(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note, created string) error {
 	return h.c.relay(ctx, tx, group, n, created)
 }
+func (h hooks) RelayChange(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note, activity string) error {
+	return h.c.relayChange(ctx, tx, group, n, activity)
+}
 func (h hooks) Maintainers(ctx context.Context, group *models.Actor) ([]store.MemberRow, error) {
 	return h.c.Maintainers(ctx, group)
 }

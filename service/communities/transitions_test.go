@@ -650,7 +650,7 @@ func TestNoteDeletionRace(t *testing.T) {
 					_, err := f.s.Social.ReceiveNote(f.ctx, remote, remoteNote("<p>edited</p>"), true)
 					return err
 				},
-				func() error { return f.s.Social.ReceiveDelete(f.ctx, remote, uri) })
+				func() error { return f.s.Social.ReceiveDelete(f.ctx, remote, uri, "") })
 			if errDelete != nil || (errUpdate != nil && servicetest.Status(errUpdate) != http.StatusConflict) {
 				t.Fatalf("round %d: update %v, delete %v", i, errUpdate, errDelete)
 			}

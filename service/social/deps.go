@@ -67,6 +67,9 @@ type CommunityHooks interface {
 	ThreadOpen(ctx context.Context, inReplyTo string) error
 	// Relay publishes the Group's Announce of n inside tx, the post's transaction.
 	Relay(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note, created string) error
+	// RelayChange publishes the Group's Announce of an Update or Delete of one
+	// of its posts (activity: the JSON as sent or received) inside tx.
+	RelayChange(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note, activity string) error
 	// Maintainers lists the community's stewards (moderators and admins).
 	Maintainers(ctx context.Context, group *models.Actor) ([]store.MemberRow, error)
 	// UnfollowedBy ends the membership of a remote member who unfollows a

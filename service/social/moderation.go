@@ -18,5 +18,5 @@ func (s *Social) RemoveNote(ctx context.Context, n *models.Note) error {
 	if err != nil {
 		return errs.Internal(err)
 	}
-	return s.deleteNote(ctx, author, n)
+	return s.deleteNote(ctx, author, n, "")
 }

@@ -156,6 +156,8 @@ func (s *Social) EditNote(ctx context.Context, by *models.Actor, noteID string, 
 	n.To, n.CC = to, cc
 	now := s.now()
 	n.EditedAt = &now
+	group := s.postCommunity(ctx, n)
+	updateID := s.d.URLs.Activity(models.NewID())
 	err = s.d.Store.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.EditNote(ctx, n, tags); err != nil {
 			return err
@@ -163,10 +165,16 @@ func (s *Social) EditNote(ctx context.Context, by *models.Actor, noteID string, 
 		if err := tx.AddToTimelines(ctx, n.ID, "", newLocal); err != nil {
 			return err
 		}
-		return s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: s.d.URLs.Activity(models.NewID()), Type: core.TypeUpdate, Published: now,
+		err := s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: updateID, Type: core.TypeUpdate, Published: now,
 			Actor: by, Object: core.NoteObject{Note: n, Tags: tags, Author: by}, To: to, CC: cc, Recipients: remote, Audience: n.AudienceURI,
 			ToFollowers: n.Visibility != models.VisibilityDirect,
 			Public:      n.Visibility == models.VisibilityPublic || n.Visibility == models.VisibilityUnlisted})
+		if err != nil || group == nil {
+			return err
+		}
+		// A post in a local community: the Group announces the Update to its
+		// followers, as it announced the Create (FEP-1b12, Lemmy).
+		return s.relayOwn(ctx, tx, group, n, updateID)
 	})
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, errs.NotFound("note not found")

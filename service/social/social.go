@@ -531,10 +531,14 @@ func (s *Social) DeleteNote(ctx context.Context, by *models.Actor, noteID string
 	if n.AuthorID != by.ID {
 		return errs.Forbidden("only the author may delete this note")
 	}
-	return s.deleteNote(ctx, by, n)
+	return s.deleteNote(ctx, by, n, "")
 }
 
-func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models.Note) error {
+// deleteNote tombstones n; a local author's Delete is published. When n is a
+// post of a local community its Group announces the Delete to its followers:
+// the published one, or received (the remote author's Delete as sent).
+func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models.Note, received string) error {
+	group := s.postCommunity(ctx, n)
 	tags, _ := s.d.Store.NoteTags(ctx, n.ID)
 	var recipients []*models.Actor
 	for _, t := range tags {
@@ -542,6 +546,13 @@ func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models
 			if a, err := s.d.Store.ActorByURI(ctx, t.Href); err == nil && !a.Local() {
 				recipients = append(recipients, a)
 			}
+		}
+	}
+	if n.AudienceURI != "" && group == nil && author.Local() {
+		// A post in a remote community: its Group gets the Delete (as it got the
+		// Create and gets an Update) and announces it to its followers.
+		if g, err := s.d.Store.ActorByURI(ctx, n.AudienceURI); err == nil && !g.Local() {
+			recipients = append(recipients, g)
 		}
 	}
 	now := s.now()
@@ -553,12 +564,20 @@ func (s *Social) deleteNote(ctx context.Context, author *models.Actor, n *models
 			return err
 		}
 		if !author.Local() {
-			return nil
+			if group == nil {
+				return nil
+			}
+			return s.hooks.RelayChange(ctx, tx, group, n, received)
 		}
 		n.DeletedAt = &now
-		return s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: s.d.URLs.Activity(models.NewID()), Type: core.TypeDelete,
+		deleteID := s.d.URLs.Activity(models.NewID())
+		err := s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: deleteID, Type: core.TypeDelete,
 			Actor: author, Object: core.Tombstone{URI: n.URI}, To: n.To, CC: n.CC, Recipients: recipients,
 			ToFollowers: n.Visibility != models.VisibilityDirect})
+		if err != nil || group == nil {
+			return err
+		}
+		return s.relayOwn(ctx, tx, group, n, deleteID)
 	})
 	if err != nil {
 		return errs.Internal(err)
@@ -597,8 +616,17 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		}
 		now := s.now()
 		existing.Content, existing.Summary, existing.Name, existing.Sensitive = n.Content, n.Summary, n.Name, n.Sensitive
+		existing.Attachments = n.Attachments
 		existing.EditedAt = &now
-		if err := s.d.Store.UpdateNote(ctx, existing, in.Tags); core.LostRace(err) {
+		group := s.postCommunity(ctx, existing)
+		err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
+			if err := tx.UpdateNote(ctx, existing, in.Tags); err != nil || group == nil {
+				return err
+			}
+			// The community announces the edit as it announced the post.
+			return s.hooks.RelayChange(ctx, tx, group, existing, in.Activity)
+		})
+		if core.LostRace(err) {
 			return nil, errs.Conflict("the note was deleted before this update arrived")
 		} else if err != nil {
 			return nil, errs.Internal(err)
@@ -751,7 +779,9 @@ func (s *Social) threadCommunity(ctx context.Context, inReplyTo string) *models.
 
 // ReceiveDelete handles a remote Delete: of the actor itself (drop its follows and
 // content) or of one of its notes.
-func (s *Social) ReceiveDelete(ctx context.Context, actor *models.Actor, objectURI string) error {
+// activity is the Delete as received, which the note's community (if local)
+// re-publishes.
+func (s *Social) ReceiveDelete(ctx context.Context, actor *models.Actor, objectURI, activity string) error {
 	if objectURI == actor.URI {
 		now := s.now()
 		err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
@@ -779,7 +809,29 @@ func (s *Social) ReceiveDelete(ctx context.Context, actor *models.Actor, objectU
 	if n.DeletedAt != nil {
 		return nil
 	}
-	return s.deleteNote(ctx, actor, n)
+	return s.deleteNote(ctx, actor, n, activity)
+}
+
+// postCommunity is the local community n was posted in (its audience is a
+// local, unsuspended Group), or nil.
+func (s *Social) postCommunity(ctx context.Context, n *models.Note) *models.Actor {
+	if n.AudienceURI == "" || !strings.HasPrefix(n.AudienceURI, s.d.Cfg.Server.PublicURL+"/") {
+		return nil
+	}
+	if a, err := s.d.Store.ActorByURI(ctx, n.AudienceURI); err == nil && a.Local() && a.Type == models.ActorGroup && !a.Suspended {
+		return a
+	}
+	return nil
+}
+
+// relayOwn has group announce the activity activityID just published in tx
+// (a local author's Update or Delete of a post in the community).
+func (s *Social) relayOwn(ctx context.Context, tx *store.Store, group *models.Actor, n *models.Note, activityID string) error {
+	a, err := tx.ActivityByURI(ctx, activityID)
+	if err != nil {
+		return err
+	}
+	return s.hooks.RelayChange(ctx, tx, group, n, a.Raw)
 }
 
 // ReceiveAnnounce records a boost of a note we have (fetched from its origin by the
