@@ -15,10 +15,12 @@ const (
 var AnnouncementKinds = []string{AnnouncementJob, AnnouncementService, AnnouncementGoods, AnnouncementBounty, AnnouncementEvent}
 
 // Announcement states: a bounty is open until a contribution claiming it is
-// accepted (then closed); the other kinds stay open.
+// accepted (then closed), and paid once its organization confirms the
+// payment; the other kinds stay open.
 const (
 	AnnouncementOpen   = "open"
-	AnnouncementClosed = "closed"
+	AnnouncementClosed = "closed" // a bounty whose claim was accepted: payout pending
+	AnnouncementPaid   = "paid"   // a bounty whose organization confirmed the payment
 )
 
 // Pay notes of an announcement without an amount.

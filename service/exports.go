@@ -37,6 +37,7 @@ type (
 	PollVoteObject     = core.PollVoteObject
 	GroupObject        = core.GroupObject
 	AppealObject       = core.AppealObject
+	AnnouncementObject = core.AnnouncementObject
 	PledgeOfferObject  = core.PledgeOfferObject
 	AgreementObject    = core.AgreementObject
 	RelayedActivity    = core.RelayedActivity
@@ -251,7 +252,13 @@ type (
 	LedgerScope       = economy.LedgerScope
 	LedgerTotals      = economy.Totals
 	RemoteAppeal      = economy.RemoteAppeal
-	RemotePledge      = economy.RemotePledge
+	// Coalition announcements (issue 12).
+	RemoteAnnouncement    = economy.RemoteAnnouncement
+	AnnouncementInput     = economy.AnnouncementInput
+	AnnouncementView      = economy.AnnouncementView
+	CommunityAnnouncement = economy.CommunityAnnouncement
+	BountyView            = economy.BountyView
+	RemotePledge          = economy.RemotePledge
 )
 
 // PaymentLinks decodes an organization's or an appeal's payment links.
