@@ -39,7 +39,7 @@ func announcementEnv(t *testing.T) (*inboxEnv, *models.Actor, string) {
 func (e *inboxEnv) announcementDoc(author, objectID, group string, kv ...any) map[string]any {
 	n := map[string]any{"id": objectID, "type": "Note", "attributedTo": author, "name": "Fix the seed catalogue",
 		"content": "<p><strong>Bounty: Fix the seed catalogue</strong></p><p>Payout: €100.00</p>",
-		"to": []string{asPublic}, "cc": []string{author + "/followers", group}, "audience": []string{group},
+		"to":      []string{asPublic}, "cc": []string{author + "/followers", group}, "audience": []string{group},
 		"commonsType": "CoalitionAnnouncement", "announcementKind": "bounty", "purpose": "request",
 		"price": quantity("100.00", "EUR")}
 	for i := 0; i+1 < len(kv); i += 2 {
