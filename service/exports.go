@@ -280,3 +280,14 @@ var ReportActions = moderation.Actions
 
 // InstanceInfo is what the instance says about itself (admins set it).
 type InstanceInfo = accounts.Info
+
+// Coalition announcements in words (issue 12): the content every reader sees
+// and the labels the pages use.
+var (
+	AnnouncementHTML       = economy.AnnouncementHTML
+	AnnouncementKindName   = economy.KindName
+	AnnouncementPriceLabel = economy.PriceLabel
+	AnnouncementPriceText  = economy.PriceText
+	AnnouncementAtLabel    = economy.AtLabel
+	FormatAnnouncementAt   = economy.FormatAt
+)
