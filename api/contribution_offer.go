@@ -21,6 +21,8 @@ type offerContributionRequest struct {
 	Links          []string `json:"links"`
 	Licence        string   `json:"licence"`
 	CoContributors []string `json:"co_contributors"`
+	// Bounty is the id or URI of a bounty the contribution claims (issue 12).
+	Bounty string `json:"bounty"`
 }
 
 // offerContribution is POST /api/v1/communities/{handle}/contributions: offer work
@@ -51,7 +53,7 @@ func (a *API) offerContribution(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	co, err := a.svc.Communities.Offer(ctx, me, group, service.ContributionInput{Title: req.Title, Body: req.Body,
-		Kind: req.Kind, Licence: req.Licence, Links: req.Links, CoContributors: req.CoContributors, Files: files}, nil)
+		Kind: req.Kind, Licence: req.Licence, Links: req.Links, CoContributors: req.CoContributors, Files: files, Bounty: req.Bounty}, nil)
 	if err != nil {
 		return err
 	}
@@ -77,6 +79,8 @@ func (a *API) readOfferMultipart(c echo.Context, req *offerContributionRequest) 
 			req.Kind = v
 		case "licence":
 			req.Licence = strings.TrimSpace(v)
+		case "bounty":
+			req.Bounty = strings.TrimSpace(v)
 		case "links", "links[]":
 			req.Links = append(req.Links, lines(v)...)
 		case "co_contributors", "co_contributors[]":

@@ -40,6 +40,7 @@ func (a *API) registerEconomy(g *echo.Group) {
 	g.POST("/partnerships/:id/decision", a.decidePartnership, auth)
 	g.POST("/partnerships/:id/end", a.endPartnership, auth)
 	g.GET("/communities/:handle/partnerships", a.communityPartnerships, viewer)
+	a.registerAnnouncements(g)
 }
 
 type moneyJSON struct {

@@ -21,6 +21,10 @@ type totalsJSON struct {
 	Disbursed   moneyJSON `json:"disbursed"`
 	Balance     moneyJSON `json:"balance"`
 	PledgeCount int64     `json:"pledge_count"`
+	// Bounty payouts (issue 12): committed, paid, and pending (committed − paid).
+	Payouts        moneyJSON `json:"payouts"`
+	Paid           moneyJSON `json:"paid"`
+	PendingPayouts moneyJSON `json:"pending_payouts"`
 }
 
 type entryJSON struct {
@@ -97,7 +101,8 @@ func (a *API) respondLedger(c echo.Context, sc service.LedgerScope) error {
 	for _, t := range totals {
 		out.Totals = append(out.Totals, totalsJSON{Currency: t.Currency, Pledged: moneyView(t.Money(t.Pledged)),
 			Raised: moneyView(t.Money(t.Raised)), Disbursed: moneyView(t.Money(t.Disbursed)),
-			Balance: moneyView(t.Money(t.Balance())), PledgeCount: t.PledgeCount})
+			Balance: moneyView(t.Money(t.Balance())), PledgeCount: t.PledgeCount, Payouts: moneyView(t.Money(t.Payouts)),
+			Paid: moneyView(t.Money(t.Paid)), PendingPayouts: moneyView(t.Money(t.PendingPayouts()))})
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -156,7 +156,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 	})
 	a := &App{Cfg: cfg, Log: log, Store: st, Svc: svc, Queue: q, Fed: fed, Echo: e, Metrics: reg}
 	fed.Register(e, federation.HTMLPages{Profile: web.Negotiated, Contribution: web.ContributionPage, Proposal: web.ProposalRedirect,
-		Appeal: web.AppealPage, Funds: web.FundsPage})
+		Appeal: web.AppealPage, Funds: web.FundsPage, Announcement: web.AnnouncementPage})
 	api.New(svc).Register(e)
 	web.Register(e)
 	return a, nil

@@ -95,6 +95,7 @@ type HTMLPages struct {
 	Proposal     echo.HandlerFunc // /proposals/:id (nil: ActivityPub only)
 	Appeal       echo.HandlerFunc // /appeals/:id (nil: ActivityPub only)
 	Funds        echo.HandlerFunc // /users/:name/funds and /appeals/:id/ledger (nil: ActivityPub only)
+	Announcement echo.HandlerFunc // /announcements/:id (nil: ActivityPub only)
 }
 
 // Register mounts the discovery and ActivityPub routes.
@@ -140,4 +141,5 @@ func (f *Federation) Register(e *echo.Echo, pages HTMLPages) {
 	e.GET("/appeals/:id/ledger", orAP(f.appealLedger, pages.Funds))
 	e.GET("/users/:name/funds", orAP(f.funds, pages.Funds))
 	e.GET("/ledger/:id", ap(f.ledgerEntry))
+	e.GET("/announcements/:id", orAP(f.announcement, pages.Announcement))
 }

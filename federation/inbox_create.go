@@ -35,6 +35,9 @@ func (f *Federation) receiveAuthored(ctx context.Context, actor *models.Actor, a
 	if err != nil {
 		return err
 	}
+	if convert.IsAnnouncement(o) {
+		return f.receiveAnnouncement(ctx, actor, act, o, update)
+	}
 	in := convert.CreatedNote(actor, act, o)
 	if convert.IsAppeal(o) {
 		if err := f.receiveAppeal(ctx, actor, o); err != nil {

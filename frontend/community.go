@@ -397,8 +397,11 @@ type communityData struct {
 	State        string // the viewer's membership state ("" when none)
 	IsMaintainer bool
 	IsSteward    bool
-	MayOffer     bool
-	MayPost      bool
+	// HeldAnnouncements counts the announcements waiting for the
+	// maintainers (shown in the tab bar of every tab).
+	HeldAnnouncements int64
+	MayOffer          bool
+	MayPost           bool
 
 	Q            string
 	Commons      []contributionView
@@ -514,6 +517,7 @@ func (w *Web) renderCommunityTab(c echo.Context, name, tab string, status int, e
 		d.PostRefusal = refusal(com, rank, com.PostingPolicy, "start discussions")
 	}
 	if d.IsMaintainer { // shown in the tab bar on every tab
+		d.HeldAnnouncements = w.svc.Economy.HeldCount(ctx, me, group)
 		if pending, err := w.svc.Communities.Members(ctx, me, group, models.MembershipPending, 200, 0); err == nil {
 			d.Pending = memberViews(w, pending)
 		}
@@ -742,7 +746,7 @@ type offerData struct {
 	Refusal              string // why the viewer may not offer (the form is not shown)
 }
 
-var offerFields = map[string]string{"title": "title", "body": "body", "kind": "kind", "link": "links", "licen": "licence", "attachment": "attachments"}
+var offerFields = map[string]string{"title": "title", "body": "body", "kind": "kind", "link": "links", "licen": "licence", "attachment": "attachments", "bounty": "bounty"}
 
 func (w *Web) offerPage(c echo.Context, status int, group *models.Actor, com *models.Community, f *form) error {
 	p := w.page(c, "Offer a contribution to "+displayName(group))
@@ -811,6 +815,7 @@ func (w *Web) offerForm(c echo.Context) error {
 		f.Values["licence"] = com.Licence
 	}
 	f.Values["kind"] = "code"
+	f.Values["bounty"] = c.QueryParam("bounty") // "Claim this bounty" on a bounty's page
 	return w.offerPage(c, http.StatusOK, group, com, f)
 }
 
@@ -855,7 +860,7 @@ func (w *Web) offer(c echo.Context) error {
 		return err
 	}
 	f := newForm()
-	for _, k := range []string{"title", "body", "kind", "links", "licence"} {
+	for _, k := range []string{"title", "body", "kind", "links", "licence", "bounty"} {
 		f.Values[k] = c.FormValue(k)
 	}
 	files, err := formUploads(r, "attachments", max)
@@ -870,7 +875,8 @@ func (w *Web) offer(c echo.Context) error {
 		}
 	}
 	co, err := w.svc.Communities.Offer(c.Request().Context(), me, group, service.ContributionInput{Title: f.Get("title"),
-		Body: f.Get("body"), Kind: f.Get("kind"), Licence: strings.TrimSpace(f.Get("licence")), Links: links, Files: files}, nil)
+		Body: f.Get("body"), Kind: f.Get("kind"), Licence: strings.TrimSpace(f.Get("licence")), Links: links, Files: files,
+		Bounty: strings.TrimSpace(f.Get("bounty"))}, nil)
 	if err != nil {
 		if errs.Status(err) == http.StatusUnauthorized {
 			return err

@@ -111,6 +111,7 @@ func (w *Web) Register(ec *echo.Echo) {
 	w.registerRevisions(e)
 	w.registerEconomy(e)
 	w.registerPartners(e)
+	w.registerAnnouncements(e)
 	w.registerSocial(e)
 	w.registerNotifications(e)
 
@@ -266,6 +267,8 @@ var funcs = template.FuncMap{
 		}
 		return n
 	},
+	"kindName":  service.AnnouncementKindName,
+	"priceText": service.AnnouncementPriceText,
 	"deref": func(s *string) string {
 		if s == nil {
 			return ""

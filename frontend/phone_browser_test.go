@@ -61,6 +61,8 @@ var phonePages = []phonePage{
 	{"/contributions/{contribution}/revise", "ada"},
 	{"/appeals", ""}, {"/appeals/new", "ada"}, {"/organizations/new", "ada"},
 	{"/c/seeds/partners", ""}, {"/c/seeds/partners", "ada"}, {"/c/seeds/partners/{partnership}", "ada"},
+	{"/announcements/new", "ada"}, {"/announcements/{announcement}", ""}, {"/announcements/{announcement}", "ada"},
+	{"/c/seeds/announcements", ""}, {"/c/seeds/announcements", "ada"}, {"/@fund", ""}, {"/@fund", "ada"},
 }
 
 // phoneSkipped are GET routes of package frontend that are not HTML pages.
@@ -78,6 +80,8 @@ var phoneSkipped = map[string]string{
 	"/appeals/feed.atom":         "feed",
 	"/c/:name/proposals.rss":     "feed",
 	"/c/:name/proposals.atom":    "feed",
+	"/@:name/announcements.rss":  "feed",
+	"/@:name/announcements.atom": "feed",
 	"/notifications/unsubscribe": "reached only with a signed token from an e-mail (TestNotificationPages covers it)",
 }
 
@@ -159,6 +163,12 @@ func phoneFixture(t *testing.T, inst *apptest.Instance, ada, bob *browser) map[s
 	if err != nil {
 		t.Fatal(err)
 	}
+	ann, err := inst.App.Svc.Economy.PublishAnnouncement(ctx, adaU, service.AnnouncementInput{As: "fund", Kind: models.AnnouncementBounty,
+		Title: "Catalogue " + strings.Repeat("everything", 10), Body: wide, ForWhom: strings.Repeat("seedkeepers", 10),
+		Price: "100", Currency: "EUR", Link: "https://seeds.example/" + strings.Repeat("w", 90), Communities: []string{"seeds"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	reset, err := inst.App.Svc.Accounts.ResetLink(ctx, "bob")
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +178,7 @@ func phoneFixture(t *testing.T, inst *apptest.Instance, ada, bob *browser) map[s
 		t.Fatalf("report: %v %v", reports, err)
 	}
 	return map[string]string{"{post}": post.ID, "{note}": n.ID, "{contribution}": co.ID, "{report}": reports[0].ID,
-		"{reset}": reset[strings.LastIndex(reset, "/")+1:], "{partnership}": ps.ID,
+		"{reset}": reset[strings.LastIndex(reset, "/")+1:], "{partnership}": ps.ID, "{announcement}": ann.ID,
 		"{proposal}": strings.TrimPrefix(p.Location, "/c/seeds/proposals/"), "{ada_uri}": url.QueryEscape(adaA.URI)}
 }
 

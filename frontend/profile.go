@@ -21,6 +21,9 @@ type profileData struct {
 	Posts         []noteView
 	Communities   []*person
 	Contributions []contributionView
+	// An organization's announcements (issue 12); MayAnnounce for its admins.
+	Announcements []*service.AnnouncementView
+	MayAnnounce   bool
 }
 
 var badges = map[string]string{
@@ -67,6 +70,12 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 		d.Communities = append(d.Communities, p)
 	}
 	d.Contributions = w.people(ctx).contributions(d.View.Contributions)
+	if act.Type == models.ActorOrganization {
+		if d.Announcements, err = w.svc.Economy.AnnouncementsBy(ctx, act, "", 20, 0); err != nil {
+			return err
+		}
+		d.MayAnnounce = me != nil && w.svc.Economy.IsAdmin(ctx, act, me)
+	}
 	title := act.Name
 	if title == "" {
 		title = act.Username

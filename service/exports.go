@@ -38,6 +38,7 @@ type (
 	PollVoteObject     = core.PollVoteObject
 	GroupObject        = core.GroupObject
 	AppealObject       = core.AppealObject
+	AnnouncementObject = core.AnnouncementObject
 	PledgeOfferObject  = core.PledgeOfferObject
 	AgreementObject    = core.AgreementObject
 	RelayedActivity    = core.RelayedActivity
@@ -253,7 +254,13 @@ type (
 	LedgerScope       = economy.LedgerScope
 	LedgerTotals      = economy.Totals
 	RemoteAppeal      = economy.RemoteAppeal
-	RemotePledge      = economy.RemotePledge
+	// Coalition announcements (issue 12).
+	RemoteAnnouncement    = economy.RemoteAnnouncement
+	AnnouncementInput     = economy.AnnouncementInput
+	AnnouncementView      = economy.AnnouncementView
+	CommunityAnnouncement = economy.CommunityAnnouncement
+	BountyView            = economy.BountyView
+	RemotePledge          = economy.RemotePledge
 )
 
 // PaymentLinks decodes an organization's or an appeal's payment links.
@@ -275,3 +282,14 @@ var ReportActions = moderation.Actions
 
 // InstanceInfo is what the instance says about itself (admins set it).
 type InstanceInfo = accounts.Info
+
+// Coalition announcements in words (issue 12): the content every reader sees
+// and the labels the pages use.
+var (
+	AnnouncementHTML       = economy.AnnouncementHTML
+	AnnouncementKindName   = economy.KindName
+	AnnouncementPriceLabel = economy.PriceLabel
+	AnnouncementPriceText  = economy.PriceText
+	AnnouncementAtLabel    = economy.AtLabel
+	FormatAnnouncementAt   = economy.FormatAt
+)

@@ -157,6 +157,7 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	s.Social.SetCommunityHooks(s.Communities.Hooks())
 	s.Economy = economy.New(economy.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
 		Actors: s.Actors, Social: s.Social, Communities: s.Communities})
+	s.Communities.SetBountyHooks(s.Economy) // bounty claims close and pay out at acceptance
 	s.Governance = governance.New(governance.Deps{Store: st, URLs: urls, Now: now, Log: log, Pub: s.Pub, Jobs: s.Jobs,
 		Communities: s.Communities, Partners: s.Economy, UpdateWindow: cfg.Federation.PollUpdateWindow})
 	s.Admin = admin.New(admin.Deps{Store: st, Cfg: cfg, Now: now, Log: log})

@@ -45,6 +45,8 @@ var schemaModels = []any{
 	&models.EconomicEvent{},
 	// 0017_partnerships
 	&models.Partnership{},
+	// 0020_announcements
+	&models.Announcement{}, &models.AnnouncementRelay{}, &models.BountyClaim{},
 }
 
 // SchemaModels returns the models the schema must hold (see schemaModels).

@@ -22,7 +22,16 @@ func contribution(c *Converter, o service.ContributionObject) (*vocab.Object, er
 	if co.URI != c.urls.Contribution(co.ID) {
 		return vocab.Ref(co.URI), nil
 	}
-	return Contribution(co, o.Group, co.Contributors), nil
+	obj := Contribution(co, o.Group, co.Contributors)
+	if o.Bounty != "" {
+		// The bounty the contribution claims (issue 12), read back by
+		// OfferedContribution.
+		if obj.Extra == nil {
+			obj.Extra = map[string]any{}
+		}
+		obj.Extra["claimsBounty"] = o.Bounty
+	}
+	return obj, nil
 }
 
 // offer is the Offer that brought a contribution, as the object of the Group's

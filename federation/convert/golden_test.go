@@ -28,6 +28,7 @@ func (w *world) documents() map[string]*vocab.Object {
 		"contribution_document": Contribution(w.local, w.group, Contributors(w.local)),
 		"question_closed":       Question(w.question()),
 		"note_appeal":           Appeal(testConverter().urls, w.appeal()),
+		"note_announcement":     Announcement(w.announcement()),
 	}
 }
 

@@ -20,6 +20,10 @@ import (
 // (never downloaded); attachments without a URL and other types are dropped.
 func OfferedContribution(act, o *vocab.Object) (service.ContributionInput, *service.RemoteOffer) {
 	in := service.ContributionInput{Title: o.Name, Kind: rawString(o.Raw["contributionKind"]), Licence: rawString(o.Raw["licence"])}
+	// A bounty claimed (issue 12): on the object, or on the Offer itself.
+	if in.Bounty = rawString(o.Raw["claimsBounty"]); in.Bounty == "" && act.Raw != nil {
+		in.Bounty = rawString(act.Raw["claimsBounty"])
+	}
 	if o.Source != nil && strings.Contains(o.Source.MediaType, "markdown") {
 		in.Body = o.Source.Content
 	}

@@ -203,6 +203,17 @@ func TestObjectKindsRoundTrip(t *testing.T) {
 			check[any](t, "appealStatus", o.Raw["appealStatus"], "open")
 			check[any](t, "purpose", o.Raw["purpose"], "request")
 		}},
+		{"AnnouncementObject", w.announcement(), func(t *testing.T, o *vocab.Object) {
+			a := w.announcement()
+			check(t, "id", o.ID, a.Announcement.URI)
+			check(t, "type", o.Type, "Note")
+			check(t, "attributedTo", o.AttributedTo, []string{a.Author.URI})
+			check(t, "cc", o.CC, []string{a.Author.FollowersURI, w.group.URI, w.rgroup.URI})
+			check[any](t, "commonsType", o.Raw["commonsType"], "CoalitionAnnouncement")
+			check[any](t, "announcementKind", o.Raw["announcementKind"], "job")
+			check[any](t, "price", o.Raw["price"], map[string]any{"hasUnit": "one", "hasNumericalValue": "25.50", "currency": "EUR"})
+			sameTime(t, "endTime", o.EndTime, *a.Announcement.At)
+		}},
 		{"AgreementObject", service.AgreementObject{PledgeOfferObject: w.pledgeOffer()}, func(t *testing.T, o *vocab.Object) {
 			p := w.pledgeOffer()
 			check(t, "id", o.ID, p.Pledge.URI+"#agreement")

@@ -25,6 +25,9 @@ type ContributionInput struct {
 	CoContributors []string
 	// Files are uploaded attachments (a local offer; at most models.MaxAttachments).
 	Files []Upload
+	// Bounty is the id or URI of a bounty the contribution claims (issue 12;
+	// bounties.go), "" for none.
+	Bounty string
 }
 
 // RemoteOffer identifies an Offer that arrived from another server.
@@ -163,6 +166,10 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 			return nil, err
 		}
 	}
+	claim, err := c.checkClaim(ctx, group, in.Bounty)
+	if err != nil {
+		return nil, err
+	}
 	if remote != nil {
 		if remote.ObjectURI == "" || remote.OfferURI == "" {
 			return nil, errs.BadRequest("a remote offer needs an object id and an offer id")
@@ -189,6 +196,11 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 		if err := tx.CreateContribution(ctx, co); err != nil {
 			return err
 		}
+		if claim.ID != "" {
+			if err := tx.CreateBountyClaim(ctx, &models.BountyClaim{ContributionID: co.ID, BountyID: claim.ID, CreatedAt: c.d.Now()}); err != nil {
+				return err
+			}
+		}
 		if group.Local() {
 			if err := c.notifyMaintainers(ctx, tx, group, models.Notification{Kind: models.NotifyContributionAwaitingReview,
 				ActorID: contributor.ID, CommunityID: group.ID, ContributionID: co.ID, DedupeKey: "offer:" + co.ID}); err != nil {
@@ -197,7 +209,7 @@ func (c *Communities) Offer(ctx context.Context, contributor, group *models.Acto
 		}
 		if !group.Local() && contributor.Local() {
 			return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: co.OfferURI, Type: core.TypeOffer, Actor: contributor,
-				Object: core.ContributionObject{Contribution: co, Group: group}, Target: group.URI, To: []string{group.URI}, Recipients: []*models.Actor{group}})
+				Object: core.ContributionObject{Contribution: co, Group: group, Bounty: claim.URI}, Target: group.URI, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 		}
 		return nil
 	})
@@ -451,6 +463,9 @@ func (c *Communities) carryAccept(ctx context.Context, tx *store.Store, byID str
 			ContributorID: a.ID, Kind: co.Kind, Weight: weight, SetByID: byID, RecordedAt: now})
 	}
 	if err := tx.AddLedgerEntries(ctx, entries); err != nil {
+		return err
+	}
+	if err := c.bountyAccepted(ctx, tx, co, group, contributors, byID); err != nil {
 		return err
 	}
 	var remote []*models.Actor

@@ -20,7 +20,11 @@ import (
 // roles, contributions to their commons and the contributor ledger. As everywhere
 // in this package, one method serves a local action and the same action arriving
 // from another server.
-type Communities struct{ d Deps }
+type Communities struct {
+	d Deps
+	// bounties is the economy's side of bounty claims (bounties.go).
+	bounties BountyHooks
+}
 
 // Licences offered for a commons: common SPDX ids plus the Peer Production License
 // (not in SPDX; "PPL" here). Contributions must be offered under the commons' own.

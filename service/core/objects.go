@@ -72,6 +72,8 @@ func (m MembershipObject) ObjectID() string { return m.Membership.URI }
 type ContributionObject struct {
 	Contribution *models.Contribution
 	Group        *models.Actor // the community it is offered to
+	// Bounty is the URI of the bounty the contribution claims ("" none).
+	Bounty string
 }
 
 func (c ContributionObject) ObjectID() string { return c.Contribution.URI }

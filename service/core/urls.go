@@ -35,3 +35,6 @@ func (u URLs) LedgerEntry(id string) string { return u.Base + "/ledger/" + id }
 // Funds is the money ledger of an organization or a community (the
 // contributions ledger of a community is Actor(name)+"/ledger").
 func (u URLs) Funds(username string) string { return u.Actor(username) + "/funds" }
+
+// Announcement is a coalition announcement's Note (issue 12).
+func (u URLs) Announcement(id string) string { return u.Base + "/announcements/" + id }

@@ -102,6 +102,7 @@ type Store interface {
 	DeliveredBy(ctx context.Context, orgID, groupID string, limit int) ([]models.EconomicEvent, error)
 	ListPartnerships(ctx context.Context, f store.PartnershipFilter, limit, offset int) ([]models.Partnership, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
+	announcementStore // announcements.go
 }
 
 var _ Store = (*store.Store)(nil)

@@ -23,9 +23,13 @@ type Totals struct {
 	Pledged     int64
 	Raised      int64
 	Disbursed   int64
-	Payouts     int64 // pending payout commitments
+	Payouts     int64 // payout commitments (bounties)
+	Paid        int64 // payments fulfilling payout commitments
 	PledgeCount int64
 }
+
+// PendingPayouts is what bounty payouts promise and was not paid yet.
+func (t Totals) PendingPayouts() int64 { return t.Payouts - t.Paid }
 
 // Balance is what was received and not paid out.
 func (t Totals) Balance() int64 { return t.Raised - t.Disbursed }
@@ -71,6 +75,8 @@ func (e *Economy) totals(ctx context.Context, st Store, sc LedgerScope) ([]Total
 			t.Disbursed = r.Sum
 		case models.EntryPayout:
 			t.Payouts = r.Sum
+		case models.EntryPayment:
+			t.Paid = r.Sum
 		}
 	}
 	return out, nil

@@ -170,6 +170,8 @@ func (n *Notifications) link(v View) string {
 		return base + "/follow_requests"
 	case v.Kind == models.NotifyMembershipRequest && v.Community != nil && v.Community.Local():
 		return base + "/c/" + v.Community.Username + "/members#requests" // the requests are on the members tab
+	case v.Kind == "announcement_held" && v.Community != nil && v.Community.Local():
+		return base + "/c/" + v.Community.Username + "/announcements" // held for the maintainers (issue 12)
 	case v.Contribution != nil:
 		return base + "/contributions/" + v.Contribution.ID
 	case v.Note != nil:
