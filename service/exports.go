@@ -22,39 +22,41 @@ import (
 // From package core.
 
 type (
-	DeliveryFilter     = core.DeliveryFilter
-	DeliveryInfo       = core.DeliveryInfo
-	Object             = core.Object
-	Ref                = core.Ref
-	NoteObject         = core.NoteObject
-	Tombstone          = core.Tombstone
-	FollowObject       = core.FollowObject
-	MembershipObject   = core.MembershipObject
-	ContributionObject = core.ContributionObject
-	OfferObject        = core.OfferObject
-	QuestionObject     = core.QuestionObject
-	OutcomeObject      = core.OutcomeObject
-	PollVoteObject     = core.PollVoteObject
-	GroupObject        = core.GroupObject
-	AppealObject       = core.AppealObject
-	PledgeOfferObject  = core.PledgeOfferObject
-	AgreementObject    = core.AgreementObject
-	RelayedActivity    = core.RelayedActivity
-	Publisher          = core.Publisher
-	Resolver           = core.Resolver
-	Outbound           = core.Outbound
-	Job                = core.Job
-	Jobs               = core.Jobs
-	Mail               = core.Mail
-	Mailer             = core.Mailer
-	NoMailer           = core.NoMailer
-	NotificationView   = notifications.View
-	NotificationFilter = notifications.Filter
-	NotificationPrefs  = notifications.Settings
-	DeliveryLog        = core.DeliveryLog
-	DomainPolicy       = core.DomainPolicy
-	URLs               = core.URLs
-	Listing            = core.Listing
+	DeliveryFilter             = core.DeliveryFilter
+	DeliveryInfo               = core.DeliveryInfo
+	Object                     = core.Object
+	Ref                        = core.Ref
+	NoteObject                 = core.NoteObject
+	Tombstone                  = core.Tombstone
+	FollowObject               = core.FollowObject
+	MembershipObject           = core.MembershipObject
+	ContributionObject         = core.ContributionObject
+	OfferObject                = core.OfferObject
+	QuestionObject             = core.QuestionObject
+	OutcomeObject              = core.OutcomeObject
+	PollVoteObject             = core.PollVoteObject
+	GroupObject                = core.GroupObject
+	AppealObject               = core.AppealObject
+	PledgeOfferObject          = core.PledgeOfferObject
+	AgreementObject            = core.AgreementObject
+	PartnershipOfferObject     = core.PartnershipOfferObject
+	PartnershipAgreementObject = core.PartnershipAgreementObject
+	RelayedActivity            = core.RelayedActivity
+	Publisher                  = core.Publisher
+	Resolver                   = core.Resolver
+	Outbound                   = core.Outbound
+	Job                        = core.Job
+	Jobs                       = core.Jobs
+	Mail                       = core.Mail
+	Mailer                     = core.Mailer
+	NoMailer                   = core.NoMailer
+	NotificationView           = notifications.View
+	NotificationFilter         = notifications.Filter
+	NotificationPrefs          = notifications.Settings
+	DeliveryLog                = core.DeliveryLog
+	DomainPolicy               = core.DomainPolicy
+	URLs                       = core.URLs
+	Listing                    = core.Listing
 )
 
 const (
@@ -252,6 +254,8 @@ type (
 	LedgerTotals      = economy.Totals
 	RemoteAppeal      = economy.RemoteAppeal
 	RemotePledge      = economy.RemotePledge
+	RemotePartnership = economy.RemotePartnership
+	TermsInput        = economy.TermsInput
 )
 
 // PaymentLinks decodes an organization's or an appeal's payment links.
