@@ -228,7 +228,9 @@ func TestInboxRemotePartners(t *testing.T) {
 				return d
 			}},
 		{name: "remove of a non-partner", signer: e.g, status: 202, state: "failed", reason: "not a partner", check: active(0),
-			doc: func(_ *inboxEnv) map[string]any { return e.act("Remove", e.g, "object", e.o2, "target", g()+"/partners") }},
+			doc: func(_ *inboxEnv) map[string]any {
+				return e.act("Remove", e.g, "object", e.o2, "target", g()+"/partners")
+			}},
 		{name: "the Group adds o", signer: e.g, status: 202, state: "processed", changes: true, check: active(1),
 			doc: func(_ *inboxEnv) map[string]any { return e.act("Add", e.g, "object", e.o, "target", g()+"/partners") }},
 		{name: "a duplicate Add changes nothing", signer: e.g, status: 202, state: "processed", check: func(t *testing.T, ie *inboxEnv) {
@@ -238,9 +240,13 @@ func TestInboxRemotePartners(t *testing.T) {
 			}
 		}, doc: func(_ *inboxEnv) map[string]any { return e.act("Add", e.g, "object", e.o, "target", g()+"/partners") }},
 		{name: "a local Remove by the organization of someone else", signer: e.o, status: 202, state: "failed", reason: "only this instance",
-			doc: func(_ *inboxEnv) map[string]any { return e.act("Remove", e.o, "object", e.o2, "target", e.seeds.URI+"/partners") }},
+			doc: func(_ *inboxEnv) map[string]any {
+				return e.act("Remove", e.o, "object", e.o2, "target", e.seeds.URI+"/partners")
+			}},
 		{name: "the Group removes o", signer: e.g, status: 202, state: "processed", changes: true, check: active(0),
-			doc: func(_ *inboxEnv) map[string]any { return e.act("Remove", e.g, "object", e.o, "target", g()+"/partners") }},
+			doc: func(_ *inboxEnv) map[string]any {
+				return e.act("Remove", e.g, "object", e.o, "target", g()+"/partners")
+			}},
 	})
 	// the remote community's partners, as shown here
 	gActor, err := e.inst.App.Store.ActorByURI(context.Background(), e.g)

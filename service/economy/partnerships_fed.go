@@ -5,9 +5,9 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
-	"github.com/commonsd/commonsd/content"
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
 )
