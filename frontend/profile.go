@@ -21,6 +21,13 @@ type profileData struct {
 	Posts         []noteView
 	Communities   []*person
 	Contributions []contributionView
+	// Partnerships of an organization with communities here or elsewhere
+	// (issue 12), each linking to its partner page.
+	Partnerships []partnershipLink
+}
+
+type partnershipLink struct {
+	Community, Path, State string
 }
 
 var badges = map[string]string{
@@ -67,6 +74,16 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 		d.Communities = append(d.Communities, p)
 	}
 	d.Contributions = w.people(ctx).contributions(d.View.Contributions)
+	if act.Type == models.ActorOrganization {
+		list, err := w.svc.Economy.OrganizationPartnerships(ctx, act, 50, 0)
+		if err != nil {
+			return err
+		}
+		for _, p := range list {
+			d.Partnerships = append(d.Partnerships, partnershipLink{Community: w.personOf(p.Community).Handle,
+				Path: partnersPath(p.Community) + "/" + p.ID, State: p.State})
+		}
+	}
 	title := act.Name
 	if title == "" {
 		title = act.Username

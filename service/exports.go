@@ -264,6 +264,9 @@ var PaymentLinks = economy.PaymentLinks
 // AppealTiers decodes an appeal's suggested amounts.
 var AppealTiers = economy.Tiers
 
+// PartnershipTerms reads a partnership's structured measurable terms.
+var PartnershipTerms = economy.TermsOf
+
 // From package moderation.
 
 type (

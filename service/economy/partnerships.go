@@ -327,6 +327,10 @@ type PartnerView struct {
 	Partnership
 	Delivered []models.EconomicEvent
 	Sums      []models.Money
+	// Promised is the structured terms; Months compares a monthly amount
+	// with the month's deliveries (partner_compare.go).
+	Promised Terms
+	Months   []MonthDelivery
 }
 
 // PartnerPage builds the partner's page of a partnership.
@@ -339,7 +343,8 @@ func (e *Economy) PartnerPage(ctx context.Context, id string) (*PartnerView, err
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	v := &PartnerView{Partnership: *p, Delivered: list}
+	v := &PartnerView{Partnership: *p, Delivered: list, Promised: TermsOf(&p.Partnership),
+		Months: monthsOf(&p.Partnership, list, e.d.Now())}
 	idx := map[string]int{}
 	for _, ev := range list {
 		i, ok := idx[ev.Currency]

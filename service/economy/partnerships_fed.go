@@ -257,3 +257,23 @@ func (e *Economy) OrganizationPartnerships(ctx context.Context, org *models.Acto
 	return e.Partnerships(ctx, store.PartnershipFilter{OrganizationID: org.ID,
 		States: []string{models.PartnershipRequested, models.PartnershipActive}}, limit, offset)
 }
+
+// KnownCommunity finds a community for the partners pages: a local one by
+// name, or a remote one already known here by "name@host" (never fetched: a
+// page view does not reach out to other servers).
+func (e *Economy) KnownCommunity(ctx context.Context, handle string) (*models.Actor, error) {
+	handle = strings.TrimPrefix(strings.TrimSpace(handle), "@")
+	var (
+		a   *models.Actor
+		err error
+	)
+	if name, host, ok := strings.Cut(handle, "@"); ok && !strings.EqualFold(host, e.d.Cfg.PublicHost()) {
+		a, err = e.d.Store.ActorByHandle(ctx, name, host)
+	} else {
+		a, err = e.d.Actors.LocalByHandle(ctx, name)
+	}
+	if err != nil || a.Type != models.ActorGroup {
+		return nil, errs.NotFound("no community %q known here", handle)
+	}
+	return a, nil
+}
