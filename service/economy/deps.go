@@ -103,6 +103,7 @@ type Store interface {
 	OpenPartnership(ctx context.Context, communityID, organizationID string) (*models.Partnership, error)
 	DeliveredBy(ctx context.Context, orgID, groupID string, limit int) ([]models.EconomicEvent, error)
 	ListPartnerships(ctx context.Context, f store.PartnershipFilter, limit, offset int) ([]models.Partnership, error)
+	ContributorWeights(ctx context.Context, communityID string) ([]store.ContributorWeight, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
