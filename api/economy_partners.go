@@ -25,11 +25,39 @@ type partnershipJSON struct {
 	CreatedAt    time.Time    `json:"created_at"`
 	DecidedAt    *time.Time   `json:"decided_at,omitempty"`
 	EndedAt      *time.Time   `json:"ended_at,omitempty"`
+	Measurable   *termsJSON   `json:"measurable,omitempty"`
+	Months       []monthJSON  `json:"months,omitempty"`
+	Remote       bool         `json:"remote,omitempty"`
+}
+
+type termsJSON struct {
+	Monthly        *moneyJSON `json:"monthly,omitempty"`
+	HoursPerMonth  int        `json:"hours_per_month,omitempty"`
+	RevenuePercent string     `json:"revenue_percent,omitempty"`
+}
+
+type monthJSON struct {
+	Month     string    `json:"month"`
+	Pledged   moneyJSON `json:"pledged"`
+	Delivered moneyJSON `json:"delivered"`
+	Met       bool      `json:"met"`
 }
 
 func (a *API) partnershipView(p *service.Partnership) partnershipJSON {
-	return partnershipJSON{ID: p.ID, State: p.State, Community: a.actorRef(p.Community), Organization: a.actorRef(p.Organization),
-		Pledge: p.Pledge, Terms: p.Terms, ProposalID: p.ProposalID, CreatedAt: p.CreatedAt.UTC(), DecidedAt: utcPtr(p.DecidedAt), EndedAt: utcPtr(p.EndedAt)}
+	out := partnershipJSON{ID: p.ID, State: p.State, Community: a.actorRef(p.Community), Organization: a.actorRef(p.Organization),
+		Pledge: p.Pledge, Terms: p.Terms, ProposalID: p.ProposalID, CreatedAt: p.CreatedAt.UTC(), DecidedAt: utcPtr(p.DecidedAt), EndedAt: utcPtr(p.EndedAt),
+		Remote: p.OfferURI != nil || !p.Community.Local()}
+	if t := service.PartnershipTerms(&p.Partnership); !t.Empty() {
+		out.Measurable = &termsJSON{HoursPerMonth: t.Hours}
+		if t.Monthly.Minor > 0 {
+			m := moneyView(t.Monthly)
+			out.Measurable.Monthly = &m
+		}
+		if t.PercentBP > 0 {
+			out.Measurable.RevenuePercent = t.PercentDecimal()
+		}
+	}
+	return out
 }
 
 func utcPtr(t *time.Time) *time.Time {
@@ -41,10 +69,18 @@ func utcPtr(t *time.Time) *time.Time {
 }
 
 type partnershipRequest struct {
-	As        string `json:"as"`
-	Community string `json:"community"`
-	Pledge    string `json:"pledge"`
-	Terms     string `json:"terms"`
+	As         string        `json:"as"`
+	Community  string        `json:"community"`
+	Pledge     string        `json:"pledge"`
+	Terms      string        `json:"terms"`
+	Measurable *termsRequest `json:"measurable"`
+}
+
+type termsRequest struct {
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+	Hours    string `json:"hours"`
+	Percent  string `json:"percent"`
 }
 
 // requestPartnership is POST /api/v1/partnerships.
@@ -54,7 +90,7 @@ func (a *API) requestPartnership(c echo.Context) error {
 		return err
 	}
 	p, err := a.svc.Economy.RequestPartnership(c.Request().Context(), caller(c),
-		service.PartnershipInput{As: req.As, Community: req.Community, Pledge: req.Pledge, Terms: req.Terms})
+		service.PartnershipInput{As: req.As, Community: req.Community, Pledge: req.Pledge, Terms: req.Terms, Structured: structured(req.Measurable)})
 	if err != nil {
 		return err
 	}
@@ -62,13 +98,26 @@ func (a *API) requestPartnership(c echo.Context) error {
 	return c.JSON(http.StatusCreated, a.partnershipView(p))
 }
 
-// showPartnership is GET /api/v1/partnerships/{id}.
+func structured(in *termsRequest) service.TermsInput {
+	if in == nil {
+		return service.TermsInput{}
+	}
+	return service.TermsInput{Amount: in.Amount, Currency: in.Currency, Hours: in.Hours, Percent: in.Percent}
+}
+
+// showPartnership is GET /api/v1/partnerships/{id}, with the monthly
+// comparison of pledged and delivered.
 func (a *API) showPartnership(c echo.Context) error {
-	p, err := a.svc.Economy.PartnershipByID(c.Request().Context(), c.Param("id"))
+	v, err := a.svc.Economy.PartnerPage(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, a.partnershipView(p))
+	out := a.partnershipView(&v.Partnership)
+	for _, m := range v.Months {
+		out.Months = append(out.Months, monthJSON{Month: m.Month.Format("2006-01"), Pledged: moneyView(m.Pledged),
+			Delivered: moneyView(m.Delivered), Met: m.Met()})
+	}
+	return c.JSON(http.StatusOK, out)
 }
 
 type partnershipDecision struct {

@@ -12,7 +12,8 @@ import (
 // it: a Follow (Social.ReceiveFollowAnswer: only the followed actor may
 // answer), a Join (Communities.ReceiveJoinAnswer) or an Offer
 // (Communities.ReceiveOfferAnswer: only the community offered to). The inner
-// activity is known by its type, or, when only its id is given, by which of
+// activity is known by its type (a pledge's or a partnership request's Offer
+// by our record of its id: Economy.ReceivePledgeAnswer, ReceivePartnershipAnswer), or, when only its id is given, by which of
 // our records carries that id.
 func (f *Federation) inboxAccept(ctx context.Context, actor *models.Actor, act *vocab.Object) error {
 	return f.answer(ctx, actor, act, true)
@@ -26,6 +27,9 @@ func (f *Federation) answer(ctx context.Context, actor *models.Actor, act *vocab
 	obj := act.Object
 	if f.known(f.svc.Store.PledgeByURI(ctx, obj.ID)) {
 		return f.svc.Economy.ReceivePledgeAnswer(ctx, actor, obj.ID, accept, convert.AnswerReason(act))
+	}
+	if f.known(f.svc.Store.PartnershipByOfferURI(ctx, obj.ID)) {
+		return f.svc.Economy.ReceivePartnershipAnswer(ctx, actor, obj.ID, accept)
 	}
 	switch f.answeredType(ctx, obj) {
 	case "Follow":

@@ -12,6 +12,9 @@ import (
 
 // inboxOffer: a remote contribution offered to one of our communities.
 func (f *Federation) inboxOffer(ctx context.Context, actor *models.Actor, act *vocab.Object) error {
+	if in, ok := convert.InboundPartnership(act); ok {
+		return f.receivePartnership(ctx, actor, in)
+	}
 	if in, ok := convert.InboundPledge(act); ok {
 		return f.receivePledge(ctx, actor, in)
 	}
@@ -26,6 +29,18 @@ func (f *Federation) receivePledge(ctx context.Context, actor *models.Actor, in 
 		return errs.BadRequest("the Offer's id is not on the pledger's host")
 	}
 	_, err := f.svc.Economy.ReceivePledge(ctx, actor, in)
+	return err
+}
+
+// receivePartnership: a remote organization asks one of our communities to
+// recognise it (Offer{Agreement} with commonsType Partnership);
+// Economy.ReceivePartnershipOffer records the request for the community to
+// decide. The Offer's id must be on the organization's host.
+func (f *Federation) receivePartnership(ctx context.Context, actor *models.Actor, in service.RemotePartnership) error {
+	if hostOf(in.OfferURI) != hostOf(actor.URI) {
+		return errs.BadRequest("the Offer's id is not on the organization's host")
+	}
+	_, err := f.svc.Economy.ReceivePartnershipOffer(ctx, actor, in)
 	return err
 }
 

@@ -12,7 +12,9 @@ import (
 
 // Partners (issue 12): a community's partners page (its stewards also see
 // and answer the open requests) and each partner's page, the reciprocity
-// pledge against what the partner delivered, from the ledger.
+// pledge against what the partner delivered, from the ledger. A remote
+// community known here has the same pages at /c/name@host/partners: its
+// partners as its Add and Remove told us (read only).
 
 func (w *Web) registerPartners(e router) {
 	e.GET("/c/:name/partners", w.partnersPage)
@@ -23,6 +25,7 @@ func (w *Web) registerPartners(e router) {
 
 type partnersData struct {
 	Group    *models.Actor
+	Path     string // /c/name or /c/name@host
 	Active   []service.Partnership
 	Requests []service.Partnership
 	Steward  bool
@@ -31,12 +34,12 @@ type partnersData struct {
 
 func (w *Web) partnersPage(c echo.Context) error {
 	ctx := c.Request().Context()
-	group, _, err := w.svc.Communities.Local(ctx, c.Param("name"))
+	group, err := w.svc.Economy.KnownCommunity(ctx, c.Param("name"))
 	if err != nil {
 		return err
 	}
 	_, me := w.viewer(c)
-	d := partnersData{Group: group, Steward: w.svc.Economy.MayManage(ctx, me, group), Done: c.QueryParam("done")}
+	d := partnersData{Group: group, Path: partnersPath(group), Steward: w.svc.Economy.MayManage(ctx, me, group), Done: c.QueryParam("done")}
 	if d.Active, err = w.svc.Economy.CommunityPartnerships(ctx, group, models.PartnershipActive, 200, 0); err != nil {
 		return err
 	}
@@ -52,13 +55,22 @@ func (w *Web) partnersPage(c echo.Context) error {
 
 type partnerData struct {
 	*service.PartnerView
+	Path            string
 	MayEnd, Steward bool
+}
+
+// partnersPath is the community's partners page.
+func partnersPath(group *models.Actor) string {
+	if group.Local() {
+		return communityPath(group) + "/partners"
+	}
+	return "/c/" + group.Username + "@" + group.Domain + "/partners"
 }
 
 // partnership loads the partnership of the route, in the community of the route.
 func (w *Web) partnership(c echo.Context) (*service.PartnerView, error) {
 	ctx := c.Request().Context()
-	group, _, err := w.svc.Communities.Local(ctx, c.Param("name"))
+	group, err := w.svc.Economy.KnownCommunity(ctx, c.Param("name"))
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +88,7 @@ func (w *Web) partnerPage(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	_, me := w.viewer(c)
-	d := partnerData{PartnerView: v, Steward: w.svc.Economy.MayManage(ctx, me, v.Community)}
+	d := partnerData{PartnerView: v, Path: partnersPath(v.Community), Steward: w.svc.Economy.MayManage(ctx, me, v.Community)}
 	d.MayEnd = v.State != models.PartnershipEnded && (d.Steward || w.svc.Economy.IsAdmin(ctx, v.Organization, me))
 	p := w.page(c, displayName(v.Organization)+" — partner of "+displayName(v.Community))
 	p.Data = d
@@ -103,7 +115,7 @@ func (w *Web) partnerDecide(c echo.Context) error {
 	if _, err := w.svc.Economy.DecidePartnership(c.Request().Context(), u, v.ID, accept); err != nil {
 		return w.communityError(c, err)
 	}
-	return c.Redirect(http.StatusSeeOther, communityPath(v.Community)+"/partners/"+v.ID)
+	return c.Redirect(http.StatusSeeOther, partnersPath(v.Community)+"/"+v.ID)
 }
 
 func (w *Web) partnerEnd(c echo.Context) error {
@@ -118,5 +130,5 @@ func (w *Web) partnerEnd(c echo.Context) error {
 	if _, err := w.svc.Economy.EndPartnership(c.Request().Context(), u, v.ID); err != nil {
 		return w.communityError(c, err)
 	}
-	return c.Redirect(http.StatusSeeOther, communityPath(v.Community)+"/partners/"+v.ID)
+	return c.Redirect(http.StatusSeeOther, partnersPath(v.Community)+"/"+v.ID)
 }

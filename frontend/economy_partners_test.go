@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 )
 
@@ -27,7 +29,8 @@ func TestPartnerPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, err := inst.App.Svc.Economy.RequestPartnership(ctx, adaUser, service.PartnershipInput{As: "coop", Community: "seeds",
-		Pledge: "We sell seed kits and give back.", Terms: "5 % of revenue; 10 hours a month"})
+		Pledge: "We sell seed kits and give back.", Terms: "5 % of revenue; 10 hours a month",
+		Structured: service.TermsInput{Amount: "100", Currency: "EUR", Hours: "10", Percent: "5"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +51,9 @@ func TestPartnerPages(t *testing.T) {
 			t.Errorf("%s has an inline style", path)
 		}
 	}
-	want(t, anon.get(page), http.StatusOK, "Nothing delivered yet", "active")
+	want(t, anon.get(page), http.StatusOK, "Nothing delivered yet", "active", "€100 a month", "10 hours of work a month",
+		"5 % of revenue", "Pledged against delivered", "no — €100 short")
+	want(t, anon.get("/@coop"), http.StatusOK, "Partner of", page)
 	want(t, bob.post(page, page+"/end", url.Values{}), http.StatusForbidden)
 	want(t, ada.post(page, page+"/end", url.Values{}), http.StatusSeeOther)
 	want(t, anon.get(page), http.StatusOK, "ended")
@@ -56,4 +61,31 @@ func TestPartnerPages(t *testing.T) {
 		t.Error("an ended partner is still listed")
 	}
 	want(t, anon.get("/c/seeds/partners/nope"), http.StatusNotFound)
+}
+
+// TestRemoteCommunityPartnersPage: a remote community's partners, as its Add
+// told us, have the same read-only pages at /c/name@host/partners.
+func TestRemoteCommunityPartnersPage(t *testing.T) {
+	inst, _ := startWithAdmin(t)
+	ctx := context.Background()
+	st := inst.App.Store
+	group := &models.Actor{ID: models.NewID(), Type: models.ActorGroup, Username: "garden", UsernameLower: "garden", Domain: "remote.example",
+		URI: "https://remote.example/c/garden", Name: "Far Garden", InboxURI: "https://remote.example/c/garden/inbox"}
+	org := &models.Actor{ID: models.NewID(), Type: models.ActorOrganization, Username: "coop", UsernameLower: "coop", Domain: "remote.example",
+		URI: "https://remote.example/users/coop", Name: "Far Co-op", InboxURI: "https://remote.example/users/coop/inbox"}
+	for _, a := range []*models.Actor{group, org} {
+		if err := st.DB.Create(a).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	p := &models.Partnership{ID: models.NewID(), CommunityID: group.ID, OrganizationID: org.ID, State: models.PartnershipActive,
+		RequestedByID: group.ID, DecidedByID: group.ID, CreatedAt: now, DecidedAt: &now}
+	if err := st.CreatePartnership(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	anon := newBrowser(t, inst)
+	want(t, anon.get("/c/garden@remote.example/partners"), http.StatusOK, "Far Co-op", "on remote.example", "/c/garden@remote.example/partners/"+p.ID)
+	want(t, anon.get("/c/garden@remote.example/partners/"+p.ID), http.StatusOK, "Far Co-op", "active")
+	want(t, anon.get("/c/garden@elsewhere.example/partners"), http.StatusNotFound)
 }

@@ -24,6 +24,13 @@ type profileData struct {
 	// An organization's announcements (issue 12); MayAnnounce for its admins.
 	Announcements []*service.AnnouncementView
 	MayAnnounce   bool
+	// Partnerships of an organization with communities here or elsewhere
+	// (issue 12), each linking to its partner page.
+	Partnerships []partnershipLink
+}
+
+type partnershipLink struct {
+	Community, Path, State string
 }
 
 var badges = map[string]string{
@@ -75,6 +82,14 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 			return err
 		}
 		d.MayAnnounce = me != nil && w.svc.Economy.IsAdmin(ctx, act, me)
+		list, err := w.svc.Economy.OrganizationPartnerships(ctx, act, 50, 0)
+		if err != nil {
+			return err
+		}
+		for _, p := range list {
+			d.Partnerships = append(d.Partnerships, partnershipLink{Community: w.personOf(p.Community).Handle,
+				Path: partnersPath(p.Community) + "/" + p.ID, State: p.State})
+		}
 	}
 	title := act.Name
 	if title == "" {

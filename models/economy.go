@@ -179,4 +179,19 @@ type Partnership struct {
 	CreatedAt  time.Time
 	DecidedAt  *time.Time
 	EndedAt    *time.Time
+
+	// OfferURI is the id of the Offer{Agreement} that asked for it over
+	// federation: ours when a local organization asked a remote community,
+	// the organization's when a remote one asked us. Nil for a request made
+	// here for a local community, and for a remote community's partnership
+	// learnt from its Add (unique: a duplicate Offer changes nothing).
+	OfferURI *string `gorm:"size:2048;uniqueIndex"`
+	// The measurable terms, structured (migration 0021), compared with the
+	// ledger on the partner's page: an amount per month (TermsMinor in
+	// TermsCurrency, integer minor units), hours per month, and a share of
+	// revenue in basis points (500 = 5 %). Zero: not promised.
+	TermsMinor     int64
+	TermsCurrency  string `gorm:"size:3"`
+	TermsHours     int
+	TermsPercentBP int
 }

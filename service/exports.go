@@ -22,41 +22,43 @@ import (
 // From package core.
 
 type (
-	DeliveryFilter     = core.DeliveryFilter
-	DeliveryInfo       = core.DeliveryInfo
-	Object             = core.Object
-	Ref                = core.Ref
-	NoteObject         = core.NoteObject
-	Tombstone          = core.Tombstone
-	FlagObject         = core.FlagObject
-	FollowObject       = core.FollowObject
-	MembershipObject   = core.MembershipObject
-	ContributionObject = core.ContributionObject
-	OfferObject        = core.OfferObject
-	QuestionObject     = core.QuestionObject
-	OutcomeObject      = core.OutcomeObject
-	PollVoteObject     = core.PollVoteObject
-	GroupObject        = core.GroupObject
-	AppealObject       = core.AppealObject
-	AnnouncementObject = core.AnnouncementObject
-	PledgeOfferObject  = core.PledgeOfferObject
-	AgreementObject    = core.AgreementObject
-	RelayedActivity    = core.RelayedActivity
-	Publisher          = core.Publisher
-	Resolver           = core.Resolver
-	Outbound           = core.Outbound
-	Job                = core.Job
-	Jobs               = core.Jobs
-	Mail               = core.Mail
-	Mailer             = core.Mailer
-	NoMailer           = core.NoMailer
-	NotificationView   = notifications.View
-	NotificationFilter = notifications.Filter
-	NotificationPrefs  = notifications.Settings
-	DeliveryLog        = core.DeliveryLog
-	DomainPolicy       = core.DomainPolicy
-	URLs               = core.URLs
-	Listing            = core.Listing
+	DeliveryFilter             = core.DeliveryFilter
+	DeliveryInfo               = core.DeliveryInfo
+	Object                     = core.Object
+	Ref                        = core.Ref
+	NoteObject                 = core.NoteObject
+	Tombstone                  = core.Tombstone
+	FlagObject                 = core.FlagObject
+	FollowObject               = core.FollowObject
+	MembershipObject           = core.MembershipObject
+	ContributionObject         = core.ContributionObject
+	OfferObject                = core.OfferObject
+	QuestionObject             = core.QuestionObject
+	OutcomeObject              = core.OutcomeObject
+	PollVoteObject             = core.PollVoteObject
+	GroupObject                = core.GroupObject
+	AppealObject               = core.AppealObject
+	AnnouncementObject         = core.AnnouncementObject
+	PledgeOfferObject          = core.PledgeOfferObject
+	AgreementObject            = core.AgreementObject
+	RelayedActivity            = core.RelayedActivity
+	Publisher                  = core.Publisher
+	Resolver                   = core.Resolver
+	Outbound                   = core.Outbound
+	Job                        = core.Job
+	Jobs                       = core.Jobs
+	Mail                       = core.Mail
+	Mailer                     = core.Mailer
+	NoMailer                   = core.NoMailer
+	NotificationView           = notifications.View
+	NotificationFilter         = notifications.Filter
+	NotificationPrefs          = notifications.Settings
+	DeliveryLog                = core.DeliveryLog
+	DomainPolicy               = core.DomainPolicy
+	URLs                       = core.URLs
+	Listing                    = core.Listing
+	PartnershipOfferObject     = core.PartnershipOfferObject
+	PartnershipAgreementObject = core.PartnershipAgreementObject
 )
 
 const (
@@ -261,6 +263,8 @@ type (
 	CommunityAnnouncement = economy.CommunityAnnouncement
 	BountyView            = economy.BountyView
 	RemotePledge          = economy.RemotePledge
+	RemotePartnership     = economy.RemotePartnership
+	TermsInput            = economy.TermsInput
 )
 
 // PaymentLinks decodes an organization's or an appeal's payment links.
@@ -268,6 +272,9 @@ var PaymentLinks = economy.PaymentLinks
 
 // AppealTiers decodes an appeal's suggested amounts.
 var AppealTiers = economy.Tiers
+
+// PartnershipTerms reads a partnership's structured measurable terms.
+var PartnershipTerms = economy.TermsOf
 
 // From package moderation.
 

@@ -96,3 +96,12 @@ func (s *Store) DeliveredBy(ctx context.Context, orgID, groupID string, limit in
 		Order("created_at, id").Limit(limit).Find(&out).Error
 	return out, translate(err)
 }
+
+// PartnershipByOfferURI loads the partnership asked for by the Offer uri.
+func (s *Store) PartnershipByOfferURI(ctx context.Context, uri string) (*models.Partnership, error) {
+	var p models.Partnership
+	if err := s.with(ctx).Where("offer_uri = ?", uri).Take(&p).Error; err != nil {
+		return nil, translate(err)
+	}
+	return &p, nil
+}

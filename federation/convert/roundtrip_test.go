@@ -235,6 +235,14 @@ func TestObjectKindsRoundTrip(t *testing.T) {
 			check(t, "actor", o.Actor, w.bob.URI)
 			check(t, "agreement", o.Object.ID, p.Pledge.URI+"#agreement")
 		}},
+		{"PartnershipAgreementObject", service.PartnershipAgreementObject{PartnershipOfferObject: w.partnershipOffer()},
+			func(t *testing.T, o *vocab.Object) { checkPartnershipAgreement(t, w, o) }},
+		{"PartnershipOfferObject", w.partnershipOffer(), func(t *testing.T, o *vocab.Object) {
+			check(t, "type", o.Type, "Offer")
+			check(t, "actor", o.Actor, w.bob.URI)
+			check(t, "target", o.Target.ID, w.group.URI)
+			checkPartnershipAgreement(t, w, o.Object)
+		}},
 		{"Outbound", &service.Outbound{ID: act("LOCK"), Type: service.TypeLock, Actor: w.group, Object: service.Ref{URI: w.note.URI},
 			Audience: w.group.URI, To: []string{vocab.PublicAddress}}, func(t *testing.T, o *vocab.Object) {
 			check(t, "id", o.ID, act("LOCK"))

@@ -120,7 +120,9 @@ func ContextDocument() []byte {
 // prefixed names ("commons:result"), so the inline context need not carry
 // them: they are defined here, in the document served at the namespace URL.
 // Governance (issue 11): the Question's kind and state, and the outcome
-// note's machine-readable result.
+// note's machine-readable result. Partnerships (issue 12): an Agreement's
+// terms in words (reciprocityTerms), a Commitment's period ("P1M": each
+// month) and what a percentage is a share of (shareOf: "revenue").
 const nsOnlyTerms = `{
   "proposalKind": "commons:proposalKind",
   "proposalState": "commons:proposalState",
@@ -134,7 +136,10 @@ const nsOnlyTerms = `{
   "advisory": "commons:advisory",
   "effect": "commons:effect",
   "winner": "commons:winner",
-  "ballots": {"@id": "commons:ballots", "@type": "@id"}
+  "ballots": {"@id": "commons:ballots", "@type": "@id"},
+  "reciprocityTerms": "commons:reciprocityTerms",
+  "period": {"@id": "commons:period", "@type": "xsd:duration"},
+  "shareOf": "commons:shareOf"
 }`
 
 // Serialize builds the JSON-LD document of o (with Context). o must have a

@@ -98,9 +98,12 @@ type Store interface {
 	LedgerTotals(ctx context.Context, sc store.LedgerScope) ([]store.LedgerTotal, error)
 	CreatePartnership(ctx context.Context, p *models.Partnership) error
 	PartnershipByID(ctx context.Context, id string) (*models.Partnership, error)
+	PartnershipByOfferURI(ctx context.Context, uri string) (*models.Partnership, error)
+	ActorByHandle(ctx context.Context, username, domain string) (*models.Actor, error)
 	OpenPartnership(ctx context.Context, communityID, organizationID string) (*models.Partnership, error)
 	DeliveredBy(ctx context.Context, orgID, groupID string, limit int) ([]models.EconomicEvent, error)
 	ListPartnerships(ctx context.Context, f store.PartnershipFilter, limit, offset int) ([]models.Partnership, error)
+	ContributorWeights(ctx context.Context, communityID string) ([]store.ContributorWeight, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 	announcementStore // announcements.go
 }

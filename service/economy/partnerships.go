@@ -20,9 +20,10 @@ import (
 // ({group}/partners). Either side ends it (EndPartnership): the Group Removes
 // it from partners and Undoes its Follow.
 //
-// Local-first: the community is local; the organization is a local one
-// (asking through an admin) — a remote organization can be recognised by a
-// proposal naming it, but cannot yet ask by federation.
+// Across instances (partnerships_fed.go): a local organization asks a remote
+// community, and a remote organization asks one of ours, with
+// Offer{Agreement}; a remote community's Add/Remove on its partners
+// collection is recorded.
 
 // PartnershipInput is an organization's request.
 type PartnershipInput struct {
@@ -30,6 +31,8 @@ type PartnershipInput struct {
 	// handle of the local community asked.
 	As, Community string
 	Pledge, Terms string
+	// Structured is the measurable terms as numbers (all optional).
+	Structured TermsInput
 }
 
 // Partnership is a partnership with its two sides.
@@ -43,12 +46,6 @@ type Partnership struct {
 // request or partnership per pair: a second is 409.
 func (e *Economy) RequestPartnership(ctx context.Context, by *models.User, in PartnershipInput) (*Partnership, error) {
 	in.Pledge, in.Terms = strings.TrimSpace(in.Pledge), strings.TrimSpace(in.Terms)
-	if in.Pledge == "" || in.Terms == "" {
-		return nil, errs.Unprocessable("a reciprocity pledge needs words and measurable terms")
-	}
-	if len([]rune(in.Pledge)) > 5000 || len([]rune(in.Terms)) > 1000 {
-		return nil, errs.Unprocessable("the pledge is at most 5000 characters and its terms at most 1000")
-	}
 	if strings.TrimSpace(in.As) == "" {
 		return nil, errs.Unprocessable("name the organization you act for")
 	}
@@ -56,16 +53,24 @@ func (e *Economy) RequestPartnership(ctx context.Context, by *models.User, in Pa
 	if err != nil {
 		return nil, err
 	}
-	if org.Type != models.ActorOrganization {
-		return nil, errs.Unprocessable("only an organization can ask to be a partner")
-	}
-	group, err := e.d.Actors.LocalByHandle(ctx, strings.TrimPrefix(strings.TrimSpace(in.Community), "@"))
-	if err != nil || group.Type != models.ActorGroup {
-		return nil, errs.NotFound("no local community %q", in.Community)
-	}
-	p := &models.Partnership{ID: models.NewID(), CommunityID: group.ID, OrganizationID: org.ID,
+	p := &models.Partnership{ID: models.NewID(), OrganizationID: org.ID,
 		State: models.PartnershipRequested, Pledge: in.Pledge, Terms: in.Terms, RequestedByID: by.ActorID, CreatedAt: e.d.Now()}
-	err = e.d.Store.CreatePartnership(ctx, p)
+	if err := e.checkRequest(org, p, in.Structured); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(in.Community) == "" {
+		return nil, errs.Unprocessable("name the community you ask")
+	}
+	group, err := e.d.Social.ResolveActor(ctx, in.Community)
+	if err != nil || group.Type != models.ActorGroup {
+		return nil, errs.NotFound("no community %q", in.Community)
+	}
+	p.CommunityID = group.ID
+	if group.Local() {
+		err = e.d.Store.CreatePartnership(ctx, p)
+	} else {
+		err = e.requestRemote(ctx, p, org, group)
+	}
 	if errors.Is(err, store.ErrExists) {
 		return nil, errs.Conflict("@%s already asked @%s, or is its partner", org.Username, group.Username)
 	} else if err != nil {
@@ -135,7 +140,7 @@ func (e *Economy) DecidePartnership(ctx context.Context, by *models.User, id str
 			if err := tx.DecidePartnership(ctx, p.ID, false, me.ID, "", e.d.Now()); err != nil {
 				return err
 			}
-			return nil
+			return e.answerPartnership(ctx, tx, core.TypeReject, &p.Partnership, p.Organization, p.Community, "declined by a steward")
 		}
 		return e.recognise(ctx, tx, p, me.ID, "")
 	})
@@ -180,6 +185,9 @@ func (e *Economy) recognise(ctx context.Context, tx *store.Store, p *Partnership
 		return err
 	}
 	group, org := p.Community, p.Organization
+	if err := e.answerPartnership(ctx, tx, core.TypeAccept, &p.Partnership, org, group, ""); err != nil {
+		return err
+	}
 	if _, err := tx.FollowByPair(ctx, group.ID, org.ID); errors.Is(err, store.ErrNotFound) {
 		id := models.NewID()
 		f := &models.Follow{ID: id, URI: e.d.URLs.Activity(id), FollowerID: group.ID, TargetID: org.ID, State: models.FollowPending}
@@ -239,8 +247,11 @@ func (e *Economy) EndPartnership(ctx context.Context, by *models.User, id string
 		if err := tx.EndPartnership(ctx, p.ID, me.ID, e.d.Now()); err != nil {
 			return err
 		}
-		if p.State != models.PartnershipActive {
-			return nil
+		switch {
+		case !p.Community.Local():
+			return e.leaveRemote(ctx, tx, p.Community, p.Organization)
+		case p.State != models.PartnershipActive:
+			return e.answerPartnership(ctx, tx, core.TypeReject, &p.Partnership, p.Organization, p.Community, "declined by a steward")
 		}
 		return e.unrecognise(ctx, tx, p.Community, p.Organization)
 	})
@@ -316,6 +327,10 @@ type PartnerView struct {
 	Partnership
 	Delivered []models.EconomicEvent
 	Sums      []models.Money
+	// Promised is the structured terms; Months compares a monthly amount
+	// with the month's deliveries (partner_compare.go).
+	Promised Terms
+	Months   []MonthDelivery
 }
 
 // PartnerPage builds the partner's page of a partnership.
@@ -328,7 +343,8 @@ func (e *Economy) PartnerPage(ctx context.Context, id string) (*PartnerView, err
 	if err != nil {
 		return nil, errs.Internal(err)
 	}
-	v := &PartnerView{Partnership: *p, Delivered: list}
+	v := &PartnerView{Partnership: *p, Delivered: list, Promised: TermsOf(&p.Partnership),
+		Months: monthsOf(&p.Partnership, list, e.d.Now())}
 	idx := map[string]int{}
 	for _, ev := range list {
 		i, ok := idx[ev.Currency]

@@ -130,6 +130,7 @@ type Store interface {
 	PollByNoteID(ctx context.Context, noteID string) (*models.Poll, error)
 	PollsOf(ctx context.Context, noteIDs []string) (map[string]*models.Poll, error)
 	PollVotesOf(ctx context.Context, noteID, actorID string) ([]models.PollVote, error)
+	LedgerTotals(ctx context.Context, sc store.LedgerScope) ([]store.LedgerTotal, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
