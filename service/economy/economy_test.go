@@ -61,7 +61,10 @@ func newFixture(t *testing.T, st *store.Store) *fixture {
 
 func (f *fixture) user(t *testing.T, name string) *models.User {
 	t.Helper()
-	u, _ := servicetest.SignUp(t, f.s, name)
+	u, err := f.s.Accounts.SignUp(f.ctx, service.Registration{Username: name, Email: name + "@example.org", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return u
 }
 

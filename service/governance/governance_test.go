@@ -66,7 +66,15 @@ func newFixture(t testing.TB, st *store.Store) *fixture {
 
 func (f *fixture) user(t testing.TB, name string) (*models.User, *models.Actor) {
 	t.Helper()
-	return servicetest.SignUp(t, f.s, name)
+	u, err := f.s.Accounts.SignUp(f.ctx, service.Registration{Username: name, Email: name + "@example.org", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.s.Accounts.ActorOf(f.ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, a
 }
 
 func (f *fixture) remote(t testing.TB, name string) *models.Actor {

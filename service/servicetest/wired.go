@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
 	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
@@ -59,20 +58,4 @@ func Wired(t testing.TB, st *store.Store, now *time.Time) (*service.Service, *Re
 	s.SetPorts(pub, nil, nil)
 	s.SetQueue(jobs, nil)
 	return s, pub, jobs
-}
-
-// SignUp registers a local user name (name@example.org) and returns it with
-// its actor.
-func SignUp(t testing.TB, s *service.Service, name string) (*models.User, *models.Actor) {
-	t.Helper()
-	ctx := context.Background()
-	u, err := s.Accounts.SignUp(ctx, service.Registration{Username: name, Email: name + "@example.org", Password: "correct horse battery"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := s.Accounts.ActorOf(ctx, u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u, a
 }
