@@ -1,6 +1,7 @@
 package federation_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/commonsd/commonsd/models"
@@ -29,7 +30,36 @@ func TestInboxAnnounce(t *testing.T) {
 		return e.act("Announce", by, "object", map[string]any{"id": e.id("deletes"), "type": "Delete", "actor": e.y, "object": note}, "to", []string{asPublic})
 	}
 	deleted := func(uri string) bool { return e.noteRow(uri).DeletedAt != nil }
+	// relayedUpdate is a Group's Announce{Update} of note by its author, with
+	// an embedded copy saying text: never believed, the note is re-fetched.
+	relayedUpdate := func(e *inboxEnv, by, author, note, text string) map[string]any {
+		n := e.note(note, author, e.g)
+		n["content"] = "<p>" + text + "</p>"
+		return e.act("Announce", by, "object", map[string]any{"id": e.id("updates"), "type": "Update", "actor": author, "object": n}, "to", []string{asPublic})
+	}
+	adaContent := e.adaNote.Content
 	runInboxCases(t, e, []inboxCase{
+		{name: "group relays an Update of a local user's note", signer: e.g, status: 202, state: "ignored", reason: "note of this instance",
+			doc: func(e *inboxEnv) map[string]any { return relayedUpdate(e, e.g, e.ada, e.adaNote.URI, "forged") },
+			check: func(t *testing.T, e *inboxEnv) {
+				if got := e.noteRow(e.adaNote.URI).Content; got != adaContent {
+					t.Fatalf("ada's note became %q", got)
+				}
+			}},
+		{name: "group relays an Update: the post is re-fetched from its origin, the relayed copy ignored", signer: e.g, status: 202,
+			state: "processed", changes: true,
+			doc: func(e *inboxEnv) map[string]any {
+				origin := e.note(inG, e.y, e.g)
+				origin["@context"] = "https://www.w3.org/ns/activitystreams"
+				origin["content"] = "<p>edited at its origin</p>"
+				e.rem.Serve(strings.TrimPrefix(inG, e.rem.URL()), mustJSON(t, origin))
+				return relayedUpdate(e, e.g, e.y, inG, "forged by the relay")
+			},
+			check: func(t *testing.T, e *inboxEnv) {
+				if got := e.noteRow(inG); got.Content != "<p>edited at its origin</p>" || got.EditedAt == nil {
+					t.Fatalf("after the relayed Update: %q (edited %v)", got.Content, got.EditedAt)
+				}
+			}},
 		{name: "group deletes a local user's note in the group", signer: e.g, status: 202, state: "failed", reason: "cannot delete a post of this instance",
 			doc: func(e *inboxEnv) map[string]any { return relayedDelete(e, e.g, e.adaNote.URI) },
 			check: func(t *testing.T, e *inboxEnv) {

@@ -96,21 +96,21 @@ func (w *Web) actorView(a *models.Actor) *actorView {
 
 // noteView is one timeline entry.
 type noteView struct {
-	NoteID    string
-	URL       string
-	Author    *actorView
-	BoostedBy *actorView
-	Content   template.HTML // sanitised by the service
-	Summary   template.HTML // content warning, escaped or sanitised by the service
-	Sensitive bool
-	// Attachments are a remote note's media (see the "attachments" template).
-	Attachments []models.NoteAttachment
-	Visibility  string
-	Published   time.Time
-	EditedAt    *time.Time
-	Own         bool
+	NoteID     string
+	URL        string
+	Author     *actorView
+	BoostedBy  *actorView
+	Content    template.HTML // sanitised by the service
+	Summary    template.HTML // content warning, escaped or sanitised by the service
+	Sensitive  bool
+	Visibility string
+	Published  time.Time
+	EditedAt   *time.Time
+	Own        bool
 	// Poll is the note's poll when it is a remote Question (nil otherwise).
 	Poll *service.PollView
+	// Attachments are a remote note's media (see the "attachments" template).
+	Attachments []models.NoteAttachment
 }
 
 const timelinePage = 20

@@ -32,32 +32,33 @@ type Follow struct {
 
 // Note is a post: a local note, or a remote Note/Page/Article/Question we received.
 type Note struct {
-	ID           string   `gorm:"primaryKey;size:26"`
-	URI          string   `gorm:"size:2048;not null;uniqueIndex"`
-	URL          string   `gorm:"size:2048"`
-	Type         string   `gorm:"size:32;not null"`
-	AuthorID     string   `gorm:"size:26;not null;index"`
-	Name         string   `gorm:"size:1024"`
-	Summary      string   `gorm:"type:text"` // content warning
-	Content      string   `gorm:"type:text"` // sanitised HTML
-	Source       string   `gorm:"type:text"` // Markdown a local author typed
-	Sensitive    bool     `gorm:"not null"`
-	Visibility   string   `gorm:"size:16;not null;index"`
-	InReplyToURI string   `gorm:"size:2048;index"`
-	AudienceURI  string   `gorm:"size:2048;index"`
-	To           []string `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
-	CC           []string `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
+	ID           string    `gorm:"primaryKey;size:26"`
+	URI          string    `gorm:"size:2048;not null;uniqueIndex"`
+	URL          string    `gorm:"size:2048"`
+	Type         string    `gorm:"size:32;not null"`
+	AuthorID     string    `gorm:"size:26;not null;index"`
+	Name         string    `gorm:"size:1024"`
+	Summary      string    `gorm:"type:text"` // content warning
+	Content      string    `gorm:"type:text"` // sanitised HTML
+	Source       string    `gorm:"type:text"` // Markdown a local author typed
+	Sensitive    bool      `gorm:"not null"`
+	Visibility   string    `gorm:"size:16;not null;index"`
+	InReplyToURI string    `gorm:"size:2048;index"`
+	AudienceURI  string    `gorm:"size:2048;index"`
+	To           []string  `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
+	CC           []string  `gorm:"type:text;serializer:json"` // IRIs, stored as a JSON array
+	Local        bool      `gorm:"not null"`
+	Locked       bool      `gorm:"not null"` // replies closed by a moderator
+	Published    time.Time `gorm:"index"`
+	EditedAt     *time.Time
+	DeletedAt    *time.Time `gorm:"index"` // a Tombstone is served once set
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+
 	// Attachments are a remote note's media (images, videos, audio, documents)
 	// as its server described them; only http(s) URLs, at most
 	// MaxNoteAttachments (the service checks both when the note is stored).
 	Attachments []NoteAttachment `gorm:"type:text;serializer:json"`
-	Local       bool             `gorm:"not null"`
-	Locked      bool             `gorm:"not null"` // replies closed by a moderator
-	Published   time.Time        `gorm:"index"`
-	EditedAt    *time.Time
-	DeletedAt   *time.Time `gorm:"index"` // a Tombstone is served once set
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
 }
 
 // NoteAttachment is one media attachment of a remote note: an AS2 Document,

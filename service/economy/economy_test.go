@@ -19,23 +19,8 @@ import (
 
 var status = servicetest.Status
 
-type jobs struct {
-	mu        sync.Mutex
-	scheduled []core.Job
-	at        []time.Time
-}
-
-func (j *jobs) Enqueue(_ context.Context, _ *store.Store, job core.Job) error {
-	return j.ScheduleAt(context.Background(), nil, job, time.Time{})
-}
-
-func (j *jobs) ScheduleAt(_ context.Context, _ *store.Store, job core.Job, at time.Time) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.scheduled = append(j.scheduled, job)
-	j.at = append(j.at, at)
-	return nil
-}
+// jobs stands in for the queue (servicetest.Jobs).
+type jobs = servicetest.Jobs
 
 type fixture struct {
 	ctx        context.Context
@@ -52,12 +37,9 @@ type fixture struct {
 
 func newFixture(t *testing.T, st *store.Store) *fixture {
 	t.Helper()
-	f := &fixture{ctx: context.Background(), st: st, pub: &servicetest.Recorder{}, jobs: &jobs{}}
+	f := &fixture{ctx: context.Background(), st: st}
 	f.now = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	f.s = servicetest.New(t, st)
-	f.s.Now = func() time.Time { return f.now }
-	f.s.SetPorts(f.pub, nil, nil)
-	f.s.SetQueue(f.jobs, nil)
+	f.s, f.pub, f.jobs = servicetest.Wired(t, st, &f.now)
 	f.treasurer = f.user(t, "treasurer")
 	f.alice = f.user(t, "alice")
 	f.bob = f.user(t, "bob")
@@ -180,8 +162,8 @@ func TestAppealLifecycle(t *testing.T) {
 		if obj.Appeal.ID != a.ID || obj.Raised.Minor != 0 || !contains(out[0].CC, f.group.URI) {
 			t.Errorf("Create object %+v cc %v", obj, out[0].CC)
 		}
-		if len(f.jobs.scheduled) != 1 || f.jobs.at[0] != a.EndsAt {
-			t.Errorf("close job %v at %v", f.jobs.scheduled, f.jobs.at)
+		if len(f.jobs.Scheduled) != 1 || f.jobs.At[0] != a.EndsAt {
+			t.Errorf("close job %v at %v", f.jobs.Scheduled, f.jobs.At)
 		}
 		// a coalition partner cannot open appeals; a non-admin neither
 		if _, _, err := f.s.Economy.CreateOrganization(f.ctx, f.bob, economy.OrganizationInput{Handle: "bobco", Kind: models.OrgCoalition}); err != nil {
@@ -341,17 +323,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func countJobs(j *jobs, kind string) int {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	n := 0
-	for _, x := range j.scheduled {
-		if x.Kind() == kind {
-			n++
-		}
-	}
-	return n
-}
+func countJobs(j *jobs, kind string) int { return j.Count(kind) }
 
 // TestPledgeBadInput: every bad pledge gets a clear error and changes nothing.
 func TestPledgeBadInput(t *testing.T) {

@@ -107,7 +107,7 @@ func TestThousandVotesOneUpdate(t *testing.T) {
 			}
 		}
 		var jobs []governance.TallyJob
-		for _, j := range f.jobs.scheduled {
+		for _, j := range f.jobs.Scheduled {
 			if tj, ok := j.(governance.TallyJob); ok {
 				jobs = append(jobs, tj)
 			}

@@ -21,24 +21,8 @@ var status = servicetest.Status
 // recorder stands in for the federation edge (servicetest.Recorder).
 type recorder = servicetest.Recorder
 
-// jobs stands in for the queue and keeps the scheduled jobs.
-type jobs struct {
-	mu        sync.Mutex
-	scheduled []core.Job
-	at        []time.Time
-}
-
-func (j *jobs) Enqueue(_ context.Context, _ *store.Store, job core.Job) error {
-	return j.ScheduleAt(context.Background(), nil, job, time.Time{})
-}
-
-func (j *jobs) ScheduleAt(_ context.Context, _ *store.Store, job core.Job, at time.Time) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.scheduled = append(j.scheduled, job)
-	j.at = append(j.at, at)
-	return nil
-}
+// jobs stands in for the queue (servicetest.Jobs).
+type jobs = servicetest.Jobs
 
 type fixture struct {
 	ctx   context.Context
@@ -57,12 +41,9 @@ type fixture struct {
 
 func newFixture(t testing.TB, st *store.Store) *fixture {
 	t.Helper()
-	f := &fixture{ctx: context.Background(), st: st, pub: &recorder{}, jobs: &jobs{}}
+	f := &fixture{ctx: context.Background(), st: st}
 	f.now = time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
-	f.s = servicetest.New(t, st)
-	f.s.Now = func() time.Time { return f.now }
-	f.s.SetPorts(f.pub, nil, nil)
-	f.s.SetQueue(f.jobs, nil)
+	f.s, f.pub, f.jobs = servicetest.Wired(t, st, &f.now)
 	root, rootActor := f.user(t, "founder")
 	f.founder = rootActor
 	g, _, err := f.s.Communities.Create(f.ctx, root, service.CommunityInput{Handle: "coop", Licence: "CC-BY-SA-4.0", MembershipPolicy: "approval"})
@@ -334,12 +315,12 @@ func TestProposeRules(t *testing.T) {
 			}
 		}
 		list, err := f.s.Governance.List(f.ctx, f.group, 10, 0)
-		if err != nil || len(list) != 0 || len(f.jobs.scheduled) != 0 {
-			t.Fatalf("refused proposals left %d rows, %d jobs (%v)", len(list), len(f.jobs.scheduled), err)
+		if err != nil || len(list) != 0 || len(f.jobs.Scheduled) != 0 {
+			t.Fatalf("refused proposals left %d rows, %d jobs (%v)", len(list), len(f.jobs.Scheduled), err)
 		}
 		p := f.propose(t, f.alice, governance.ProposalInput{})
-		if len(f.jobs.scheduled) != 1 || f.jobs.scheduled[0].(governance.CloseJob).ProposalID != p.ID || !f.jobs.at[0].Equal(p.ClosesAt) {
-			t.Fatalf("close job %v at %v", f.jobs.scheduled, f.jobs.at)
+		if len(f.jobs.Scheduled) != 1 || f.jobs.Scheduled[0].(governance.CloseJob).ProposalID != p.ID || !f.jobs.At[0].Equal(p.ClosesAt) {
+			t.Fatalf("close job %v at %v", f.jobs.Scheduled, f.jobs.At)
 		}
 	})
 }
@@ -377,8 +358,8 @@ func TestCloseEarlyReschedules(t *testing.T) {
 		if closed, err := f.s.Governance.Close(f.ctx, p.ID); err != nil || closed {
 			t.Fatalf("early Close = %v, %v", closed, err)
 		}
-		if got, _ := f.st.ProposalByID(f.ctx, p.ID); got.State != models.ProposalOpen || len(f.jobs.scheduled) != 2 {
-			t.Fatalf("state %s, %d jobs", got.State, len(f.jobs.scheduled))
+		if got, _ := f.st.ProposalByID(f.ctx, p.ID); got.State != models.ProposalOpen || len(f.jobs.Scheduled) != 2 {
+			t.Fatalf("state %s, %d jobs", got.State, len(f.jobs.Scheduled))
 		}
 	})
 }
@@ -712,7 +693,7 @@ func TestTallyUpdateDebounced(t *testing.T) {
 		p := f.propose(t, f.alice, governance.ProposalInput{})
 		tallyJobs := func() []governance.TallyJob {
 			var out []governance.TallyJob
-			for _, j := range f.jobs.scheduled {
+			for _, j := range f.jobs.Scheduled {
 				if tj, ok := j.(governance.TallyJob); ok {
 					out = append(out, tj)
 				}

@@ -189,7 +189,7 @@ func TestEarlyClose(t *testing.T) {
 		p := f.propose(t, f.alice, governance.ProposalInput{EarlyClose: true})
 		closeJobs := func() int {
 			n := 0
-			for _, j := range f.jobs.scheduled {
+			for _, j := range f.jobs.Scheduled {
 				if _, ok := j.(governance.CloseJob); ok {
 					n++
 				}
