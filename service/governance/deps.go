@@ -130,6 +130,7 @@ type Store interface {
 	PollByNoteID(ctx context.Context, noteID string) (*models.Poll, error)
 	PollsOf(ctx context.Context, noteIDs []string) (map[string]*models.Poll, error)
 	PollVotesOf(ctx context.Context, noteID, actorID string) ([]models.PollVote, error)
+	PollVotesOfMany(ctx context.Context, noteIDs []string, actorID string) (map[string][]models.PollVote, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 
