@@ -110,3 +110,20 @@ func (s *Store) RevisionsOfMany(ctx context.Context, ids []string) (map[string]s
 	}
 	return out, nil
 }
+
+// PollVotesOfMany returns actorID's votes on the remote polls of these notes,
+// by note, each note's in option order (a page of polls in one query).
+func (s *Store) PollVotesOfMany(ctx context.Context, noteIDs []string, actorID string) (map[string][]models.PollVote, error) {
+	out := map[string][]models.PollVote{}
+	if len(noteIDs) == 0 {
+		return out, nil
+	}
+	var rows []models.PollVote
+	if err := s.with(ctx).Where("note_id IN ? AND actor_id = ?", noteIDs, actorID).Order("note_id").Order("option").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	for _, v := range rows {
+		out[v.NoteID] = append(out[v.NoteID], v)
+	}
+	return out, nil
+}

@@ -131,6 +131,7 @@ type Store interface {
 	PollsOf(ctx context.Context, noteIDs []string) (map[string]*models.Poll, error)
 	PollVotesOf(ctx context.Context, noteID, actorID string) ([]models.PollVote, error)
 	LedgerTotals(ctx context.Context, sc store.LedgerScope) ([]store.LedgerTotal, error)
+	PollVotesOfMany(ctx context.Context, noteIDs []string, actorID string) (map[string][]models.PollVote, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 

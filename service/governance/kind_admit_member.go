@@ -18,18 +18,11 @@ func init() { register(admitMember{}) }
 func (admitMember) Name() string { return "admit_member" }
 
 func (admitMember) Validate(ctx context.Context, g *Governance, group *models.Actor, raw json.RawMessage) (json.RawMessage, error) {
-	var a memberArgs
-	if err := decodeArgs(raw, &a); err != nil {
-		return nil, err
-	}
-	if a.Role != "" {
-		return nil, errs.Unprocessable("admit_member takes no role")
-	}
-	who, err := g.findActor(ctx, a.Member)
+	_, who, m, err := requestedMember(ctx, g, group, raw, noRole("admit_member", ""))
 	if err != nil {
 		return nil, err
 	}
-	if m := g.membership(ctx, group, who); m == nil || m.State != models.MembershipPending {
+	if m == nil || m.State != models.MembershipPending {
 		return nil, errs.Unprocessable("%s has no pending membership request", who.URI)
 	}
 	return mustJSON(memberArgs{Member: who.URI}), nil

@@ -18,18 +18,15 @@ func init() { register(grantRole{}) }
 func (grantRole) Name() string { return "grant_role" }
 
 func (grantRole) Validate(ctx context.Context, g *Governance, group *models.Actor, raw json.RawMessage) (json.RawMessage, error) {
-	var a memberArgs
-	if err := decodeArgs(raw, &a); err != nil {
-		return nil, err
-	}
-	if a.Role != models.RoleCommunityMaintainer && a.Role != models.RoleCommunitySteward {
-		return nil, errs.Unprocessable("role must be maintainer or steward")
-	}
-	who, err := g.findActor(ctx, a.Member)
+	a, who, m, err := requestedMember(ctx, g, group, raw, func(role string) error {
+		if role != models.RoleCommunityMaintainer && role != models.RoleCommunitySteward {
+			return errs.Unprocessable("role must be maintainer or steward")
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	m := g.membership(ctx, group, who)
 	if m == nil || m.State != models.MembershipActive {
 		return nil, errs.Unprocessable("%s is not a member", who.URI)
 	}

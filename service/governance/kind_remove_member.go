@@ -19,18 +19,11 @@ func init() { register(removeMember{}) }
 func (removeMember) Name() string { return "remove_member" }
 
 func (removeMember) Validate(ctx context.Context, g *Governance, group *models.Actor, raw json.RawMessage) (json.RawMessage, error) {
-	var a memberArgs
-	if err := decodeArgs(raw, &a); err != nil {
-		return nil, err
-	}
-	if a.Role != "" {
-		return nil, errs.Unprocessable("remove_member takes no role")
-	}
-	who, err := g.findActor(ctx, a.Member)
+	_, who, m, err := requestedMember(ctx, g, group, raw, noRole("remove_member", ""))
 	if err != nil {
 		return nil, err
 	}
-	if m := g.membership(ctx, group, who); m == nil || m.State != models.MembershipActive {
+	if m == nil || m.State != models.MembershipActive {
 		return nil, errs.Unprocessable("%s is not a member", who.URI)
 	}
 	return mustJSON(memberArgs{Member: who.URI}), nil

@@ -19,18 +19,10 @@ func init() { register(revokeRole{}) }
 func (revokeRole) Name() string { return "revoke_role" }
 
 func (revokeRole) Validate(ctx context.Context, g *Governance, group *models.Actor, raw json.RawMessage) (json.RawMessage, error) {
-	var a memberArgs
-	if err := decodeArgs(raw, &a); err != nil {
-		return nil, err
-	}
-	if a.Role != "" {
-		return nil, errs.Unprocessable("revoke_role takes no role: the member becomes a plain member")
-	}
-	who, err := g.findActor(ctx, a.Member)
+	_, who, m, err := requestedMember(ctx, g, group, raw, noRole("revoke_role", ": the member becomes a plain member"))
 	if err != nil {
 		return nil, err
 	}
-	m := g.membership(ctx, group, who)
 	if m == nil || m.State != models.MembershipActive || m.Role == models.RoleCommunityMember {
 		return nil, errs.Unprocessable("%s holds no role to revoke", who.URI)
 	}

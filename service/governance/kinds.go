@@ -48,6 +48,35 @@ type memberArgs struct {
 	Role   string `json:"role,omitempty"`
 }
 
+// requestedMember is the first half every member kind's Validate shares: the
+// arguments decoded strictly, the role checked by checkRole (before anything
+// is looked up), the named actor found and its membership of group (nil:
+// none). Each kind then says which membership it needs.
+func requestedMember(ctx context.Context, g *Governance, group *models.Actor, raw json.RawMessage, checkRole func(role string) error) (memberArgs, *models.Actor, *models.Membership, error) {
+	var a memberArgs
+	if err := decodeArgs(raw, &a); err != nil {
+		return a, nil, nil, err
+	}
+	if err := checkRole(a.Role); err != nil {
+		return a, nil, nil, err
+	}
+	who, err := g.findActor(ctx, a.Member)
+	if err != nil {
+		return a, nil, nil, err
+	}
+	return a, who, g.membership(ctx, group, who), nil
+}
+
+// noRole is the role check of the kinds that take none.
+func noRole(kind, why string) func(string) error {
+	return func(role string) error {
+		if role != "" {
+			return errs.Unprocessable("%s takes no role%s", kind, why)
+		}
+		return nil
+	}
+}
+
 // appliedMember reads the member a passed proposal of a member kind names (its
 // arguments were normalised by Validate); a member no longer known here is a
 // conflict the outcome reports.

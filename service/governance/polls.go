@@ -99,11 +99,21 @@ func (v *PollView) Voted(option string) bool {
 }
 
 // Polls returns the polls among the notes, by note id, as viewer (nil:
-// anonymous) sees them.
+// anonymous) sees them: two queries for a page of notes.
 func (g *Governance) Polls(ctx context.Context, viewer *models.Actor, noteIDs []string) (map[string]*PollView, error) {
 	rows, err := g.d.Store.PollsOf(ctx, noteIDs)
 	if err != nil {
 		return nil, errs.Internal(err)
+	}
+	mine := map[string][]models.PollVote{}
+	if viewer != nil && len(rows) > 0 {
+		ids := make([]string, 0, len(rows))
+		for id := range rows {
+			ids = append(ids, id)
+		}
+		if mine, err = g.d.Store.PollVotesOfMany(ctx, ids, viewer.ID); err != nil {
+			return nil, errs.Internal(err)
+		}
 	}
 	now := g.d.Now()
 	out := make(map[string]*PollView, len(rows))
@@ -111,14 +121,8 @@ func (g *Governance) Polls(ctx context.Context, viewer *models.Actor, noteIDs []
 		v := &PollView{NoteID: id, Multiple: p.Multiple, Voters: p.VotersCount, EndTime: p.EndTime,
 			Closed: p.ClosedAt != nil || (p.EndTime != nil && !now.Before(*p.EndTime))}
 		_ = json.Unmarshal([]byte(p.Options), &v.Options)
-		if viewer != nil {
-			votes, err := g.d.Store.PollVotesOf(ctx, id, viewer.ID)
-			if err != nil {
-				return nil, errs.Internal(err)
-			}
-			for _, pv := range votes {
-				v.Mine = append(v.Mine, pv.Option)
-			}
+		for _, pv := range mine[id] {
+			v.Mine = append(v.Mine, pv.Option)
 		}
 		out[id] = v
 	}

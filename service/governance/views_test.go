@@ -123,3 +123,53 @@ func TestViewsQueryCount(t *testing.T) {
 		}
 	})
 }
+
+// TestPollsQueryCount: the remote polls of a page of notes, with the
+// viewer's own votes, are read in two statements whatever their number.
+func TestPollsQueryCount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st)
+		n := countStatements(t, st)
+		var ids []string
+		add := func(k int) {
+			for i := 0; i < k; i++ {
+				id := models.NewID()
+				note := &models.Note{ID: id, URI: f.rita.URI + "/statuses/" + id, Type: "Question", AuthorID: f.rita.ID,
+					Visibility: models.VisibilityPublic, Published: f.now}
+				if err := st.CreateNote(f.ctx, note, nil); err != nil {
+					t.Fatal(err)
+				}
+				if err := f.s.Governance.ReceivePoll(f.ctx, f.rita, note, governance.RemotePoll{URI: note.URI,
+					Options: []governance.PollOption{{Name: "Tea"}, {Name: "Coffee"}}}); err != nil {
+					t.Fatal(err)
+				}
+				if i%2 == 0 {
+					if _, err := f.s.Governance.VotePoll(f.ctx, f.alice, id, []string{"Coffee"}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				ids = append(ids, id)
+			}
+		}
+		statements := func() int64 {
+			n.Store(0)
+			polls, err := f.s.Governance.Polls(f.ctx, f.alice, ids)
+			got := n.Load()
+			if err != nil || len(polls) != len(ids) {
+				t.Fatalf("%d polls of %d: %v", len(polls), len(ids), err)
+			}
+			for i, id := range ids {
+				if voted := polls[id].Voted("Coffee"); voted != (i%2 == 0) || len(polls[id].Mine) > 1 {
+					t.Fatalf("poll %d: mine %v", i, polls[id].Mine)
+				}
+			}
+			return got
+		}
+		add(2)
+		few := statements()
+		add(6)
+		if many := statements(); few != many || many > 2 {
+			t.Fatalf("%d statements for 2 polls, %d for 8: want the same, at most 2", few, many)
+		}
+	})
+}
