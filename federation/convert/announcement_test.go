@@ -188,3 +188,28 @@ func TestOfferClaimsBounty(t *testing.T) {
 	in, _ := OfferedContribution(act, act.Object)
 	check(t, "bounty", in.Bounty, "https://remote.example/announcements/b1")
 }
+
+// TestAnnouncementTermsInNamespace: every term an announcement or a bounty
+// claim writes is defined by the inline context and the /ns document, in
+// the commons namespace (FEP-0837 terms in ValueFlows').
+func TestAnnouncementTermsInNamespace(t *testing.T) {
+	var doc struct {
+		Context map[string]any `json:"@context"`
+	}
+	if err := json.Unmarshal(vocab.ContextDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for term, iri := range map[string]string{"CoalitionAnnouncement": "commons:CoalitionAnnouncement", "commonsType": "commons:commonsType",
+		"announcementKind": "commons:announcementKind", "forWhom": "commons:forWhom", "price": "commons:price",
+		"payNote": "commons:payNote", "announcementLink": "commons:announcementLink", "partnerOf": "commons:partnerOf",
+		"claimsBounty": "commons:claimsBounty", "purpose": "vf:purpose", "publishes": "vf:publishes", "reciprocal": "vf:reciprocal",
+		"resourceConformsTo": "vf:resourceConformsTo", "resourceQuantity": "vf:resourceQuantity", "Intent": "vf:Intent"} {
+		got := doc.Context[term]
+		if m, ok := got.(map[string]any); ok {
+			got = m["@id"]
+		}
+		if got != iri {
+			t.Errorf("/ns %s = %v, want %s", term, got, iri)
+		}
+	}
+}
