@@ -11,7 +11,6 @@ import (
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
-	"github.com/commonsd/commonsd/service/economy"
 )
 
 // announcement is a coalition partner's job for the makers community and a
@@ -26,8 +25,8 @@ func (w *world) announcement() service.AnnouncementObject {
 		ForWhom: "seed savers & gardeners", PriceMinor: 2550, Currency: "EUR", At: &at, Link: "https://seedcoop.example/jobs/1?a=1&b=2",
 		Communities: []string{w.group.URI, w.rgroup.URI}, State: models.AnnouncementOpen, CreatedAt: t0}
 	a.BodyHTML = "<h2>The work</h2>\n<p>Catalogue the <strong>seed bank</strong>.</p>"
-	v := &economy.AnnouncementView{Announcement: a, Author: coop, Communities: []*models.Actor{w.group, w.rgroup}}
-	return service.AnnouncementObject{Announcement: a, Author: coop, Communities: v.Communities, Content: economy.AnnouncementHTML(v)}
+	v := &service.AnnouncementView{Announcement: a, Author: coop, Communities: []*models.Actor{w.group, w.rgroup}}
+	return service.AnnouncementObject{Announcement: a, Author: coop, Communities: v.Communities, Content: service.AnnouncementHTML(v)}
 }
 
 var (
