@@ -31,7 +31,7 @@ func TestTwoInstancesAnnouncements(t *testing.T) {
 	bobUser, _ := b.App.Svc.Accounts.ByUsername(ctx, "bob")
 	ann, bob, carol := actorOf(t, a, "ann"), actorOf(t, b, "bob"), actorOf(t, b, "carol")
 	seeds, _, err := b.App.Svc.Communities.Create(ctx, bobUser, service.CommunityInput{Handle: "seeds", Licence: "MIT",
-		MembershipPolicy: models.PolicyOpen})
+		MembershipPolicy: models.PolicyOpen, OfferPolicy: models.PolicyOpen})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,5 +162,43 @@ func TestTwoInstancesAnnouncements(t *testing.T) {
 	tot, err := b.App.Svc.Economy.Totals(ctx, service.LedgerScope{LedgerID: seeds.ID})
 	if err != nil || len(tot) != 1 || tot[0].Payouts != 10000 || tot[0].PendingPayouts() != 10000 {
 		t.Errorf("seeds' totals %+v, %v", tot, err)
+	}
+
+	// A second bounty, claimed from A: ann's Offer to seeds carries
+	// claimsBounty, B checks it against its copy and pays out to ann.
+	second := publish("coop", models.AnnouncementBounty, "Translate the catalogue", "40")
+	eventually(t, "the second bounty reaches B", func() bool {
+		_, err := b.App.Store.AnnouncementByURI(ctx, second.URI)
+		return err == nil
+	})
+	seedsOnA, err := a.App.Svc.Social.ResolveActor(ctx, b.Handle("seeds"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	offered, err := a.App.Svc.Communities.Offer(ctx, ann, seedsOnA, service.ContributionInput{Title: "Catalogue in Catalan",
+		Body: "Tot.", Kind: "knowledge", Licence: "MIT", Bounty: second.ID}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onBco *models.Contribution
+	eventually(t, "ann's offer reaches B with its claim", func() bool {
+		onBco, err = b.App.Store.ContributionByURI(ctx, offered.URI)
+		return err == nil
+	})
+	secondOnB, _ := b.App.Store.AnnouncementByURI(ctx, second.URI)
+	if c, err := b.App.Store.BountyClaimOf(ctx, onBco.ID); err != nil || c.BountyID != secondOnB.ID {
+		t.Fatalf("B's claim %+v, %v", c, err)
+	}
+	if _, err := b.App.Svc.Communities.Decide(ctx, bob, onBco.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	annOnB, err := b.App.Store.ActorByURI(ctx, ann.URI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bv, err = b.App.Svc.Economy.Bounty(ctx, secondOnB.ID)
+	if err != nil || bv.State != models.AnnouncementClosed || len(bv.Entries) != 1 || bv.Entries[0].ReceiverID != annOnB.ID ||
+		bv.Entries[0].AmountMinor != 4000 {
+		t.Fatalf("B's second bounty %+v, %v", bv, err)
 	}
 }

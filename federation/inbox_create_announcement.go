@@ -3,6 +3,8 @@ package federation
 import (
 	"context"
 
+	"github.com/commonsd/commonsd/service"
+
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/federation/convert"
 	"github.com/commonsd/commonsd/federation/vocab"
@@ -31,7 +33,7 @@ func (f *Federation) receiveAnnouncement(ctx context.Context, actor *models.Acto
 		return errs.BadRequest("announcement: %s", err.Error())
 	}
 	note := func(ctx context.Context) (*models.Note, error) {
-		return f.svc.Social.ReceiveNote(ctx, actor, convert.AnnouncementNote(actor, act, o, in), update)
+		return f.svc.Social.ReceiveNote(ctx, actor, f.notAPost(ctx, convert.AnnouncementNote(actor, act, o, in)), update)
 	}
 	if update {
 		// An edit reaches the note only; the announcement as the communities
@@ -44,4 +46,32 @@ func (f *Federation) receiveAnnouncement(ctx context.Context, actor *models.Acto
 	}
 	_, err = f.svc.Economy.ReceiveAnnouncement(ctx, actor, in, note)
 	return err
+}
+
+// notAPost keeps an announcement's note from becoming a community post by
+// any other way in (a Group addressed only on the Create, mentioned in a
+// tag, or a thread replied to): a community relays an announcement by its
+// own decision alone (Economy.ReceiveAnnouncement), never under its posting
+// rule.
+func (f *Federation) notAPost(ctx context.Context, rn service.RemoteNote) service.RemoteNote {
+	isGroup := func(uri string) bool {
+		a, err := f.svc.Store.ActorByURI(ctx, uri)
+		return err == nil && a.Type == models.ActorGroup
+	}
+	kept := rn.Addressed[:0:0]
+	for _, u := range rn.Addressed {
+		if !isGroup(u) {
+			kept = append(kept, u)
+		}
+	}
+	rn.Addressed = kept
+	tags := rn.Tags[:0:0]
+	for _, t := range rn.Tags {
+		if t.Type != "Mention" || !isGroup(t.Href) {
+			tags = append(tags, t)
+		}
+	}
+	rn.Tags = tags
+	rn.Note.AudienceURI, rn.Note.InReplyToURI = "", ""
+	return rn
 }

@@ -70,6 +70,7 @@ func TestAnnouncementPages(t *testing.T) {
 	if _, err := inst.App.Svc.Communities.Decide(ctx, adaActor, co, true, ""); err != nil {
 		t.Fatal(err)
 	}
+	want(t, anon.get("/contributions/"+co), http.StatusOK, `the bounty <a href="/announcements/`+id+`">Catalogue the seeds</a> (€100)`)
 	want(t, anon.get(page), http.StatusOK, "Claimed; payout pending", "Catalogue 2026", "payout")
 	for _, ledger := range []string{"/users/coop/funds", "/users/seeds/funds"} {
 		want(t, anon.get(ledger), http.StatusOK, "Payouts pending", "€100", `href="/announcements/`+id+`"`)

@@ -52,6 +52,8 @@ type contributionData struct {
 
 	// MayConfirmCredit: the viewer is a pending co-contributor.
 	MayConfirmCredit bool
+	// Bounty is the bounty the contribution claims (issue 12), if any.
+	Bounty *models.Announcement
 }
 
 var contributionNotices = map[string]string{
@@ -81,6 +83,7 @@ func (w *Web) renderContribution(c echo.Context, status int, edit func(*contribu
 		Decided: co.State == models.ContributionAccepted || co.State == models.ContributionRejected,
 		Comment: newForm(), Decide: newForm(), Weight: newForm()}
 	d.GroupPath = d.Group.URL
+	d.Bounty = w.svc.Economy.ClaimedBounty(ctx, co.ID)
 	if me != nil && co.ContributorID == me.ID && me.Local() {
 		d.IsContributor = true
 		d.MayWithdraw = co.State == models.ContributionOpen || co.State == models.ContributionChangesRequested

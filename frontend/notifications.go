@@ -59,6 +59,7 @@ var kindLabels = map[string]string{
 	models.NotifyContributionRejected:       "Your contributions rejected",
 	models.NotifyRoleChange:                 "Changes of your role in a community",
 	models.NotifyReport:                     "Reports (moderators)",
+	"announcement_held":                     "Announcements held for a community you maintain",
 	"digest":                                "All e-mail (the daily digest)",
 }
 

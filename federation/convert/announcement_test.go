@@ -11,7 +11,6 @@ import (
 	"github.com/commonsd/commonsd/federation/vocab"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/service"
-	"github.com/commonsd/commonsd/service/economy"
 )
 
 // announcement is a coalition partner's job for the makers community and a
@@ -26,8 +25,8 @@ func (w *world) announcement() service.AnnouncementObject {
 		ForWhom: "seed savers & gardeners", PriceMinor: 2550, Currency: "EUR", At: &at, Link: "https://seedcoop.example/jobs/1?a=1&b=2",
 		Communities: []string{w.group.URI, w.rgroup.URI}, State: models.AnnouncementOpen, CreatedAt: t0}
 	a.BodyHTML = "<h2>The work</h2>\n<p>Catalogue the <strong>seed bank</strong>.</p>"
-	v := &economy.AnnouncementView{Announcement: a, Author: coop, Communities: []*models.Actor{w.group, w.rgroup}}
-	return service.AnnouncementObject{Announcement: a, Author: coop, Communities: v.Communities, Content: economy.AnnouncementHTML(v)}
+	v := &service.AnnouncementView{Announcement: a, Author: coop, Communities: []*models.Actor{w.group, w.rgroup}}
+	return service.AnnouncementObject{Announcement: a, Author: coop, Communities: v.Communities, Content: service.AnnouncementHTML(v)}
 }
 
 var (
@@ -187,4 +186,29 @@ func TestOfferClaimsBounty(t *testing.T) {
 	}
 	in, _ := OfferedContribution(act, act.Object)
 	check(t, "bounty", in.Bounty, "https://remote.example/announcements/b1")
+}
+
+// TestAnnouncementTermsInNamespace: every term an announcement or a bounty
+// claim writes is defined by the inline context and the /ns document, in
+// the commons namespace (FEP-0837 terms in ValueFlows').
+func TestAnnouncementTermsInNamespace(t *testing.T) {
+	var doc struct {
+		Context map[string]any `json:"@context"`
+	}
+	if err := json.Unmarshal(vocab.ContextDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for term, iri := range map[string]string{"CoalitionAnnouncement": "commons:CoalitionAnnouncement", "commonsType": "commons:commonsType",
+		"announcementKind": "commons:announcementKind", "forWhom": "commons:forWhom", "price": "commons:price",
+		"payNote": "commons:payNote", "announcementLink": "commons:announcementLink", "partnerOf": "commons:partnerOf",
+		"claimsBounty": "commons:claimsBounty", "purpose": "vf:purpose", "publishes": "vf:publishes", "reciprocal": "vf:reciprocal",
+		"resourceConformsTo": "vf:resourceConformsTo", "resourceQuantity": "vf:resourceQuantity", "Intent": "vf:Intent"} {
+		got := doc.Context[term]
+		if m, ok := got.(map[string]any); ok {
+			got = m["@id"]
+		}
+		if got != iri {
+			t.Errorf("/ns %s = %v, want %s", term, got, iri)
+		}
+	}
 }

@@ -80,7 +80,7 @@ func TestAnnouncements(t *testing.T) {
 			at := f.now.Add(72 * time.Hour)
 			v := f.announce(t, economy.AnnouncementInput{ForWhom: "seed savers", Price: "25.50", Currency: "EUR", At: at,
 				Link: "https://seedfund.example/jobs/1"})
-			if v.URI != "http://"+f.s.Cfg.PublicHost()+"/announcements/"+v.ID && !strings.HasSuffix(v.URI, "/announcements/"+v.ID) {
+			if !strings.HasSuffix(v.URI, "/announcements/"+v.ID) {
 				t.Errorf("URI = %s", v.URI)
 			}
 			if v.Purpose != "request" || v.PriceMinor != 2550 || v.Currency != "EUR" || v.At == nil || !v.At.Equal(at) {

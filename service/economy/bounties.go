@@ -226,3 +226,16 @@ func (e *Economy) Bounty(ctx context.Context, id string) (*BountyView, error) {
 	}
 	return bv, nil
 }
+
+// ClaimedBounty is the bounty a contribution claims (nil: none).
+func (e *Economy) ClaimedBounty(ctx context.Context, contributionID string) *models.Announcement {
+	c, err := e.d.Store.BountyClaimOf(ctx, contributionID)
+	if err != nil {
+		return nil
+	}
+	b, err := e.d.Store.AnnouncementByID(ctx, c.BountyID)
+	if err != nil {
+		return nil
+	}
+	return b
+}
