@@ -60,10 +60,10 @@ func benchDrain(b *testing.B, driver, kind string) {
 		}
 	}
 	r := closedLoop(Concurrency, time.Hour, n-1, func(i int) int { s, _ := post(c, inbox, acts[i+1]); return s })
-	if r.status[http.StatusAccepted] != n-1 {
-		b.Fatalf("statuses: %v", r.status)
+	if r.Status[http.StatusAccepted] != n-1 {
+		b.Fatalf("statuses: %v", r.Status)
 	}
-	b.Logf("%s %s: accepted %d in %v (%.0f/s, role web)", driver, kind, n, r.elapsed.Round(time.Millisecond), r.rate())
+	b.Logf("%s %s: accepted %d in %v (%.0f/s, role web)", driver, kind, n, r.Elapsed.Round(time.Millisecond), r.Rate())
 
 	if path := os.Getenv("BENCH_DRAIN_CPUPROFILE"); path != "" {
 		fh, err := os.Create(fmt.Sprintf("%s.%s.%s", path, kind, driver))
@@ -102,7 +102,7 @@ func benchDrain(b *testing.B, driver, kind string) {
 	perAct := float64(cpu) / float64(time.Millisecond) / float64(n)
 	b.Logf("%s %s: drained %d in %v (%.0f/s), %.2f ms CPU per activity", driver, kind, n, wall.Round(time.Millisecond),
 		float64(n)/wall.Seconds(), perAct)
-	report(b, "stored/s", float64(n)/wall.Seconds(), "cpu-ms/activity", perAct, "accepted/s", r.rate())
+	report(b, "stored/s", float64(n)/wall.Seconds(), "cpu-ms/activity", perAct, "accepted/s", r.Rate())
 }
 
 // cpuTime is the user + system CPU time of this process so far.

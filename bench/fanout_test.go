@@ -146,7 +146,10 @@ func waitFor(b *testing.B, what string, d time.Duration, cond func() bool) {
 // BenchmarkFanOut: one note of an actor with 10 000 followers on 1 000 hosts (a
 // shared inbox each) makes exactly 1 000 signed POSTs. The POST rate is compared
 // with the raw RSA-2048 signing rate on all cores measured in the same run.
-// Target: ≥ 70 % of the raw rate.
+// Target: ≥ 70 % of the raw rate. On a shared machine the rates mean little:
+// posts-per-cpu-s (POSTs per CPU-second of this process, the sinks included)
+// against raw signatures per CPU-second (%raw-cpu) does not depend on how much
+// of the machine the run got.
 func BenchmarkFanOut(b *testing.B) {
 	eachDriver(b, func(b *testing.B, driver string) {
 		inst, ada := startInstance(b, driver)
@@ -159,11 +162,15 @@ func BenchmarkFanOut(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		rawCPU0 := cpuSeconds()
 		raw := rawSignRate(key, 2*time.Second)
+		rawPerCPU := raw * 2 / (cpuSeconds() - rawCPU0) // signatures per CPU-second (2 s of signing)
 		ctx := context.Background()
 		rounds := envInt("BENCH_FANOUT_ROUNDS", 3)
 		var total time.Duration
+		var cpu float64
 		for r := range rounds {
+			cpu0 := cpuSeconds()
 			s.reset()
 			start := time.Now()
 			if _, err := inst.App.Svc.Social.PostNote(ctx, ada, service.NoteInput{Content: fmt.Sprintf("round %d to every follower #commons", r)}); err != nil {
@@ -173,6 +180,7 @@ func BenchmarkFanOut(b *testing.B) {
 			waitFor(b, "1 000 POSTs", 2*time.Minute, func() bool { return s.total.Load() >= int64(nHosts) })
 			el := time.Since(start)
 			total += el
+			cpu += cpuSeconds() - cpu0
 			time.Sleep(500 * time.Millisecond) // nothing more may arrive
 			s.mu.Lock()
 			dup := 0
@@ -189,8 +197,10 @@ func BenchmarkFanOut(b *testing.B) {
 			b.Logf("%s round %d: PostNote %v, %d POSTs in %v = %.0f/s", driver, r, enqueued.Round(time.Millisecond), nHosts, el.Round(time.Millisecond), float64(nHosts)/el.Seconds())
 		}
 		rate := float64(nHosts*rounds) / total.Seconds()
-		b.Logf("%s fan-out %.0f POSTs/s, raw signing %.0f/s on %d cores: %.0f %%", driver, rate, raw, runtime.GOMAXPROCS(0), 100*rate/raw)
-		report(b, "posts/s", rate, "raw-signs/s", raw, "%raw", 100*rate/raw)
+		perCPU := float64(nHosts*rounds) / cpu
+		b.Logf("%s fan-out %.0f POSTs/s, raw signing %.0f/s on %d cores: %.0f %%; per CPU-second %.0f POSTs, %.0f raw signs: %.0f %%",
+			driver, rate, raw, runtime.GOMAXPROCS(0), 100*rate/raw, perCPU, rawPerCPU, 100*perCPU/rawPerCPU)
+		report(b, "posts/s", rate, "raw-signs/s", raw, "%raw", 100*rate/raw, "posts-per-cpu-s", perCPU, "%raw-cpu", 100*perCPU/rawPerCPU)
 	})
 }
 

@@ -62,13 +62,13 @@ func BenchmarkGET(b *testing.B) {
 				closedLoop(Concurrency, phase()/6, 0, func(int) int { return get(c, tc.url, tc.accept) })
 				rb := closedLoop(Concurrency, phase(), 0, func(int) int { return get(c, bare, tc.accept) })
 				r := closedLoop(Concurrency, phase(), 0, func(int) int { return get(c, tc.url, tc.accept) })
-				if r.errors > 0 || rb.errors > 0 {
-					b.Errorf("errors: %d of %d (statuses %v); bare %d", r.errors, r.n, r.status, rb.errors)
+				if r.Errors > 0 || rb.Errors > 0 {
+					b.Errorf("errors: %d of %d (statuses %v); bare %d", r.Errors, r.N, r.Status, rb.Errors)
 				}
 				b.Logf("%s %s: %d bytes, %.0f req/s p50 %.2f ms p99 %.2f ms; bare %.0f req/s p99 %.2f ms",
-					driver, tc.name, len(body), r.rate(), r.q(.5), r.q(.99), rb.rate(), rb.q(.99))
-				report(b, "req/s", r.rate(), "p99-ms", r.q(.99), "bare-req/s", rb.rate(), "bare-p99-ms", rb.q(.99),
-					"%bare", 100*r.rate()/rb.rate())
+					driver, tc.name, len(body), r.Rate(), r.Q(.5), r.Q(.99), rb.Rate(), rb.Q(.99))
+				report(b, "req/s", r.Rate(), "p99-ms", r.Q(.99), "bare-req/s", rb.Rate(), "bare-p99-ms", rb.Q(.99),
+					"%bare", 100*r.Rate()/rb.Rate())
 			})
 		}
 	})

@@ -222,18 +222,18 @@ func benchInbox(b *testing.B, role string) {
 			s, _ := post(c, inbox, acts[used.Add(1)-1])
 			return s
 		})
-		if r.status[http.StatusAccepted] != r.n || rb.status[http.StatusAccepted] != rb.n {
-			b.Errorf("statuses: inbox %v, bare %v", r.status, rb.status)
+		if r.Status[http.StatusAccepted] != r.N || rb.Status[http.StatusAccepted] != rb.N {
+			b.Errorf("statuses: inbox %v, bare %v", r.Status, rb.Status)
 		}
-		b.Logf("%s inbox: %.0f/s p50 %.1f ms p99 %.1f ms; bare %.0f/s p99 %.1f ms", driver, r.rate(), r.q(.5), r.q(.99), rb.rate(), rb.q(.99))
+		b.Logf("%s inbox: %.0f/s p50 %.1f ms p99 %.1f ms; bare %.0f/s p99 %.1f ms", driver, r.Rate(), r.Q(.5), r.Q(.99), rb.Rate(), rb.Q(.99))
 
 		// Overload: open loop at twice the sustainable rate, actor GETs alongside.
-		rate := 2 * r.rate()
+		rate := 2 * r.Rate()
 		ov := openLoop(c, inbox, acts, &used, rate, phase())
 		b.Logf("%s overload at %.0f/s offered: %v; Retry-After on %d of %d 429/503; actor GET p99 %.1f ms (%d GETs, %d failed)",
 			driver, rate, ov.status, ov.retryAfter, ov.status[429]+ov.status[503], ov.actorP99, ov.gets, ov.getErrors)
-		report(b, "req/s", r.rate(), "p99-ms", r.q(.99), "bare-req/s", rb.rate(), "bare-p99-ms", rb.q(.99),
-			"%bare", 100*r.rate()/rb.rate(),
+		report(b, "req/s", r.Rate(), "p99-ms", r.Q(.99), "bare-req/s", rb.Rate(), "bare-p99-ms", rb.Q(.99),
+			"%bare", 100*r.Rate()/rb.Rate(),
 			"ovl-202/s", float64(ov.status[202])/ov.elapsed.Seconds(), "ovl-rejected", float64(ov.status[429]+ov.status[503]),
 			"ovl-timeouts", float64(ov.status[0]), "ovl-actor-p99-ms", ov.actorP99)
 	})

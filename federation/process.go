@@ -18,15 +18,26 @@ import (
 var errIgnored = errors.New("ignored")
 
 // processInbox runs the job's stored inbound activities through the service
-// layer, one after the other, each on its own (its own transactions: a failing
-// activity takes nothing of the others with it). An activity that fails for a
-// transient reason (fetching, database) makes the job retry; the retry skips
-// the activities already finished (they are no longer pending), so each takes
-// effect once. A domain refusal (bad request, forbidden, unknown object) ends
-// that activity for good: retrying would not change the answer.
+// layer, one after the other. An activity that fails for a transient reason
+// (fetching, database) makes the job retry; the retry skips the activities
+// already finished (they are no longer pending), so each takes effect once. A
+// domain refusal (bad request, forbidden, unknown object) ends that activity
+// for good: retrying would not change the answer.
+//
+// The activities are first processed together in one transaction (a unit of
+// work, processBatch): what processing one costs is mostly statements and
+// commits, and a batch pays BEGIN/COMMIT, the WAL write and the "processed"
+// UPDATE once. Whatever the batch cannot finish is processed on its own
+// afterwards, exactly as before batching: a failing activity takes nothing of
+// the others with it (TestProcessingBatchFailsOneActivityAlone).
 func (f *Federation) processInbox(ctx context.Context, job ProcessInbox) error {
+	rows, err := f.svc.Store.PendingActivities(ctx, job.ids())
+	if err != nil {
+		return err
+	}
+	alone := f.processBatch(ctx, rows)
 	var retry, final error
-	for _, id := range job.ids() {
+	for _, id := range alone {
 		if ctx.Err() != nil {
 			// The attempt's time is up: what is left stays pending for the retry.
 			return errors.Join(retry, ctx.Err())
@@ -49,7 +60,87 @@ func (f *Federation) processInbox(ctx context.Context, job ProcessInbox) error {
 	return nil
 }
 
-// processActivity processes one stored activity (see processInbox).
+// processBatch processes rows in one transaction bound to the context as a
+// unit of work (store.WithUnitOfWork: the service calls run inside it, each
+// of their own transactions a SAVEPOINT) and offline (fetch.Offline: on SQLite
+// the transaction holds the only writer connection, which must not wait for a
+// remote server). Each activity processed is finished in the same transaction
+// as its effects: "processed" for all of them in one UPDATE at the end. It
+// returns the ids to process alone, in order:
+//   - an activity that needs a fetch (fetch.ErrOffline), or that was refused or
+//     ignored (rare; judged again online, where a fetch may change the answer),
+//     then the batch goes on;
+//   - on any other error (a failed statement may have aborted a PostgreSQL
+//     transaction) that activity and those after it, and the batch commits
+//     what came before;
+//   - all of them when the commit fails (nothing of the batch took effect).
+func (f *Federation) processBatch(ctx context.Context, rows []models.Activity) (alone []string) {
+	if len(rows) == 0 {
+		return nil
+	}
+	all := make([]string, len(rows))
+	for i := range rows {
+		all[i] = rows[i].ID
+	}
+	acts, perrs := make([]*vocab.Object, len(rows)), make([]error, len(rows))
+	for i := range rows {
+		acts[i], perrs[i] = vocab.ParseInbound([]byte(rows[i].Raw))
+	}
+	err := f.svc.Store.Tx(ctx, func(tx *store.Store) error {
+		alone = alone[:0]
+		bctx := fetch.Offline(store.WithUnitOfWork(ctx, tx))
+		known, err := f.cancelsFor(bctx, acts)
+		if err != nil {
+			return err
+		}
+		var processed []string
+		for i := range rows {
+			row := &rows[i]
+			if ctx.Err() != nil {
+				alone = append(alone, all[i:]...)
+				break
+			}
+			o, err := f.judge(bctx, row, acts[i], perrs[i], known)
+			switch {
+			case err == nil && o.state == models.ActivityProcessed:
+				processed = append(processed, row.ID)
+			case err == nil || errors.Is(err, fetch.ErrOffline):
+				// A refusal or an ignored activity is judged again alone, online:
+				// a handler may have turned the refused fetch into its answer.
+				alone = append(alone, row.ID)
+			default:
+				alone = append(alone, all[i:]...)
+				return f.finishBatch(bctx, tx, known, acts, processed)
+			}
+		}
+		return f.finishBatch(bctx, tx, known, acts, processed)
+	})
+	if err != nil {
+		// Nothing of the batch took effect: each activity on its own.
+		f.log.Debug("inbox: batch rolled back; processing its activities one by one", "activities", len(rows), "err", err)
+		return all
+	}
+	return alone
+}
+
+// finishBatch marks the activities processed, after checking that no Undo or
+// Delete of one of them arrived while the batch ran (read again, in one
+// query): its job may have found nothing to cancel yet, so the batch rolls
+// back and its activities are processed alone, the cancelled one ignored.
+func (f *Federation) finishBatch(ctx context.Context, tx *store.Store, known cancels, acts []*vocab.Object, processed []string) error {
+	now, err := f.cancelsFor(ctx, acts)
+	if err != nil {
+		return err
+	}
+	for c := range now {
+		if !known[c] {
+			return fmt.Errorf("%w: %s %s arrived during the batch", store.ErrConflict, c.Type, c.ObjectURI)
+		}
+	}
+	return tx.FinishActivities(ctx, processed, models.ActivityProcessed)
+}
+
+// processActivity processes one stored activity on its own (see processInbox).
 func (f *Federation) processActivity(ctx context.Context, id string) error {
 	row, err := f.svc.Store.ActivityByID(ctx, id)
 	if err != nil {
@@ -58,49 +149,75 @@ func (f *Federation) processActivity(ctx context.Context, id string) error {
 	if row.State != models.ActivityPending {
 		return nil
 	}
+	act, perr := vocab.ParseInbound([]byte(row.Raw))
+	o, err := f.judge(ctx, row, act, perr, nil)
+	if err != nil {
+		return err
+	}
+	ferr := f.finish(ctx, row.ID, o.state, o.msg)
+	switch {
+	case o.err != nil:
+		return queue.Permanent(o.err)
+	case o.state == models.ActivityFailed:
+		return nil
+	default:
+		return ferr
+	}
+}
+
+// outcome is how processing an activity ended: the state to finish it in, the
+// recorded reason, and for a refusal of the activity itself (it cannot be read,
+// or is not its signer's) the error the job reports as permanent.
+type outcome struct {
+	state, msg string
+	err        error
+}
+
+// judge runs one pending activity through the service layer and says how it
+// ended; an error is transient (the activity stays pending for a retry).
+//
+// act and perr are the parsed row (vocab.ParseInbound), known the batch's
+// cancellations or nil (see cancelled).
+func (f *Federation) judge(ctx context.Context, row *models.Activity, act *vocab.Object, perr error, known cancels) (outcome, error) {
 	// The same reading the inbox checked, and the actor it verified: anything
 	// else is refused for good (defence in depth against a second reader).
-	act, err := vocab.ParseInbound([]byte(row.Raw))
-	if err != nil {
-		_ = f.finish(ctx, row.ID, models.ActivityFailed, err.Error())
-		return queue.Permanent(err)
+	if err := perr; err != nil {
+		return outcome{models.ActivityFailed, err.Error(), err}, nil
 	}
 	if act.Actor != row.ActorURI || row.ActorURI == "" {
 		err := fmt.Errorf("activity %s: parsed actor %q is not the verified actor %q", row.ID, act.Actor, row.ActorURI)
-		_ = f.finish(ctx, row.ID, models.ActivityFailed, "actor is not the verified signer")
-		return queue.Permanent(err)
+		return outcome{models.ActivityFailed, "actor is not the verified signer", err}, nil
 	}
-	if undone, err := f.cancelled(ctx, act); err != nil {
-		return err
+	if undone, err := f.cancelled(ctx, act, known); err != nil {
+		return outcome{}, err
 	} else if undone {
-		return f.finish(ctx, row.ID, models.ActivityIgnored, "undone or deleted by its actor before it was processed")
+		return outcome{state: models.ActivityIgnored, msg: "undone or deleted by its actor before it was processed"}, nil
 	}
 	actor, err := f.fetch.Actor(ctx, act.Actor, false)
 	if err != nil {
 		if permanentFailure(err) {
-			_ = f.finish(ctx, row.ID, models.ActivityFailed, clientReason(err))
-			return nil
+			return outcome{state: models.ActivityFailed, msg: clientReason(err)}, nil
 		}
-		return err
+		return outcome{}, err
 	}
 	err = f.dispatch(ctx, actor, act)
 	switch {
 	case err == nil:
-		return f.finish(ctx, row.ID, models.ActivityProcessed, "")
+		return outcome{state: models.ActivityProcessed}, nil
+	case errors.Is(err, fetch.ErrOffline):
+		return outcome{}, err
 	case errors.Is(err, errIgnored):
 		f.log.Debug("inbox: ignored", "type", act.Type, "id", act.ID, "why", err)
-		return f.finish(ctx, row.ID, models.ActivityIgnored, err.Error())
+		return outcome{state: models.ActivityIgnored, msg: err.Error()}, nil
 	case permanentFailure(err):
 		// Another try within the retry window would get the same answer.
 		f.log.Info("inbox: gave up", "type", act.Type, "id", act.ID, "actor", act.Actor, "why", err)
-		_ = f.finish(ctx, row.ID, models.ActivityFailed, clientReason(err))
-		return nil
+		return outcome{state: models.ActivityFailed, msg: clientReason(err)}, nil
 	case errs.Status(err) < 500:
 		f.log.Info("inbox: refused", "type", act.Type, "id", act.ID, "actor", act.Actor, "why", errs.Message(err))
-		_ = f.finish(ctx, row.ID, models.ActivityFailed, errs.Message(err))
-		return nil
+		return outcome{state: models.ActivityFailed, msg: errs.Message(err)}, nil
 	default:
-		return err
+		return outcome{}, err
 	}
 }
 
@@ -108,20 +225,62 @@ func (f *Federation) processActivity(ctx context.Context, id string) error {
 // creates): peers deliver in parallel and our jobs run concurrently, so the Undo or
 // Delete may have been processed first, finding nothing to cancel; act must not
 // take effect after it.
-func (f *Federation) cancelled(ctx context.Context, act *vocab.Object) (bool, error) {
+//
+// known, when not nil, holds every inbound Undo and Delete about the
+// activities of a batch and their objects (read in one query): the answer
+// comes from there instead of one or two queries per activity.
+func (f *Federation) cancelled(ctx context.Context, act *vocab.Object, known cancels) (bool, error) {
+	exists := func(typ, object string) (bool, error) {
+		if known != nil {
+			return known[store.InboundCancel{Type: typ, ActorURI: act.Actor, ObjectURI: object}], nil
+		}
+		return f.svc.Store.InboundActivityExists(ctx, typ, act.Actor, object)
+	}
 	switch act.Type {
 	case "Follow", "Like", "Announce", "Block":
-		return f.svc.Store.InboundActivityExists(ctx, "Undo", act.Actor, act.ID)
+		return exists("Undo", act.ID)
 	case "Create":
 		// A vote taken back (Undo{Create}) before its Create was processed.
-		if undone, err := f.svc.Store.InboundActivityExists(ctx, "Undo", act.Actor, act.ID); err != nil || undone {
+		if undone, err := exists("Undo", act.ID); err != nil || undone {
 			return undone, err
 		}
 		if id := act.ObjectID(); id != "" {
-			return f.svc.Store.InboundActivityExists(ctx, "Delete", act.Actor, id)
+			return exists("Delete", id)
 		}
 	}
 	return false, nil
+}
+
+// cancels is a set of inbound Undo and Delete activities (see cancelled).
+type cancels map[store.InboundCancel]bool
+
+// cancelsFor reads the inbound Undo and Delete activities that may cancel one
+// of acts (nil entries are skipped), in one query.
+func (f *Federation) cancelsFor(ctx context.Context, acts []*vocab.Object) (cancels, error) {
+	var uris []string
+	for _, act := range acts {
+		if act == nil {
+			continue
+		}
+		switch act.Type {
+		case "Follow", "Like", "Announce", "Block":
+			uris = append(uris, act.ID)
+		case "Create":
+			uris = append(uris, act.ID)
+			if id := act.ObjectID(); id != "" {
+				uris = append(uris, id)
+			}
+		}
+	}
+	found, err := f.svc.Store.InboundCancels(ctx, uris)
+	if err != nil {
+		return nil, err
+	}
+	known := make(cancels, len(found))
+	for _, c := range found {
+		known[c] = true
+	}
+	return known, nil
 }
 
 // permanentFailure reports whether err will not change by retrying: the object

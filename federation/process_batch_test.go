@@ -90,3 +90,54 @@ func TestProcessingBatchFailsOneActivityAlone(t *testing.T) {
 		e.noteRow(uri)
 	}
 }
+
+// A batch's Undo/Delete checks are read for the whole batch at once: a Create
+// whose note the same sender deleted in a later activity of the same job is
+// not stored (ignored, as when the Delete was processed first), while the
+// other activities of the batch take effect.
+func TestProcessingBatchSeesDeletesOfTheSameBatch(t *testing.T) {
+	e := newInboxEnv(t)
+	ctx := context.Background()
+	n1, n2 := e.id("notes"), e.id("notes")
+	create := func(id string) map[string]any {
+		n := e.note(id, e.x, "")
+		return e.act("Create", e.x, "object", n, "to", []string{asPublic})
+	}
+	docs := []struct {
+		doc    map[string]any
+		object string
+	}{
+		{create(n1), n1},
+		{e.act("Delete", e.x, "object", n1, "to", []string{asPublic}), n1},
+		{create(n2), n2},
+	}
+	var rows []models.Activity
+	var ids []string
+	for _, d := range docs {
+		r := models.Activity{ID: models.NewID(), URI: d.doc["id"].(string), Type: d.doc["type"].(string), ActorURI: e.x,
+			ObjectURI: d.object, Raw: string(mustJSON(t, d.doc)), State: models.ActivityPending, CreatedAt: time.Now()}
+		rows, ids = append(rows, r), append(ids, r.ID)
+	}
+	err := e.inst.App.Store.Tx(ctx, func(tx *store.Store) error {
+		if _, err := tx.InsertActivities(ctx, rows); err != nil {
+			return err
+		}
+		return e.inst.App.Queue.InsertTx(ctx, tx, federation.ProcessInbox{ActivityIDs: ids})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := waitProcessed(t, e.inst, rows[0].URI); got.State != models.ActivityIgnored {
+		t.Errorf("the deleted note's Create: %s %s, want ignored", got.State, got.Error)
+	}
+	if got := waitProcessed(t, e.inst, rows[2].URI); got.State != models.ActivityProcessed {
+		t.Errorf("the other Create: %s %s", got.State, got.Error)
+	}
+	waitProcessed(t, e.inst, rows[1].URI)
+	e.noteRow(n2)
+	var n int64
+	e.inst.App.Store.DB.Model(&models.Note{}).Where("uri = ?", n1).Count(&n)
+	if n != 0 {
+		t.Errorf("the deleted note was stored")
+	}
+}

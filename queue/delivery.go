@@ -79,7 +79,7 @@ func (q *Queue) FanOut(ctx context.Context, tx *store.Store, activityID, actorID
 		return 0, nil
 	}
 	insert := func(tx *store.Store) error {
-		sqlTx, ok := sqlTxOf(tx)
+		sqlTx, ok := sqlTxOf(ctx, tx)
 		if !ok {
 			return errors.New("queue: FanOut needs a transaction")
 		}
@@ -91,7 +91,7 @@ func (q *Queue) FanOut(ctx context.Context, tx *store.Store, activityID, actorID
 		return nil
 	}
 	var err error
-	if _, ok := sqlTxOf(tx); ok {
+	if _, ok := sqlTxOf(ctx, tx); ok {
 		err = insert(tx)
 	} else {
 		if tx == nil {

@@ -37,7 +37,7 @@ func (q *Queue) insertAt(ctx context.Context, tx *store.Store, job service.Job, 
 		p.InsertOpts = &river.InsertOpts{ScheduledAt: at.UTC()}
 	}
 	var err error
-	if sqlTx, ok := sqlTxOf(tx); ok {
+	if sqlTx, ok := sqlTxOf(ctx, tx); ok {
 		_, err = q.ins.InsertManyTx(ctx, sqlTx, []river.InsertManyParams{p})
 	} else {
 		_, err = q.ins.InsertMany(ctx, []river.InsertManyParams{p})

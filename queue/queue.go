@@ -352,6 +352,11 @@ func (q *Queue) Insert(ctx context.Context, jobs ...Job) error {
 	if len(jobs) == 0 {
 		return nil
 	}
+	if u := store.UnitOfWork(ctx); u != nil {
+		// Inside a unit of work (it may hold SQLite's only connection): the
+		// jobs join it and exist if and only if it commits.
+		return q.InsertTx(ctx, u, jobs...)
+	}
 	if _, err := q.ins.InsertMany(ctx, manyParams(jobs)); err != nil {
 		return fmt.Errorf("queue: insert: %w", err)
 	}
@@ -366,7 +371,7 @@ func (q *Queue) InsertTx(ctx context.Context, tx *store.Store, jobs ...Job) erro
 	if len(jobs) == 0 {
 		return nil
 	}
-	sqlTx, ok := sqlTxOf(tx)
+	sqlTx, ok := sqlTxOf(ctx, tx)
 	if !ok {
 		return q.Insert(ctx, jobs...)
 	}
@@ -376,9 +381,19 @@ func (q *Queue) InsertTx(ctx context.Context, tx *store.Store, jobs ...Job) erro
 	return nil
 }
 
-func sqlTxOf(tx *store.Store) (*sql.Tx, bool) {
+// sqlTxOf is tx's transaction, or else the unit of work of ctx (see
+// store.WithUnitOfWork): a job inserted with its context joins it.
+func sqlTxOf(ctx context.Context, tx *store.Store) (*sql.Tx, bool) {
+	if tx == nil || tx.DB == nil || tx.DB.Statement == nil {
+		tx = store.UnitOfWork(ctx)
+	}
 	if tx == nil || tx.DB == nil || tx.DB.Statement == nil {
 		return nil, false
+	}
+	if _, ok := tx.DB.Statement.ConnPool.(*sql.Tx); !ok {
+		if u := store.UnitOfWork(ctx); u != nil {
+			tx = u
+		}
 	}
 	t, ok := tx.DB.Statement.ConnPool.(*sql.Tx)
 	return t, ok

@@ -16,7 +16,7 @@ func (s *Store) SetActorFields(ctx context.Context, id, old, fields string) (boo
 		return false, err
 	}
 	if res.RowsAffected > 0 {
-		s.actorsChanged()
+		s.actorsChanged(ctx)
 	}
 	return res.RowsAffected > 0, nil
 }

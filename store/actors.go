@@ -13,14 +13,14 @@ import (
 // CreateActor inserts an actor; a taken handle or URI gives ErrExists.
 func (s *Store) CreateActor(ctx context.Context, a *models.Actor) error {
 	a.UsernameLower = strings.ToLower(a.Username)
-	defer s.actorsChanged()
+	defer s.actorsChanged(ctx)
 	return translate(s.with(ctx).Create(a).Error)
 }
 
 // UpdateActor saves every column of a.
 func (s *Store) UpdateActor(ctx context.Context, a *models.Actor) error {
 	a.UsernameLower = strings.ToLower(a.Username)
-	defer s.actorsChanged()
+	defer s.actorsChanged(ctx)
 	return translate(s.with(ctx).Save(a).Error)
 }
 
@@ -31,25 +31,61 @@ func (s *Store) ActorByID(ctx context.Context, id string) (*models.Actor, error)
 
 // ActorByURI loads by ActivityPub id. Outside a transaction it is answered
 // from memory when this process read the actor less than ActorCacheTTL ago and
-// changed no actor since (actorcache.go).
+// changed no actor since (actorcache.go); so it is in a unit of work
+// (unitofwork.go) that changed no actor.
 func (s *Store) ActorByURI(ctx context.Context, uri string) (*models.Actor, error) {
-	return s.cachedActor(ctx, uri, "uri = ?", uri)
+	return s.cachedActor(ctx, false, uri, "uri = ?", uri)
 }
 
-// cachedActor loads the actor matching where, through the actor cache under key.
-func (s *Store) cachedActor(ctx context.Context, key, where string, args ...any) (*models.Actor, error) {
-	if s.inTx || s.actors == nil {
+// ActorByIDCached is ActorByID answered from memory like ActorByURI, inside a
+// transaction too as long as the transaction changed no actor: for checks
+// that tolerate ActorCacheTTL of staleness from another process (whether a
+// notification's recipient is local and not suspended), on a path that runs
+// for every inbound note.
+func (s *Store) ActorByIDCached(ctx context.Context, id string) (*models.Actor, error) {
+	return s.cachedActor(ctx, true, "id:"+id, "id = ?", id)
+}
+
+// cachedActor loads the actor matching where, through the actor cache under
+// key. inTx: an explicit transaction may read the cache too.
+func (s *Store) cachedActor(ctx context.Context, inTx bool, key, where string, args ...any) (*models.Actor, error) {
+	if s.actors == nil {
 		return first[models.Actor](s.with(ctx).Where(where, args...))
 	}
 	gen, now := s.actorsGen.Load(), time.Now()
+	if tx := s.bound(ctx); tx != nil {
+		// In a transaction: the cache holds committed rows, which are what
+		// the transaction sees unless it changed an actor itself (then it
+		// reads its own rows and remembers nothing).
+		if (s.inTx && !inTx) || tx.txActors == nil || tx.txActors.Load() {
+			return first[models.Actor](s.with(ctx).Where(where, args...))
+		}
+		if a, ok := s.actors.get(key, gen, now); ok {
+			return a, nil
+		}
+		a, err := first[models.Actor](s.with(ctx).Where(where, args...))
+		if err == nil && !tx.txActors.Load() {
+			s.remember(key, a, gen, now)
+		}
+		return a, err
+	}
 	if a, ok := s.actors.get(key, gen, now); ok {
 		return a, nil
 	}
 	a, err := first[models.Actor](s.with(ctx).Where(where, args...))
 	if err == nil {
-		s.actors.put(key, a, gen, now)
+		s.remember(key, a, gen, now)
 	}
 	return a, err
+}
+
+// remember puts a in the actor cache under key and under its id (for
+// ActorByIDCached).
+func (s *Store) remember(key string, a *models.Actor, gen int64, now time.Time) {
+	s.actors.put(key, a, gen, now)
+	if id := "id:" + a.ID; id != key {
+		s.actors.put(id, a, gen, now)
+	}
 }
 
 // ActorByKeyID loads the actor owning a public key id.
@@ -61,7 +97,7 @@ func (s *Store) ActorByKeyID(ctx context.Context, keyID string) (*models.Actor, 
 // Answered from memory like ActorByURI.
 func (s *Store) ActorByHandle(ctx context.Context, username, domain string) (*models.Actor, error) {
 	u, d := strings.ToLower(username), strings.ToLower(domain)
-	return s.cachedActor(ctx, "@"+u+"@"+d, "username_lower = ? AND domain = ?", u, d)
+	return s.cachedActor(ctx, false, "@"+u+"@"+d, "username_lower = ? AND domain = ?", u, d)
 }
 
 // CountLocalActors counts local actors of a type (NodeInfo usage, directories).
@@ -139,7 +175,7 @@ func (s *Store) SetEd25519Key(ctx context.Context, actorID, keyID, multibase str
 		return false, translate(res.Error)
 	}
 	if res.RowsAffected > 0 {
-		s.actorsGen.Add(1)
+		s.actorsChanged(ctx)
 	}
 	return res.RowsAffected > 0, nil
 }

@@ -10,7 +10,7 @@ import (
 
 // CreateCommunity inserts a Group actor and its community row atomically.
 func (s *Store) CreateCommunity(ctx context.Context, a *models.Actor, c *models.Community, owner *models.Membership) error {
-	defer s.actorsChanged()
+	defer s.actorsChanged(ctx)
 	return s.Tx(ctx, func(tx *Store) error {
 		if err := tx.CreateActor(ctx, a); err != nil {
 			return err
@@ -34,7 +34,7 @@ func (s *Store) CommunityByActorID(ctx context.Context, actorID string) (*models
 
 // UpdateCommunity saves a community's settings.
 func (s *Store) UpdateCommunity(ctx context.Context, c *models.Community) error {
-	defer s.actorsChanged()
+	defer s.actorsChanged(ctx)
 	return translate(s.with(ctx).Save(c).Error)
 }
 
@@ -56,7 +56,7 @@ func escapeLike(s string) string {
 
 // PutMembership inserts a membership; ErrExists when the pair exists.
 func (s *Store) PutMembership(ctx context.Context, m *models.Membership) error {
-	defer s.actorsChanged() // the Group's document shows its member count
+	defer s.actorsChanged(ctx) // the Group's document shows its member count
 	return translate(s.with(ctx).Create(m).Error)
 }
 
@@ -80,7 +80,7 @@ func (s *Store) MembershipByURI(ctx context.Context, uri string) (*models.Member
 // log (nil: nothing to log). ErrConflict/ErrNotFound as Transition. Run it in the
 // transaction of the change's other side effects.
 func (s *Store) TransitionMembership(ctx context.Context, id string, from []string, to string, extra map[string]any, log *models.RoleChange) error {
-	defer s.actorsChanged()
+	defer s.actorsChanged(ctx)
 	return s.Tx(ctx, func(tx *Store) error {
 		if err := tx.Transition(ctx, &models.Membership{}, id, from, to, extra); err != nil {
 			return err
@@ -95,7 +95,7 @@ func (s *Store) TransitionMembership(ctx context.Context, id string, from []stri
 // SetMembershipRole changes an active member's role from oldRole to newRole and
 // logs it; ErrConflict when the membership is no longer active in oldRole.
 func (s *Store) SetMembershipRole(ctx context.Context, id, oldRole, newRole string, log *models.RoleChange) error {
-	defer s.actorsChanged()
+	defer s.actorsChanged(ctx)
 	return s.Tx(ctx, func(tx *Store) error {
 		err := tx.TransitionIf(ctx, &models.Membership{}, id, Guard{"state": models.MembershipActive, "role": oldRole},
 			map[string]any{"role": newRole})
@@ -112,7 +112,7 @@ func (s *Store) SetMembershipRole(ctx context.Context, id, oldRole, newRole stri
 // RemoveMembership deletes a membership if it is still in one of the states in
 // from (nil: any) — a refused request, a leave, an expired intent.
 func (s *Store) RemoveMembership(ctx context.Context, id string, from []string) error {
-	defer s.actorsChanged()
+	defer s.actorsChanged(ctx)
 	var g Guard
 	if from != nil {
 		g = Guard{"state": from}
@@ -124,7 +124,7 @@ func (s *Store) RemoveMembership(ctx context.Context, id string, from []string) 
 // read into m: a member leaving is refused (ErrConflict) when a maintainer
 // approved, or a steward promoted them, in the meantime.
 func (s *Store) RemoveMembershipAsRead(ctx context.Context, m *models.Membership) error {
-	defer s.actorsChanged()
+	defer s.actorsChanged(ctx)
 	return s.RemoveIf(ctx, &models.Membership{}, m.ID, Guard{"state": m.State, "role": m.Role})
 }
 

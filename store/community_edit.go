@@ -14,7 +14,7 @@ import (
 // or keys is kept. Call it in the transaction that took LockCommunity and read
 // the community row after it.
 func (s *Store) SaveCommunitySettings(ctx context.Context, a *models.Actor, c *models.Community) error {
-	defer s.actorsGen.Add(1)
+	defer s.actorsChanged(ctx)
 	res := s.with(ctx).Model(&models.Actor{}).Where("id = ?", a.ID).Updates(map[string]any{
 		"name": a.Name, "summary": a.Summary, "summary_source": a.SummarySource, "fields": a.Fields,
 		"manually_approves_followers": a.ManuallyApprovesFollowers, "updated_at": a.UpdatedAt,

@@ -16,7 +16,7 @@ import (
 // CreateOrganization stores an Organization actor, its settings and its first
 // admin in one transaction; a taken handle gives ErrExists.
 func (s *Store) CreateOrganization(ctx context.Context, a *models.Actor, o *models.Organization, admin *models.OrganizationAdmin) error {
-	defer s.actorsGen.Add(1)
+	defer s.actorsChanged(ctx)
 	return s.Tx(ctx, func(tx *Store) error {
 		if err := tx.CreateActor(ctx, a); err != nil {
 			return err
@@ -37,7 +37,7 @@ func (s *Store) OrganizationByActorID(ctx context.Context, actorID string) (*mod
 
 // UpdateOrganizationLinks saves an organization's website and payment links.
 func (s *Store) UpdateOrganizationLinks(ctx context.Context, actorID, website, links string, at time.Time) error {
-	defer s.actorsGen.Add(1)
+	defer s.actorsChanged(ctx)
 	res := s.with(ctx).Model(&models.Organization{}).Where("actor_id = ?", actorID).
 		Updates(map[string]any{"website": website, "payment_links": links, "updated_at": at})
 	if res.Error != nil {

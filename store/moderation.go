@@ -29,7 +29,7 @@ func (s *Store) ResolveReport(ctx context.Context, id, byID, action, note string
 
 // SetActorSuspended suspends (or lifts the suspension of) an actor.
 func (s *Store) SetActorSuspended(ctx context.Context, id string, suspended bool) error {
-	defer s.actorsGen.Add(1)
+	defer s.actorsChanged(ctx)
 	res := s.with(ctx).Model(&models.Actor{}).Where("id = ?", id).Update("suspended", suspended)
 	if res.Error != nil {
 		return translate(res.Error)
@@ -47,7 +47,7 @@ func (s *Store) RemovePendingUser(ctx context.Context, u *models.User) error {
 		if err := tx.RemoveIf(ctx, &models.User{}, u.ID, Guard{"approved": false}); err != nil {
 			return err
 		}
-		defer tx.actorsGen.Add(1)
+		defer tx.actorsChanged(ctx)
 		return translate(tx.with(ctx).Where("id = ? AND domain = ''", u.ActorID).Delete(&models.Actor{}).Error)
 	})
 }

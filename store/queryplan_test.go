@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -256,6 +257,38 @@ func TestInboundQueriesUseTheirIndex(t *testing.T) {
 			_, err := s.InboundActivityExists(ctx, "Undo", planSender, planSender+"/objects/4")
 			return err
 		}, 1},
+		// The processing job's batch (federation/process.go): one query for
+		// the Undo/Delete checks of up to 32 activities, one to load them, one
+		// to mark them processed.
+		{"InboundCancels", reads{{"activities", "idx_activities_object_type", "idx_activities_object_type"}}, func(s *store.Store) error {
+			var uris []string
+			for i := 0; i < 64; i++ {
+				uris = append(uris, fmt.Sprintf("%s/objects/%d", planSender, i*7))
+			}
+			uris = append(uris, planSender+`/objects/"quoted"\and,comma}`)
+			found, err := s.InboundCancels(ctx, uris)
+			want := 0 // seedActivities: object i belongs to an Undo (i%6 == 4) or a Delete (5)
+			for i := 0; i < 64; i++ {
+				if k := (i * 7) % 6; k == 4 || k == 5 {
+					want++
+				}
+			}
+			if err == nil && len(found) != want {
+				return fmt.Errorf("InboundCancels found %d, want %d", len(found), want)
+			}
+			return err
+		}, 1},
+		{"PendingActivities", reads{{"activities", "sqlite_autoindex_activities_1", "activities_pkey"}}, func(s *store.Store) error {
+			_, err := s.PendingActivities(ctx, batchIDs(32))
+			return err
+		}, 1},
+		{"FinishActivities' update", reads{{"activities", "sqlite_autoindex_activities_1", "activities_pkey"}}, func(s *store.Store) error {
+			err := s.FinishActivities(ctx, batchIDs(32), models.ActivityProcessed)
+			if errors.Is(err, store.ErrConflict) {
+				return nil // none pending: the statement ran all the same
+			}
+			return err
+		}, 1},
 		{"ActivityByURI", reads{{"activities", "idx_activities_uri", "idx_activities_uri"}}, func(s *store.Store) error {
 			_, err := s.ActivityByURI(ctx, seen)
 			return err
@@ -390,6 +423,15 @@ func TestInboundQueriesUseTheirIndex(t *testing.T) {
 			}
 		})
 	}
+}
+
+// batchIDs are n activity ids as a processing job carries them (none stored).
+func batchIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = models.NewID()
+	}
+	return ids
 }
 
 // BenchmarkInboundActivityExists measures the check every inbound Create,

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -444,12 +446,100 @@ func (s *Store) InboundActivityExists(ctx context.Context, typ, actorURI, object
 	return len(ids) > 0, translate(err)
 }
 
+// InboundCancel is an inbound Undo or Delete as InboundCancels finds it.
+type InboundCancel struct {
+	Type, ActorURI, ObjectURI string
+}
+
+// InboundCancels returns the inbound Undo and Delete activities about any of
+// objectURIs, whatever their processing state: InboundActivityExists for a
+// whole batch of activities in one query. With a list of URIs both planners
+// may leave idx_activities_object_type aside (SQLite took idx_activities_local,
+// PostgreSQL a Seq Scan on a small table), so the index is forced: INDEXED BY
+// on SQLite, and on PostgreSQL one lookup per URI (a LATERAL subquery that
+// OFFSET 0 keeps from being flattened into a hash join)
+// (TestInboundQueriesUseTheirIndex).
+func (s *Store) InboundCancels(ctx context.Context, objectURIs []string) ([]InboundCancel, error) {
+	if len(objectURIs) == 0 {
+		return nil, nil
+	}
+	var out []InboundCancel
+	var err error
+	if s.Driver == "postgres" {
+		err = s.with(ctx).Raw(`SELECT a.type, a.actor_uri, a.object_uri FROM unnest(?::text[]) AS u(uri)
+CROSS JOIN LATERAL (SELECT type, actor_uri, object_uri FROM activities
+  WHERE object_uri = u.uri AND type IN ('Undo', 'Delete') AND local = ? OFFSET 0) a`, pgTextArray(objectURIs), false).
+			Scan(&out).Error
+	} else {
+		err = s.with(ctx).Raw(`SELECT type, actor_uri, object_uri FROM activities INDEXED BY idx_activities_object_type
+WHERE object_uri IN ? AND type IN ('Undo', 'Delete') AND local = ?`, objectURIs, false).Scan(&out).Error
+	}
+	return out, translate(err)
+}
+
+var pgArrayEscape = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
+// pgTextArray is the PostgreSQL array literal of ss (one parameter, where gorm
+// would expand a slice into a list).
+func pgTextArray(ss []string) string {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, v := range ss {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(pgArrayEscape.Replace(v))
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
 // FinishActivity records the outcome of processing a pending inbound activity;
 // ErrConflict when it was already finished (another worker got there first).
 func (s *Store) FinishActivity(ctx context.Context, id, state, errMsg string) error {
 	now := time.Now().UTC()
 	return s.Transition(ctx, &models.Activity{}, id, []string{models.ActivityPending}, state,
 		map[string]any{"error": errMsg, "processed_at": now})
+}
+
+// PendingActivities loads those of ids still pending, in the order of ids, in
+// one query by primary key (the inbound processing job's batch).
+func (s *Store) PendingActivities(ctx context.Context, ids []string) ([]models.Activity, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []models.Activity
+	if err := s.with(ctx).Where("id IN ? AND state = ?", ids, models.ActivityPending).Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	at := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if _, dup := at[id]; !dup {
+			at[id] = i
+		}
+	}
+	slices.SortFunc(rows, func(a, b models.Activity) int { return at[a.ID] - at[b.ID] })
+	return rows, nil
+}
+
+// FinishActivities marks the pending activities ids with state in one
+// conditional UPDATE; ErrConflict (and nothing changed, when s is a
+// transaction the caller rolls back) unless every one of them was pending.
+func (s *Store) FinishActivities(ctx context.Context, ids []string, state string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	res := s.with(ctx).Model(&models.Activity{}).Where("id IN ? AND state = ?", ids, models.ActivityPending).
+		Updates(map[string]any{"state": state, "error": "", "processed_at": time.Now().UTC()})
+	if res.Error != nil {
+		return translate(res.Error)
+	}
+	if res.RowsAffected != int64(len(ids)) {
+		return fmt.Errorf("%w: %d of %d activities were still pending", ErrConflict, res.RowsAffected, len(ids))
+	}
+	return nil
 }
 
 // ListOutbox pages an actor's public outgoing activities, newest first.

@@ -75,11 +75,11 @@ type Store struct {
 func (s *Store) ActorsGeneration() int64 { return s.actorsGen.Load() }
 
 // actorsChanged moves the actors generation, and once more at the commit of
-// the transaction s is bound to.
-func (s *Store) actorsChanged() {
+// the transaction s (or ctx's unit of work) is bound to.
+func (s *Store) actorsChanged(ctx context.Context) {
 	s.actorsGen.Add(1)
-	if s.txActors != nil {
-		s.txActors.Store(true)
+	if tx := s.bound(ctx); tx != nil && tx.txActors != nil {
+		tx.txActors.Store(true)
 	}
 }
 
@@ -134,7 +134,7 @@ func Open(opts Options) (*Store, error) {
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		db, err = gorm.Open(sqlite.Open(dsn+sep+"_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"), gcfg)
+		db, err = gorm.Open(sqlite.Open(dsn+sep+"_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)&_txlock=immediate"), gcfg)
 		if err == nil && !memory {
 			reader, err = sql.Open(sqlite.DriverName, dsn+sep+"_pragma=busy_timeout(10000)&_pragma=query_only(1)")
 			if err == nil {
@@ -199,6 +199,11 @@ func (s *Store) Close() error {
 
 // Tx runs fn in a transaction with a Store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	if !s.inTx {
+		if u := UnitOfWork(ctx); u != nil {
+			return u.Tx(ctx, fn) // nested in the unit of work (unitofwork.go)
+		}
+	}
 	changed, outer := s.txActors, false
 	if changed == nil { // not nested: this transaction commits
 		changed, outer = new(atomic.Bool), true
@@ -285,7 +290,14 @@ func (s *Store) missingOrConflict(ctx context.Context, model any, id string) err
 }
 
 // with binds the context.
-func (s *Store) with(ctx context.Context) *gorm.DB { return s.DB.WithContext(ctx) }
+func (s *Store) with(ctx context.Context) *gorm.DB {
+	if !s.inTx {
+		if u := UnitOfWork(ctx); u != nil {
+			return u.DB.WithContext(ctx)
+		}
+	}
+	return s.DB.WithContext(ctx)
+}
 
 // translate maps driver errors onto the sentinels.
 func translate(err error) error {

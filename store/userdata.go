@@ -30,7 +30,7 @@ func (s *Store) MembershipsOf(ctx context.Context, actorID string) ([]models.Mem
 
 // DeleteMembershipsOf removes every membership of an actor.
 func (s *Store) DeleteMembershipsOf(ctx context.Context, actorID string) error {
-	defer s.actorsGen.Add(1) // Group documents show their member counts
+	defer s.actorsChanged(ctx) // Group documents show their member counts
 	return translate(s.with(ctx).Where("actor_id = ?", actorID).Delete(&models.Membership{}).Error)
 }
 
@@ -73,7 +73,7 @@ func (s *Store) EraseUserAccess(ctx context.Context, userID, actorID string) err
 // served as a Tombstone); its keys stay, to sign the Delete's deliveries.
 // ErrNotFound when it is already deleted.
 func (s *Store) MarkActorDeleted(ctx context.Context, id string, at time.Time) error {
-	defer s.actorsGen.Add(1)
+	defer s.actorsChanged(ctx)
 	res := s.with(ctx).Model(&models.Actor{}).Where("id = ? AND deleted_at IS NULL", id).Updates(map[string]any{
 		"deleted_at": at, "suspended": true, "name": "", "summary": "", "summary_source": "", "fields": "",
 		"icon_url": "", "icon_media_id": "", "image_url": "", "image_media_id": "", "discoverable": false,

@@ -54,6 +54,10 @@ func (f *Fetcher) Actor(ctx context.Context, uri string, refresh bool) (*models.
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
+	if ctx.Value(offlineKey{}) != nil {
+		// Before the shared flight: a caller online must not get this error.
+		return nil, fmt.Errorf("actor %s: %w", u.Redacted(), ErrOffline)
+	}
 	ch := f.sf.DoChan("actor "+uri, func() (any, error) {
 		c, cancel := context.WithTimeout(context.WithoutCancel(ctx), fetchTimeout)
 		defer cancel()

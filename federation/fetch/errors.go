@@ -27,6 +27,8 @@ var (
 	ErrKeyNotFound      = errors.New("actor does not publish this key")
 	ErrLocal            = errors.New("URI is local to this instance")
 	ErrWebFinger        = errors.New("WebFinger lookup failed")
+	// ErrOffline: a fetch was asked for under Offline (never a client's fault).
+	ErrOffline = errors.New("fetch deferred: no network in this context")
 )
 
 // AddressError is returned (inside *url.Error and *net.OpError) when the

@@ -148,6 +148,9 @@ func (f *Fetcher) fetch(ctx context.Context, uri string, signer *models.Actor, a
 	if err != nil {
 		return nil, err
 	}
+	if ctx.Value(offlineKey{}) != nil {
+		return nil, fmt.Errorf("GET %s: %w", u.Redacted(), ErrOffline)
+	}
 	signerKey := "-"
 	if sign {
 		signerKey = "instance"
@@ -415,4 +418,16 @@ func hostOf(s string) string {
 		return ""
 	}
 	return canonicalHost(u)
+}
+
+type offlineKey struct{}
+
+// Offline returns ctx under which every fetch fails at once with ErrOffline
+// instead of going to the network. The inbound processing job processes a
+// batch of activities in one transaction (on SQLite the only writer
+// connection): a fetch there would hold every writer up for as long as a
+// remote server takes to answer, so an activity that needs one is processed
+// again on its own, outside the batch.
+func Offline(ctx context.Context) context.Context {
+	return context.WithValue(ctx, offlineKey{}, true)
 }

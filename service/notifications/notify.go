@@ -29,7 +29,9 @@ func (n *Notifications) Notify(ctx context.Context, tx *store.Store, nt models.N
 	if nt.RecipientID == nt.ActorID {
 		return nil
 	}
-	rcpt, err := tx.ActorByID(ctx, nt.RecipientID)
+	// Every inbound note mentioning someone comes here: the recipient is
+	// read from the actor cache (tolerating its TTL) unless tx changed an actor.
+	rcpt, err := tx.ActorByIDCached(ctx, nt.RecipientID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
 	}

@@ -50,6 +50,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/commonsd/commonsd/bench/loadgen"
 	"github.com/commonsd/commonsd/federation/signing"
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/store"
@@ -95,69 +96,9 @@ func main() {
 	run()
 }
 
-// result of one closed-loop load.
-type result struct {
-	n       int
-	status  map[int]int
-	lat     []time.Duration
-	elapsed time.Duration
-	cpu     time.Duration // server CPU over the load
-}
-
-func (r result) rate() float64 { return float64(r.n) / r.elapsed.Seconds() }
-func (r result) q(p float64) float64 {
-	if len(r.lat) == 0 {
-		return 0
-	}
-	s := slices.Clone(r.lat)
-	slices.Sort(s)
-	return float64(s[int(float64(len(s)-1)*p)]) / float64(time.Millisecond)
-}
-func (r result) cpuPer() float64 {
-	if r.n == 0 {
-		return 0
-	}
-	return float64(r.cpu) / float64(time.Millisecond) / float64(r.n)
-}
-
-// closedLoop runs conns workers for dur (or until max requests when max > 0).
-func closedLoop(pid int, dur time.Duration, max int, do func(i int) int) result {
-	var next atomic.Int64
-	var mu sync.Mutex
-	res := result{status: map[int]int{}}
-	cpu0 := procCPU(pid)
-	start := time.Now()
-	deadline := start.Add(dur)
-	var wg sync.WaitGroup
-	for range *conns {
-		wg.Go(func() {
-			lat := make([]time.Duration, 0, 4096)
-			st := map[int]int{}
-			for time.Now().Before(deadline) {
-				i := int(next.Add(1) - 1)
-				if max > 0 && i >= max {
-					break
-				}
-				t0 := time.Now()
-				s := do(i)
-				lat = append(lat, time.Since(t0))
-				st[s]++
-			}
-			mu.Lock()
-			res.lat = append(res.lat, lat...)
-			for k, v := range st {
-				res.status[k] += v
-			}
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	res.elapsed = time.Since(start)
-	res.cpu = procCPU(pid) - cpu0
-	for _, c := range res.status {
-		res.n += c
-	}
-	return res
+// closedLoop is loadgen.ClosedLoop with -conns workers, reading the CPU of pid.
+func closedLoop(pid int, dur time.Duration, max int, do func(i int) int) loadgen.Result {
+	return loadgen.ClosedLoop(*conns, dur, max, func() time.Duration { return procCPU(pid) }, do)
 }
 
 // procCPU is utime+stime of pid (clock ticks of 10 ms on Linux: USER_HZ 100).
@@ -176,32 +117,7 @@ func procCPU(pid int) time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
-func newClient() *http.Client {
-	tr := &http.Transport{MaxIdleConns: 4096, MaxIdleConnsPerHost: *conns, DisableCompression: true, IdleConnTimeout: time.Minute}
-	return &http.Client{Transport: tr, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-func do(c *http.Client, req *http.Request) int {
-	resp, err := c.Do(req)
-	if err != nil {
-		return 0
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode
-}
-
-func get(c *http.Client, url, accept string, h http.Header) int {
-	req, _ := http.NewRequest(http.MethodGet, url, nil)
-	for k, v := range h {
-		req.Header[k] = v
-	}
-	if accept != "" {
-		req.Header.Set("Accept", accept)
-	}
-	return do(c, req)
-}
+func newClient() *http.Client { return loadgen.NewClient(*conns, 30*time.Second) }
 
 // signed is a pre-signed request's body and headers.
 type signed struct {
@@ -215,7 +131,7 @@ func post(c *http.Client, url string, s signed) int {
 		req.Header[k] = v
 	}
 	req.Host = s.header.Get("Host")
-	return do(c, req)
+	return loadgen.Do(c, req)
 }
 
 // peer is the remote actor (served by this process) that signs the inbox loads
@@ -444,26 +360,26 @@ func run() {
 	want := func(name string) bool { return *only == "" || slices.Contains(strings.Split(*only, ","), name) }
 
 	// Ceilings.
-	echo := closedLoop(bare.pid, *duration, 0, func(int) int { return get(c, bare.url+"/echo", apAccept, nil) })
+	echo := closedLoop(bare.pid, *duration, 0, func(int) int { return loadgen.Get(c, bare.url+"/echo", apAccept, nil) })
 	line("ceiling: bare echo handler (actor document bytes)", echo, "req")
 
 	actorURL := in.url + "/users/ada"
 	if want("webfinger") {
 		line("WebFinger GET", closedLoop(pid, *duration, 0, func(int) int {
-			return get(c, in.url+"/.well-known/webfinger?resource=acct:ada@"+addr, "", nil)
+			return loadgen.Get(c, in.url+"/.well-known/webfinger?resource=acct:ada@"+addr, "", nil)
 		}), "req")
 	}
 	if want("actor") {
-		line("actor GET, unsigned", closedLoop(pid, *duration, 0, func(int) int { return get(c, actorURL, apAccept, nil) }), "req")
+		line("actor GET, unsigned", closedLoop(pid, *duration, 0, func(int) int { return loadgen.Get(c, actorURL, apAccept, nil) }), "req")
 	}
 	if want("actor-signed") {
 		hs := p.signedGets(actorURL, 256)
 		// The first signed GET fetches and caches the peer's key.
-		get(c, actorURL, apAccept, hs[0])
-		line("actor GET, signed", closedLoop(pid, *duration, 0, func(i int) int { return get(c, actorURL, apAccept, hs[i%len(hs)]) }), "req")
+		loadgen.Get(c, actorURL, apAccept, hs[0])
+		line("actor GET, signed", closedLoop(pid, *duration, 0, func(i int) int { return loadgen.Get(c, actorURL, apAccept, hs[i%len(hs)]) }), "req")
 	}
 	if want("nodeinfo") {
-		line("NodeInfo GET", closedLoop(pid, *duration, 0, func(int) int { return get(c, in.url+"/nodeinfo/2.1", "", nil) }), "req")
+		line("NodeInfo GET", closedLoop(pid, *duration, 0, func(int) int { return loadgen.Get(c, in.url+"/nodeinfo/2.1", "", nil) }), "req")
 	}
 
 	inbox := in.url + "/users/ada/inbox"
@@ -493,22 +409,22 @@ func run() {
 	}
 }
 
-func line(what string, r result, unit string) {
+func line(what string, r loadgen.Result, unit string) {
 	bad := 0
-	for s, n := range r.status {
+	for s, n := range r.Status {
 		if s == 0 || s >= 400 {
 			bad += n
 		}
 	}
 	cpu := ""
-	if r.cpu > 0 {
-		cpu = fmt.Sprintf(", server CPU %.3f ms/%s", r.cpuPer(), unit)
+	if r.CPU > 0 {
+		cpu = fmt.Sprintf(", server CPU %.3f ms/%s", r.CPUPer(), unit)
 	}
 	failed := ""
 	if bad > 0 {
-		failed = fmt.Sprintf(", statuses %v", r.status)
+		failed = fmt.Sprintf(", statuses %v", r.Status)
 	}
-	fmt.Printf("%-52s %8.0f/s  p50 %6.1f ms  p99 %6.1f ms%s  (%d requests%s)\n", what, r.rate(), r.q(.5), r.q(.99), cpu, r.n, failed)
+	fmt.Printf("%-52s %8.0f/s  p50 %6.1f ms  p99 %6.1f ms%s  (%d requests%s)\n", what, r.Rate(), r.Q(.5), r.Q(.99), cpu, r.N, failed)
 }
 
 // inboxLoad posts -inbox-n pre-signed activities (closed loop, at most
@@ -522,7 +438,7 @@ func inboxLoad(in *instance, c *http.Client, p *peer, pid int, inbox, mention, t
 	waitDrained(in)
 	el := time.Since(start)
 	cpu := procCPU(pid) - cpu0
-	acc := r.status[http.StatusAccepted]
+	acc := r.Status[http.StatusAccepted]
 	fmt.Printf("%-52s %8.0f/s  (%d accepted, all processed %.1f s after the first POST), server CPU %.3f ms/activity (accept + process)\n",
 		what+": stored until drained", float64(acc)/el.Seconds(), acc, el.Seconds(), float64(cpu)/float64(time.Millisecond)/float64(max(acc, 1)))
 }
@@ -571,7 +487,7 @@ func fanOut(in *instance, c *http.Client, p *peer, bare *bareProc, pid int, ada 
 		req, _ := http.NewRequest(http.MethodPost, in.url+"/api/v1/notes", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+token)
-		if s := do(c, req); s != http.StatusCreated {
+		if s := loadgen.Do(c, req); s != http.StatusCreated {
 			log.Fatalf("post note: %d", s)
 		}
 		for p.sinkCount.Load() < int64(*hosts) {
