@@ -192,8 +192,8 @@ func benchInboxVotes(b *testing.B, driver string) {
 	run := func(what string, acts []signed, inbox string, finished func() (int64, error)) outcome {
 		cpu0, t0 := cpuTime(), time.Now()
 		r := closedLoop(Concurrency, time.Hour, n, func(i int) int { s, _ := post(c, inbox, acts[i]); return s })
-		if r.status[http.StatusAccepted] != n {
-			b.Fatalf("%s: statuses %v", what, r.status)
+		if r.Status[http.StatusAccepted] != n {
+			b.Fatalf("%s: statuses %v", what, r.Status)
 		}
 		for {
 			got, err := finished()
@@ -214,7 +214,7 @@ func benchInboxVotes(b *testing.B, driver string) {
 			time.Sleep(50 * time.Millisecond)
 		}
 		wall, cpu := time.Since(t0), cpuTime()-cpu0
-		o := outcome{accepted: r.rate(), done: float64(n) / wall.Seconds(), cpuMS: float64(cpu) / float64(time.Millisecond) / float64(n)}
+		o := outcome{accepted: r.Rate(), done: float64(n) / wall.Seconds(), cpuMS: float64(cpu) / float64(time.Millisecond) / float64(n)}
 		b.Logf("%s %s: %d accepted at %.0f/s, all done after %v (%.0f/s), %.2f ms CPU each", driver, what, n, o.accepted,
 			wall.Round(time.Millisecond), o.done, o.cpuMS)
 		return o
