@@ -598,7 +598,22 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		now := s.now()
 		existing.Content, existing.Summary, existing.Name, existing.Sensitive = n.Content, n.Summary, n.Name, n.Sensitive
 		existing.EditedAt = &now
-		if err := s.d.Store.UpdateNote(ctx, existing, in.Tags); core.LostRace(err) {
+		newly, err := s.newlyMentionedLocal(ctx, existing, in.Tags)
+		if err != nil {
+			return nil, errs.Internal(err)
+		}
+		err = s.d.Store.Tx(ctx, func(tx *store.Store) error {
+			if err := tx.UpdateNote(ctx, existing, in.Tags); err != nil {
+				return err
+			}
+			// An edit that adds a mention tells the newly mentioned local
+			// people, and brings the note to their timelines.
+			if err := tx.AddToTimelines(ctx, existing.ID, "", newly); err != nil {
+				return err
+			}
+			return s.notifyNote(ctx, tx, author, existing, nil, newly)
+		})
+		if core.LostRace(err) {
 			return nil, errs.Conflict("the note was deleted before this update arrived")
 		} else if err != nil {
 			return nil, errs.Internal(err)
@@ -687,6 +702,32 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		return nil, errs.Internal(err)
 	}
 	return n, nil
+}
+
+// newlyMentionedLocal are the local actors an update of n mentions (tags) that
+// n did not mention before.
+func (s *Social) newlyMentionedLocal(ctx context.Context, n *models.Note, tags []models.NoteTag) ([]string, error) {
+	old, err := s.d.Store.NoteTags(ctx, n.ID)
+	if err != nil {
+		return nil, err
+	}
+	before := map[string]bool{}
+	for _, t := range old {
+		if t.Type == "Mention" {
+			before[t.Href] = true
+		}
+	}
+	var out []string
+	for _, t := range tags {
+		if t.Type != "Mention" || before[t.Href] {
+			continue
+		}
+		before[t.Href] = true
+		if a, err := s.d.Store.ActorByURI(ctx, t.Href); err == nil && a.Local() {
+			out = append(out, a.ID)
+		}
+	}
+	return out, nil
 }
 
 // localAddressees are the local people and services a remote note is addressed
