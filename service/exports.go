@@ -52,6 +52,7 @@ type (
 	NotificationView   = notifications.View
 	NotificationFilter = notifications.Filter
 	NotificationPrefs  = notifications.Settings
+	NotificationsPrune = notifications.PruneJob
 	DeliveryLog        = core.DeliveryLog
 	DomainPolicy       = core.DomainPolicy
 	URLs               = core.URLs
@@ -208,6 +209,9 @@ type (
 
 // ProposalLines are the plain lines explaining a proposal's rules.
 var ProposalLines = governance.Lines
+
+// NotificationsPruneEvery is how often NotificationsPrune runs (periodic job).
+const NotificationsPruneEvery = notifications.PruneEvery
 
 // NotificationKinds lists the kinds of notification (notifications.Kinds).
 func NotificationKinds() []string { return notifications.Kinds() }
