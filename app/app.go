@@ -141,6 +141,16 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error)
 		st.Close()
 		return nil, err
 	}
+	// Old read notifications and those past the per-account cap are deleted
+	// once a day (config notifications.retention and max_per_user).
+	if err := queue.AddWorker(q, svc.Notifications.RunPruneJob); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := queue.AddPeriodic(q, service.NotificationsPruneEvery, service.NotificationsPrune{}); err != nil {
+		st.Close()
+		return nil, err
+	}
 	if err := queue.AddWorker(q, svc.Economy.RunCloseJob); err != nil {
 		st.Close()
 		return nil, err

@@ -35,6 +35,23 @@ type Config struct {
 	Security   Security   `yaml:"security"`
 	Queue      Queue      `yaml:"queue"`
 	SMTP       SMTP       `yaml:"smtp"`
+	// Notifications bounds how long and how many in-app notifications are kept.
+	Notifications Notifications `yaml:"notifications"`
+}
+
+// Notifications is how the daily prune job (service/notifications.PruneJob)
+// keeps the notifications table small: read notifications older than
+// Retention are deleted, and nobody keeps more than MaxPerUser (the newest;
+// unread ones are deleted only beyond that cap).
+type Notifications struct {
+	// Retention: 90 days by default. A read notification is history nobody
+	// looks for after a season (Mastodon's notification list goes back about as
+	// far in practice), long enough for a digest, an appeal or a report to be
+	// looked up again, short enough that a busy account's table stays small.
+	Retention time.Duration `yaml:"retention"`
+	// MaxPerUser: 2000 by default, ten times what the app pages through in a
+	// session; an account flooded by mentions keeps its newest.
+	MaxPerUser int `yaml:"max_per_user"`
 }
 
 // SMTP is the mail server notifications (and account recovery) are sent
@@ -162,8 +179,9 @@ func Default() Config {
 			SessionLifetime:        30 * 24 * time.Hour,
 			LoginAttemptsPerMinute: 10,
 		},
-		Queue: Queue{JobTimeout: time.Minute, RescueStuckJobsAfter: 5 * time.Minute, MaxAttempts: 25},
-		SMTP:  SMTP{Port: 587, TLS: "starttls"},
+		Queue:         Queue{JobTimeout: time.Minute, RescueStuckJobsAfter: 5 * time.Minute, MaxAttempts: 25},
+		SMTP:          SMTP{Port: 587, TLS: "starttls"},
+		Notifications: Notifications{Retention: 90 * 24 * time.Hour, MaxPerUser: 2000},
 	}
 }
 
@@ -393,6 +411,12 @@ func (c *Config) validate() []string {
 	}
 	if c.Queue.RescueStuckJobsAfter <= c.Queue.JobTimeout {
 		bad("queue.rescue_stuck_jobs_after", "must be longer than queue.job_timeout")
+	}
+	if c.Notifications.Retention < time.Hour {
+		bad("notifications.retention", "must be at least 1h")
+	}
+	if c.Notifications.MaxPerUser < 1 {
+		bad("notifications.max_per_user", "must be at least 1")
 	}
 	if c.Queue.MaxAttempts < 1 {
 		bad("queue.max_attempts", "must be at least 1")

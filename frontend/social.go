@@ -159,8 +159,8 @@ func (w *Web) share(c echo.Context) error {
 	}
 	f := newForm()
 	text := c.QueryParam("text")
-	if len(text) > 5000 {
-		text = text[:5000]
+	if r := []rune(text); len(r) > 5000 { // the compose form's limit, cut on a character
+		text = string(r[:5000])
 	}
 	f.Values["content"] = text
 	f.Values["visibility"] = models.VisibilityPublic

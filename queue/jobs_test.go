@@ -189,3 +189,36 @@ func TestDeliveryStatesMatchRiver(t *testing.T) {
 		t.Errorf("service lists %d delivery states, River has %d", len(seen), len(river))
 	}
 }
+
+// A periodic job (AddPeriodic) is inserted when the queue starts (then every
+// interval, by River's leader) and worked by its registered worker; it is
+// refused after Start.
+func TestPeriodicJobRunsOnStart(t *testing.T) {
+	for _, driver := range storetest.Drivers(t) {
+		t.Run(driver, func(t *testing.T) {
+			st := openStore(t, driver)
+			r := &runs{at: map[string][]time.Time{}, by: map[string]string{}}
+			q, err := New(st, fastOptions(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := AddWorker(q, r.worker("one")); err != nil {
+				t.Fatal(err)
+			}
+			if err := AddPeriodic(q, 0, reminder{ID: "never"}); err == nil {
+				t.Fatal("a zero interval was accepted")
+			}
+			if err := AddPeriodic(q, 24*time.Hour, reminder{ID: "daily"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := q.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			defer stopJobs(t, q)
+			eventually(t, func() bool { at, _ := r.get("daily"); return len(at) == 1 }, "the periodic job ran on start")
+			if err := AddPeriodic(q, time.Hour, reminder{ID: "late"}); err == nil {
+				t.Fatal("AddPeriodic after Start was accepted")
+			}
+		})
+	}
+}

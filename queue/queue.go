@@ -105,15 +105,16 @@ func (o Options) withDefaults() Options {
 
 // Queue is the durable job queue on the application's database.
 type Queue struct {
-	st      *store.Store
-	opts    Options
-	log     *slog.Logger
-	driver  riverdriver.Driver[*sql.Tx]
-	ins     *river.Client[*sql.Tx] // insert-only: every role inserts through it
-	workers *river.Workers
-	kinds   int
-	policy  *RetryPolicy
-	hosts   *hostLimiter
+	st       *store.Store
+	opts     Options
+	log      *slog.Logger
+	driver   riverdriver.Driver[*sql.Tx]
+	ins      *river.Client[*sql.Tx] // insert-only: every role inserts through it
+	workers  *river.Workers
+	kinds    int
+	periodic []*river.PeriodicJob
+	policy   *RetryPolicy
+	hosts    *hostLimiter
 
 	retryAfter sync.Map // job id → time.Duration asked by the handler (RetryAfter)
 
@@ -195,6 +196,7 @@ func (q *Queue) riverConfig(work bool) *river.Config {
 	if work {
 		c.Workers = q.workers
 		c.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: q.opts.Workers}}
+		c.PeriodicJobs = q.periodic
 	}
 	return c
 }
@@ -257,6 +259,24 @@ func AddWorker[T Job](q *Queue, fn func(ctx context.Context, args T) error) erro
 		return fmt.Errorf("queue: %w", err)
 	}
 	q.kinds++
+	return nil
+}
+
+// AddPeriodic inserts job every interval, and once when the queue starts, on
+// the processes that work jobs (its worker must be registered with AddWorker).
+// River schedules periodic jobs on its elected leader only, so N worker
+// processes insert it once per interval, not N times. Call it before Start.
+func AddPeriodic(q *Queue, interval time.Duration, job Job) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.worker != nil {
+		return errors.New("queue: AddPeriodic after Start")
+	}
+	if interval <= 0 {
+		return fmt.Errorf("queue: periodic %s: interval must be positive", job.Kind())
+	}
+	q.periodic = append(q.periodic, river.NewPeriodicJob(river.PeriodicInterval(interval),
+		func() (river.JobArgs, *river.InsertOpts) { return job, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	return nil
 }
 

@@ -59,6 +59,7 @@ type (
 	Listing                    = core.Listing
 	PartnershipOfferObject     = core.PartnershipOfferObject
 	PartnershipAgreementObject = core.PartnershipAgreementObject
+	NotificationsPrune         = notifications.PruneJob
 )
 
 const (
@@ -211,6 +212,9 @@ type (
 
 // ProposalLines are the plain lines explaining a proposal's rules.
 var ProposalLines = governance.Lines
+
+// NotificationsPruneEvery is how often NotificationsPrune runs (periodic job).
+const NotificationsPruneEvery = notifications.PruneEvery
 
 // NotificationKinds lists the kinds of notification (notifications.Kinds).
 func NotificationKinds() []string { return notifications.Kinds() }

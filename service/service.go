@@ -149,7 +149,8 @@ func New(cfg config.Config, st *store.Store, keys *Keys, log *slog.Logger) *Serv
 	urls := s.URLs()
 	s.Accounts, s.Actors, s.Instance = accounts.New(accounts.Deps{Store: st, Cfg: cfg, Keys: keys, URLs: urls, Now: now, Log: log, Jobs: s.Jobs})
 	s.Notifications = notifications.New(notifications.Deps{Store: st, URLs: urls, Now: now, Log: log,
-		Mailer: s.MailerPort(), Jobs: s.Jobs, Signer: keys, Instance: cfg.Instance.Name})
+		Mailer: s.MailerPort(), Jobs: s.Jobs, Signer: keys, Instance: cfg.Instance.Name,
+		Retention: cfg.Notifications.Retention, MaxPerUser: cfg.Notifications.MaxPerUser})
 	s.Social = social.New(social.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,
 		Visibility: core.Visibility{Store: st}, Actors: s.Actors, Notify: s.Notifications})
 	s.Communities = communities.New(communities.Deps{Store: st, Cfg: cfg, URLs: urls, Now: now, Log: log, Pub: s.Pub,

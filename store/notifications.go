@@ -122,3 +122,41 @@ func (s *Store) StaffActorIDs(ctx context.Context) ([]string, error) {
 		[]string{models.RoleAdmin, models.RoleModerator}, false).Order("actor_id").Pluck("actor_id", &ids).Error
 	return ids, translate(err)
 }
+
+// PruneNotifications deletes the read notifications created before readBefore,
+// then, for every recipient with more than maxPerUser, all but their newest
+// maxPerUser (read or not). It returns how many rows went. The dedupe key of a
+// deleted notification is free again: an event re-delivered after the
+// retention would notify again, which for a season-old event is acceptable.
+func (s *Store) PruneNotifications(ctx context.Context, readBefore time.Time, maxPerUser int) (int64, error) {
+	res := s.with(ctx).Where("read_at IS NOT NULL AND created_at < ?", readBefore).Delete(&models.Notification{})
+	if res.Error != nil {
+		return 0, translate(res.Error)
+	}
+	deleted := res.RowsAffected
+	if maxPerUser < 1 {
+		return deleted, nil
+	}
+	var over []string
+	if err := s.with(ctx).Model(&models.Notification{}).Select("recipient_id").Group("recipient_id").
+		Having("COUNT(*) > ?", maxPerUser).Pluck("recipient_id", &over).Error; err != nil {
+		return deleted, translate(err)
+	}
+	for _, r := range over {
+		// The newest maxPerUser-th notification is the cut: everything older
+		// (by time, then id) goes. Both reads use idx_notifications_recipient.
+		var cut models.Notification
+		err := s.with(ctx).Select("id", "created_at").Where("recipient_id = ?", r).
+			Order("created_at DESC, id DESC").Offset(maxPerUser - 1).Limit(1).Take(&cut).Error
+		if err != nil {
+			return deleted, translate(err)
+		}
+		res := s.with(ctx).Where("recipient_id = ? AND (created_at < ? OR (created_at = ? AND id < ?))", r, cut.CreatedAt, cut.CreatedAt, cut.ID).
+			Delete(&models.Notification{})
+		if res.Error != nil {
+			return deleted, translate(res.Error)
+		}
+		deleted += res.RowsAffected
+	}
+	return deleted, nil
+}

@@ -502,6 +502,9 @@ func (c *Communities) ReceiveJoinAnswer(ctx context.Context, group *models.Actor
 		if err := tx.TransitionMembership(ctx, m.ID, []string{models.MembershipPending}, models.MembershipActive, nil, nil); err != nil {
 			return err
 		}
+		if err := c.followOnJoin(ctx, tx, group, member); err != nil {
+			return err
+		}
 		return c.notifyDecision(ctx, tx, group, member, m, group.ID, true)
 	})
 	if core.LostRace(err) {
@@ -537,13 +540,16 @@ func (c *Communities) Leave(ctx context.Context, actor, group *models.Actor) err
 			return err
 		}
 		if group.Local() {
-			return tx.LogRoleChange(ctx, &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: actor.ID, ByID: actor.ID, OldRole: m.Role})
+			if err := tx.LogRoleChange(ctx, &models.RoleChange{ID: models.NewID(), CommunityID: group.ID, ActorID: actor.ID, ByID: actor.ID, OldRole: m.Role}); err != nil {
+				return err
+			}
+		} else if actor.Local() {
+			if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeLeave,
+				Actor: actor, Object: core.Ref{URI: group.URI}, To: []string{group.URI}, Recipients: []*models.Actor{group}}); err != nil {
+				return err
+			}
 		}
-		if actor.Local() {
-			return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeLeave,
-				Actor: actor, Object: core.Ref{URI: group.URI}, To: []string{group.URI}, Recipients: []*models.Actor{group}})
-		}
-		return nil
+		return c.unfollowOnLeave(ctx, tx, group, actor)
 	})
 	if err != nil {
 		return errs.Internal(err)
@@ -749,22 +755,61 @@ func (c *Communities) notifyDecision(ctx context.Context, tx *store.Store, group
 		ActorID: byID, CommunityID: group.ID, Detail: detail, DedupeKey: "membership-decision:" + m.ID})
 }
 
-// followOnJoin makes a local member of a local community follow its Group, so
-// that the community's posts reach their home timeline (joining follows by
-// default; unfollowing a local community keeps the membership, see
-// UnfollowedBy). A follow that exists is kept as it is.
+// followOnJoin makes a local member follow the community's Group when their
+// membership becomes active, so that the community's posts reach their home
+// timeline (joining follows by default; unfollowing a local community keeps
+// the membership, see UnfollowedBy). A local community's follow is accepted at
+// once; a remote one's is a Follow sent to it (in tx, with the membership's
+// change), pending until the community accepts it, as any follow. A follow
+// that exists is kept as it is.
 func (c *Communities) followOnJoin(ctx context.Context, tx *store.Store, group, member *models.Actor) error {
-	if !group.Local() || !member.Local() {
+	if !member.Local() {
 		return nil
 	}
 	if _, err := tx.FollowByPair(ctx, member.ID, group.ID); err == nil {
 		return nil
 	}
 	id := models.NewID()
-	err := tx.CreateFollow(ctx, &models.Follow{ID: id, URI: c.d.URLs.Activity(id), FollowerID: member.ID, TargetID: group.ID,
-		State: models.FollowAccepted})
+	f := &models.Follow{ID: id, URI: c.d.URLs.Activity(id), FollowerID: member.ID, TargetID: group.ID, State: models.FollowAccepted}
+	if !group.Local() {
+		f.State = models.FollowPending
+	}
+	err := tx.CreateFollow(ctx, f)
 	if errors.Is(err, store.ErrExists) {
 		return nil
 	}
-	return err
+	if err != nil || group.Local() {
+		return err
+	}
+	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: f.URI, Type: core.TypeFollow, Actor: member, Object: core.Ref{URI: group.URI},
+		To: []string{group.URI}, Recipients: []*models.Actor{group}})
+}
+
+// unfollowOnLeave undoes a local member's follow of the community's Group as
+// they leave it (in tx, with the membership's removal): joining followed it,
+// leaving undoes that, for a local community and a remote one alike (there an
+// Undo{Follow} goes after the Leave; its instance reads the Undo as leaving
+// too, which it already is). A remote member's follow is their server's to
+// undo.
+func (c *Communities) unfollowOnLeave(ctx context.Context, tx *store.Store, group, member *models.Actor) error {
+	if !member.Local() {
+		return nil
+	}
+	f, err := tx.FollowByPair(ctx, member.ID, group.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := tx.RemoveFollow(ctx, f.ID, nil); errors.Is(err, store.ErrNotFound) {
+		return nil // undone by a concurrent unfollow, which sent its own Undo
+	} else if err != nil {
+		return err
+	}
+	if group.Local() {
+		return nil
+	}
+	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeUndo, Actor: member,
+		Object: core.FollowObject{Follow: f, Follower: member, Target: group}, To: []string{group.URI}, Recipients: []*models.Actor{group}})
 }

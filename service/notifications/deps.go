@@ -49,6 +49,10 @@ type Deps struct {
 	Jobs     core.Jobs
 	Signer   Signer
 	Instance string // the instance's name, in mail subjects
+	// Retention and MaxPerUser bound what PruneJob keeps (config
+	// notifications.retention and notifications.max_per_user).
+	Retention  time.Duration
+	MaxPerUser int
 }
 
 // Notifications is the notifications service.
@@ -87,6 +91,7 @@ type Store interface {
 	PutNotificationSetting(ctx context.Context, ns *models.NotificationSetting) error
 	TakeDigest(ctx context.Context, actorID string, now time.Time) (bool, error)
 	StaffActorIDs(ctx context.Context) ([]string, error)
+	PruneNotifications(ctx context.Context, readBefore time.Time, maxPerUser int) (int64, error)
 	Tx(ctx context.Context, fn func(tx *store.Store) error) error
 }
 

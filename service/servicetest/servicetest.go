@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/errs"
@@ -106,4 +107,14 @@ func (r *MailRecorder) Mails() []core.Mail {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]core.Mail(nil), r.Sent...)
+}
+
+// NotificationLimits is an edit for New: the prune job's retention and
+// per-account cap (notifications.retention, notifications.max_per_user), for
+// tests of packages that may not import config.
+func NotificationLimits(retention time.Duration, maxPerUser int) func(*config.Config) {
+	return func(c *config.Config) {
+		c.Notifications.Retention = retention
+		c.Notifications.MaxPerUser = maxPerUser
+	}
 }

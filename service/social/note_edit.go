@@ -69,9 +69,11 @@ type NoteEdit struct {
 // EditNote lets the author of a local note change it. The note is rendered
 // as PostNote renders it (mentions, hashtags, the parent's author mentioned
 // in a reply); people newly mentioned are added to its addressing and to
-// local timelines. The edit is federated as Update{Note} with `updated` to
-// everyone who got the note and to the newly mentioned, so that Mastodon and
-// GoToSocial show it as edited.
+// local timelines, and local ones are notified (a mention), as Mastodon does;
+// people mentioned before the edit are not notified again. The edit is
+// federated as Update{Note} with `updated` to everyone who got the note and to
+// the newly mentioned (in their own inbox), so that Mastodon and GoToSocial
+// show it as edited and a server that did not have the note learns it.
 func (s *Social) EditNote(ctx context.Context, by *models.Actor, noteID string, in NoteEdit) (*models.Note, error) {
 	n, err := s.d.Store.NoteByID(ctx, noteID)
 	if err != nil || n.DeletedAt != nil || !s.d.Visibility.CanSee(ctx, by, n) {
@@ -163,6 +165,11 @@ func (s *Social) EditNote(ctx context.Context, by *models.Actor, noteID string, 
 			return err
 		}
 		if err := tx.AddToTimelines(ctx, n.ID, "", newLocal); err != nil {
+			return err
+		}
+		// Only the newly mentioned are told (those mentioned before were told
+		// when the note was posted or when the edit first named them).
+		if err := s.notifyNote(ctx, tx, by, n, nil, newLocal); err != nil {
 			return err
 		}
 		err := s.d.Pub.Publish(ctx, tx, &core.Outbound{ID: updateID, Type: core.TypeUpdate, Published: now,

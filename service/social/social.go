@@ -619,8 +619,20 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		existing.Attachments = n.Attachments
 		existing.EditedAt = &now
 		group := s.postCommunity(ctx, existing)
-		err := s.d.Store.Tx(ctx, func(tx *store.Store) error {
-			if err := tx.UpdateNote(ctx, existing, in.Tags); err != nil || group == nil {
+		newly, err := s.newlyMentionedLocal(ctx, existing, in.Tags)
+		if err != nil {
+			return nil, errs.Internal(err)
+		}
+		err = s.d.Store.Tx(ctx, func(tx *store.Store) error {
+			if err := tx.UpdateNote(ctx, existing, in.Tags); err != nil {
+				return err
+			}
+			// An edit that adds a mention tells the newly mentioned local
+			// people, and brings the note to their timelines.
+			if err := tx.AddToTimelines(ctx, existing.ID, "", newly); err != nil {
+				return err
+			}
+			if err := s.notifyNote(ctx, tx, author, existing, nil, newly); err != nil || group == nil {
 				return err
 			}
 			// The community announces the edit as it announced the post.
@@ -715,6 +727,32 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 		return nil, errs.Internal(err)
 	}
 	return n, nil
+}
+
+// newlyMentionedLocal are the local actors an update of n mentions (tags) that
+// n did not mention before.
+func (s *Social) newlyMentionedLocal(ctx context.Context, n *models.Note, tags []models.NoteTag) ([]string, error) {
+	old, err := s.d.Store.NoteTags(ctx, n.ID)
+	if err != nil {
+		return nil, err
+	}
+	before := map[string]bool{}
+	for _, t := range old {
+		if t.Type == "Mention" {
+			before[t.Href] = true
+		}
+	}
+	var out []string
+	for _, t := range tags {
+		if t.Type != "Mention" || before[t.Href] {
+			continue
+		}
+		before[t.Href] = true
+		if a, err := s.d.Store.ActorByURI(ctx, t.Href); err == nil && a.Local() {
+			out = append(out, a.ID)
+		}
+	}
+	return out, nil
 }
 
 // localAddressees are the local people and services a remote note is addressed
