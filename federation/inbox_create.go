@@ -40,10 +40,7 @@ func (f *Federation) receiveAuthored(ctx context.Context, actor *models.Actor, a
 	}
 	in := convert.CreatedNote(actor, act, o)
 	if convert.IsAppeal(o) {
-		if err := f.receiveAppeal(ctx, actor, o); err != nil {
-			return err
-		}
-		in = convert.AppealNote(actor, act, o)
+		return f.receiveAppeal(ctx, actor, act, o, update)
 	}
 	n, err := f.svc.Social.ReceiveNote(ctx, actor, in, update)
 	if err != nil {
@@ -77,12 +74,24 @@ func (f *Federation) receiveVote(ctx context.Context, actor *models.Actor, obj *
 // with commonsType FundingAppeal, convert.InboundAppeal) is kept for the
 // appeals directory and its progress refreshed by its author's Updates
 // (Economy.ReceiveAppeal: the author alone, and only when someone here follows
-// the author or a beneficiary is ours). The Note itself still goes on as a post.
-func (f *Federation) receiveAppeal(ctx context.Context, actor *models.Actor, o *vocab.Object) error {
+// the author or a beneficiary is ours). The Note itself is stored as a note,
+// never as a post to a community by any way in (notAPost: beneficiaries, a
+// Group addressed on the Create only, a mention); the beneficiary communities
+// that recognise its author relay it by their own decision
+// (Economy.RelayRemoteAppeal).
+func (f *Federation) receiveAppeal(ctx context.Context, actor *models.Actor, act, o *vocab.Object, update bool) error {
 	in, err := convert.InboundAppeal(o)
 	if err != nil {
 		return errs.BadRequest("appeal: %s", err.Error())
 	}
-	_, err = f.svc.Economy.ReceiveAppeal(ctx, actor, in)
-	return err
+	a, err := f.svc.Economy.ReceiveAppeal(ctx, actor, in)
+	if err != nil {
+		return err
+	}
+	rn := f.notAPost(ctx, convert.AppealNote(actor, act, o))
+	n, err := f.svc.Social.ReceiveNote(ctx, actor, rn, update)
+	if err != nil {
+		return err
+	}
+	return f.svc.Economy.RelayRemoteAppeal(ctx, actor, a, n, rn.Activity, update)
 }

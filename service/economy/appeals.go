@@ -416,7 +416,24 @@ func (e *Economy) publishAppeal(ctx context.Context, tx *store.Store, verb strin
 			recipients = append(recipients, b)
 		}
 	}
-	return e.d.Pub.Publish(ctx, tx, &core.Outbound{ID: e.d.URLs.Activity(models.NewID()), Type: verb, Actor: author,
+	id := e.d.URLs.Activity(models.NewID())
+	err = e.d.Pub.Publish(ctx, tx, &core.Outbound{ID: id, Type: verb, Actor: author,
 		Object: v.object(now), To: []string{core.PublicCollection}, CC: cc, ToFollowers: true,
 		Recipients: recipients, Public: true, Published: now})
+	if err != nil || author.Type != models.ActorOrganization {
+		return err
+	}
+	// Beneficiary communities here that recognise the foundation relay it.
+	uris := make([]string, 0, len(v.Beneficiaries))
+	for _, b := range v.Beneficiaries {
+		uris = append(uris, b.URI)
+	}
+	published := func() (string, error) {
+		act, err := tx.ActivityByURI(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return act.Raw, nil
+	}
+	return e.relayAppeal(ctx, tx, author, a.URI, uris, nil, published, verb == core.TypeUpdate)
 }
