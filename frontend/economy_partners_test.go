@@ -89,3 +89,50 @@ func TestRemoteCommunityPartnersPage(t *testing.T) {
 	want(t, anon.get("/c/garden@remote.example/partners/"+p.ID), http.StatusOK, "Far Co-op", "active")
 	want(t, anon.get("/c/garden@elsewhere.example/partners"), http.StatusNotFound)
 }
+
+// TestDisbursementForm: shares suggested from the contribution ledger's
+// weights prefill the form; edited shares open the proposal; shares that do
+// not add up are refused with the reason and the form keeps them.
+func TestDisbursementForm(t *testing.T) {
+	inst, ada := startWithAdmin(t)
+	ctx := context.Background()
+	adaUser, err := inst.App.Svc.Accounts.ByUsername(ctx, "ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, _, err := inst.App.Svc.Communities.Create(ctx, adaUser, service.CommunityInput{Handle: "seeds", Licence: "MIT"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := newBrowser(t, inst)
+	bob.signup("bob", nil)
+	adaA, _ := inst.App.Svc.Accounts.ActorOf(ctx, adaUser)
+	bobA, err := inst.App.Store.ActorByHandle(ctx, "bob", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range []struct {
+		who    *models.Actor
+		weight int
+	}{{adaA, 1}, {bobA, 2}} {
+		if err := inst.App.Store.DB.Create(&models.LedgerEntry{ID: models.NewID(), CommunityID: group.ID, ContributionID: "c" + string(rune('a'+i)),
+			ContributorID: e.who.ID, Kind: "code", Weight: e.weight, RecordedAt: time.Now()}).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := inst.App.Svc.Economy.RecordReceipt(ctx, adaUser, service.ReceiptInput{Ledger: "seeds", Amount: "100", Currency: "EUR"}); err != nil {
+		t.Fatal(err)
+	}
+	page := "/c/seeds/disbursement?amount=100&currency=EUR"
+	// 100 by weights 1:2 → 33.33 and 66.67 (largest remainder)
+	want(t, ada.get(page), http.StatusOK, "suggested from the contribution ledger", `value="33.33"`, `value="66.67"`, "@bob@", "(weight 2)")
+	want(t, ada.post(page, "/c/seeds/disbursement", url.Values{"title": {"Share the grant"}, "amount": {"100"}, "currency": {"EUR"},
+		"share_to": {"ada", "bob"}, "share_amount": {"40", "50"}}), http.StatusUnprocessableEntity, "add up to €90", `value="50"`)
+	r := ada.post(page, "/c/seeds/disbursement", url.Values{"title": {"Share the grant"}, "amount": {"100"}, "currency": {"EUR"},
+		"share_to": {"ada", "bob", ""}, "share_amount": {"40", "60", ""}})
+	want(t, r, http.StatusSeeOther)
+	if !strings.Contains(r.Header.Get("Location"), "/c/seeds/proposals/") {
+		t.Fatalf("redirect to %q", r.Header.Get("Location"))
+	}
+	want(t, ada.get("/c/seeds/disbursement?amount=1e3&currency=EUR"), http.StatusOK, "amount")
+}

@@ -61,6 +61,7 @@ var phonePages = []phonePage{
 	{"/contributions/{contribution}/revise", "ada"},
 	{"/appeals", ""}, {"/appeals/new", "ada"}, {"/organizations/new", "ada"},
 	{"/c/seeds/partners", ""}, {"/c/seeds/partners", "ada"}, {"/c/seeds/partners/{partnership}", "ada"},
+	{"/c/seeds/disbursement", "ada"}, {"/c/seeds/disbursement?amount=100&currency=EUR", "ada"},
 }
 
 // phoneSkipped are GET routes of package frontend that are not HTML pages.
