@@ -255,6 +255,7 @@ type (
 	RemoteAppeal      = economy.RemoteAppeal
 	RemotePledge      = economy.RemotePledge
 	RemotePartnership = economy.RemotePartnership
+	AppealEdit        = economy.AppealEdit
 	TermsInput        = economy.TermsInput
 )
 
