@@ -22,6 +22,8 @@ func (w *Web) registerPartners(e router) {
 	e.POST("/c/:name/partners/:id/decide", w.partnerDecide)
 	e.POST("/c/:name/partners/:id/end", w.partnerEnd)
 	w.registerDisbursement(e)
+	w.registerAppealEdit(e)
+	w.registerOrganizationLogo(e)
 }
 
 type partnersData struct {

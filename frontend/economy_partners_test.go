@@ -136,3 +136,75 @@ func TestDisbursementForm(t *testing.T) {
 	}
 	want(t, ada.get("/c/seeds/disbursement?amount=1e3&currency=EUR"), http.StatusOK, "amount")
 }
+
+// TestAppealEditPage: the author's admin edits an appeal in the web UI; the
+// goal is fixed once pledged (the form says so); nobody else edits; a
+// cancelled appeal is not edited.
+func TestAppealEditPage(t *testing.T) {
+	inst, ada := startWithAdmin(t)
+	ctx := context.Background()
+	adaUser, _ := inst.App.Svc.Accounts.ByUsername(ctx, "ada")
+	if _, _, err := inst.App.Svc.Economy.CreateOrganization(ctx, adaUser, service.OrganizationInput{Handle: "fund", Kind: models.OrgFoundation}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := inst.App.Svc.Economy.OpenAppeal(ctx, adaUser, service.AppealInput{As: "fund", Title: "Servers", Goal: "1000", Currency: "EUR",
+		EndsAt: time.Now().Add(10 * 24 * time.Hour), Tiers: []service.AppealTierInput{{Name: "Friend", Amount: "10"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/appeals/" + a.ID + "/edit"
+	bob := newBrowser(t, inst)
+	bob.signup("bob", nil)
+	want(t, bob.get(page), http.StatusForbidden)
+	want(t, ada.get("/appeals/"+a.ID), http.StatusOK, page)
+	want(t, ada.get(page), http.StatusOK, `value="Servers"`, `value="1000.00"`, `value="Friend"`, "can change until the first pledge")
+	form := url.Values{"title": {"Servers and backups"}, "purpose": {"Two years."}, "goal": {"2000"}, "currency": {"EUR"},
+		"ends": {a.EndsAt.UTC().AddDate(0, 0, 5).Format("2006-01-02")}, "tier_name": {"Friend", "Patron"}, "tier_amount": {"10", "100"},
+		"tier_monthly": {"0"}, "link_name": {"Liberapay"}, "link_url": {"https://liberapay.com/fund"}}
+	want(t, ada.post(page, page, form), http.StatusSeeOther)
+	got, _ := inst.App.Svc.Economy.Appeal(ctx, a.ID)
+	if got.Title != "Servers and backups" || got.GoalMinor != 200000 || !got.EndsAt.After(a.EndsAt) || len(service.AppealTiers(got)) != 2 ||
+		!service.AppealTiers(got)[0].Monthly {
+		t.Fatalf("edited %+v", got)
+	}
+	form.Set("ends", a.EndsAt.UTC().AddDate(0, 0, -1).Format("2006-01-02"))
+	want(t, ada.post(page, page, form), http.StatusUnprocessableEntity, "extended, not brought forward")
+	form.Del("ends")
+	if _, err := inst.App.Svc.Economy.Pledge(ctx, adaUser, a.ID, service.PledgeInput{Amount: "20"}); err != nil {
+		t.Fatal(err)
+	}
+	want(t, ada.get(page), http.StatusOK, "the goal and its currency are fixed")
+	form.Set("goal", "3000")
+	want(t, ada.post(page, page, form), http.StatusConflict, "fixed once someone has pledged")
+	if _, err := inst.App.Svc.Economy.CancelAppeal(ctx, adaUser, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	want(t, ada.get(page), http.StatusOK, "no longer edited")
+}
+
+// TestOrganizationLogo: an organization's admin uploads its logo from its
+// profile (the avatar path and limits); it becomes the actor's icon; nobody
+// else may, and a file that is not an image is refused.
+func TestOrganizationLogo(t *testing.T) {
+	inst, ada := startWithAdmin(t)
+	ctx := context.Background()
+	adaUser, _ := inst.App.Svc.Accounts.ByUsername(ctx, "ada")
+	org, _, err := inst.App.Svc.Economy.CreateOrganization(ctx, adaUser, service.OrganizationInput{Handle: "fund", Kind: models.OrgFoundation})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := newBrowser(t, inst)
+	bob.signup("bob", nil)
+	want(t, ada.get("/@fund"), http.StatusOK, `action="/organizations/fund/logo"`)
+	if strings.Contains(bob.get("/@fund").Body, "/organizations/fund/logo") {
+		t.Error("the logo form is shown to a stranger")
+	}
+	want(t, bob.upload("/organizations/fund/logo", "logo", "l.png", "image/png", pngBytes), http.StatusForbidden)
+	want(t, ada.upload("/organizations/fund/logo", "logo", "l.txt", "image/png", []byte("not an image at all")), http.StatusUnsupportedMediaType)
+	want(t, ada.upload("/organizations/fund/logo", "logo", "l.png", "image/png", pngBytes), http.StatusSeeOther)
+	got, err := inst.App.Store.ActorByID(ctx, org.ID)
+	if err != nil || got.IconURL == "" {
+		t.Fatalf("logo not set: %+v %v", got, err)
+	}
+	want(t, ada.get("/@fund"), http.StatusOK, got.IconURL)
+}

@@ -24,6 +24,8 @@ type profileData struct {
 	// Partnerships of an organization with communities here or elsewhere
 	// (issue 12), each linking to its partner page.
 	Partnerships []partnershipLink
+	// OrgAdmin: the viewer administers this organization (the logo form).
+	OrgAdmin bool
 }
 
 type partnershipLink struct {
@@ -75,6 +77,7 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 	}
 	d.Contributions = w.people(ctx).contributions(d.View.Contributions)
 	if act.Type == models.ActorOrganization {
+		d.OrgAdmin = me != nil && w.svc.Economy.IsAdmin(ctx, act, me)
 		list, err := w.svc.Economy.OrganizationPartnerships(ctx, act, 50, 0)
 		if err != nil {
 			return err
