@@ -24,6 +24,7 @@ func (w *Web) registerPartners(e router) {
 	w.registerDisbursement(e)
 	w.registerAppealEdit(e)
 	w.registerOrganizationLogo(e)
+	w.registerPartnerRequest(e)
 }
 
 type partnersData struct {

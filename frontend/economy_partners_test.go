@@ -208,3 +208,28 @@ func TestOrganizationLogo(t *testing.T) {
 	}
 	want(t, ada.get("/@fund"), http.StatusOK, got.IconURL)
 }
+
+// TestPartnerRequestForm: an organization's admin asks a community from the
+// organization's profile, with measurable terms; a stranger cannot.
+func TestPartnerRequestForm(t *testing.T) {
+	inst, ada := startWithAdmin(t)
+	ctx := context.Background()
+	adaUser, _ := inst.App.Svc.Accounts.ByUsername(ctx, "ada")
+	if _, _, err := inst.App.Svc.Economy.CreateOrganization(ctx, adaUser, service.OrganizationInput{Handle: "coop", Name: "Seed Co-op",
+		Kind: models.OrgCoalition}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := inst.App.Svc.Communities.Create(ctx, adaUser, service.CommunityInput{Handle: "seeds", Licence: "MIT"}); err != nil {
+		t.Fatal(err)
+	}
+	ask := url.Values{"community": {"seeds"}, "pledge": {"We give back."}, "terms": {"€50 a month"}, "amount": {"50"}, "currency": {"EUR"}}
+	bob := newBrowser(t, inst)
+	bob.signup("bob", nil)
+	want(t, bob.post("/@coop", "/organizations/coop/partnerships", url.Values{"community": {"seeds"}, "pledge": {"x"}, "terms": {"y"}}),
+		http.StatusForbidden)
+	bad := url.Values{"community": {"seeds"}, "pledge": {"x"}, "terms": {"y"}, "hours": {"1.5"}}
+	want(t, ada.post("/@coop", "/organizations/coop/partnerships", bad), http.StatusUnprocessableEntity, "hours")
+	r := ada.post("/@coop", "/organizations/coop/partnerships", ask)
+	want(t, r, http.StatusSeeOther)
+	want(t, ada.get(r.Header.Get("Location")), http.StatusOK, "Seed Co-op", "requested", "€50 a month")
+}

@@ -62,7 +62,7 @@ var phonePages = []phonePage{
 	{"/contributions/{contribution}/revise", "ada"},
 	{"/appeals", ""}, {"/appeals/new", "ada"}, {"/organizations/new", "ada"},
 	{"/c/seeds/partners", ""}, {"/c/seeds/partners", "ada"}, {"/c/seeds/partners/{partnership}", "ada"},
-	{"/appeals/{appeal}/edit", "ada"},
+	{"/appeals/{appeal}/edit", "ada"}, {"/@fund", "ada"},
 	{"/c/seeds/disbursement", "ada"}, {"/c/seeds/disbursement?amount=100&currency=EUR", "ada"},
 }
 
