@@ -26,6 +26,7 @@ func (a *API) registerEconomy(g *echo.Group) {
 	g.POST("/appeals", a.createAppeal, auth)
 	g.GET("/appeals/:id", a.showAppeal, viewer)
 	g.POST("/appeals/:id/cancel", a.cancelAppeal, auth)
+	g.PUT("/appeals/:id", a.editAppeal, auth)
 	g.GET("/appeals/:id/pledges", a.listPledges, viewer)
 	g.POST("/appeals/:id/pledges", a.createPledge, auth)
 	g.GET("/appeals/:id/ledger", a.appealLedger, viewer)

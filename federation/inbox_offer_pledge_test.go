@@ -163,6 +163,12 @@ func TestInboxAppealFromAuthorOnly(t *testing.T) {
 				d["amountRaised"] = map[string]any{"hasUnit": "one", "hasNumericalValue": 90.0, "currency": "EUR"}
 				return e.act("Update", e.g, "object", d)
 			}, check: raisedIs(1000)},
+		{name: "update changing the goal once pledged", status: 202, state: "failed", reason: "goal does not change", signer: e.g,
+			doc: func(e *inboxEnv) map[string]any {
+				d := appeal(e.g, "90.00")
+				d["fundingGoal"] = quantity("50.00", "EUR")
+				return e.act("Update", e.g, "object", d)
+			}, check: raisedIs(1000)},
 	})
 	e.setup(e.g, e.act("Update", e.g, "object", appeal(e.g, "75.00")))
 	raisedIs(7500)(t, e)

@@ -21,6 +21,10 @@ func (w *Web) registerPartners(e router) {
 	e.GET("/c/:name/partners/:id", w.partnerPage)
 	e.POST("/c/:name/partners/:id/decide", w.partnerDecide)
 	e.POST("/c/:name/partners/:id/end", w.partnerEnd)
+	w.registerDisbursement(e)
+	w.registerAppealEdit(e)
+	w.registerOrganizationLogo(e)
+	w.registerPartnerRequest(e)
 }
 
 type partnersData struct {

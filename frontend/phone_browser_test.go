@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/commonsd/commonsd/app/apptest"
@@ -63,6 +64,7 @@ var phonePages = []phonePage{
 	{"/c/seeds/partners", ""}, {"/c/seeds/partners", "ada"}, {"/c/seeds/partners/{partnership}", "ada"},
 	{"/announcements/new", "ada"}, {"/announcements/{announcement}", ""}, {"/announcements/{announcement}", "ada"},
 	{"/c/seeds/announcements", ""}, {"/c/seeds/announcements", "ada"}, {"/@fund", ""}, {"/@fund", "ada"},
+	{"/appeals/{appeal}/edit", "ada"}, {"/c/seeds/disbursement", "ada"}, {"/c/seeds/disbursement?amount=100&currency=EUR", "ada"},
 }
 
 // phoneSkipped are GET routes of package frontend that are not HTML pages.
@@ -169,6 +171,12 @@ func phoneFixture(t *testing.T, inst *apptest.Instance, ada, bob *browser) map[s
 	if err != nil {
 		t.Fatal(err)
 	}
+	ap, err := inst.App.Svc.Economy.OpenAppeal(ctx, adaU, service.AppealInput{As: "fund", Title: "Servers " + strings.Repeat("and backups ", 8),
+		Purpose: wide, Goal: "1000", Currency: "EUR", EndsAt: time.Now().Add(30 * 24 * time.Hour),
+		Tiers: []service.AppealTierInput{{Name: "Friend " + strings.Repeat("of the seeds", 5), Amount: "10", Monthly: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	reset, err := inst.App.Svc.Accounts.ResetLink(ctx, "bob")
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +186,7 @@ func phoneFixture(t *testing.T, inst *apptest.Instance, ada, bob *browser) map[s
 		t.Fatalf("report: %v %v", reports, err)
 	}
 	return map[string]string{"{post}": post.ID, "{note}": n.ID, "{contribution}": co.ID, "{report}": reports[0].ID,
-		"{reset}": reset[strings.LastIndex(reset, "/")+1:], "{partnership}": ps.ID, "{announcement}": ann.ID,
+		"{reset}": reset[strings.LastIndex(reset, "/")+1:], "{partnership}": ps.ID, "{announcement}": ann.ID, "{appeal}": ap.ID,
 		"{proposal}": strings.TrimPrefix(p.Location, "/c/seeds/proposals/"), "{ada_uri}": url.QueryEscape(adaA.URI)}
 }
 

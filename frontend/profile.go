@@ -27,6 +27,8 @@ type profileData struct {
 	// Partnerships of an organization with communities here or elsewhere
 	// (issue 12), each linking to its partner page.
 	Partnerships []partnershipLink
+	// OrgAdmin: the viewer administers this organization (the logo form).
+	OrgAdmin bool
 }
 
 type partnershipLink struct {
@@ -78,10 +80,11 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 	}
 	d.Contributions = w.people(ctx).contributions(d.View.Contributions)
 	if act.Type == models.ActorOrganization {
+		d.OrgAdmin = me != nil && w.svc.Economy.IsAdmin(ctx, act, me)
 		if d.Announcements, err = w.svc.Economy.AnnouncementsBy(ctx, act, "", 20, 0); err != nil {
 			return err
 		}
-		d.MayAnnounce = me != nil && w.svc.Economy.IsAdmin(ctx, act, me)
+		d.MayAnnounce = d.OrgAdmin
 		list, err := w.svc.Economy.OrganizationPartnerships(ctx, act, 50, 0)
 		if err != nil {
 			return err

@@ -269,6 +269,7 @@ type (
 	RemotePledge          = economy.RemotePledge
 	RemotePartnership     = economy.RemotePartnership
 	TermsInput            = economy.TermsInput
+	AppealEdit            = economy.AppealEdit
 )
 
 // PaymentLinks decodes an organization's or an appeal's payment links.

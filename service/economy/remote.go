@@ -30,7 +30,7 @@ type RemoteAppeal struct {
 // foundation or community (Create or Update{Note} with commonsType
 // FundingAppeal). It is kept when someone here follows the author or a
 // beneficiary is local (otherwise nothing is kept: nil, nil); only its author may update it, and its goal and
-// currency never change.
+// currency change only while nothing is pledged.
 func (e *Economy) ReceiveAppeal(ctx context.Context, author *models.Actor, in RemoteAppeal) (*models.FundingAppeal, error) {
 	if author == nil || author.Local() {
 		return nil, errs.BadRequest("not a remote author")
@@ -62,13 +62,21 @@ func (e *Economy) ReceiveAppeal(ctx context.Context, author *models.Actor, in Re
 		if old.Local {
 			return nil, errs.Forbidden("that appeal is ours")
 		}
-		if old.Currency != in.Goal.Currency || old.GoalMinor != in.Goal.Minor {
-			return nil, errs.BadRequest("an appeal's goal does not change")
+		// The goal and its currency change only while nothing is pledged, as
+		// the author's EditAppeal allows: not once a pledge was published or
+		// one of ours was sent.
+		goalChanged := old.Currency != in.Goal.Currency || old.GoalMinor != in.Goal.Minor
+		if goalChanged && (old.RemotePledgeCount > 0 || in.PledgeCount > 0 || in.Pledged.Minor > 0 || e.pledgedFromHere(ctx, old.ID)) {
+			return nil, errs.BadRequest("an appeal's goal does not change once someone pledged")
+		}
+		set := map[string]any{"remote_raised": in.Raised.Minor,
+			"remote_pledged": in.Pledged.Minor, "remote_pledge_count": in.PledgeCount, "state": in.State,
+			"title": in.Title, "purpose_html": content.Sanitize(in.PurposeHTML), "ends_at": in.EndsAt.UTC(), "updated_at": now}
+		if goalChanged {
+			set["goal_minor"], set["currency"] = in.Goal.Minor, in.Goal.Currency
 		}
 		err := e.d.Store.Tx(ctx, func(tx *store.Store) error {
-			return tx.SetRemoteAppealProgress(ctx, old.ID, map[string]any{"remote_raised": in.Raised.Minor,
-				"remote_pledged": in.Pledged.Minor, "remote_pledge_count": in.PledgeCount, "state": in.State,
-				"title": in.Title, "purpose_html": content.Sanitize(in.PurposeHTML), "ends_at": in.EndsAt.UTC(), "updated_at": now})
+			return tx.SetRemoteAppealProgress(ctx, old.ID, set)
 		})
 		if err != nil {
 			return nil, errs.Internal(err)
@@ -95,6 +103,13 @@ func (e *Economy) ReceiveAppeal(ctx context.Context, author *models.Actor, in Re
 		return nil, errs.Internal(err)
 	}
 	return a, nil
+}
+
+// pledgedFromHere reports whether one of our users pledged to the remote
+// appeal (pending or accepted).
+func (e *Economy) pledgedFromHere(ctx context.Context, appealID string) bool {
+	list, err := e.d.Store.ListPledges(ctx, appealID, []string{models.PledgePending, models.PledgeAccepted}, 1, 0)
+	return err != nil || len(list) > 0
 }
 
 // wanted: someone here follows the author, or a beneficiary is one of ours.

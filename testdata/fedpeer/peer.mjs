@@ -15,6 +15,7 @@ import {
   createFederation,
   generateCryptoKeyPair,
   MemoryKvStore,
+  signRequest,
 } from "@fedify/fedify";
 import {
   Accept,
@@ -384,7 +385,76 @@ async function withFEP844e(response) {
   return new Response(JSON.stringify(doc), { status: response.status, headers });
 }
 
+// A pledge as FEP-0837 writes it: Offer{Agreement{stipulates: Commitment{
+// satisfies: <appeal>#primary, provider: alice, resourceQuantity}}} to the
+// appeal's author. Fedify's vocabulary has no Agreement or Commitment, so the
+// JSON is written here (with its own inline context for the ValueFlows and
+// OM2 terms, as FEP-0837 does) and the POST is signed by Fedify's signRequest
+// with alice's RSA key (draft-cavage, Digest and Date signed), as its
+// sendActivity would. Answers {id, status, body}.
+async function sendPledge(body) {
+  for (const k of ["appeal", "to", "amount", "currency"]) {
+    if (typeof body[k] !== "string") throw new HttpError(400, "appeal, to, amount and currency required (strings)");
+  }
+  const ctx = ctxNow();
+  const me = ctx.getActorUri(USER);
+  const author = await lookupActor(ctx, body.to);
+  const uuid = randomUUID();
+  const id = new URL(`#pledges/${uuid}`, me).href;
+  const offer = {
+    "@context": [
+      "https://www.w3.org/ns/activitystreams",
+      {
+        vf: "https://w3id.org/valueflows/ont/vf#",
+        om2: "http://www.ontology-of-units-of-measure.org/resource/om-2/",
+        Agreement: "vf:Agreement",
+        Commitment: "vf:Commitment",
+        stipulates: { "@id": "vf:stipulates", "@type": "@id" },
+        satisfies: { "@id": "vf:satisfies", "@type": "@id" },
+        action: "vf:action",
+        provider: { "@id": "vf:provider", "@type": "@id" },
+        receiver: { "@id": "vf:receiver", "@type": "@id" },
+        resourceQuantity: "vf:resourceQuantity",
+        hasUnit: "om2:hasUnit",
+        hasNumericalValue: "om2:hasNumericalValue",
+      },
+    ],
+    id,
+    type: "Offer",
+    actor: me.href,
+    to: [author.id.href],
+    object: {
+      id: new URL(`#agreements/${uuid}`, me).href,
+      type: "Agreement",
+      content: typeof body.message === "string" ? body.message : "",
+      stipulates: {
+        id: new URL(`#commitments/${uuid}`, me).href,
+        type: "Commitment",
+        satisfies: `${body.appeal}#primary`,
+        action: "transfer",
+        provider: me.href,
+        receiver: author.id.href,
+        resourceQuantity: { hasUnit: "one", hasNumericalValue: body.amount, currency: body.currency },
+      },
+    },
+  };
+  const pair = (await ctx.getActorKeyPairs(USER)).find((p) => p.privateKey.algorithm.name === "RSASSA-PKCS1-v1_5");
+  if (pair == null) throw new HttpError(500, "no RSA key");
+  const inboxUrl = author.endpoints?.sharedInbox ?? author.inboxId;
+  const req = new Request(inboxUrl, {
+    method: "POST",
+    headers: { "content-type": "application/activity+json", accept: "application/activity+json" },
+    body: JSON.stringify(offer),
+  });
+  const signed = await signRequest(req, pair.privateKey, pair.keyId);
+  const res = await fetch(signed);
+  return { id, status: res.status, body: await res.text() };
+}
+
 const control = {
+  // {appeal, to, amount, currency, message?}: pledge to an appeal with
+  // FEP-0837 Offer{Agreement} (sendPledge); the author answers Accept or Reject.
+  "POST /_control/pledge": sendPledge,
   // {inbox, activity}: POST activity (object or JSON text) to inbox, signed
   // with RFC 9421 + Ed25519 by hand; answers {status, body, keyId}.
   "POST /_control/signed-post": async (body) => {
