@@ -17,6 +17,10 @@ import (
 // errIgnored marks an activity we understood and chose not to act on.
 var errIgnored = errors.New("ignored")
 
+// errJudgedAlone rolls an activity of a batch back to its savepoint: it is
+// processed again on its own (processBatch).
+var errJudgedAlone = errors.New("judged again alone")
+
 // processInbox runs the job's stored inbound activities through the service
 // layer, one after the other. An activity that fails for a transient reason
 // (fetching, database) makes the job retry; the retry skips the activities
@@ -100,7 +104,25 @@ func (f *Federation) processBatch(ctx context.Context, rows []models.Activity) (
 				alone = append(alone, all[i:]...)
 				break
 			}
-			o, err := f.judge(bctx, row, acts[i], perrs[i], known)
+			// Each activity in a savepoint of its own: one that is not
+			// processed here (refused, ignored, needing a fetch, failing)
+			// leaves nothing behind — a Reject a refusal published, a row
+			// written before the error — since it is judged again alone,
+			// where its effects take place once.
+			var o outcome
+			err := tx.Tx(bctx, func(*store.Store) error {
+				var err error
+				if o, err = f.judge(bctx, row, acts[i], perrs[i], known); err != nil {
+					return err
+				}
+				if o.state != models.ActivityProcessed {
+					return errJudgedAlone
+				}
+				return nil
+			})
+			if errors.Is(err, errJudgedAlone) {
+				err = nil
+			}
 			switch {
 			case err == nil && o.state == models.ActivityProcessed:
 				processed = append(processed, row.ID)
