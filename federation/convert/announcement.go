@@ -167,22 +167,5 @@ func AnnouncementNote(author *models.Actor, act, o *vocab.Object, in service.Rem
 			drop[c] = true
 		}
 	}
-	kept := rn.Addressed[:0:0]
-	for _, a := range rn.Addressed {
-		if !drop[a] {
-			kept = append(kept, a)
-		}
-	}
-	rn.Addressed = kept
-	if drop[rn.Note.AudienceURI] {
-		rn.Note.AudienceURI = ""
-	}
-	tags := rn.Tags[:0:0]
-	for _, t := range rn.Tags {
-		if t.Type != "Mention" || !drop[t.Href] {
-			tags = append(tags, t)
-		}
-	}
-	rn.Tags = tags
-	return rn
+	return withoutAddressees(rn, drop)
 }

@@ -113,6 +113,15 @@ func AppealNote(author *models.Actor, act, o *vocab.Object) service.RemoteNote {
 	for _, b := range in.Beneficiaries {
 		drop[b] = true
 	}
+	return withoutAddressees(rn, drop)
+}
+
+// withoutAddressees takes the actors in drop out of a received note's
+// addressing, audience and mentions: an appeal's beneficiaries and an
+// announcement's communities are named by the author, and that naming must
+// not make the note a post in those communities (they relay it, or not, by
+// their own decision).
+func withoutAddressees(rn service.RemoteNote, drop map[string]bool) service.RemoteNote {
 	kept := rn.Addressed[:0:0]
 	for _, a := range rn.Addressed {
 		if !drop[a] {
