@@ -52,19 +52,50 @@ func (s *Store) InElectorate(ctx context.Context, proposalID, actorID string) (b
 	return n > 0, translate(err)
 }
 
-// HoldOpenProposal takes the proposal's row (a lock on PostgreSQL; SQLite
-// serialises writers) if it is still open and closes after now: a ballot
-// written after it in the same transaction cannot slip past a concurrent close,
-// which needs the same row. ErrConflict when the proposal is no longer open or
-// its time is up, ErrNotFound when there is none.
+// HoldOpenProposal takes the proposal's row if it is still open and closes
+// after now: a ballot written after it in the same transaction cannot slip
+// past a concurrent close, which locks the same row (LockOpenProposal) before
+// it tallies. On PostgreSQL it is a FOR KEY SHARE lock: voters do not wait
+// for one another (each vote's transaction — a batch of 32 inbound activities
+// — held the row exclusively before, so votes on one proposal ran one
+// transaction at a time, 27 % of the plain inbox rate), the debounced
+// tally_due_at UPDATE (FOR NO KEY UPDATE) does not conflict with it, and the
+// close's FOR UPDATE waits for every vote in flight. SQLite serialises
+// writers; the UPDATE there makes the transaction a writer at once.
+// ErrConflict when the proposal is no longer open or its time is up,
+// ErrNotFound when there is none.
 func (s *Store) HoldOpenProposal(ctx context.Context, id string, now time.Time) error {
-	res := s.with(ctx).Model(&models.Proposal{}).
-		Where("id = ? AND state = ? AND closes_at > ?", id, models.ProposalOpen, now).
-		Update("updated_at", now)
-	if res.Error != nil {
-		return translate(res.Error)
+	return s.lockOpenProposal(ctx, id, now, true, "KEY SHARE")
+}
+
+// LockOpenProposal takes the open proposal's row exclusively (FOR UPDATE on
+// PostgreSQL, which waits for every HoldOpenProposal in flight), for the
+// close: the tally read after it in the same transaction sees every ballot
+// that was written under the proposal held open.
+func (s *Store) LockOpenProposal(ctx context.Context, id string, now time.Time) error {
+	return s.lockOpenProposal(ctx, id, now, false, "UPDATE")
+}
+
+func (s *Store) lockOpenProposal(ctx context.Context, id string, now time.Time, beforeClose bool, strength string) error {
+	q := s.with(ctx).Model(&models.Proposal{}).Where("id = ? AND state = ?", id, models.ProposalOpen)
+	if beforeClose {
+		q = q.Where("closes_at > ?", now)
 	}
-	if res.RowsAffected == 0 {
+	var n int64
+	if s.Driver == "postgres" {
+		var ids []string
+		if err := q.Clauses(clause.Locking{Strength: strength}).Pluck("id", &ids).Error; err != nil {
+			return translate(err)
+		}
+		n = int64(len(ids))
+	} else {
+		res := q.Update("updated_at", now)
+		if res.Error != nil {
+			return translate(res.Error)
+		}
+		n = res.RowsAffected
+	}
+	if n == 0 {
 		return s.missingOrConflict(ctx, &models.Proposal{}, id)
 	}
 	return nil

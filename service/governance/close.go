@@ -57,8 +57,7 @@ func (g *Governance) Close(ctx context.Context, id string) (closed bool, err err
 		return false, err
 	}
 	err = g.d.Store.Tx(ctx, func(tx *store.Store) error {
-		if err := tx.TransitionIf(ctx, &models.Proposal{}, p.ID, store.Guard{"state": models.ProposalOpen},
-			map[string]any{"updated_at": now}); core.LostRace(err) {
+		if err := tx.LockOpenProposal(ctx, p.ID, now); core.LostRace(err) {
 			return errAlreadyClosed
 		} else if err != nil {
 			return err
