@@ -99,3 +99,89 @@ func TestTwoInstancesAppealRelayedByRecognisingCommunity(t *testing.T) {
 		return err == nil && len(tl) == 1 && strings.Contains(tl[0].Note.Content, "€30 of €100 raised (30 %)")
 	})
 }
+
+// TestThreeInstancesAppealDoneWhen is issue 12's "done when" across servers:
+// a foundation on A opens an appeal for a community on B that recognised it
+// (partnership asked over federation, decided by B's steward); carl on C
+// follows only the community. B announces the appeal (carl sees it boosted
+// by seeds, with its progress) and relays the foundation's progress Update
+// after a pledge from C is received (carl's copy, re-fetched from A, shows
+// the new total).
+func TestThreeInstancesAppealDoneWhen(t *testing.T) {
+	a, b, c := apptest.Start(t), apptest.Start(t), apptest.Start(t)
+	ctx := context.Background()
+	newUser(t, a, "tess")
+	newUser(t, b, "bob")
+	newUser(t, c, "carl")
+	tess, _ := a.App.Svc.Accounts.ByUsername(ctx, "tess")
+	bob, _ := b.App.Svc.Accounts.ByUsername(ctx, "bob")
+	carl := actorOf(t, c, "carl")
+	if _, _, err := b.App.Svc.Communities.Create(ctx, bob, service.CommunityInput{Handle: "seeds", Licence: "MIT"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.App.Svc.Economy.CreateOrganization(ctx, tess, service.OrganizationInput{Handle: "fund", Name: "Seed Fund",
+		Kind: models.OrgFoundation}); err != nil {
+		t.Fatal(err)
+	}
+	req, err := a.App.Svc.Economy.RequestPartnership(ctx, tess, service.PartnershipInput{As: "fund", Community: b.Handle("seeds"),
+		Pledge: "We fund the hosting.", Terms: "€100 a month"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onB *models.Partnership
+	eventually(t, "the request reaches B", func() bool {
+		onB, err = b.App.Store.PartnershipByOfferURI(ctx, *req.OfferURI)
+		return err == nil
+	})
+	if _, err := b.App.Svc.Economy.DecidePartnership(ctx, bob, onB.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "A records the recognition", func() bool {
+		got, err := a.App.Store.PartnershipByID(ctx, req.ID)
+		return err == nil && got.State == models.PartnershipActive
+	})
+	f, _, err := c.App.Svc.Social.FollowByHandle(ctx, carl, b.Handle("seeds"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "carl follows seeds", func() bool {
+		got, err := c.App.Store.FollowByID(ctx, f.ID)
+		return err == nil && got.State == models.FollowAccepted
+	})
+
+	appeal, err := a.App.Svc.Economy.OpenAppeal(ctx, tess, service.AppealInput{As: "fund", Title: "Servers for the seed library",
+		Purpose: "Two years of hosting.", Goal: "100", Currency: "EUR", EndsAt: time.Now().Add(12 * 24 * time.Hour),
+		Beneficiaries: []string{b.Handle("seeds")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the appeal on carl's timeline, boosted by seeds on B", func() bool {
+		tl, err := c.App.Svc.Social.Timeline(ctx, carl, "", 10)
+		return err == nil && len(tl) == 1 && tl[0].Note.URI == appeal.URI && tl[0].BoostedBy != nil &&
+			tl[0].BoostedBy.URI == b.ActorURL("seeds") && strings.Contains(tl[0].Note.Content, "€0 of €100 raised (0 %)")
+	})
+	// B's copy is kept for its directory and is not a post in seeds
+	onBAppeal, err := b.App.Store.AppealByURI(ctx, appeal.URI)
+	if err != nil || onBAppeal.Local {
+		t.Fatalf("B's appeal %+v, %v", onBAppeal, err)
+	}
+
+	// A pledge received and recorded on A: the progress Update reaches B (a
+	// beneficiary), which relays it to carl, who does not follow the foundation.
+	pl, err := a.App.Svc.Economy.Pledge(ctx, tess, appeal.ID, service.PledgeInput{Amount: "30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.App.Svc.Economy.RecordReceipt(ctx, tess, service.ReceiptInput{Ledger: "fund", PledgeID: pl.ID,
+		Amount: "30", Currency: "EUR"}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "carl's copy shows the progress, relayed by B", func() bool {
+		tl, err := c.App.Svc.Social.Timeline(ctx, carl, "", 10)
+		return err == nil && len(tl) == 1 && strings.Contains(tl[0].Note.Content, "€30 of €100 raised (30 %)")
+	})
+	eventually(t, "B's copy has the new total", func() bool {
+		got, err := b.App.Store.AppealByURI(ctx, appeal.URI)
+		return err == nil && got.RemoteRaised == 3000
+	})
+}
