@@ -228,7 +228,9 @@ func TestPartnerRequestForm(t *testing.T) {
 	want(t, bob.post("/@coop", "/organizations/coop/partnerships", url.Values{"community": {"seeds"}, "pledge": {"x"}, "terms": {"y"}}),
 		http.StatusForbidden)
 	bad := url.Values{"community": {"seeds"}, "pledge": {"x"}, "terms": {"y"}, "hours": {"1.5"}}
-	want(t, ada.post("/@coop", "/organizations/coop/partnerships", bad), http.StatusUnprocessableEntity, "hours")
+	// refused: the profile again, with what was typed and the reason at its field
+	want(t, ada.post("/@coop", "/organizations/coop/partnerships", bad), http.StatusUnprocessableEntity, "hours",
+		`id="f-hours" name="hours" type="text" value="1.5"`, `aria-invalid="true"`, `>x</textarea>`, `value="seeds"`)
 	r := ada.post("/@coop", "/organizations/coop/partnerships", ask)
 	want(t, r, http.StatusSeeOther)
 	want(t, ada.get(r.Header.Get("Location")), http.StatusOK, "Seed Co-op", "requested", "€50 a month")

@@ -29,6 +29,9 @@ type profileData struct {
 	Partnerships []partnershipLink
 	// OrgAdmin: the viewer administers this organization (the logo form).
 	OrgAdmin bool
+	// AskForm is the partnership request form, with what was typed and the
+	// errors when a request was refused (issue 10: nothing typed is lost).
+	AskForm *form
 }
 
 type partnershipLink struct {
@@ -49,6 +52,12 @@ func (w *Web) profile(c echo.Context) error {
 }
 
 func (w *Web) renderProfile(c echo.Context, name string) error {
+	return w.renderProfileWith(c, name, http.StatusOK, newForm())
+}
+
+// renderProfileWith renders a profile with status, ask being the
+// organization's partnership request form as typed.
+func (w *Web) renderProfileWith(c echo.Context, name string, status int, ask *form) error {
 	act, err := w.svc.Actors.LocalByHandle(c.Request().Context(), name)
 	if err != nil {
 		return err
@@ -81,6 +90,7 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 	d.Contributions = w.people(ctx).contributions(d.View.Contributions)
 	if act.Type == models.ActorOrganization {
 		d.OrgAdmin = me != nil && w.svc.Economy.IsAdmin(ctx, act, me)
+		d.AskForm = ask
 		if d.Announcements, err = w.svc.Economy.AnnouncementsBy(ctx, act, "", 20, 0); err != nil {
 			return err
 		}
@@ -100,7 +110,7 @@ func (w *Web) renderProfile(c echo.Context, name string) error {
 	}
 	p := w.page(c, title+" ("+d.Handle+")")
 	p.Data = d
-	return w.render(c, http.StatusOK, "profile", p)
+	return w.render(c, status, "profile", p)
 }
 
 type aboutData struct {
