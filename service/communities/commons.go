@@ -623,15 +623,27 @@ func (c *Communities) relay(ctx context.Context, tx *store.Store, group *models.
 		return err
 	}
 	if created != "" {
-		if err := c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
-			Actor: group, Object: core.RelayedActivity{JSON: created}, Audience: group.URI,
-			To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true}); err != nil {
+		if err := c.AnnounceActivity(ctx, tx, group, created); err != nil {
 			return err
 		}
 	}
+	return c.AnnounceObject(ctx, tx, group, n.URI)
+}
+
+// AnnounceObject publishes the Group's public Announce of the object at uri to
+// its followers (FEP-1b12), in tx.
+func (c *Communities) AnnounceObject(ctx context.Context, tx *store.Store, group *models.Actor, uri string) error {
 	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
-		Actor: group, Object: core.Ref{URI: n.URI}, Audience: group.URI,
+		Actor: group, Object: core.Ref{URI: uri}, Audience: group.URI,
 		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true, Public: true})
+}
+
+// AnnounceActivity publishes the Group's Announce of an activity as received
+// or published (its JSON) to its followers, as Lemmy relays edits, in tx.
+func (c *Communities) AnnounceActivity(ctx context.Context, tx *store.Store, group *models.Actor, activity string) error {
+	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
+		Actor: group, Object: core.RelayedActivity{JSON: activity}, Audience: group.URI,
+		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true})
 }
 
 // relayChange makes the Group re-publish an Update or Delete of one of its
@@ -645,9 +657,7 @@ func (c *Communities) relayChange(ctx context.Context, tx *store.Store, group *m
 	if !core.VisibleToAnyone(n) || activity == "" {
 		return nil
 	}
-	return c.d.Pub.Publish(ctx, tx, &core.Outbound{ID: c.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
-		Actor: group, Object: core.RelayedActivity{JSON: activity}, Audience: group.URI,
-		To: []string{core.PublicCollection}, CC: []string{group.FollowersURI}, ToFollowers: true})
+	return c.AnnounceActivity(ctx, tx, group, activity)
 }
 
 // Discussions pages a community's top-level posts.

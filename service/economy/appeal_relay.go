@@ -6,7 +6,6 @@ import (
 
 	"github.com/commonsd/commonsd/errs"
 	"github.com/commonsd/commonsd/models"
-	"github.com/commonsd/commonsd/service/core"
 	"github.com/commonsd/commonsd/store"
 )
 
@@ -60,15 +59,11 @@ func (e *Economy) relayAppeal(ctx context.Context, tx *store.Store, author *mode
 		var err error
 		switch {
 		case update:
-			err = e.d.Pub.Publish(ctx, tx, &core.Outbound{ID: e.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
-				Actor: g, Object: core.RelayedActivity{JSON: raw}, Audience: g.URI,
-				To: []string{core.PublicCollection}, CC: []string{g.FollowersURI}, ToFollowers: true})
+			err = e.d.Communities.AnnounceActivity(ctx, tx, g, raw)
 		case n != nil:
 			err = e.d.Communities.RelayNote(ctx, tx, g, n)
 		default:
-			err = e.d.Pub.Publish(ctx, tx, &core.Outbound{ID: e.d.URLs.Activity(models.NewID()), Type: core.TypeAnnounce,
-				Actor: g, Object: core.Ref{URI: appealURI}, Audience: g.URI,
-				To: []string{core.PublicCollection}, CC: []string{g.FollowersURI}, ToFollowers: true, Public: true})
+			err = e.d.Communities.AnnounceObject(ctx, tx, g, appealURI)
 		}
 		if err != nil {
 			return err
