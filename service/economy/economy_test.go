@@ -35,6 +35,26 @@ type fixture struct {
 	group      *models.Actor // a local community, beneficiary
 }
 
+// passByVote has voter vote Yes on the open proposal p, closes it once its
+// time is up (the clock moved past it, then back) and returns it as stored.
+func (f *fixture) passByVote(t *testing.T, voter *models.Actor, p *models.Proposal) *models.Proposal {
+	t.Helper()
+	if _, err := f.s.Governance.Vote(f.ctx, voter, p.ID, "Yes"); err != nil {
+		t.Fatal(err)
+	}
+	saved := f.now
+	f.now = p.ClosesAt.Add(time.Second)
+	if closed, err := f.s.Governance.Close(f.ctx, p.ID); err != nil || !closed {
+		t.Fatalf("Close = %v, %v", closed, err)
+	}
+	f.now = saved
+	got, err := f.st.ProposalByID(f.ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 func newFixture(t *testing.T, st *store.Store) *fixture {
 	t.Helper()
 	f := &fixture{ctx: context.Background(), st: st}
@@ -467,17 +487,7 @@ func TestCommunityDisbursementByDecision(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.s.Governance.Vote(f.ctx, alice, p.ID, "Yes"); err != nil {
-				t.Fatal(err)
-			}
-			saved := f.now
-			f.now = p.ClosesAt.Add(time.Second)
-			if closed, err := f.s.Governance.Close(f.ctx, p.ID); err != nil || !closed {
-				t.Fatalf("Close = %v, %v", closed, err)
-			}
-			f.now = saved
-			got, _ := st.ProposalByID(f.ctx, p.ID)
-			return got
+			return f.passByVote(t, alice, p)
 		}
 		p := decide("40")
 		if p.State != models.ProposalPassed || !strings.Contains(p.Outcome, "€40 paid to "+bob.URI) {

@@ -123,17 +123,7 @@ func TestDisbursementShares(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := f.s.Governance.Vote(f.ctx, alice, p.ID, "Yes"); err != nil {
-				t.Fatal(err)
-			}
-			saved := f.now
-			f.now = p.ClosesAt.Add(time.Second)
-			if closed, err := f.s.Governance.Close(f.ctx, p.ID); err != nil || !closed {
-				t.Fatalf("Close = %v, %v", closed, err)
-			}
-			f.now = saved
-			got, _ := st.ProposalByID(f.ctx, p.ID)
-			return got
+			return f.passByVote(t, alice, p)
 		}
 		// the suggestion for 60, edited (bob gives 5 of his to carol)
 		_, shares, err = f.s.Economy.SuggestShares(f.ctx, f.group, "60", "EUR")
