@@ -127,7 +127,7 @@ func newDriver(st *store.Store) (riverdriver.Driver[*sql.Tx], error) {
 	case "sqlite":
 		var s string
 		if err := st.SQL().QueryRow(`select json(jsonb('{}'))`).Scan(&s); err != nil {
-			return nil, fmt.Errorf("queue: this SQLite lacks jsonb() (needs SQLite ≥ 3.45, github.com/glebarez/go-sqlite ≥ v1.23.0): %w", err)
+			return nil, fmt.Errorf("queue: this SQLite lacks jsonb() (needs SQLite ≥ 3.45, modernc.org/sqlite ≥ v1.29): %w", err)
 		}
 		return riversqlite.New(st.SQL()), nil
 	case "postgres":

@@ -203,6 +203,14 @@ func (r *ddlRecorder) Trace(_ context.Context, _ time.Time, fc func() (string, i
 	}
 }
 
+// txConn is a transaction's connection that gorm cannot unwrap to its pool (see
+// autoMigrateDDL). It still commits and rolls back, so it still counts as a
+// transaction (dbresolver keeps its reads on it).
+type txConn struct{ gorm.ConnPool }
+
+func (c *txConn) Commit() error   { return c.ConnPool.(gorm.TxCommitter).Commit() }
+func (c *txConn) Rollback() error { return c.ConnPool.(gorm.TxCommitter).Rollback() }
+
 // errDryRun rolls back the transaction of a dry run.
 var errDryRun = errors.New("dry run")
 
@@ -213,6 +221,12 @@ func autoMigrateDDL(t *testing.T, s *store.Store, ms ...any) []string {
 	t.Helper()
 	rec := &ddlRecorder{Interface: logger.Discard}
 	err := s.DB.Session(&gorm.Session{Logger: rec}).Transaction(func(tx *gorm.DB) error {
+		// The SQLite dialect's migrator asks gorm for the *sql.DB to run an ALTER on a
+		// connection of its own, which gorm finds even inside a transaction: with
+		// SQLite's one writer connection held by this transaction, that waits
+		// forever. Hidden behind txConn, the transaction is the only pool it sees.
+		tx = tx.Session(&gorm.Session{Context: context.Background()}) // a Statement of its own
+		tx.Statement.ConnPool = &txConn{tx.Statement.ConnPool}
 		if err := tx.AutoMigrate(ms...); err != nil {
 			return err
 		}

@@ -33,7 +33,7 @@ import (
 	"time"
 
 	"github.com/commonsd/commonsd/errs"
-	"github.com/glebarez/sqlite"
+	"github.com/libtnb/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -91,6 +91,16 @@ type Options struct {
 	Logger       *slog.Logger
 }
 
+// openSQLite opens a pool of SQLite connections that keep their statements
+// prepared (sqlitestmts.go).
+func openSQLite(dsn string) (*sql.DB, error) {
+	c, err := newSQLiteConnector(dsn)
+	if err != nil {
+		return nil, err
+	}
+	return sql.OpenDB(c), nil
+}
+
 // SQLiteReaders is the size of SQLite's read pool (see Open).
 const SQLiteReaders = 4
 
@@ -111,8 +121,9 @@ func Open(opts Options) (*Store, error) {
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 		// No PrepareStmt: gorm would wrap the pool, and the queue could no longer
-		// join a transaction (it needs the *sql.Tx); and the SQLite driver
-		// (glebarez/go-sqlite) parses the SQL again at every execution anyway.
+		// join a transaction (it needs the *sql.Tx). On SQLite the connections
+		// keep their statements prepared themselves (sqlitestmts.go); pgx caches
+		// them per connection on PostgreSQL.
 		Logger:  logger.Discard,
 		NowFunc: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	}
@@ -134,15 +145,25 @@ func Open(opts Options) (*Store, error) {
 		if strings.Contains(dsn, "?") {
 			sep = "&"
 		}
-		db, err = gorm.Open(sqlite.Open(dsn+sep+"_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)&_txlock=immediate"), gcfg)
+		// _time_format=sqlite writes times as the previous driver (glebarez/go-sqlite)
+		// did, so databases it wrote keep comparing and sorting the same.
+		common := dsn + sep + "_pragma=busy_timeout(10000)&_time_format=sqlite"
+		var writer *sql.DB
+		writer, err = openSQLite(common + "&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_pragma=temp_store(memory)&_txlock=immediate")
+		if err == nil {
+			writer.SetMaxOpenConns(1)
+			if db, err = gorm.Open(sqlite.New(sqlite.Config{Conn: writer}), gcfg); err != nil {
+				writer.Close()
+			}
+		}
 		if err == nil && !memory {
-			reader, err = sql.Open(sqlite.DriverName, dsn+sep+"_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+			reader, err = openSQLite(common + "&_pragma=query_only(1)")
 			if err == nil {
 				reader.SetMaxOpenConns(SQLiteReaders)
 				reader.SetMaxIdleConns(SQLiteReaders)
 				reader.SetConnMaxIdleTime(5 * time.Minute)
 				err = db.Use(dbresolver.Register(dbresolver.Config{
-					Replicas: []gorm.Dialector{&sqlite.Dialector{DriverName: sqlite.DriverName, Conn: reader}},
+					Replicas: []gorm.Dialector{sqlite.New(sqlite.Config{Conn: reader})},
 				}))
 			}
 		}
