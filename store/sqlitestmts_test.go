@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // cachedStatements reports the statements the pool's only connection keeps.
@@ -205,5 +206,24 @@ func TestSQLiteStatementCache(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, openCachingSQLite(t)) })
+	}
+}
+
+// TestSQLiteTimeFormat: times are bound as the text the previous driver wrote
+// (glebarez/go-sqlite's default layout), so the rows of a database it wrote
+// still compare and sort with new ones in WHERE created_at < ? and ORDER BY.
+func TestSQLiteTimeFormat(t *testing.T) {
+	s, err := Open(Options{Driver: "sqlite", DSN: filepath.Join(t.TempDir(), "t.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	at := time.Date(2026, 12, 2, 14, 5, 6, 123456000, time.UTC)
+	var got string
+	if err := s.SQL().QueryRow(`SELECT ?`, at).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "2026-12-02 14:05:06.123456+00:00"; got != want {
+		t.Fatalf("a time is stored as %q, want %q (the layout databases already hold)", got, want)
 	}
 }
