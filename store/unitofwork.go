@@ -255,12 +255,26 @@ func readOnly(query string) bool {
 	if len(q) < 6 {
 		return false
 	}
-	switch strings.ToUpper(q[:6]) {
-	case "SELECT":
-		return !strings.Contains(strings.ToUpper(q), " FOR ")
-	case "SAVEPO", "ROLLBA", "RELEAS":
-		up := strings.ToUpper(q)
-		return strings.HasPrefix(up, "SAVEPOINT ") || strings.HasPrefix(up, "ROLLBACK TO ") || strings.HasPrefix(up, "RELEASE ")
+	switch {
+	case strings.EqualFold(q[:6], "SELECT"):
+		return !containsFold(q, " FOR ")
+	case hasPrefixFold(q, "SAVEPOINT "), hasPrefixFold(q, "ROLLBACK TO "), hasPrefixFold(q, "RELEASE "):
+		return true
+	}
+	return false
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// containsFold is strings.Contains ignoring ASCII case, without copying s
+// (every statement of a unit of work passes here).
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
 	}
 	return false
 }

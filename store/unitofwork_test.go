@@ -190,3 +190,24 @@ func TestUnitOfWorkSavepointsAndReads(t *testing.T) {
 		}
 	})
 }
+
+// What the unit of work counts as a read (it may share a savepoint across
+// it) and as a write.
+func TestUnitOfWorkReadOnly(t *testing.T) {
+	for q, want := range map[string]bool{
+		"SELECT * FROM notes WHERE uri = ?":                    true,
+		"  (select id from notes)":                             true,
+		"SELECT * FROM proposals WHERE id = ? FOR UPDATE":      false,
+		"select * from proposals where id = $1 for key share":  false,
+		"SAVEPOINT uow1":                                       true,
+		"ROLLBACK TO SAVEPOINT uow1":                           true,
+		"INSERT INTO notes (id) VALUES (?)":                    false,
+		"UPDATE activities SET state = ?":                      false,
+		"WITH x AS (DELETE FROM blocks RETURNING id) SELECT 1": false,
+		"": false,
+	} {
+		if got := store.ReadOnlyStatement(q); got != want {
+			t.Errorf("%q: read-only %v, want %v", q, got, want)
+		}
+	}
+}
