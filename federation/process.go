@@ -97,6 +97,17 @@ func (f *Federation) processBatch(ctx context.Context, rows []models.Activity) (
 		if err != nil {
 			return err
 		}
+		// The notes the batch's Creates would store, read at once: each
+		// Create's "do we have it already" is answered from there.
+		var created []string
+		for _, act := range acts {
+			if act != nil && act.Type == "Create" && act.ObjectID() != "" {
+				created = append(created, act.ObjectID())
+			}
+		}
+		if err := tx.KnowNotes(bctx, created); err != nil {
+			return err
+		}
 		var processed []string
 		for i := range rows {
 			row := &rows[i]

@@ -410,13 +410,12 @@ func sqlTxOf(ctx context.Context, tx *store.Store) (*sql.Tx, bool) {
 	if tx == nil || tx.DB == nil || tx.DB.Statement == nil {
 		return nil, false
 	}
-	if _, ok := tx.DB.Statement.ConnPool.(*sql.Tx); !ok {
+	if _, ok := store.SQLTx(tx.DB.Statement.ConnPool); !ok {
 		if u := store.UnitOfWork(ctx); u != nil {
 			tx = u
 		}
 	}
-	t, ok := tx.DB.Statement.ConnPool.(*sql.Tx)
-	return t, ok
+	return store.SQLTx(tx.DB.Statement.ConnPool)
 }
 
 func manyParams(jobs []Job) []river.InsertManyParams {

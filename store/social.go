@@ -147,18 +147,31 @@ func (s *Store) FollowerInboxes(ctx context.Context, targetID string) ([]string,
 }
 
 // LocalFollowerIDs returns the local actors following target (timeline fan-out).
+// In a unit of work it is read once per target (uowState).
 func (s *Store) LocalFollowerIDs(ctx context.Context, targetID string) ([]string, error) {
+	u := s.uowState(ctx)
+	if u != nil {
+		if ids, ok := u.localFollowers(targetID); ok {
+			return ids, nil
+		}
+	}
 	var out []string
 	err := s.with(ctx).Table("follows").Select("follows.follower_id").
 		Joins("JOIN actors ON actors.id = follows.follower_id").
 		Where("follows.target_id = ? AND follows.state = ? AND actors.domain = ''", targetID, models.FollowAccepted).
 		Scan(&out).Error
+	if err == nil && u != nil {
+		u.keepLocalFollowers(targetID, out)
+	}
 	return out, translate(err)
 }
 
 // CreateNote inserts a note with its tags.
 func (s *Store) CreateNote(ctx context.Context, n *models.Note, tags []models.NoteTag) error {
 	return s.Tx(ctx, func(tx *Store) error {
+		if u := tx.uowState(ctx); u != nil {
+			u.creatingNote(n.URI)
+		}
 		if err := translate(tx.with(ctx).Create(n).Error); err != nil {
 			return err
 		}
@@ -216,7 +229,35 @@ func (s *Store) editNote(ctx context.Context, id string, fields map[string]any, 
 
 // NoteByURI loads a note (deleted ones too: callers serve a Tombstone).
 func (s *Store) NoteByURI(ctx context.Context, uri string) (*models.Note, error) {
+	if u := s.uowState(ctx); u != nil && u.absentNotes[uri] {
+		return nil, ErrNotFound
+	}
 	return first[models.Note](s.with(ctx).Where("uri = ?", uri))
+}
+
+// KnowNotes reads which of uris are notes, in one query, so that in the unit
+// of work of ctx NoteByURI answers the others (ErrNotFound) without one: the
+// processing job asks once for the notes its batch's Creates would store,
+// instead of once per Create. Without a unit of work it does nothing.
+func (s *Store) KnowNotes(ctx context.Context, uris []string) error {
+	u := s.uowState(ctx)
+	if u == nil || len(uris) == 0 {
+		return nil
+	}
+	var found []string
+	if err := s.with(ctx).Model(&models.Note{}).Where("uri IN ?", uris).Pluck("uri", &found).Error; err != nil {
+		return translate(err)
+	}
+	if u.absentNotes == nil {
+		u.absentNotes = make(map[string]bool, len(uris))
+	}
+	for _, uri := range uris {
+		u.absentNotes[uri] = true
+	}
+	for _, uri := range found {
+		delete(u.absentNotes, uri)
+	}
+	return nil
 }
 
 // NoteByID loads a note.
@@ -614,10 +655,20 @@ func (s *Store) DeleteBlock(ctx context.Context, id string) error {
 	return deleteByID[models.Block](s, ctx, id)
 }
 
-// IsBlocked reports whether actor blocks target.
+// IsBlocked reports whether actor blocks target. In a unit of work each pair
+// is read once (uowState).
 func (s *Store) IsBlocked(ctx context.Context, actorID, targetID string) (bool, error) {
+	u := s.uowState(ctx)
+	if u != nil {
+		if blocked, ok := u.isBlocked(actorID, targetID); ok {
+			return blocked, nil
+		}
+	}
 	var n int64
 	err := s.with(ctx).Model(&models.Block{}).Where("actor_id = ? AND target_id = ?", actorID, targetID).Count(&n).Error
+	if err == nil && u != nil {
+		u.keepBlocked(actorID, targetID, n > 0)
+	}
 	return n > 0, translate(err)
 }
 

@@ -67,6 +67,8 @@ type Store struct {
 	// inTx: s is bound to a transaction; txActors records that it changed an actor.
 	inTx     bool
 	txActors *atomic.Bool
+	// uow: s is a unit of work or a transaction nested in one (unitofwork.go).
+	uow *uowState
 }
 
 // ActorsGeneration changes whenever this process changes an actor, a community or
@@ -220,6 +222,9 @@ func (s *Store) Close() error {
 
 // Tx runs fn in a transaction with a Store bound to it.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	if u := s.uowFor(ctx); u != nil {
+		return u.nestedTx(ctx, fn) // nested in the unit of work (unitofwork.go)
+	}
 	if !s.inTx {
 		if u := UnitOfWork(ctx); u != nil {
 			return u.Tx(ctx, fn) // nested in the unit of work (unitofwork.go)
