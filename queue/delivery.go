@@ -225,7 +225,7 @@ func (q *Queue) deliver(ctx context.Context, src ActivitySource, p Poster, d Del
 	if err != nil {
 		return err
 	}
-	return q.attempt(ctx, p, body, d).jobError()
+	return q.attempt(ctx, p, body, d, q.opts.HostWait).jobError()
 }
 
 // result is the outcome of one delivery attempt.
@@ -252,10 +252,11 @@ func (r result) jobError() error {
 	return r.err
 }
 
-// attempt makes one delivery: a slot of its host (or a snooze when busy, a
-// retry later when the host is down), then the signed POST, classified.
-func (q *Queue) attempt(ctx context.Context, p Poster, body []byte, d Delivery) result {
-	release, err := q.hosts.acquire(ctx, d.Host, q.opts.HostWait)
+// attempt makes one delivery: a slot of its host, waiting up to wait (or a
+// snooze when busy, a retry later when the host is down), then the signed POST,
+// classified.
+func (q *Queue) attempt(ctx context.Context, p Poster, body []byte, d Delivery, wait time.Duration) result {
+	release, err := q.hosts.acquire(ctx, d.Host, wait)
 	switch {
 	case errors.Is(err, errHostBusy):
 		s := q.opts.HostBusySnooze
@@ -310,7 +311,7 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[DeliveryBatch]) e
 }
 
 // deliverBatch attempts each inbox of the batch once, batchParallel at a time,
-// with the activity read once. Those that did not succeed are inserted as
+// with the activity read once, taking a host's slot only if one is free. Those that did not succeed are inserted as
 // Delivery jobs of their own in the transaction that completes the batch:
 // a final failure as a Final job (cancelled at once, listed with its error), a
 // busy host's as a job due after the snooze, a retryable failure as a job with
@@ -345,7 +346,9 @@ func (q *Queue) deliverBatch(ctx context.Context, src ActivitySource, p Poster, 
 					results[i] = result{err: errNotTried, notTried: true}
 					continue
 				}
-				results[i] = q.attempt(ctx, p, body, b.delivery(i))
+				// No waiting for a busy host's slot: it would hold the
+				// batch's other deliveries; the split-out job waits instead.
+				results[i] = q.attempt(ctx, p, body, b.delivery(i), 0)
 			}
 		})
 	}

@@ -47,7 +47,8 @@
 // DeliveryBatchSize (32) inboxes otherwise: River's per-job SQL (~1.6 ms of CPU on
 // SQLite) is paid once per batch. A batch reads the activity once and attempts
 // each inbox once, batchParallel (16) at a time, each with its own host slot and
-// dead-host check. Every inbox that did not succeed is split out to a Delivery of
+// dead-host check; a batch does not wait for a busy host's slot (that would hold
+// its other deliveries): that delivery is split out and waits in its own job. Every inbox that did not succeed is split out to a Delivery of
 // its own, inserted in the transaction that completes the batch (JobCompleteTx):
 // a final failure (410, blocked domain) as a Final job that is cancelled at once
 // with the error; a busy host's after its snooze; a retryable failure with the
