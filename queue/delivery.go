@@ -311,8 +311,9 @@ func (w *batchWorker) Work(ctx context.Context, job *river.Job[DeliveryBatch]) e
 }
 
 // deliverBatch attempts each inbox of the batch once, batchParallel at a time,
-// with the activity read once, taking a host's slot only if one is free. Those that did not succeed are inserted as
-// Delivery jobs of their own in the transaction that completes the batch:
+// with the activity read once, taking a host's slot only if one is free. Those
+// that did not succeed are inserted as Delivery jobs of their own in the
+// transaction that completes the batch:
 // a final failure as a Final job (cancelled at once, listed with its error), a
 // busy host's as a job due after the snooze, a retryable failure as a job with
 // its attempt counted (Prior) due after the backoff or the host's Retry-After.
