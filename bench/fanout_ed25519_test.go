@@ -94,7 +94,7 @@ func BenchmarkFanOutEd25519(b *testing.B) {
 			total += el
 			cpu += cpuSeconds() - cpu0
 			if got := s.ed25519.Load(); got != int64(nHosts) || s.unsigned.Load() != 0 {
-				b.Errorf("round %d: %d of %d POSTs signed with Ed25519, %d unsigned", r, got, nHosts, s.unsigned.Load())
+				b.Errorf("round %d: %d of %d POSTs signed with Ed25519, %d unsigned (first: %s)", r, got, nHosts, s.unsigned.Load(), s.describeBad())
 			}
 			b.Logf("%s round %d: %d Ed25519 POSTs in %v = %.0f/s", driver, r, nHosts, el.Round(time.Millisecond), float64(nHosts)/el.Seconds())
 		}

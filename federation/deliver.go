@@ -14,7 +14,6 @@ import (
 
 	"github.com/commonsd/commonsd/federation/signing"
 	"github.com/commonsd/commonsd/queue"
-	"github.com/commonsd/commonsd/version"
 )
 
 // ActivityJSON implements queue.ActivitySource: the stored body of our activity.
@@ -78,8 +77,10 @@ func (f *Federation) post(ctx context.Context, k cachedKey, ed bool, inbox strin
 	if err != nil {
 		return 0, 0, queue.Permanent(err)
 	}
-	req.Header.Set("Content-Type", "application/activity+json")
-	req.Header.Set("User-Agent", f.userAgent())
+	// Canonical keys assigned directly: Set would canonicalise them again on
+	// every delivery. The slices are not modified by net/http.
+	req.Header["Content-Type"] = activityJSONType
+	req.Header["User-Agent"] = f.userAgent
 	if ed {
 		err = signing.SignRequestEd25519(req, k.edKeyID, k.ed, body, time.Now())
 	} else {
@@ -110,9 +111,8 @@ func (f *Federation) post(ctx context.Context, k cachedKey, ed bool, inbox strin
 	return resp.StatusCode, retry, nil
 }
 
-func (f *Federation) userAgent() string {
-	return "commonsd/" + version.Version + " (+" + f.cfg.Server.PublicURL + ")"
-}
+// activityJSONType is the Content-Type header value of deliveries.
+var activityJSONType = []string{"application/activity+json"}
 
 // keyCache keeps opened private keys: unsealing and parsing one per delivery would
 // cost more than the queue itself.

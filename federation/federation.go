@@ -19,6 +19,7 @@ import (
 	"github.com/commonsd/commonsd/models"
 	"github.com/commonsd/commonsd/queue"
 	"github.com/commonsd/commonsd/service"
+	"github.com/commonsd/commonsd/version"
 	"github.com/labstack/echo/v4"
 )
 
@@ -44,6 +45,7 @@ type Federation struct {
 	docs       *docCache
 	discovery  discoveryDocs
 	inboxBatch *inboxBatcher
+	userAgent  []string // the User-Agent header value of deliveries, built once
 }
 
 // New builds the federation edge on the queue q (built by app), registers its
@@ -62,6 +64,7 @@ func New(cfg config.Config, svc *service.Service, q *queue.Queue, log *slog.Logg
 		inboxSlots: make(slots, InboxConcurrency),
 		keys:       keyCache{keys: map[string]cachedKey{}},
 		docs:       newDocCache(svc.Store.ActorsGeneration),
+		userAgent:  []string{"commonsd/" + version.Version + " (+" + cfg.Server.PublicURL + ")"},
 	}
 	f.verifier = &signing.Verifier{Keys: f.fetch, PublicScheme: cfg.PublicScheme()}
 	f.queue = q

@@ -12,8 +12,8 @@ import (
 )
 
 // Publish implements service.Publisher: it writes the activity document (served at
-// its id and used as the body of every delivery) and one delivery job per distinct
-// inbox, in tx — the transaction of the change that caused the activity.
+// its id and used as the body of every delivery) and its deliveries to each
+// distinct inbox (queue.FanOut: batch jobs of up to 32 inboxes), in tx — the transaction of the change that caused the activity.
 func (f *Federation) Publish(ctx context.Context, tx *store.Store, out *service.Outbound) error {
 	if out.Context == "" {
 		out.Context = service.DecisionOf(ctx)

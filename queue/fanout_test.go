@@ -51,6 +51,10 @@ func TestFanOutSharedInboxes(t *testing.T) {
 		if c[StateCompleted] != 1000 || len(c) != 1 {
 			t.Fatalf("counts %v", c)
 		}
+		// In jobs of DeliveryBatchSize inboxes.
+		if b, _ := q.Counts(ctx, KindDeliveryBatch); b[StateCompleted] != (1000+DeliveryBatchSize-1)/DeliveryBatchSize {
+			t.Fatalf("batch jobs %v", b)
+		}
 	})
 }
 

@@ -303,16 +303,19 @@ func (w *funcWorker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 	return err
 }
 
-// NextRetry honours a RetryAfter the handler asked for when it is later than the
-// backoff schedule's next attempt.
+// NextRetry is the backoff schedule's next attempt, counting the attempts a
+// split-out delivery already had in its batch, or later when the handler asked
+// for it (RetryAfter).
 func (w *funcWorker[T]) NextRetry(job *river.Job[T]) time.Time {
-	v, ok := w.q.retryAfter.LoadAndDelete(job.ID)
-	if !ok {
-		return time.Time{}
+	n := job.Attempt
+	if p, ok := any(job.Args).(interface{ priorAttempts() int }); ok {
+		n += p.priorAttempts()
 	}
-	next := w.q.policy.NextRetry(job.JobRow)
-	if at := time.Now().Add(v.(time.Duration)); at.After(next) {
-		return at
+	next := time.Now().Add(w.q.policy.Backoff(n))
+	if v, ok := w.q.retryAfter.LoadAndDelete(job.ID); ok {
+		if at := time.Now().Add(v.(time.Duration)); at.After(next) {
+			return at
+		}
 	}
 	return next
 }

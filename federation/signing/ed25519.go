@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -35,7 +36,7 @@ func SignRequestEd25519(r *http.Request, keyID string, key ed25519.PrivateKey, b
 	}
 	comps := ed25519CompsGET
 	if body != nil {
-		r.Header.Set("Content-Digest", contentDigestSHA256(body))
+		r.Header["Content-Digest"] = []string{contentDigestSHA256(body)}
 		comps = ed25519CompsPOST
 	}
 	params := []sfParam{
@@ -48,8 +49,12 @@ func SignRequestEd25519(r *http.Request, keyID string, key ed25519.PrivateKey, b
 		return fmt.Errorf("signing: %w", err)
 	}
 	sig := ed25519.Sign(key, base)
-	r.Header.Set("Signature-Input", string(appendInnerList([]byte("sig1="), comps, params)))
-	r.Header.Set("Signature", string(sfItem{kind: sfBytes, b: sig}.appendBare([]byte("sig1="))))
+	// Signature-Input is the base's last line, the @signature-params value,
+	// labelled: taken from the base rather than serialised a second time.
+	params0 := bytes.LastIndexByte(base, '\n') + 1 + len(`"@signature-params": `)
+	in := make([]byte, 0, len("sig1=")+len(base)-params0)
+	r.Header["Signature-Input"] = []string{string(append(append(in, "sig1="...), base[params0:]...))}
+	r.Header["Signature"] = []string{string(sfItem{kind: sfBytes, b: sig}.appendBare([]byte("sig1=")))}
 	return nil
 }
 

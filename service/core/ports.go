@@ -12,7 +12,7 @@ import (
 
 // Publisher is the outbound port. The federation package implements it: it turns
 // an Outbound into an ActivityStreams document, stores it (so it can be fetched at
-// its id) and writes one delivery job per distinct inbox — all inside tx, the
+// its id) and enqueues a delivery per distinct inbox — all inside tx, the
 // transaction of the change that caused it, so a crash can lose neither.
 type Publisher interface {
 	Publish(ctx context.Context, tx *store.Store, out *Outbound) error
