@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/commonsd/commonsd/config"
 	"github.com/commonsd/commonsd/errs"
@@ -36,17 +37,56 @@ type Web struct {
 	svc   *service.Service
 	log   *slog.Logger
 	host  string // domain part of handles
-	pages map[string]*template.Template
+	pages map[string]*lazyPage
 }
 
-// New builds the web UI. The templates are parsed once; a broken template panics at
-// start-up rather than on the first request.
+// lazyPage is one page's template set (the layout, the partials and the page),
+// parsed the first time the page is rendered.
+//
+// Why lazily: each page needs its own clone of the layout and partials (pages
+// define the same block names), so parsing all ~60 at start held ~8 MB of parse
+// trees, about half of an idle instance's heap, while an instance serves few
+// of its pages most of the time (issue 13, idle RSS ≤ 40 MB). A broken template
+// still cannot reach production: the templates are embedded, and
+// TestTemplatesParse parses every page, as start-up did.
+type lazyPage struct {
+	file string // path in templateFS
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+// baseTemplates is the layout with the partials, parsed once on the first
+// render and cloned for each page. It is never executed itself, so it can be
+// cloned at any time.
+var baseTemplates = sync.OnceValues(func() (*template.Template, error) {
+	return template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+})
+
+// template returns the page's parsed set, parsing it on first use.
+func (p *lazyPage) template() (*template.Template, error) {
+	p.once.Do(func() {
+		base, err := baseTemplates()
+		if err != nil {
+			p.err = err
+			return
+		}
+		if p.t, err = base.Clone(); err != nil {
+			p.err = err
+			return
+		}
+		p.t, p.err = p.t.ParseFS(templateFS, p.file)
+	})
+	return p.t, p.err
+}
+
+// New builds the web UI. Each page's templates are parsed on its first render
+// (lazyPage says why); the set of pages is known here.
 func New(cfg config.Config, svc *service.Service, log *slog.Logger) *Web {
-	w := &Web{cfg: cfg, svc: svc, log: log, pages: map[string]*template.Template{}}
+	w := &Web{cfg: cfg, svc: svc, log: log, pages: map[string]*lazyPage{}}
 	if u, err := url.Parse(cfg.Server.PublicURL); err == nil {
 		w.host = u.Host
 	}
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html"))
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -56,7 +96,7 @@ func New(cfg config.Config, svc *service.Service, log *slog.Logger) *Web {
 		if name == "layout" {
 			continue
 		}
-		w.pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, n))
+		w.pages[name] = &lazyPage{file: n}
 	}
 	return w
 }
@@ -171,9 +211,13 @@ func (w *Web) page(c echo.Context, title string) *page {
 // render executes a page into a buffer first, so a template error becomes a clean
 // 500 instead of half a page.
 func (w *Web) render(c echo.Context, status int, name string, p *page) error {
-	t, ok := w.pages[name]
+	lp, ok := w.pages[name]
 	if !ok {
 		return errs.Internal(errUnknownTemplate(name))
+	}
+	t, err := lp.template()
+	if err != nil {
+		return errs.Internal(err)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {

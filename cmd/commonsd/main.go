@@ -83,11 +83,13 @@ func serveCmd(load func() (config.Config, error)) *cobra.Command {
 				}
 			}
 			a.Log.Info("commonsd ready", "version", version.Version, "startup", time.Since(start).String(), "db", cfg.Database.Driver)
-			// Start-up garbage (migrations, templates, key parsing) is handed back to
-			// the OS once, so an idle instance stays small.
+			// Start-up garbage (migrations, key parsing) is handed back to the OS
+			// once, and so are the pages of the binary only start-up ran
+			// (releaseCodePages says why), so an idle instance stays small.
 			go func() {
 				time.Sleep(time.Second)
 				debug.FreeOSMemory()
+				releaseCodePages()
 			}()
 			return a.Serve(ctx, ln, role)
 		},

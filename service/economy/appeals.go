@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"regexp"
 	"strings"
 	"time"
 
@@ -19,7 +18,8 @@ import (
 // that Mastodon users find appeals in search.
 const DefaultHashtag = "FundingAppeal"
 
-var hashtagRE = regexp.MustCompile(`^[\p{L}\p{N}_]{1,60}$`)
+// maxHashtag bounds an appeal's hashtag (content.IsTagName).
+const maxHashtag = 60
 
 // TierInput is a suggested amount as typed.
 type TierInput struct {
@@ -190,7 +190,7 @@ func (e *Economy) buildAppeal(ctx context.Context, in AppealInput, now time.Time
 	if tag == "" {
 		tag = DefaultHashtag
 	}
-	if !hashtagRE.MatchString(tag) {
+	if !content.IsTagName(tag, maxHashtag) {
 		return nil, nil, errs.Unprocessable("hashtag must be letters, digits or underscores")
 	}
 	lb, _ := json.Marshal(links)

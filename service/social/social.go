@@ -1054,12 +1054,12 @@ func (s *Social) NoteTags(ctx context.Context, noteID string) ([]models.NoteTag,
 	return tags, nil
 }
 
-// hashtagRE of a tag name alone (what follows '#').
-var tagNameRE = regexp.MustCompile(`^[\p{L}\p{N}_]{1,100}$`)
+// maxTagName is hashtagRE's bound on a tag name (what follows '#').
+const maxTagName = 100
 
 // Tagged lists the newest public notes with a hashtag, as its tag page shows them.
 func (s *Social) Tagged(ctx context.Context, tag string, limit int) ([]TimelineEntry, error) {
-	if !tagNameRE.MatchString(tag) {
+	if !content.IsTagName(tag, maxTagName) {
 		return nil, errs.NotFound("no such hashtag")
 	}
 	if limit <= 0 || limit > 100 {
