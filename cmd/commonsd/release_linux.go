@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -32,17 +33,54 @@ func releaseCodePages() int {
 	if err != nil {
 		return 0
 	}
-	f, err := os.Open("/proc/self/maps")
+	f, err := os.Open("/proc/self/smaps")
 	if err != nil {
 		return 0
 	}
 	defer f.Close()
 	total := 0
-	sc := bufio.NewScanner(f)
+	for _, m := range readOnlyMappings(f, exe) {
+		if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(m.start), uintptr(m.end-m.start), syscall.MADV_DONTNEED); errno == 0 {
+			total += int(m.end - m.start)
+		}
+	}
+	return total
+}
+
+type mapping struct{ start, end uint64 }
+
+// readOnlyMappings reads /proc/self/smaps and returns the mappings of path
+// that are read-only and hold no private page of their own: a mapping that was
+// written before it became read-only (the RELRO segment of a PIE binary,
+// relocated at load) has "Anonymous" pages (copied on write), which
+// MADV_DONTNEED would replace with the file's unrelocated bytes. (Private_Dirty
+// is no guide: it also counts the page cache's dirty pages of a binary just
+// written, as `go run` does.)
+func readOnlyMappings(smaps io.Reader, path string) []mapping {
+	var out []mapping
+	var cur *mapping
+	cowed := false
+	flush := func() {
+		if cur != nil && !cowed {
+			out = append(out, *cur)
+		}
+		cur, cowed = nil, false
+	}
+	sc := bufio.NewScanner(smaps)
 	for sc.Scan() {
-		// address perms offset dev inode path
 		fields := strings.Fields(sc.Text())
-		if len(fields) < 6 || fields[5] != exe || fields[1][1] != '-' {
+		if len(fields) == 0 {
+			continue
+		}
+		if strings.HasSuffix(fields[0], ":") { // "Key: value kB" of the current mapping
+			if cur != nil && fields[0] == "Anonymous:" && len(fields) > 1 && fields[1] != "0" {
+				cowed = true
+			}
+			continue
+		}
+		// a mapping's header: address perms offset dev inode path
+		flush()
+		if len(fields) < 6 || fields[5] != path || len(fields[1]) < 2 || fields[1][1] != '-' {
 			continue
 		}
 		lo, hi, _ := strings.Cut(fields[0], "-")
@@ -51,9 +89,8 @@ func releaseCodePages() int {
 		if err1 != nil || err2 != nil || end <= start {
 			continue
 		}
-		if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, uintptr(start), uintptr(end-start), syscall.MADV_DONTNEED); errno == 0 {
-			total += int(end - start)
-		}
+		cur = &mapping{start, end}
 	}
-	return total
+	flush()
+	return out
 }
