@@ -81,6 +81,9 @@ func (f *Federation) inbox(c echo.Context) error {
 		return errs.New(http.StatusServiceUnavailable, "inbox is busy; retry later")
 	}
 	defer release()
+	// From here a row is on its way: the group commit may wait for it.
+	coming := f.inboxBatch.announce()
+	defer coming.withdraw()
 
 	act, err := f.checkInbound(ctx, c.Request(), body)
 	if err != nil {
@@ -90,15 +93,21 @@ func (f *Federation) inbox(c echo.Context) error {
 	// the processing job acts only as this actor.
 	row := models.Activity{ID: models.NewID(), URI: act.ID, Type: act.Type, ActorURI: act.Actor,
 		ObjectURI: act.ObjectID(), Raw: string(body), State: models.ActivityPending, CreatedAt: f.svc.Now()}
-	duplicate, err := f.inboxBatch.store(ctx, row)
+	duplicate, err := f.inboxBatch.store(ctx, row, coming)
 	if err != nil {
 		return errs.Internal(err)
 	}
 	if duplicate {
-		return c.JSON(http.StatusAccepted, map[string]string{"status": "already received"})
+		return c.JSONBlob(http.StatusAccepted, inboxAlreadyReceived)
 	}
-	return c.JSON(http.StatusAccepted, map[string]string{"status": "accepted"})
+	return c.JSONBlob(http.StatusAccepted, inboxAccepted)
 }
+
+// The inbox's two answers, encoded once.
+var (
+	inboxAccepted        = []byte(`{"status":"accepted"}`)
+	inboxAlreadyReceived = []byte(`{"status":"already received"}`)
+)
 
 // readInboxBody reads at most MaxInboxBody bytes within InboxReadTimeout.
 func readInboxBody(c echo.Context) ([]byte, error) {

@@ -421,6 +421,27 @@ func sqlTxOf(ctx context.Context, tx *store.Store) (*sql.Tx, bool) {
 	return store.SQLTx(tx.DB.Statement.ConnPool)
 }
 
+// InsertFastTx is InsertTx for jobs without uniqueness options, at a fraction
+// of its cost: River's plain batch insert returns no rows (its InsertManyTx
+// returns every inserted row and, on SQLite, tags each with a nonce to tell
+// a unique skip from an insert). The inbox's group commit uses it: on SQLite
+// that returning insert was ~40 % of the CPU of accepting an activity. A job
+// with a unique key that collides fails the whole insert instead of being
+// skipped.
+func (q *Queue) InsertFastTx(ctx context.Context, tx *store.Store, jobs ...Job) error {
+	if len(jobs) == 0 {
+		return nil
+	}
+	sqlTx, ok := sqlTxOf(ctx, tx)
+	if !ok {
+		return q.Insert(ctx, jobs...)
+	}
+	if _, err := q.ins.InsertManyFastTx(ctx, sqlTx, manyParams(jobs)); err != nil {
+		return fmt.Errorf("queue: insert: %w", err)
+	}
+	return nil
+}
+
 func manyParams(jobs []Job) []river.InsertManyParams {
 	p := make([]river.InsertManyParams, len(jobs))
 	for i, j := range jobs {

@@ -71,6 +71,7 @@ var (
 	serverCore = flag.String("server-core", "0", "taskset CPU list of the server")
 	loadCore   = flag.String("load-core", "1", "taskset CPU list of this load generator")
 	prebuilt   = flag.String("bin", "", "a commonsd binary to run (default: build ./cmd/commonsd)")
+	role       = flag.String("role", "all", "the server's role: all, or web to measure accepting alone (the inbox loads then skip the drain)")
 )
 
 const apAccept = "application/activity+json"
@@ -262,7 +263,7 @@ func (in *instance) run(args ...string) string {
 }
 
 func (in *instance) start() {
-	in.cmd = exec.Command("taskset", "-c", *serverCore, in.bin, "serve")
+	in.cmd = exec.Command("taskset", "-c", *serverCore, in.bin, "serve", "--role", *role)
 	env := []string{}
 	for _, e := range os.Environ() {
 		if !strings.HasPrefix(e, "GOMAXPROCS=") {
@@ -396,7 +397,9 @@ func run() {
 		if err != nil { // no inbox load yet: the first POST stores the peer
 			s := p.presign(inbox, 1, ada.URI, "first")
 			post(c, inbox, s[0])
-			waitDrained(in)
+			if *role != "web" { // role web stores the sender with its key, unprocessed
+				waitDrained(in)
+			}
 			remote, err = in.st.ActorByURI(ctx, p.uri)
 			check(err)
 		}
@@ -435,6 +438,9 @@ func inboxLoad(in *instance, c *http.Client, p *peer, pid int, inbox, mention, t
 	start := time.Now()
 	r := closedLoop(pid, *duration, len(acts), func(i int) int { return post(c, inbox, acts[i]) })
 	line(what+": accepted", r, "request")
+	if *role == "web" { // no worker: what was measured is accepting alone
+		return
+	}
 	waitDrained(in)
 	el := time.Since(start)
 	cpu := procCPU(pid) - cpu0
