@@ -63,7 +63,7 @@ func (l *statementLog) stop() []string {
 // mentioning a local user costs in SQL statements per activity (the
 // processing CPU is mostly statements: README, "Where the time of an inbound
 // activity goes"). The bound is a count, never a duration; a change that adds
-// a statement per activity to this path shows here. COMMONSD_LOG_STATEMENTS=1
+// a statement per activity to this path shows here. COMMONSD_TEST_LOG_STATEMENTS=1
 // prints the statements.
 func TestProcessingBatchStatements(t *testing.T) {
 	e := newInboxEnv(t)
@@ -108,7 +108,7 @@ func TestProcessingBatchStatements(t *testing.T) {
 	if processed != n {
 		t.Fatalf("%d of %d activities processed", processed, n)
 	}
-	if os.Getenv("COMMONSD_LOG_STATEMENTS") != "" {
+	if os.Getenv("COMMONSD_TEST_LOG_STATEMENTS") != "" {
 		for _, s := range sqls {
 			t.Log(s)
 		}
