@@ -15,6 +15,22 @@ import (
 // be fetched: 503) takes nothing of the others with it: they are processed,
 // it stays pending and the job is retried; the retry processes what is left
 // and does not process the finished ones again.
+// storePending stores rows as pending inbound activities and enqueues job for
+// them in the same transaction, as the inbox's group commit does.
+func (e *inboxEnv) storePending(t *testing.T, rows []models.Activity, job federation.ProcessInbox) {
+	t.Helper()
+	ctx := context.Background()
+	err := e.inst.App.Store.Tx(ctx, func(tx *store.Store) error {
+		if _, err := tx.InsertActivities(ctx, rows); err != nil {
+			return err
+		}
+		return e.inst.App.Queue.InsertTx(ctx, tx, job)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestProcessingBatchFailsOneActivityAlone(t *testing.T) {
 	e := newInboxEnv(t)
 	ctx := context.Background()
@@ -40,18 +56,7 @@ func TestProcessingBatchFailsOneActivityAlone(t *testing.T) {
 		rows, ids = append(rows, r), append(ids, r.ID)
 	}
 	batch := federation.ProcessInbox{ActivityIDs: ids}
-	insert := func(rows []models.Activity) {
-		t.Helper()
-		err := e.inst.App.Store.Tx(ctx, func(tx *store.Store) error {
-			if _, err := tx.InsertActivities(ctx, rows); err != nil {
-				return err
-			}
-			return e.inst.App.Queue.InsertTx(ctx, tx, batch)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	insert := func(rows []models.Activity) { t.Helper(); e.storePending(t, rows, batch) }
 	insert(rows)
 	for _, i := range []int{0, 2} {
 		if got := waitProcessed(t, e.inst, rows[i].URI); got.State != models.ActivityProcessed {
@@ -97,7 +102,6 @@ func TestProcessingBatchFailsOneActivityAlone(t *testing.T) {
 // other activities of the batch take effect.
 func TestProcessingBatchSeesDeletesOfTheSameBatch(t *testing.T) {
 	e := newInboxEnv(t)
-	ctx := context.Background()
 	n1, n2 := e.id("notes"), e.id("notes")
 	create := func(id string) map[string]any {
 		n := e.note(id, e.x, "")
@@ -118,15 +122,7 @@ func TestProcessingBatchSeesDeletesOfTheSameBatch(t *testing.T) {
 			ObjectURI: d.object, Raw: string(mustJSON(t, d.doc)), State: models.ActivityPending, CreatedAt: time.Now()}
 		rows, ids = append(rows, r), append(ids, r.ID)
 	}
-	err := e.inst.App.Store.Tx(ctx, func(tx *store.Store) error {
-		if _, err := tx.InsertActivities(ctx, rows); err != nil {
-			return err
-		}
-		return e.inst.App.Queue.InsertTx(ctx, tx, federation.ProcessInbox{ActivityIDs: ids})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e.storePending(t, rows, federation.ProcessInbox{ActivityIDs: ids})
 	if got := waitProcessed(t, e.inst, rows[0].URI); got.State != models.ActivityIgnored {
 		t.Errorf("the deleted note's Create: %s %s, want ignored", got.State, got.Error)
 	}

@@ -1,7 +1,6 @@
 package federation_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -67,7 +66,6 @@ func (l *statementLog) stop() []string {
 // prints the statements.
 func TestProcessingBatchStatements(t *testing.T) {
 	e := newInboxEnv(t)
-	ctx := context.Background()
 	mention := func(id string) map[string]any {
 		n := e.note(id, e.x, "")
 		n["cc"] = []string{e.ada}
@@ -89,15 +87,7 @@ func TestProcessingBatchStatements(t *testing.T) {
 	}
 	e.inst.WaitQueueIdle(t)
 	log := logStatements(t, e.inst.App.Store)
-	err := e.inst.App.Store.Tx(ctx, func(tx *store.Store) error {
-		if _, err := tx.InsertActivities(ctx, rows); err != nil {
-			return err
-		}
-		return e.inst.App.Queue.InsertTx(ctx, tx, federation.ProcessInbox{ActivityIDs: ids})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e.storePending(t, rows, federation.ProcessInbox{ActivityIDs: ids})
 	e.inst.WaitQueueIdle(t)
 	sqls := log.stop()
 	sql := e.inst.App.Store.SQL()

@@ -394,11 +394,23 @@ func (q *Queue) InsertTx(ctx context.Context, tx *store.Store, jobs ...Job) erro
 	if len(jobs) == 0 {
 		return nil
 	}
+	return q.insertTx(ctx, tx, jobs, false)
+}
+
+// insertTx inserts jobs in tx's transaction (or ctx's unit of work), or on their
+// own when there is none; fast: River's batch insert that returns no rows.
+func (q *Queue) insertTx(ctx context.Context, tx *store.Store, jobs []Job, fast bool) error {
 	sqlTx, ok := sqlTxOf(ctx, tx)
 	if !ok {
 		return q.Insert(ctx, jobs...)
 	}
-	if _, err := q.ins.InsertManyTx(ctx, sqlTx, manyParams(jobs)); err != nil {
+	var err error
+	if fast {
+		_, err = q.ins.InsertManyFastTx(ctx, sqlTx, manyParams(jobs))
+	} else {
+		_, err = q.ins.InsertManyTx(ctx, sqlTx, manyParams(jobs))
+	}
+	if err != nil {
 		return fmt.Errorf("queue: insert: %w", err)
 	}
 	return nil
@@ -432,14 +444,7 @@ func (q *Queue) InsertFastTx(ctx context.Context, tx *store.Store, jobs ...Job) 
 	if len(jobs) == 0 {
 		return nil
 	}
-	sqlTx, ok := sqlTxOf(ctx, tx)
-	if !ok {
-		return q.Insert(ctx, jobs...)
-	}
-	if _, err := q.ins.InsertManyFastTx(ctx, sqlTx, manyParams(jobs)); err != nil {
-		return fmt.Errorf("queue: insert: %w", err)
-	}
-	return nil
+	return q.insertTx(ctx, tx, jobs, true)
 }
 
 func manyParams(jobs []Job) []river.InsertManyParams {
