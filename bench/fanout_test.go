@@ -38,12 +38,23 @@ type sinks struct {
 
 func startSinks(b *testing.B, n int, delay map[int]time.Duration) *sinks {
 	b.Helper()
-	s := &sinks{count: map[string]int{}, delay: map[string]time.Duration{}}
+	s, stop, err := newSinks(n, delay)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(stop)
+	return s
+}
+
+// newSinks listens on n ports of 127.0.0.1 and serves them until stop.
+func newSinks(n int, delay map[int]time.Duration) (s *sinks, stop func(), err error) {
+	s = &sinks{count: map[string]int{}, delay: map[string]time.Duration{}}
 	srv := &http.Server{Handler: s, IdleTimeout: time.Minute}
 	for i := range n {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			b.Fatal(err)
+			srv.Close()
+			return nil, nil, err
 		}
 		h := ln.Addr().String()
 		s.hosts = append(s.hosts, h)
@@ -52,8 +63,7 @@ func startSinks(b *testing.B, n int, delay map[int]time.Duration) *sinks {
 		}
 		go srv.Serve(ln)
 	}
-	b.Cleanup(func() { srv.Close() })
-	return s
+	return s, func() { srv.Close() }, nil
 }
 
 func (s *sinks) ServeHTTP(w http.ResponseWriter, r *http.Request) {
