@@ -245,7 +245,7 @@ func (s *Store) KnowNotes(ctx context.Context, uris []string) error {
 		return nil
 	}
 	var found []string
-	if err := s.with(ctx).Model(&models.Note{}).Where("uri IN ?", uris).Pluck("uri", &found).Error; err != nil {
+	if err := s.with(ctx).Model(&models.Note{}).Where(s.anyOf("uri", uris)).Pluck("uri", &found).Error; err != nil {
 		return translate(err)
 	}
 	if u.absentNotes == nil {
@@ -512,10 +512,26 @@ CROSS JOIN LATERAL (SELECT type, actor_uri, object_uri FROM activities
   WHERE object_uri = u.uri AND type IN ('Undo', 'Delete') AND local = ? OFFSET 0) a`, pgTextArray(objectURIs), false).
 			Scan(&out).Error
 	} else {
+		in, list := s.anyOf("object_uri", objectURIs)
 		err = s.with(ctx).Raw(`SELECT type, actor_uri, object_uri FROM activities INDEXED BY idx_activities_object_type
-WHERE object_uri IN ? AND type IN ('Undo', 'Delete') AND local = ?`, objectURIs, false).Scan(&out).Error
+WHERE `+in+` AND type IN ('Undo', 'Delete') AND local = ?`, list, false).Scan(&out).Error
 	}
 	return out, translate(err)
+}
+
+// anyOf is "col IN (vals…)" with the whole list as one parameter, so the
+// statement's text does not change with the list's length. The processing
+// job's batch queries take lists of 1 to 64 ids or URIs: spelled out, each new
+// length is a statement of its own, parsed and planned again (and on
+// PostgreSQL prepared in a round trip of its own), and ~100 such variants
+// would push the hot statements out of SQLite's statement cache
+// (sqlitestmts.go). The index is still used (TestInboundQueriesUseTheirIndex).
+func (s *Store) anyOf(col string, vals []string) (string, any) {
+	if s.Driver == "postgres" {
+		return col + " = ANY(?::text[])", pgTextArray(vals)
+	}
+	b, _ := json.Marshal(vals)
+	return col + " IN (SELECT value FROM json_each(?))", string(b)
 }
 
 var pgArrayEscape = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
@@ -552,7 +568,7 @@ func (s *Store) PendingActivities(ctx context.Context, ids []string) ([]models.A
 		return nil, nil
 	}
 	var rows []models.Activity
-	if err := s.with(ctx).Where("id IN ? AND state = ?", ids, models.ActivityPending).Find(&rows).Error; err != nil {
+	if err := s.with(ctx).Where(s.anyOf("id", ids)).Where("state = ?", models.ActivityPending).Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
 	at := make(map[string]int, len(ids))
@@ -572,7 +588,7 @@ func (s *Store) FinishActivities(ctx context.Context, ids []string, state string
 	if len(ids) == 0 {
 		return nil
 	}
-	res := s.with(ctx).Model(&models.Activity{}).Where("id IN ? AND state = ?", ids, models.ActivityPending).
+	res := s.with(ctx).Model(&models.Activity{}).Where(s.anyOf("id", ids)).Where("state = ?", models.ActivityPending).
 		Updates(map[string]any{"state": state, "error": "", "processed_at": time.Now().UTC()})
 	if res.Error != nil {
 		return translate(res.Error)
