@@ -241,6 +241,9 @@ func checkClaims(act *vocab.Object, signer string) error {
 	}
 	switch act.Type {
 	case "Create", "Update", "Offer":
+		if noteTypes[obj.Type] && len(obj.AttributedTo) == 0 {
+			return errs.BadRequest("the %s has no attributedTo: whose it is cannot be checked", obj.Type)
+		}
 		if !obj.IsActor() && len(obj.AttributedTo) > 0 && obj.AttributedTo[0] != signer {
 			return errs.Forbidden("the object is attributed to %s, not to the sender", obj.AttributedTo[0])
 		}

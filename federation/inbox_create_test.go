@@ -1,6 +1,9 @@
 package federation_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestInboxCreate(t *testing.T) {
 	e := newInboxEnv(t)
@@ -22,6 +25,20 @@ func TestInboxCreate(t *testing.T) {
 		{name: "note attributed to a local user", status: 403, reason: "attributed to",
 			doc: func(e *inboxEnv) map[string]any {
 				return e.act("Create", e.x, "object", e.note(e.id("notes"), e.ada, ""))
+			}},
+		{name: "note without attributedTo", status: 400, reason: "no attributedTo",
+			doc: func(e *inboxEnv) map[string]any {
+				n := e.note(e.id("notes"), e.x, "")
+				delete(n, "attributedTo")
+				return e.act("Create", e.x, "object", n, "to", []string{asPublic})
+			}},
+		{name: "note by reference whose origin gives no attributedTo", status: 202, state: "failed", reason: "no attributedTo",
+			doc: func(e *inboxEnv) map[string]any {
+				id := e.id("notes")
+				n := e.note(id, e.x, "")
+				delete(n, "attributedTo")
+				e.rem.Serve(strings.TrimPrefix(id, e.rem.URL()), mustJSON(t, n))
+				return e.act("Create", e.x, "object", id, "to", []string{asPublic})
 			}},
 		{name: "note on another host", status: 400, reason: "object id",
 			doc: func(e *inboxEnv) map[string]any {

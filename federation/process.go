@@ -358,7 +358,8 @@ func (f *Federation) localActor(ctx context.Context, uri string) (*models.Actor,
 
 // authoredObject returns the object of a Create/Update by actor. The inbox already
 // refused embedded objects from other hosts; an object given by reference, or one
-// without content, is fetched from its origin. Its author must be the actor.
+// without content, is fetched from its origin. Its author must be the actor, named
+// by its attributedTo.
 func (f *Federation) authoredObject(ctx context.Context, actor *models.Actor, obj *vocab.Object) (*vocab.Object, error) {
 	o := obj
 	if obj.IsIRIOnly() || obj.Type == "" {
@@ -374,7 +375,13 @@ func (f *Federation) authoredObject(ctx context.Context, actor *models.Actor, ob
 	if !noteTypes[o.Type] {
 		return nil, ignored("object type %s", o.Type)
 	}
-	if len(o.AttributedTo) > 0 && o.AttributedTo[0] != actor.URI {
+	// A note must say whose it is: without attributedTo, any account of the
+	// sender's host could store a note under the id of another's (which the
+	// real one, arriving later, would then find taken).
+	if len(o.AttributedTo) == 0 {
+		return nil, errs.BadRequest("the %s has no attributedTo: whose it is cannot be checked", o.Type)
+	}
+	if o.AttributedTo[0] != actor.URI {
 		return nil, errs.Forbidden("object is attributed to %s, not to the sender", o.AttributedTo[0])
 	}
 	if hostOf(o.ID) != hostOf(actor.URI) {
