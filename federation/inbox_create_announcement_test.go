@@ -160,9 +160,10 @@ func TestInboxCreateAnnouncement(t *testing.T) {
 					t.Errorf("the community announced %d times", announces)
 				}
 			}},
-		refused("attributed to its sender", func(e *inboxEnv) map[string]any {
-			return e.announcementDoc(org, e.id("notes"), g.URI, "attributedTo", nil)
-		}),
+		{name: "without attributedTo", signer: org, status: 400, reason: "no attributedTo", // at the door, as every note
+			doc: func(e *inboxEnv) map[string]any {
+				return e.announcementDoc(org, e.id("notes"), g.URI, "attributedTo", nil)
+			}},
 		{name: "off-host object id", signer: org, status: 400, reason: "not on the actor's host",
 			doc: func(e *inboxEnv) map[string]any {
 				return e.announcementDoc(org, "https://elsewhere.example/notes/1", g.URI)
