@@ -71,6 +71,10 @@ func TestBrowserCommunity(t *testing.T) {
 	step("search the commons",
 		chromedp.SendKeys(chromedp.CSS(`#commons-q`), "tomato"),
 		chromedp.Submit(chromedp.CSS(`#commons-q`)),
+		// The result is on the page before the search too: wait for the search's
+		// own page (its field rendered with the query), or the reload below races
+		// its navigation (ERR_ABORTED).
+		chromedp.WaitVisible(`//input[@id="commons-q"][@value="tomato"]`),
 		chromedp.WaitVisible(`//section[@id="commons"]//a[contains(., "Tomato seed catalogue")]`),
 	)
 	step("narrow screen", chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`#commons-title`)))
