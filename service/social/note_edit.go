@@ -89,15 +89,9 @@ func (s *Social) EditNote(ctx context.Context, by *models.Actor, noteID string, 
 	if len([]rune(src)) > 5000 {
 		return nil, errs.Unprocessable("content is longer than 5000 characters")
 	}
-	oldTags, err := s.d.Store.NoteTags(ctx, n.ID)
+	wasMentioned, err := s.mentionedBefore(ctx, n.ID)
 	if err != nil {
 		return nil, errs.Internal(err)
-	}
-	wasMentioned := map[string]bool{}
-	for _, t := range oldTags {
-		if t.Type == "Mention" {
-			wasMentioned[t.Href] = true
-		}
 	}
 	linked, tags, mentioned, seen := s.renderSource(ctx, src)
 	if n.InReplyToURI != "" {

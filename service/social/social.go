@@ -732,15 +732,9 @@ func (s *Social) ReceiveNote(ctx context.Context, author *models.Actor, in Remot
 // newlyMentionedLocal are the local actors an update of n mentions (tags) that
 // n did not mention before.
 func (s *Social) newlyMentionedLocal(ctx context.Context, n *models.Note, tags []models.NoteTag) ([]string, error) {
-	old, err := s.d.Store.NoteTags(ctx, n.ID)
+	before, err := s.mentionedBefore(ctx, n.ID)
 	if err != nil {
 		return nil, err
-	}
-	before := map[string]bool{}
-	for _, t := range old {
-		if t.Type == "Mention" {
-			before[t.Href] = true
-		}
 	}
 	var out []string
 	for _, t := range tags {
@@ -750,6 +744,23 @@ func (s *Social) newlyMentionedLocal(ctx context.Context, n *models.Note, tags [
 		before[t.Href] = true
 		if a, err := s.d.Store.ActorByURI(ctx, t.Href); err == nil && a.Local() {
 			out = append(out, a.ID)
+		}
+	}
+	return out, nil
+}
+
+// mentionedBefore is the set of actor URIs a stored note mentions (its Mention
+// tags): what an edit compares with, locally (EditNote) and received
+// (ReceiveNote), to tell only the newly mentioned.
+func (s *Social) mentionedBefore(ctx context.Context, noteID string) (map[string]bool, error) {
+	tags, err := s.d.Store.NoteTags(ctx, noteID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, t := range tags {
+		if t.Type == "Mention" {
+			out[t.Href] = true
 		}
 	}
 	return out, nil
