@@ -721,6 +721,10 @@ func (s *Store) RemoteActorsOfDomain(ctx context.Context, domain string) ([]stri
 	return ids, translate(s.with(ctx).Model(&models.Actor{}).Where("domain = ?", domain).Pluck("id", &ids).Error)
 }
 
+// activityColumns are the columns InsertActivities writes, in the order of its
+// values: every column of models.Activity (TestActivityColumnsAreTheModels).
+var activityColumns = []string{"id", "uri", "type", "actor_uri", "object_uri", "local", "public", "raw", "state", "error", "created_at", "processed_at"}
+
 // InsertActivities stores inbound activities in one statement, skipping those whose
 // id (URI) is already known, and returns the row ids that were inserted. The
 // statement says which with RETURNING (both databases return only the rows an
@@ -730,15 +734,15 @@ func (s *Store) InsertActivities(ctx context.Context, rows []models.Activity) (m
 	if len(rows) == 0 {
 		return map[string]bool{}, nil
 	}
-	const cols = 12
 	var q strings.Builder
-	q.WriteString("INSERT INTO activities (id, uri, type, actor_uri, object_uri, local, public, raw, state, error, created_at, processed_at) VALUES ")
-	args := make([]any, 0, cols*len(rows))
+	q.WriteString("INSERT INTO activities (" + strings.Join(activityColumns, ", ") + ") VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(activityColumns)), ",") + ")"
+	args := make([]any, 0, len(activityColumns)*len(rows))
 	for i, r := range rows {
 		if i > 0 {
 			q.WriteByte(',')
 		}
-		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?)")
+		q.WriteString(row)
 		args = append(args, r.ID, r.URI, r.Type, r.ActorURI, r.ObjectURI, r.Local, r.Public, r.Raw, r.State, r.Error, r.CreatedAt, r.ProcessedAt)
 	}
 	q.WriteString(" ON CONFLICT DO NOTHING RETURNING id")
