@@ -18,6 +18,21 @@ import (
 // seeds Announces the appeal (bob sees it boosted by seeds, with its
 // progress) and relays the foundation's progress Update (bob's copy shows the
 // new total); wild, which does not recognise the foundation, announces nothing.
+// pledgeReceived has by pledge amount EUR to the appeal on inst and records the
+// money as received in the ledger "fund": the appeal's progress moves.
+func pledgeReceived(t *testing.T, inst *apptest.Instance, by *models.User, appealID, amount string) {
+	t.Helper()
+	ctx := context.Background()
+	pl, err := inst.App.Svc.Economy.Pledge(ctx, by, appealID, service.PledgeInput{Amount: amount})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := inst.App.Svc.Economy.RecordReceipt(ctx, by, service.ReceiptInput{Ledger: "fund", PledgeID: pl.ID,
+		Amount: amount, Currency: "EUR"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestTwoInstancesAppealRelayedByRecognisingCommunity(t *testing.T) {
 	a, b := apptest.Start(t), apptest.Start(t)
 	ctx := context.Background()
@@ -86,14 +101,7 @@ func TestTwoInstancesAppealRelayedByRecognisingCommunity(t *testing.T) {
 
 	// A pledge received on A: the progress Update (at 25 %+) reaches bob
 	// through seeds, which follows only the community.
-	pl, err := a.App.Svc.Economy.Pledge(ctx, tess, appeal.ID, service.PledgeInput{Amount: "30"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.App.Svc.Economy.RecordReceipt(ctx, tess, service.ReceiptInput{Ledger: "fund", PledgeID: pl.ID,
-		Amount: "30", Currency: "EUR"}); err != nil {
-		t.Fatal(err)
-	}
+	pledgeReceived(t, a, tess, appeal.ID, "30")
 	eventually(t, "bob's copy shows the progress", func() bool {
 		tl, err := b.App.Svc.Social.Timeline(ctx, bob, "", 10)
 		return err == nil && len(tl) == 1 && strings.Contains(tl[0].Note.Content, "€30 of €100 raised (30 %)")
@@ -168,14 +176,7 @@ func TestThreeInstancesAppealDoneWhen(t *testing.T) {
 
 	// A pledge received and recorded on A: the progress Update reaches B (a
 	// beneficiary), which relays it to carl, who does not follow the foundation.
-	pl, err := a.App.Svc.Economy.Pledge(ctx, tess, appeal.ID, service.PledgeInput{Amount: "30"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.App.Svc.Economy.RecordReceipt(ctx, tess, service.ReceiptInput{Ledger: "fund", PledgeID: pl.ID,
-		Amount: "30", Currency: "EUR"}); err != nil {
-		t.Fatal(err)
-	}
+	pledgeReceived(t, a, tess, appeal.ID, "30")
 	eventually(t, "carl's copy shows the progress, relayed by B", func() bool {
 		tl, err := c.App.Svc.Social.Timeline(ctx, carl, "", 10)
 		return err == nil && len(tl) == 1 && strings.Contains(tl[0].Note.Content, "€30 of €100 raised (30 %)")
