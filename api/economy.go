@@ -276,6 +276,16 @@ type tierRequest struct {
 	Monthly bool   `json:"monthly"`
 }
 
+// tiers are an appeal's suggested amounts as the service takes them (opening
+// and editing an appeal).
+func tiers(in []tierRequest) []service.AppealTierInput {
+	var out []service.AppealTierInput
+	for _, t := range in {
+		out = append(out, service.AppealTierInput{Name: t.Name, Amount: t.Amount, Monthly: t.Monthly})
+	}
+	return out
+}
+
 type createAppealRequest struct {
 	As            string        `json:"as"`
 	Title         string        `json:"title"`
@@ -297,10 +307,8 @@ func (a *API) createAppeal(c echo.Context) error {
 		return err
 	}
 	in := service.AppealInput{As: req.As, Title: req.Title, Purpose: req.Purpose, Goal: req.Goal, Currency: req.Currency,
-		EndsAt: req.EndsAt, Beneficiaries: req.Beneficiaries, PaymentLinks: fields(req.PaymentLinks), Hashtag: req.Hashtag}
-	for _, t := range req.Tiers {
-		in.Tiers = append(in.Tiers, service.AppealTierInput{Name: t.Name, Amount: t.Amount, Monthly: t.Monthly})
-	}
+		EndsAt: req.EndsAt, Beneficiaries: req.Beneficiaries, PaymentLinks: fields(req.PaymentLinks), Hashtag: req.Hashtag,
+		Tiers: tiers(req.Tiers)}
 	ap, err := a.svc.Economy.OpenAppeal(c.Request().Context(), caller(c), in)
 	if err != nil {
 		return err

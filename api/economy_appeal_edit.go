@@ -28,10 +28,7 @@ func (a *API) editAppeal(c echo.Context) error {
 		return err
 	}
 	ed := service.AppealEdit{Title: req.Title, Purpose: req.Purpose, Goal: req.Goal, Currency: req.Currency, EndsAt: req.EndsAt,
-		PaymentLinks: fields(req.PaymentLinks)}
-	for _, t := range req.Tiers {
-		ed.Tiers = append(ed.Tiers, service.AppealTierInput{Name: t.Name, Amount: t.Amount, Monthly: t.Monthly})
-	}
+		PaymentLinks: fields(req.PaymentLinks), Tiers: tiers(req.Tiers)}
 	if _, err := a.svc.Economy.EditAppeal(c.Request().Context(), caller(c), c.Param("id"), ed); err != nil {
 		return err
 	}
