@@ -344,6 +344,12 @@ func TestInboundQueriesUseTheirIndex(t *testing.T) {
 			_, err := s.IsBlocked(ctx, ids[90], ids[9])
 			return err
 		}, 1},
+		// The processing batch's "which of these notes exist", one list parameter (anyOf).
+		{"KnowNotes", reads{{"notes", "idx_notes_uri", "idx_notes_uri"}}, func(s *store.Store) error {
+			return s.Tx(ctx, func(tx *store.Store) error {
+				return tx.KnowNotes(store.WithUnitOfWork(ctx, tx), []string{planSender + "/notes/9", planSender + "/notes/10"})
+			})
+		}, 1},
 		// The dedup is the unique index's conflict check inside the INSERT,
 		// which says with RETURNING what it inserted: no read at all.
 		{"InsertActivities' dedup", reads{}, func(s *store.Store) error {
