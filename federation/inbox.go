@@ -241,11 +241,8 @@ func checkClaims(act *vocab.Object, signer string) error {
 	}
 	switch act.Type {
 	case "Create", "Update", "Offer":
-		if noteTypes[obj.Type] && len(obj.AttributedTo) == 0 {
-			return errs.BadRequest("the %s has no attributedTo: whose it is cannot be checked", obj.Type)
-		}
-		if !obj.IsActor() && len(obj.AttributedTo) > 0 && obj.AttributedTo[0] != signer {
-			return errs.Forbidden("the object is attributed to %s, not to the sender", obj.AttributedTo[0])
+		if err := checkAttribution(obj, signer); err != nil {
+			return err
 		}
 	}
 	switch act.Type {
@@ -257,6 +254,22 @@ func checkClaims(act *vocab.Object, signer string) error {
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// checkAttribution: an object created or offered is the sender's own. A note
+// must say whose it is — without attributedTo, any account of the sender's host
+// could store a note under the id of another's, which the real one, arriving
+// later, would find taken — and its first attributedTo is the sender. Checked
+// at the door for an embedded object and after the fetch for one by reference
+// (authoredObject).
+func checkAttribution(o *vocab.Object, sender string) error {
+	if noteTypes[o.Type] && len(o.AttributedTo) == 0 {
+		return errs.BadRequest("the %s has no attributedTo: whose it is cannot be checked", o.Type)
+	}
+	if !o.IsActor() && len(o.AttributedTo) > 0 && o.AttributedTo[0] != sender {
+		return errs.Forbidden("the object is attributed to %s, not to the sender", o.AttributedTo[0])
 	}
 	return nil
 }

@@ -375,14 +375,8 @@ func (f *Federation) authoredObject(ctx context.Context, actor *models.Actor, ob
 	if !noteTypes[o.Type] {
 		return nil, ignored("object type %s", o.Type)
 	}
-	// A note must say whose it is: without attributedTo, any account of the
-	// sender's host could store a note under the id of another's (which the
-	// real one, arriving later, would then find taken).
-	if len(o.AttributedTo) == 0 {
-		return nil, errs.BadRequest("the %s has no attributedTo: whose it is cannot be checked", o.Type)
-	}
-	if o.AttributedTo[0] != actor.URI {
-		return nil, errs.Forbidden("object is attributed to %s, not to the sender", o.AttributedTo[0])
+	if err := checkAttribution(o, actor.URI); err != nil {
+		return nil, err
 	}
 	if hostOf(o.ID) != hostOf(actor.URI) {
 		return nil, errs.BadRequest("object id is not on the actor's host")
